@@ -1,0 +1,162 @@
+"""The bridge as a network device, br0 (net/bridge/br_device.c).
+
+br0 is two things at once: a switch (its ports and FDB) and an ordinary interface
+of the host that can carry an IP address. What the host *sends* through br0 enters
+the switch at :meth:`Bridge.start_xmit` (``br_dev_xmit``); what the switch decides is
+*for the host* comes up through br0 (``br_pass_frame_up``).
+
+Timers are kept in seconds here; `ip -d link` shows them in centiseconds, as the
+kernel's netlink interface does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from netsim.bridge import forward as fwd
+from netsim.bridge import stp_if
+from netsim.bridge.fdb import Fdb
+from netsim.bridge.port import BridgePort, del_if
+from netsim.packets.addr import mac_ntoa
+from netsim.stack.netdevice import NetDevice
+
+if TYPE_CHECKING:
+    from netsim.stack.namespace import NetNamespace
+    from netsim.stack.skb import Skb
+
+AGEING_TIME = 300.0      # seconds, BR_DEFAULT_AGEING_TIME
+FORWARD_DELAY = 15.0     # seconds
+HELLO_TIME = 2.0
+MAX_AGE = 20.0
+DEFAULT_PRIORITY = 0x8000
+GC_START_DELAY = 0.1     # br_dev_open() arms the collector HZ/10 after opening
+
+
+class Bridge(NetDevice):
+    kind = "bridge"
+    is_bridge = True
+    has_queue = False
+
+    def __init__(self, ns: NetNamespace, name: str) -> None:
+        super().__init__(ns, name, ns.random_mac())
+        self.ports: list[BridgePort] = []
+        self.fdb = Fdb(self)
+        self.bridge_mac = bytes(6)  # the MAC half of the bridge id; 0 until a port joins
+        self.priority = DEFAULT_PRIORITY
+        self.ageing_time = AGEING_TIME
+        self.forward_delay = FORWARD_DELAY
+        self.hello_time = HELLO_TIME
+        self.max_age = MAX_AGE
+        self.stp_enabled = False
+        self.group_fwd_mask = 0
+        self.mtu_set_by_user = False
+        install_notifier(ns)
+
+    @property
+    def bridge_id(self) -> str:
+        """As brctl prints it: ``8000.020000000101``."""
+        return f"{self.priority:04x}." + self.bridge_mac.hex()
+
+    def port_of(self, dev: NetDevice) -> BridgePort | None:
+        port = dev.br_port
+        return port if port is not None and port.br is self else None
+
+    # -------------------------------------------------------------- up / down
+    def ndo_open(self) -> None:
+        """br_dev_open(): ports may forward, the FDB collector starts."""
+        self.fdb.start_gc(GC_START_DELAY)
+        if self.ports:
+            stp_if.port_state_selection(self)
+
+    def ndo_stop(self) -> None:
+        """br_dev_stop(): every port is disabled, the collector stops."""
+        for port in self.ports:
+            if port.state != "disabled":
+                port.state = "disabled"
+                self.fdb.delete_by_port(port, do_all=False)
+        self.fdb.stop_gc()
+
+    def uninit(self) -> None:
+        """br_dev_delete(): release every port."""
+        for port in list(self.ports):
+            del_if(self, port.dev)
+        self.fdb.stop_gc()
+
+    # -------------------------------------------------------------- settings
+    def set_mac(self, mac: bytes) -> None:
+        """br_set_mac_address(): a hand-set address sticks (see :mod:`stp_if`, claim S4)."""
+        self.mac_set_by_user = True
+        stp_if.change_bridge_id(self, mac, "set by hand to")
+        matches = any(p.dev.mac == mac for p in self.ports)
+        if not matches:
+            self.ns.trace.hop(self.ns.name, self.name, "bridge", "info", 0,
+                              f"{self.name}: {mac_ntoa(mac)} matches no port. "
+                              + stp_if.S4_NOTE, "br_set_mac_address")
+
+    def set_ageing_time(self, seconds: float) -> None:
+        """br_set_ageing_time(): the collector runs again at once with the new hold time."""
+        self.ageing_time = seconds
+        if self.admin_up:
+            self.fdb.start_gc(0.0)
+
+    def set_mtu(self, mtu: int) -> None:
+        self.mtu_set_by_user = True
+        super().set_mtu(mtu)
+
+    def mtu_auto_adjust(self) -> None:
+        """br_mtu_auto_adjust(): the smallest port MTU, unless the user set one."""
+        if self.mtu_set_by_user or not self.ports:
+            return
+        smallest = min(p.dev.mtu for p in self.ports)
+        if smallest != self.mtu:
+            self.mtu = smallest
+
+    # -------------------------------------------------------------- transmit
+    def start_xmit(self, skb: Skb) -> None:
+        """br_dev_xmit(): the host sends through br0: into the switch."""
+        self.count_tx(len(skb.data))
+        dst_mac = skb.data[0:6]
+        trace = self.ns.trace
+        if trace.enabled:
+            trace.hop(self.ns.name, self.name, "bridge", "tx", skb.frame_id,
+                      f"{self.name}: the host sends through the bridge", "br_dev_xmit",
+                      skb.data)
+        if dst_mac[0] & 1:
+            kind = "broadcast" if dst_mac == b"\xff\xff\xff\xff\xff\xff" else "multicast"
+            fwd.flood(self, skb, kind, ingress=None)
+            return
+        dst = self.fdb.find(dst_mac)
+        if dst is None:
+            fwd.flood(self, skb, "unknown unicast", ingress=None)
+        else:
+            fwd.forward(self, dst, skb, ingress=None)
+
+
+# ------------------------------------------------------------------ notifier
+def install_notifier(ns: NetNamespace) -> None:
+    """register_netdevice_notifier(&br_device_notifier), once per namespace."""
+    if br_device_event not in ns.notifiers:
+        ns.notifiers.append(br_device_event)
+
+
+def br_device_event(event: str, dev: NetDevice) -> None:
+    """br_device_event(): a port changed; the bridge reacts."""
+    port = dev.br_port
+    if port is None:
+        return
+    br = port.br
+    if event in ("up", "down", "change"):
+        if br.admin_up:
+            stp_if.port_state_selection(br)
+    elif event == "changeaddr":
+        old = next((e.mac for e in br.fdb.entries.values()
+                    if e.is_local and e.port is port and e.mac != dev.mac), None)
+        if old is not None:
+            br.fdb.change_port_mac(port, old, dev.mac)
+        else:
+            br.fdb.insert_local(port, dev.mac)
+        stp_if.recalculate_bridge_id(br)
+    elif event == "changemtu":
+        br.mtu_auto_adjust()
+    elif event == "unregister":
+        del_if(br, dev)

@@ -1,0 +1,95 @@
+"""Sending frames out of bridge ports (net/bridge/br_forward.c).
+
+* :func:`forward` (``br_forward``): known unicast, to the one port its MAC is behind --
+  never back out of the port it came in on (``should_deliver``).
+* :func:`flood` (``br_flood``): unknown unicast, broadcast and multicast, a copy to
+  every *other* forwarding port.
+* :func:`pass_frame_up` (``br_pass_frame_up``): the frame is for this host; it is
+  received again, now by the bridge device br0, whose IP address answers.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from netsim.packets.addr import mac_ntoa
+
+if TYPE_CHECKING:
+    from netsim.bridge.device import Bridge
+    from netsim.bridge.fdb import FdbEntry
+    from netsim.bridge.port import BridgePort
+    from netsim.stack.skb import Skb
+
+
+def should_deliver(port: BridgePort, ingress: BridgePort | None) -> bool:
+    """should_deliver(): not back where it came from (unless hairpin), and forwarding."""
+    return (port is not ingress or port.hairpin) and port.state == "forwarding"
+
+
+def deliver(port: BridgePort, skb: Skb) -> None:
+    """__br_forward() -> br_dev_queue_push_xmit(): transmit the frame on the port device."""
+    skb.dev = port.dev
+    port.dev.queue_xmit(skb)
+
+
+def forward(br: Bridge, dst: FdbEntry, skb: Skb, ingress: BridgePort | None) -> None:
+    """br_forward(): known unicast to the port the FDB names."""
+    port = dst.port
+    trace = br.ns.trace
+    mac = skb.data[0:6]
+    if port is None or not should_deliver(port, ingress):
+        if trace.enabled:
+            where = port.dev.name if port else br.name
+            why = ("it came in on that port: not sent back" if port is ingress
+                   else f"port {where} is {port.state if port else 'the bridge'}")
+            trace.hop(br.ns.name, br.name, "bridge", "drop", skb.frame_id,
+                      f"{br.name}: {mac_ntoa(mac)} is behind {where}; {why}", "br_forward",
+                      skb.data)
+        return
+    if trace.enabled:
+        trace.hop(br.ns.name, br.name, "bridge", "forward", skb.frame_id,
+                  f"{br.name}: {mac_ntoa(mac)} is in the FDB behind {port.dev.name}: "
+                  f"forwarding to {port.dev.name} only", "br_forward", skb.data)
+    deliver(port, skb)
+
+
+def flood(br: Bridge, skb: Skb, kind: str, ingress: BridgePort | None) -> None:
+    """br_flood(): a copy to every other forwarding port that accepts this kind of frame."""
+    targets = []
+    for port in br.ports:
+        if not should_deliver(port, ingress):
+            continue
+        if kind == "unknown unicast" and not port.flood:
+            continue
+        if kind == "multicast" and not port.mcast_flood:
+            continue
+        if kind == "broadcast" and not port.bcast_flood:
+            continue
+        targets.append(port)
+    trace = br.ns.trace
+    if trace.enabled:
+        names = ", ".join(p.dev.name for p in targets) or "no other port"
+        if kind == "unknown unicast":
+            why = f"dst {mac_ntoa(skb.data[0:6])} not in the FDB"
+        else:
+            why = f"{kind} {mac_ntoa(skb.data[0:6])}"
+        trace.hop(br.ns.name, br.name, "bridge", "flood", skb.frame_id,
+                  f"{br.name}: {why}: flooding to {names}", "br_flood", skb.data)
+    for port in targets:
+        deliver(port, skb.clone())
+
+
+def pass_frame_up(br: Bridge, skb: Skb) -> None:
+    """br_pass_frame_up(): br0 receives the frame and hands it to this host's stack."""
+    if not br.admin_up:
+        return
+    up = skb.clone()
+    up.dev = br
+    br.stats["rx_packets"] += 1
+    br.stats["rx_bytes"] += len(skb.data)
+    trace = br.ns.trace
+    if trace.enabled:
+        trace.hop(br.ns.name, br.name, "bridge", "pass-up", skb.frame_id,
+                  f"{br.name}: frame for this host: passed up to {br.name}'s own stack",
+                  "br_pass_frame_up", skb.data)
+    br.netif_receive(up)

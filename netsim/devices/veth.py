@@ -1,0 +1,73 @@
+"""veth: two devices joined back to back; what one transmits the other receives.
+
+The peer may live in another host (namespace): that is how the recordings wire a
+"LAN" to a host. Carrier is on only while *both* ends are up (veth_open / veth_close).
+Delivery goes through the receiving host's backlog (netif_rx), so it happens a
+moment later in simulated time, never re-entrantly.
+"""
+
+from __future__ import annotations
+
+from netsim.stack.netdevice import NetDevice
+from netsim.stack.skb import Skb
+
+VETH_DELAY = 1e-6  # seconds from veth_xmit to the peer's receive: the backlog softirq
+
+
+class Veth(NetDevice):
+    kind = "veth"
+    max_mtu = 65535
+
+    def __init__(self, ns, name: str, mac: bytes) -> None:
+        super().__init__(ns, name, mac)
+        self.peer: Veth | None = None
+        self.carrier = False
+        self.operstate_known = True  # registered without carrier: linkwatch ran
+
+    def iflink(self) -> int:
+        return self.peer.ifindex if self.peer is not None else 0
+
+    def ndo_open(self) -> None:
+        """veth_open(): carrier on for both ends once the peer is up too."""
+        if self.peer is not None and self.peer.admin_up:
+            self.set_carrier(True)
+            self.peer.set_carrier(True)
+
+    def ndo_stop(self) -> None:
+        """veth_close(): both ends lose carrier."""
+        self.set_carrier(False)
+        if self.peer is not None:
+            self.peer.set_carrier(False)
+
+    def uninit(self) -> None:
+        """Deleting one end of a pair deletes the other (veth_dellink)."""
+        peer, self.peer = self.peer, None
+        if peer is not None:
+            peer.peer = None
+            peer.ns.unregister(peer)
+
+    def start_xmit(self, skb: Skb) -> None:
+        """veth_xmit(): count, then the peer receives it (or it is dropped if the peer is down)."""
+        peer = self.peer
+        if peer is None or not peer.admin_up:
+            self.stats["tx_dropped"] += 1
+            self.ns.trace.hop(self.ns.name, self.name, "link", "drop", skb.frame_id,
+                              f"{self.name}: peer is down", "veth_xmit", skb.data)
+            return
+        self.count_tx(len(skb.data))
+        trace = self.ns.trace
+        if trace.enabled:
+            trace.hop(self.ns.name, self.name, "link", "tx", skb.frame_id,
+                      f"{self.name} -> veth peer {peer.ns.name}:{peer.name}", "veth_xmit",
+                      skb.data)
+        self.ns.lab.call_later(VETH_DELAY, peer.veth_rx, skb.data, skb.frame_id)
+
+    def veth_rx(self, data: bytes, frame_id: int) -> None:
+        if not self.admin_up:
+            self.stats["rx_dropped"] += 1
+            return
+        trace = self.ns.trace
+        if trace.enabled:
+            trace.hop(self.ns.name, self.name, "link", "rx", frame_id,
+                      f"{self.name} received from its veth peer", "netif_rx", data)
+        self.netif_rx(data, frame_id)

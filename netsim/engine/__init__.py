@@ -1,0 +1,1 @@
+"""The runtime: the simulated clock (simpy), the seeded randomness and the trace."""

@@ -1,0 +1,135 @@
+"""The lab: one simulated world of hosts, cables and a clock.
+
+Time is discrete-event time from simpy: nothing happens between events, and the
+same seed gives the same run, byte for byte (random MACs, IP ids and timer jitter
+all come from one seeded :class:`random.Random`).
+
+The per-frame path never creates a simpy process: a device that hands a frame on
+"later" (a veth to its peer, a cable to the far NIC, the loopback backlog) schedules
+a plain callback with :meth:`Lab.call_later`. Generator processes are kept for
+applications and timers (ping, ARP retransmits, the FDB garbage collector).
+"""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import simpy
+from simpy.events import NORMAL, Event
+
+from netsim.engine.trace import Trace
+
+if TYPE_CHECKING:
+    from netsim.host import Host
+    from netsim.wire.cable import Cable
+
+
+class _Call(Event):
+    """An event that runs one callback when the clock reaches it (no generator, no Timeout)."""
+
+    __slots__ = ()
+
+    def __init__(self, env: simpy.Environment, delay: float, fn: Callable, args: tuple) -> None:
+        self.env = env
+        self.callbacks = [lambda _ev: fn(*args)]
+        self._value = None
+        self._ok = True
+        self._defused = False
+        env.schedule(self, NORMAL, delay)
+
+
+class Lab:
+    """A simulated world. ``Lab(seed=0)``; then :meth:`host`, :meth:`link`, :meth:`run`."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self.seed = seed
+        self.env = simpy.Environment()
+        self.rng = random.Random(seed)
+        self.trace = Trace(lambda: self.env.now)
+        self.hosts: dict[str, Host] = {}
+        self.cables: list[Cable] = []
+        self._frame_ids = itertools.count(1)
+        self._running = False
+
+    # ------------------------------------------------------------------ world
+    def host(self, name: str) -> Host:
+        """The host called ``name``, created on first use (like ``ip netns add``)."""
+        from netsim.host import Host
+
+        if name not in self.hosts:
+            self.hosts[name] = Host(self, name)
+        return self.hosts[name]
+
+    def link(self, a: str, b: str, *, latency: float | None = None,
+             bandwidth: float | None = None) -> Cable:
+        """A cable between ``"h1:eth0"`` and ``"h2:eth0"``; missing NICs are created."""
+        from netsim.wire.cable import DEFAULT_BANDWIDTH, DEFAULT_LATENCY, Cable
+
+        nic_a, nic_b = self._nic(a), self._nic(b)
+        for nic in (nic_a, nic_b):
+            if nic.cable is not None:
+                raise ValueError(f"{nic.ns.name}:{nic.name} is already cabled")
+        cable = Cable(self, nic_a, nic_b,
+                      DEFAULT_LATENCY if latency is None else latency,
+                      DEFAULT_BANDWIDTH if bandwidth is None else bandwidth)
+        self.cables.append(cable)
+        cable.link_check()
+        return cable
+
+    def _nic(self, spec: str):
+        from netsim.devices.nic import Nic
+
+        host_name, sep, dev_name = spec.partition(":")
+        if not sep or not host_name or not dev_name:
+            raise ValueError(f"expected 'host:device', got {spec!r}")
+        ns = self.host(host_name).ns
+        dev = ns.get(dev_name)
+        if dev is None:
+            dev = ns.register(Nic(ns, dev_name, ns.random_mac()))
+        elif not isinstance(dev, Nic):
+            raise ValueError(f"{spec} exists and is a {dev.kind or dev.link_type} device, "
+                             "not a NIC that takes a cable")
+        return dev
+
+    # ------------------------------------------------------------------ time
+    @property
+    def now(self) -> float:
+        """Simulated seconds since the lab was made."""
+        return self.env.now
+
+    def run(self, duration: float) -> None:
+        """Let ``duration`` simulated seconds pass."""
+        if duration < 0:
+            raise ValueError("duration must be >= 0")
+        self.run_until(self.env.now + duration)
+
+    def run_until(self, until) -> None:
+        """Run the world until a time or until an event (e.g. a process) is done."""
+        if self._running:
+            raise RuntimeError("the simulation is already running (called from inside it?)")
+        self._running = True
+        try:
+            if isinstance(until, Event):
+                if not until.triggered or until.callbacks is not None:
+                    self.env.run(until=until)
+            elif until > self.env.now:
+                self.env.run(until=until)
+        finally:
+            self._running = False
+
+    def call_later(self, delay: float, fn: Callable, *args) -> None:
+        """Run ``fn(*args)`` after ``delay`` simulated seconds (the per-frame scheduler)."""
+        _Call(self.env, delay, fn, args)
+
+    def call_soon(self, fn: Callable, *args) -> None:
+        _Call(self.env, 0.0, fn, args)
+
+    def process(self, generator) -> simpy.Process:
+        """Start an application or timer written as a simpy generator."""
+        return self.env.process(generator)
+
+    def new_frame_id(self) -> int:
+        return next(self._frame_ids)

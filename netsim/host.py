@@ -1,0 +1,87 @@
+"""A simulated Linux machine: its kernel (a network namespace) and its user space.
+
+``Host`` is the face a student talks to -- ``sh`` runs commands, ``open_tun`` is a
+process opening /dev/net/tun, ``capture`` is tcpdump -- and delegates everything to
+the parts that do the work: :class:`~netsim.stack.namespace.NetNamespace` (devices,
+IPv4, ARP), :class:`~netsim.user.process.ProcessTable` and the shell.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from netsim.cli.io import CommandResult
+from netsim.devices.tun import TunFile, tun_set_iff
+from netsim.stack.capture import Capture
+from netsim.stack.namespace import NetNamespace
+from netsim.stack.sockets import UdpSocket
+from netsim.user.process import ProcessTable
+
+if TYPE_CHECKING:
+    from netsim.engine.lab import Lab
+
+
+class Host:
+    def __init__(self, lab: Lab, name: str) -> None:
+        self.lab = lab
+        self.name = name
+        self.ns = NetNamespace(lab, name)
+        self.processes = ProcessTable(lambda: lab.env.now)
+        self._shell = None
+        self._fs = None
+
+    def __repr__(self) -> str:
+        return f"<Host {self.name}>"
+
+    # ------------------------------------------------------------------ commands
+    @property
+    def fs(self):
+        if self._fs is None:
+            from netsim.cli.host_fs import make_fs
+
+            self._fs = make_fs(self)
+        return self._fs
+
+    def sh(self, script: str) -> CommandResult:
+        """Run a command line (or a whole script) as root in this host's shell."""
+        if self._shell is None:
+            from netsim.cli.commands import make_shell
+
+            self._shell = make_shell(self)
+        return self._shell.run(script)
+
+    def sleep(self, seconds: float) -> None:
+        """`sleep N` in a script: simulated time passes."""
+        self.lab.run(seconds)
+
+    # ------------------------------------------------------------------ kernel API
+    def open_tun(self, name: str, mode: str = "tap", vnet_hdr: bool = False,
+                 multi_queue: bool = False) -> TunFile:
+        """A new process opens /dev/net/tun and attaches to ``name`` with TUNSETIFF.
+
+        Like QEMU's tap backend: the device is created (non-persistent) if it does not
+        exist. Raises OSError with the kernel's errno (EBUSY, EINVAL...).
+        """
+        if mode not in ("tap", "tun"):
+            raise ValueError(f"mode must be 'tap' or 'tun', not {mode!r}")
+        proc = self.processes.spawn(["tun-holder", name])
+        tfile = TunFile(self.ns, proc, proc.lowest_free_fd())
+        proc.fds[tfile.fd] = tfile
+        try:
+            tun_set_iff(self.ns, tfile, name, mode, vnet_hdr=vnet_hdr, multi_queue=multi_queue)
+        except OSError:
+            proc.exit(1)
+            self.processes.reap(proc)
+            raise
+        return tfile
+
+    def capture(self, dev: str, promisc: bool = False, limit: int | None = None) -> Capture:
+        """Start capturing on a device, like ``tcpdump -p -i DEV`` (``promisc`` drops -p)."""
+        device = self.ns.get(dev)
+        if device is None:
+            raise ValueError(f"{self.name}: no device {dev!r}")
+        return Capture(device, promisc=promisc, limit=limit)
+
+    def udp_socket(self, port: int) -> UdpSocket:
+        """A UDP socket bound to ``port`` on every address of this host."""
+        return UdpSocket(self.ns, port)

@@ -1,0 +1,57 @@
+"""Link-layer and IPv4 addresses: text <-> the 6 or 4 bytes that travel in frames."""
+
+from __future__ import annotations
+
+import ipaddress
+
+
+class MalformedPacket(ValueError):
+    """Bytes that cannot be what they claim to be (too short, bad length field...)."""
+
+
+BROADCAST_MAC = b"\xff" * 6
+ZERO_MAC = b"\x00" * 6
+
+
+def mac_aton(text: str) -> bytes:
+    """``"52:54:00:12:34:56"`` -> 6 bytes. Raises ``ValueError`` on anything else."""
+    parts = text.split(":")
+    if len(parts) != 6 or not all(1 <= len(p) <= 2 for p in parts):
+        raise ValueError(f"invalid MAC address {text!r}")
+    try:
+        return bytes(int(p, 16) for p in parts)
+    except ValueError:
+        raise ValueError(f"invalid MAC address {text!r}") from None
+
+
+def mac_ntoa(mac: bytes) -> str:
+    """6 bytes -> ``"52:54:00:12:34:56"`` (lower case, two digits each, as iproute2 prints)."""
+    return ":".join(f"{b:02x}" for b in mac)
+
+
+def is_multicast_mac(mac: bytes) -> bool:
+    """The group bit (lowest bit of the first byte) is set; broadcast is a multicast too."""
+    return bool(mac[0] & 1)
+
+
+def is_broadcast_mac(mac: bytes) -> bool:
+    return mac == BROADCAST_MAC
+
+
+def is_valid_ether_addr(mac: bytes) -> bool:
+    """The kernel's is_valid_ether_addr(): not multicast and not all zeros."""
+    return not (mac[0] & 1) and mac != ZERO_MAC
+
+
+def is_link_local_ether_addr(mac: bytes) -> bool:
+    """01:80:c2:00:00:0X, the IEEE 802.1D reserved group addresses a bridge treats apart."""
+    return mac[:5] == b"\x01\x80\xc2\x00\x00" and mac[5] & 0xF0 == 0
+
+
+def ip_aton(text: str) -> bytes:
+    """``"10.0.0.1"`` -> 4 bytes."""
+    return ipaddress.IPv4Address(text).packed
+
+
+def ip_ntoa(addr: bytes) -> str:
+    return ".".join(str(b) for b in addr)

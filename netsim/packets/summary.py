@@ -1,0 +1,67 @@
+"""One-line descriptions of frames in tcpdump's words (``tcpdump -e -n`` without the time).
+
+Used by the trace, by captures and by ``tcpdump`` in the simulated shell. Never raises:
+a frame that does not parse is described as malformed.
+"""
+
+from __future__ import annotations
+
+from netsim.packets import arp, ethernet, icmp, ipv4, udp
+from netsim.packets.addr import MalformedPacket, ip_ntoa, mac_ntoa
+
+_ETHERTYPE_NAMES = {ethernet.ETH_P_IP: "IPv4", ethernet.ETH_P_ARP: "ARP",
+                    ethernet.ETH_P_IPV6: "IPv6", ethernet.ETH_P_8021Q: "802.1Q"}
+
+
+def summarize(frame: bytes, link: bool = True) -> str:
+    """``"52:54:00:00:00:01 > ff:ff:ff:ff:ff:ff, ARP, Request who-has 10.0.0.2 tell ..."``."""
+    try:
+        dst, src, ethertype, payload = ethernet.parse(frame)
+        text = describe_l3(ethertype, payload)
+    except MalformedPacket as err:
+        return f"malformed frame ({len(frame)} bytes): {err}"
+    if not link:
+        return text
+    return f"{mac_ntoa(src)} > {mac_ntoa(dst)}, {text}"
+
+
+def describe_l3(ethertype: int, payload: bytes) -> str:
+    if ethertype == ethernet.ETH_P_ARP:
+        return describe_arp(payload)
+    if ethertype == ethernet.ETH_P_IP:
+        return describe_ipv4(payload)
+    if ethertype < 0x600:
+        if payload[:2] == b"\x42\x42":
+            return f"802.3, STP BPDU, length {ethertype}"
+        return f"802.3, length {ethertype}"
+    name = _ETHERTYPE_NAMES.get(ethertype, "Unknown")
+    return f"ethertype {name} ({ethertype:#06x}), length {len(payload) + 14}"
+
+
+def describe_arp(payload: bytes) -> str:
+    pkt = arp.parse(payload)
+    if pkt.op == arp.ARPOP_REQUEST:
+        return f"ARP, Request who-has {ip_ntoa(pkt.tpa)} tell {ip_ntoa(pkt.spa)}, length {len(payload)}"
+    if pkt.op == arp.ARPOP_REPLY:
+        return f"ARP, Reply {ip_ntoa(pkt.spa)} is-at {mac_ntoa(pkt.sha)}, length {len(payload)}"
+    return f"ARP, op {pkt.op}, length {len(payload)}"
+
+
+def describe_ipv4(packet: bytes) -> str:
+    ip = ipv4.parse(packet)
+    src, dst = ip_ntoa(ip.src), ip_ntoa(ip.dst)
+    if ip.proto == ipv4.IPPROTO_ICMP:
+        msg = icmp.parse(ip.payload)
+        if msg.type in (icmp.ECHO_REQUEST, icmp.ECHO_REPLY):
+            what = icmp.TYPE_NAMES[msg.type]
+            return (f"IP {src} > {dst}: ICMP {what}, id {msg.ident}, seq {msg.seq}, "
+                    f"length {len(ip.payload)}")
+        if msg.type == icmp.DEST_UNREACH:
+            inner = ipv4.parse(msg.data) if len(msg.data) >= 20 else None
+            about = f" for {ip_ntoa(inner.dst)}" if inner else ""
+            return f"IP {src} > {dst}: ICMP unreachable (code {msg.code}){about}, length {len(ip.payload)}"
+        return f"IP {src} > {dst}: ICMP type {msg.type}, length {len(ip.payload)}"
+    if ip.proto == ipv4.IPPROTO_UDP:
+        dgram = udp.parse(ip.payload)
+        return f"IP {src}.{dgram.sport} > {dst}.{dgram.dport}: UDP, length {len(dgram.data)}"
+    return f"IP {src} > {dst}: ip-proto-{ip.proto} {len(ip.payload)}"

@@ -1,0 +1,53 @@
+"""Captures: an AF_PACKET socket on one device, as ``tcpdump -i DEV`` opens.
+
+The socket sees frames where the kernel's packet taps are: received frames before
+the rx_handler (so a bridge port's capture sees what arrives before the bridge
+takes it), transmitted frames as they reach the driver. Not promiscuous by default
+(like ``tcpdump -p``): the device's own filtering decides what arrives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from netsim.stack.skb import PKTTYPE_NAMES
+
+if TYPE_CHECKING:
+    from netsim.stack.netdevice import NetDevice
+
+
+@dataclass(frozen=True, slots=True)
+class CapturedFrame:
+    data: bytes
+    pkttype: str   # "host" | "broadcast" | "multicast" | "otherhost" | "outgoing"
+    time: float    # simulated seconds
+    ifname: str
+
+
+class Capture:
+    def __init__(self, dev: NetDevice, promisc: bool = False, limit: int | None = None) -> None:
+        self.dev = dev
+        self.promisc = promisc
+        self.limit = limit
+        self.frames: list[CapturedFrame] = []
+        self.running = True
+        self.link_type = "ether" if dev.link_type != "none" else "raw"
+        dev.packet_taps.append(self)
+        if promisc:
+            dev.promiscuity += 1
+
+    def deliver(self, data: bytes, pkttype: int) -> None:
+        if self.limit is not None and len(self.frames) >= self.limit:
+            return
+        self.frames.append(CapturedFrame(data, PKTTYPE_NAMES[pkttype],
+                                         self.dev.ns.env.now, self.dev.name))
+
+    def stop(self) -> list[CapturedFrame]:
+        if self.running:
+            self.running = False
+            if self in self.dev.packet_taps:
+                self.dev.packet_taps.remove(self)
+            if self.promisc:
+                self.dev.promiscuity -= 1
+        return self.frames

@@ -1,0 +1,377 @@
+"""The host's IPv4 stack (net/ipv4/ip_input.c, ip_output.c, ip_forward.c, icmp.c).
+
+Receive: :meth:`IPv4Stack.rcv` (``ip_rcv``) checks the header, then the routing
+decision: *local* -> ``ip_local_deliver`` to ICMP or UDP; *elsewhere* ->
+``ip_forward`` only if ``net.ipv4.ip_forward=1`` (TTL - 1), otherwise dropped.
+
+Send: :meth:`IPv4Stack.output` picks a route (longest prefix match), a source
+address, builds the header, and hands the packet to the neighbour layer, which
+resolves the next hop's MAC with ARP.
+
+Every drop is recorded in the trace with its reason. Left out: fragmentation and
+reassembly, IP options, multicast routing, ICMP redirects, rp_filter, policy routing.
+"""
+
+from __future__ import annotations
+
+import struct
+from typing import TYPE_CHECKING
+
+from netsim.packets import ethernet, icmp, udp
+from netsim.packets import ipv4 as ip_pkt
+from netsim.packets.addr import ip_ntoa
+from netsim.stack.neighbour import NeighbourTable
+from netsim.stack.route import IfAddr, Route, RoutingTable, prefix_mask, to_int
+from netsim.stack.skb import PACKET_BROADCAST, PACKET_OTHERHOST, Skb
+
+if TYPE_CHECKING:
+    from netsim.stack.namespace import NetNamespace
+    from netsim.stack.netdevice import NetDevice
+
+
+class NoRoute(OSError):
+    """ENETUNREACH: no route to the destination."""
+
+
+class IPv4Stack:
+    def __init__(self, ns: NetNamespace) -> None:
+        self.ns = ns
+        self.addresses: list[IfAddr] = []
+        self.main = RoutingTable()
+        self.arp = NeighbourTable(self)
+        self.icmp = IcmpLayer(self)
+        self.udp_sockets: dict[int, object] = {}
+        self.ping_sockets: dict[int, object] = {}
+        ns.notifiers.append(self._netdev_event)
+
+    # ------------------------------------------------------------- helpers
+    @property
+    def forwarding(self) -> bool:
+        return self.ns.sysctl.get("net.ipv4.ip_forward", "0") == "1"
+
+    def drop(self, dev: str, frame_id: int, reason: str, func: str,
+             data: bytes | None = None) -> None:
+        self.ns.trace.hop(self.ns.name, dev, "ip", "drop", frame_id, reason, func, data, l3=True)
+
+    def is_local_address(self, addr: bytes) -> bool:
+        """inet_addr_type() == RTN_LOCAL: any address of any device of this host."""
+        if addr[0] == 127:
+            return self.ns.lo.admin_up
+        return any(a.local == addr for a in self.addresses)
+
+    def is_broadcast_for_us(self, addr: bytes) -> bool:
+        if addr == b"\xff\xff\xff\xff":
+            return True
+        return any(a.broadcast == addr and a.dev.admin_up for a in self.addresses)
+
+    def addresses_of(self, dev: NetDevice) -> list[IfAddr]:
+        return [a for a in self.addresses if a.dev is dev]
+
+    def select_source(self, dev: NetDevice, dst: bytes) -> bytes | None:
+        """inet_select_addr(): an address of ``dev`` on the same subnet, else its first, else any."""
+        target = to_int(dst)
+        own = self.addresses_of(dev)
+        for a in own:
+            if (target & prefix_mask(a.prefixlen)) == a.network:
+                return a.local
+        if own:
+            return own[0].local
+        for a in self.addresses:
+            if a.scope == "global":
+                return a.local
+        return None
+
+    # ------------------------------------------------------------- addresses
+    def add_address(self, ifa: IfAddr) -> None:
+        """inet_insert_ifa() then, if the device is up, fib_add_ifaddr()."""
+        self.addresses.append(ifa)
+        if ifa.dev.admin_up:
+            self._add_connected(ifa)
+
+    def del_address(self, ifa: IfAddr) -> None:
+        self.addresses.remove(ifa)
+        self._del_connected(ifa)
+
+    def _add_connected(self, ifa: IfAddr) -> None:
+        if ifa.prefixlen == 32 or ifa.dev.flag_loopback:
+            return
+        if self.main.find_same(ifa.network, ifa.prefixlen, 0) is not None:
+            existing = self.main.find_same(ifa.network, ifa.prefixlen, 0)
+            if existing.dev is ifa.dev:
+                return
+        self.main.add(Route(ifa.network, ifa.prefixlen, ifa.dev, protocol="kernel",
+                            scope="link", prefsrc=ifa.local))
+
+    def _del_connected(self, ifa: IfAddr) -> None:
+        for r in list(self.main.routes):
+            if (r.dev is ifa.dev and r.protocol == "kernel" and r.dst == ifa.network
+                    and r.prefixlen == ifa.prefixlen and r.prefsrc == ifa.local):
+                self.main.remove(r)
+
+    def _netdev_event(self, event: str, dev: NetDevice) -> None:
+        """fib_netdev_event / arp_netdev_event: routes and neighbours follow devices."""
+        if event == "up":
+            for ifa in self.addresses_of(dev):
+                self._add_connected(ifa)
+        elif event in ("down", "unregister"):
+            for r in [r for r in self.main.routes if r.dev is dev]:
+                self.main.remove(r)
+            self.arp.flush_dev(dev, keep_permanent=event == "down")
+            if event == "unregister":
+                self.addresses = [a for a in self.addresses if a.dev is not dev]
+        elif event == "changeaddr":
+            self.arp.flush_dev(dev)
+
+    # ------------------------------------------------------------- routing
+    def route_output(self, dst: bytes, oif: NetDevice | None = None,
+                     ) -> tuple[NetDevice, bytes, bytes | None]:
+        """ip_route_output(): (device, next hop, preferred source) or NoRoute."""
+        if self.is_local_address(dst):
+            return self.ns.lo, dst, dst
+        if dst == b"\xff\xff\xff\xff" and oif is not None:
+            return oif, dst, None
+        route = self.main.lookup(to_int(dst), oif)
+        if route is None or route.type != "unicast":
+            raise NoRoute(101, "Network is unreachable")
+        nexthop = route.gateway or dst
+        return route.dev, nexthop, route.prefsrc
+
+    # ------------------------------------------------------------- output
+    def new_ident(self) -> int:
+        return self.ns.lab.rng.getrandbits(16)
+
+    def output(self, dst: bytes, proto: int, payload: bytes, *, src: bytes | None = None,
+               ttl: int = 64, df: bool = True, oif: NetDevice | None = None,
+               frame_id: int | None = None, func: str = "ip_queue_xmit") -> int:
+        """ip_local_out(): route, build the header, resolve the next hop, transmit.
+
+        Returns the frame id. Raises :class:`NoRoute` when nothing routes ``dst``.
+        """
+        dev, nexthop, prefsrc = self.route_output(dst, oif)
+        if src is None:
+            src = prefsrc or self.select_source(dev, nexthop) or bytes(4)
+        packet = ip_pkt.build(src, dst, proto, payload, ident=self.new_ident(), ttl=ttl, df=df)
+        if frame_id is None:
+            frame_id = self.ns.new_frame_id()
+        trace = self.ns.trace
+        if trace.enabled:
+            trace.hop(self.ns.name, dev.name, "ip", "route", frame_id,
+                      f"route to {ip_ntoa(dst)}: out of {dev.name}"
+                      + (f" via {ip_ntoa(nexthop)}" if nexthop != dst else ""), func, packet,
+                      l3=True)
+        self.neigh_output(dev, nexthop, packet, frame_id)
+        return frame_id
+
+    def neigh_output(self, dev: NetDevice, nexthop: bytes, packet: bytes, frame_id: int) -> None:
+        """ip_finish_output2(): no ARP on loopback, NOARP and tun devices."""
+        if dev.flag_loopback or dev.link_type == "none":
+            self.send_frame(dev, None, packet, frame_id)
+        elif nexthop == b"\xff\xff\xff\xff" or self.is_broadcast_for_us(nexthop):
+            self.send_frame(dev, b"\xff" * 6, packet, frame_id)
+        else:
+            self.arp.resolve_output(dev, nexthop, packet, frame_id)
+
+    def send_frame(self, dev: NetDevice, lladdr: bytes | None, packet: bytes,
+                   frame_id: int) -> None:
+        """dev_hard_header() + dev_queue_xmit()."""
+        if dev.link_type == "none":
+            dev.queue_xmit(Skb(packet, frame_id, dev))
+            return
+        mac = dev.mac if lladdr is not None else bytes(6)
+        frame = ethernet.build(lladdr or bytes(6), mac, ethernet.ETH_P_IP, packet)
+        dev.queue_xmit(Skb(frame, frame_id, dev))
+
+    # ------------------------------------------------------------- receive
+    def rcv(self, skb: Skb, packet: bytes) -> None:
+        """ip_rcv(): sanity checks, then ip_rcv_finish's routing decision."""
+        dev = skb.dev
+        if skb.pkttype == PACKET_OTHERHOST:
+            self.drop(dev.name, skb.frame_id,
+                      f"{dev.name}: frame was for another MAC (PACKET_OTHERHOST): not ours",
+                      "ip_rcv_core", packet)
+            return
+        try:
+            ip = ip_pkt.parse(packet)
+        except ValueError as err:
+            self.drop(dev.name, skb.frame_id, f"bad IPv4 header: {err}", "ip_rcv_core")
+            return
+        if not ip_pkt.header_ok(packet):
+            self.drop(dev.name, skb.frame_id, "bad IPv4 header checksum", "ip_rcv_core", packet)
+            return
+        packet = packet[: ip.total_len]
+        if self.is_local_address(ip.dst) or self.is_broadcast_for_us(ip.dst) \
+                or skb.pkttype == PACKET_BROADCAST and ip.dst[0] == 255:
+            self.local_deliver(skb, ip, packet)
+            return
+        if ip.dst[0] & 0xF0 == 0xE0:
+            self.drop(dev.name, skb.frame_id, "multicast: no listener", "ip_rcv_finish", packet)
+            return
+        self.forward(skb, ip, packet)
+
+    def local_deliver(self, skb: Skb, ip: ip_pkt.IPv4, packet: bytes) -> None:
+        """ip_local_deliver(): hand the payload to its protocol."""
+        trace = self.ns.trace
+        if trace.enabled:
+            trace.hop(self.ns.name, skb.dev.name, "ip", "deliver", skb.frame_id,
+                      f"{ip_ntoa(ip.dst)} is this host's address: delivered locally",
+                      "ip_local_deliver", packet, l3=True)
+        if ip.proto == ip_pkt.IPPROTO_ICMP:
+            self.icmp.rcv(skb, ip, packet)
+        elif ip.proto == ip_pkt.IPPROTO_UDP:
+            self.udp_rcv(skb, ip, packet)
+        else:
+            self.drop(skb.dev.name, skb.frame_id, f"no handler for IP protocol {ip.proto}",
+                      "ip_local_deliver_finish", packet)
+            self.icmp.send_error(packet, icmp.DEST_UNREACH, 2, skb.dev)
+
+    def forward(self, skb: Skb, ip: ip_pkt.IPv4, packet: bytes) -> None:
+        """ip_forward(): only with net.ipv4.ip_forward=1; TTL decremented."""
+        dev = skb.dev
+        if not self.forwarding:
+            self.drop(dev.name, skb.frame_id,
+                      f"{ip_ntoa(ip.dst)} is not this host's and net.ipv4.ip_forward=0: "
+                      "not forwarded", "ip_route_input_slow", packet)
+            return
+        if ip.ttl <= 1:
+            self.drop(dev.name, skb.frame_id, "TTL expired in transit", "ip_forward", packet)
+            self.icmp.send_error(packet, icmp.TIME_EXCEEDED, 0, dev)
+            return
+        route = self.main.lookup(to_int(ip.dst))
+        if route is None or route.type != "unicast":
+            self.drop(dev.name, skb.frame_id, f"no route to {ip_ntoa(ip.dst)}",
+                      "ip_route_input_slow", packet)
+            self.icmp.send_error(packet, icmp.DEST_UNREACH, icmp.NET_UNREACH, dev)
+            return
+        out = ip_pkt.decrement_ttl(packet)
+        nexthop = route.gateway or ip.dst
+        trace = self.ns.trace
+        if trace.enabled:
+            trace.hop(self.ns.name, dev.name, "ip", "forward", skb.frame_id,
+                      f"forwarding {ip_ntoa(ip.src)} -> {ip_ntoa(ip.dst)} out of "
+                      f"{route.dev.name} (TTL {ip.ttl} -> {ip.ttl - 1})", "ip_forward", out,
+                      l3=True)
+        self.neigh_output(route.dev, nexthop, out, skb.frame_id)
+
+    # ------------------------------------------------------------- UDP
+    def udp_rcv(self, skb: Skb, ip: ip_pkt.IPv4, packet: bytes) -> None:
+        """udp_rcv(): to the socket bound to the destination port, else port unreachable."""
+        try:
+            dgram = udp.parse(ip.payload)
+        except ValueError as err:
+            self.drop(skb.dev.name, skb.frame_id, f"bad UDP: {err}", "udp_rcv", packet)
+            return
+        sock = self.udp_sockets.get(dgram.dport)
+        if sock is None:
+            self.drop(skb.dev.name, skb.frame_id, f"no socket on UDP port {dgram.dport}: "
+                      "port unreachable", "__udp4_lib_rcv", packet)
+            if not self.is_broadcast_for_us(ip.dst):
+                self.icmp.send_error(packet, icmp.DEST_UNREACH, icmp.PORT_UNREACH, skb.dev)
+            return
+        self.ns.trace.hop(self.ns.name, skb.dev.name, "udp", "deliver", skb.frame_id,
+                          f"UDP port {dgram.dport}: queued on the socket", "udp_queue_rcv_skb",
+                          packet, l3=True)
+        sock.enqueue(dgram.data, (ip_ntoa(ip.src), dgram.sport))
+
+
+class IcmpLayer:
+    """icmp_rcv(), icmp_echo() and icmp_send()."""
+
+    def __init__(self, stack: IPv4Stack) -> None:
+        self.stack = stack
+        self.ns = stack.ns
+
+    def rcv(self, skb: Skb, ip: ip_pkt.IPv4, packet: bytes) -> None:
+        stack = self.stack
+        try:
+            msg = icmp.parse(ip.payload)
+        except ValueError as err:
+            stack.drop(skb.dev.name, skb.frame_id, f"bad ICMP: {err}", "icmp_rcv", packet)
+            return
+        if msg.type == icmp.ECHO_REQUEST:
+            self.echo(skb, ip, msg)
+        elif msg.type == icmp.ECHO_REPLY:
+            sock = stack.ping_sockets.get(msg.ident)
+            if sock is None:
+                stack.drop(skb.dev.name, skb.frame_id, f"echo reply id {msg.ident}: no ping "
+                           "socket waits for it", "ping_rcv", packet)
+                return
+            self.ns.trace.hop(self.ns.name, skb.dev.name, "icmp", "deliver", skb.frame_id,
+                              f"echo reply id {msg.ident} seq {msg.seq}: to the ping socket",
+                              "ping_rcv", packet, l3=True)
+            sock.reply(ip, msg)
+        elif msg.type in (icmp.DEST_UNREACH, icmp.TIME_EXCEEDED):
+            self._error_to_socket(skb, ip, msg, packet)
+        else:
+            stack.drop(skb.dev.name, skb.frame_id, f"ICMP type {msg.type} ignored", "icmp_rcv",
+                       packet)
+
+    def _error_to_socket(self, skb: Skb, ip: ip_pkt.IPv4, msg: icmp.Icmp, packet: bytes) -> None:
+        """icmp_unreach(): tell the socket whose packet caused the error."""
+        inner = msg.data
+        if len(inner) >= 28 and inner[9] == ip_pkt.IPPROTO_ICMP:
+            ident = struct.unpack_from("!H", inner, 24)[0]
+            seq = struct.unpack_from("!H", inner, 26)[0]
+            sock = self.stack.ping_sockets.get(ident)
+            if sock is not None:
+                self.ns.trace.hop(self.ns.name, skb.dev.name, "icmp", "deliver", skb.frame_id,
+                                  f"ICMP error from {ip_ntoa(ip.src)} about our echo seq {seq}",
+                                  "icmp_unreach", packet, l3=True)
+                sock.error(ip.src, msg, seq)
+                return
+        self.stack.drop(skb.dev.name, skb.frame_id, "ICMP error for no local socket",
+                        "icmp_unreach", packet)
+
+    def echo(self, skb: Skb, ip: ip_pkt.IPv4, msg: icmp.Icmp) -> None:
+        """icmp_echo(): answer with the same id, sequence and data."""
+        stack = self.stack
+        if ip.dst[3] == 255 or ip.dst == b"\xff\xff\xff\xff" or stack.is_broadcast_for_us(ip.dst):
+            stack.drop(skb.dev.name, skb.frame_id, "echo to a broadcast address ignored "
+                       "(icmp_echo_ignore_broadcasts=1)", "icmp_rcv")
+            return
+        reply = icmp.echo(msg.ident, msg.seq, msg.data, reply=True)
+        frame_id = self.ns.new_frame_id()
+        self.ns.trace.hop(self.ns.name, skb.dev.name, "icmp", "reply", frame_id,
+                          f"echo request from {ip_ntoa(ip.src)} (frame #{skb.frame_id}): "
+                          "replying", "icmp_echo")
+        try:
+            stack.output(ip.src, ip_pkt.IPPROTO_ICMP, reply, src=ip.dst, df=False,
+                         frame_id=frame_id, func="icmp_reply")
+        except NoRoute:
+            stack.drop(skb.dev.name, frame_id, f"no route back to {ip_ntoa(ip.src)}",
+                       "icmp_reply")
+
+    def send_error(self, packet: bytes, type_: int, code: int, dev: NetDevice) -> None:
+        """icmp_send(): an error back to the sender of ``packet`` (never about an ICMP error)."""
+        stack = self.stack
+        src = packet[12:16]
+        if packet[9] == ip_pkt.IPPROTO_ICMP and len(packet) > 20 + 0 and \
+                packet[(packet[0] & 0xF) * 4] not in (icmp.ECHO_REQUEST, icmp.ECHO_REPLY):
+            return
+        if src == bytes(4) or src[0] & 0xF0 == 0xE0:
+            return
+        message = icmp.error(type_, code, packet)
+        own = stack.select_source(dev, src)
+        try:
+            stack.output(src, ip_pkt.IPPROTO_ICMP, message, src=own, df=False, func="icmp_send")
+        except NoRoute:
+            pass
+
+    def host_unreachable(self, packet: bytes, dev: NetDevice) -> None:
+        """ARP failed for a queued packet: tell its sender (or our own socket) 'host unreachable'."""
+        src = packet[12:16]
+        if self.stack.is_local_address(src):
+            self._local_error(packet, icmp.DEST_UNREACH, icmp.HOST_UNREACH, dev)
+        else:
+            self.send_error(packet, icmp.DEST_UNREACH, icmp.HOST_UNREACH, dev)
+
+    def _local_error(self, packet: bytes, type_: int, code: int, dev: NetDevice) -> None:
+        """The error is for one of our own sockets: deliver it without a wire."""
+        if packet[9] != ip_pkt.IPPROTO_ICMP:
+            return
+        ihl = (packet[0] & 0xF) * 4
+        ident, seq = struct.unpack_from("!HH", packet, ihl + 4)
+        sock = self.stack.ping_sockets.get(ident)
+        if sock is not None:
+            msg = icmp.Icmp(type_, code, 0, 0, packet[: ihl + 8])
+            sock.error(self.stack.select_source(dev, packet[16:20]) or packet[12:16], msg, seq)
+

@@ -1,0 +1,123 @@
+"""A network namespace: one host's devices, its IPv4 stack and its sysctls.
+
+Devices are numbered per namespace from 1 (``lo``), always upwards, as Linux 6.x
+allocates ifindexes (a deleted device's number is not given out again).
+Events about devices (up, down, carrier change, address change, unregister) go
+through :meth:`NetNamespace.notify`, the netdevice notifier chain: the bridge and
+the IPv4 stack listen there instead of devices calling them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from netsim.packets.ethernet import ETH_P_ARP, ETH_P_IP
+from netsim.stack.skb import Skb
+
+if TYPE_CHECKING:
+    from netsim.engine.lab import Lab
+    from netsim.stack.netdevice import NetDevice
+
+Notifier = Callable[[str, "NetDevice"], None]
+
+DEFAULT_SYSCTLS = {
+    "net.ipv4.ip_forward": "0",
+    "net.ipv4.conf.all.forwarding": "0",
+    "net.ipv4.igmp_link_local_mcast_reports": "1",
+    "net.ipv6.conf.all.disable_ipv6": "0",
+    "net.ipv6.conf.default.disable_ipv6": "0",
+    "net.ipv4.neigh.default.gc_stale_time": "60",
+    "net.ipv4.conf.all.arp_ignore": "0",
+    "net.ipv4.conf.all.rp_filter": "0",
+    "net.ipv4.ip_default_ttl": "64",
+    "net.bridge.bridge-nf-call-iptables": "0",
+}
+
+
+class NetNamespace:
+    def __init__(self, lab: Lab, name: str) -> None:
+        from netsim.devices.loopback import Loopback
+        from netsim.stack.ipv4 import IPv4Stack
+
+        self.lab = lab
+        self.name = name
+        self.trace = lab.trace
+        self.env = lab.env
+        self.devices: dict[str, NetDevice] = {}
+        self._next_ifindex = 1
+        self.notifiers: list[Notifier] = []
+        self.sysctl: dict[str, str] = dict(DEFAULT_SYSCTLS)
+        self.peer_nsids: dict[str, int] = {}
+        self.ipv4 = IPv4Stack(self)
+        self.lo = self.register(Loopback(self))
+
+    # ------------------------------------------------------------------ devices
+    def register(self, dev: NetDevice) -> NetDevice:
+        """register_netdevice(): give the device the next ifindex and make it visible."""
+        dev.ifindex = self._next_ifindex
+        self._next_ifindex += 1
+        self.devices[dev.name] = dev
+        self.notify("register", dev)
+        return dev
+
+    def unregister(self, dev: NetDevice) -> None:
+        """unregister_netdevice(): down, unhooked from everything, gone."""
+        if dev.name not in self.devices:
+            return
+        dev.close()
+        self.notify("unregister", dev)
+        dev.uninit()
+        del self.devices[dev.name]
+
+    def rename(self, dev: NetDevice, new: str) -> None:
+        del self.devices[dev.name]
+        dev.name = new
+        self.devices[new] = dev
+        self.notify("changename", dev)
+
+    def get(self, name: str) -> NetDevice | None:
+        return self.devices.get(name)
+
+    def by_index(self, ifindex: int) -> NetDevice | None:
+        for dev in self.devices.values():
+            if dev.ifindex == ifindex:
+                return dev
+        return None
+
+    def in_order(self) -> list[NetDevice]:
+        """Devices by ifindex, as `ip link` lists them."""
+        return sorted(self.devices.values(), key=lambda d: d.ifindex)
+
+    def notify(self, event: str, dev: NetDevice) -> None:
+        for notifier in list(self.notifiers):
+            notifier(event, dev)
+
+    def random_mac(self) -> bytes:
+        """eth_random_addr(): random bytes, multicast bit cleared, locally-administered set."""
+        raw = bytearray(self.lab.rng.randbytes(6))
+        raw[0] = (raw[0] & 0xFE) | 0x02
+        return bytes(raw)
+
+    def nsid_of(self, other: NetNamespace) -> int:
+        """The id this namespace gives another one (peernet2id_alloc), from 0 upwards."""
+        if other.name not in self.peer_nsids:
+            self.peer_nsids[other.name] = len(self.peer_nsids)
+        return self.peer_nsids[other.name]
+
+    def new_frame_id(self) -> int:
+        return self.lab.new_frame_id()
+
+    # ------------------------------------------------------------------ receive
+    def deliver_to_protocols(self, skb: Skb) -> None:
+        """The ptype handlers: ip_rcv for IPv4, arp_rcv for ARP; others are not for us."""
+        data = skb.data
+        ethertype = (data[12] << 8) | data[13] if len(data) >= 14 else -1
+        if ethertype == ETH_P_IP:
+            self.ipv4.rcv(skb, data[14:])
+        elif ethertype == ETH_P_ARP:
+            self.ipv4.arp.rcv(skb, data[14:])
+        else:
+            self.trace.hop(self.name, skb.dev.name, "link", "drop", skb.frame_id,
+                           f"{skb.dev.name}: no protocol handler for this EtherType",
+                           "__netif_receive_skb_core", data)

@@ -1,0 +1,184 @@
+"""struct net_device: what every network interface has, whatever its driver.
+
+A device has two directions:
+
+* **transmit** -- :meth:`NetDevice.queue_xmit` (``dev_queue_xmit``): captures see the
+  frame as *outgoing*, counters move, then the driver's :meth:`start_xmit`
+  (``ndo_start_xmit``) takes it: a veth hands it to its peer, a tap queues it for
+  the process holding /dev/net/tun, a bridge looks up its FDB.
+* **receive** -- :meth:`NetDevice.netif_receive` (``__netif_receive_skb_core``):
+  captures see the frame first, then the **rx_handler** if one is set (a bridge
+  port's is ``br_handle_frame``: the frame is the bridge's now, and the device's own
+  IP address never sees it -- seed claim S3), else the protocol handlers of this
+  host (IPv4, ARP).
+
+Device code never asks "am I in a bridge?": enslaving only sets ``rx_handler``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from netsim.stack.skb import PACKET_OUTGOING, Skb, eth_type_trans
+
+if TYPE_CHECKING:
+    from netsim.stack.namespace import NetNamespace
+
+# rx_handler results (enum rx_handler_result)
+RX_HANDLER_CONSUMED = 0
+RX_HANDLER_PASS = 1
+
+STAT_KEYS = ("rx_bytes", "rx_packets", "rx_errors", "rx_dropped", "rx_over_errors", "multicast",
+             "tx_bytes", "tx_packets", "tx_errors", "tx_dropped", "tx_carrier_errors",
+             "collisions")
+
+
+class NetDevice:
+    """A network interface in one host's kernel. Subclasses are the drivers."""
+
+    kind = "generic"          # what `ip -d link` calls it (info_kind), "" for none
+    link_type = "ether"       # ARPHRD_* as iproute2 names it
+    has_queue = False         # IFF_NO_QUEUE devices show qdisc "noqueue" once up
+    default_qdisc = "pfifo_fast"
+    min_mtu, max_mtu = 68, 65535
+    flag_broadcast = True
+    flag_multicast = True
+    flag_pointopoint = False
+    flag_noarp = False
+    flag_loopback = False
+    is_bridge = False
+
+    def __init__(self, ns: NetNamespace, name: str, mac: bytes, *, mtu: int = 1500,
+                 txqlen: int = 1000) -> None:
+        self.ns = ns
+        self.name = name
+        self.ifindex = 0          # given by NetNamespace.register
+        self.mac = mac
+        self.mac_set_by_user = False
+        self.mtu = mtu
+        self.txqlen = txqlen
+        self.admin_up = False
+        self.carrier = True
+        self.operstate_known = False  # linkwatch has not yet run: state UNKNOWN while up
+        self.qdisc: str | None = None  # "noop" until first opened
+        self.promiscuity = 0
+        self.allmulti = 0
+        self.master = None        # the Bridge this device is a port of
+        self.br_port = None       # its BridgePort
+        self.rx_handler: Callable[[Skb], int] | None = None
+        self.packet_taps: list = []  # AF_PACKET sockets bound to this device (captures)
+        self.stats = dict.fromkeys(STAT_KEYS, 0)
+
+    # ------------------------------------------------------------------ state
+    @property
+    def running(self) -> bool:
+        """IFF_UP: administratively up."""
+        return self.admin_up
+
+    @property
+    def lower_up(self) -> bool:
+        """IFF_LOWER_UP / IFF_RUNNING: up and with carrier."""
+        return self.admin_up and self.carrier
+
+    def iflink(self) -> int:
+        """dev_get_iflink(): the ifindex of the device below (a veth's peer), else our own."""
+        return self.ifindex
+
+    @property
+    def operstate(self) -> str:
+        """RFC 2863 operational state as the kernel's linkwatch computes it."""
+        if not self.admin_up:
+            return "DOWN"
+        if not self.carrier:
+            return "LOWERLAYERDOWN" if self.iflink() != self.ifindex else "DOWN"
+        return "UP" if self.operstate_known else "UNKNOWN"
+
+    def set_carrier(self, on: bool) -> None:
+        """netif_carrier_on/off: a change fires linkwatch, which fixes operstate."""
+        if on == self.carrier:
+            return
+        self.carrier = on
+        self.operstate_known = True
+        self.ns.notify("change", self)
+
+    def open(self) -> None:
+        """dev_open(): ``ip link set DEV up``."""
+        if self.admin_up:
+            return
+        self.admin_up = True
+        if self.qdisc is None:
+            self.qdisc = self.default_qdisc if self.has_queue else "noqueue"
+        self.ndo_open()
+        self.ns.notify("up", self)
+
+    def close(self) -> None:
+        """dev_close(): ``ip link set DEV down``."""
+        if not self.admin_up:
+            return
+        self.admin_up = False
+        self.ndo_stop()
+        self.ns.notify("down", self)
+
+    def ndo_open(self) -> None:
+        """Driver hook run when the device comes up."""
+
+    def ndo_stop(self) -> None:
+        """Driver hook run when the device goes down."""
+
+    def set_mac(self, mac: bytes) -> None:
+        """dev_set_mac_address(): ``ip link set DEV address MAC``."""
+        self.mac = mac
+        self.mac_set_by_user = True
+        self.ns.notify("changeaddr", self)
+
+    def set_mtu(self, mtu: int) -> None:
+        self.mtu = mtu
+        self.ns.notify("changemtu", self)
+
+    def uninit(self) -> None:
+        """Driver hook run when the device is unregistered."""
+
+    # ------------------------------------------------------------------ transmit
+    def queue_xmit(self, skb: Skb) -> None:
+        """dev_queue_xmit(): hand a frame to the driver, after the captures saw it."""
+        if not self.admin_up:
+            self.stats["tx_dropped"] += 1
+            self.ns.trace.hop(self.ns.name, self.name, "link", "drop", skb.frame_id,
+                              f"{self.name} is down: frame not sent", "__dev_queue_xmit",
+                              skb.data)
+            return
+        if self.packet_taps:
+            for tap in self.packet_taps:
+                tap.deliver(skb.data, PACKET_OUTGOING)
+        self.start_xmit(skb)
+
+    def start_xmit(self, skb: Skb) -> None:
+        """ndo_start_xmit(): the driver's transmit. Default: drop."""
+        self.stats["tx_dropped"] += 1
+
+    def count_tx(self, nbytes: int) -> None:
+        stats = self.stats
+        stats["tx_packets"] += 1
+        stats["tx_bytes"] += nbytes
+
+    # ------------------------------------------------------------------ receive
+    def netif_rx(self, data: bytes, frame_id: int) -> None:
+        """A driver received ``data`` from its medium: eth_type_trans, then the core."""
+        stats = self.stats
+        stats["rx_packets"] += 1
+        stats["rx_bytes"] += len(data)
+        skb = Skb(data, frame_id, self, eth_type_trans(data, self.mac))
+        if skb.pkttype == 2:
+            stats["multicast"] += 1
+        self.netif_receive(skb)
+
+    def netif_receive(self, skb: Skb) -> None:
+        """__netif_receive_skb_core(): taps, then rx_handler, then the protocol handlers."""
+        if self.packet_taps:
+            for tap in self.packet_taps:
+                tap.deliver(skb.data, skb.pkttype)
+        handler = self.rx_handler
+        if handler is not None and handler(skb) == RX_HANDLER_CONSUMED:
+            return
+        self.ns.deliver_to_protocols(skb)

@@ -1,0 +1,84 @@
+"""Sockets: where the kernel hands data to a process and takes it back.
+
+:class:`UdpSocket` is a datagram socket bound to a port; :class:`PingSocket` is
+what iputils ``ping`` uses (an ICMP socket with an identifier). Both queue what
+arrives and let a waiting application know.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import TYPE_CHECKING
+
+from netsim.packets import icmp
+from netsim.packets import ipv4 as ip_pkt
+from netsim.packets import udp
+from netsim.packets.addr import ip_aton
+
+if TYPE_CHECKING:
+    from netsim.stack.namespace import NetNamespace
+
+
+class UdpSocket:
+    """socket(AF_INET, SOCK_DGRAM) bound to ``port``."""
+
+    def __init__(self, ns: NetNamespace, port: int) -> None:
+        if port in ns.ipv4.udp_sockets:
+            raise OSError(98, "Address already in use")
+        self.ns = ns
+        self.port = port
+        self.queue: deque[tuple[bytes, tuple[str, int]]] = deque()
+        self.on_receive = None  # optional callback(data, addr) for event-driven apps
+        ns.ipv4.udp_sockets[port] = self
+
+    def sendto(self, data: bytes, addr: tuple[str, int]) -> int:
+        """udp_sendmsg(): one datagram; raises OSError(ENETUNREACH) without a route."""
+        dst = ip_aton(addr[0])
+        stack = self.ns.ipv4
+        dev, nexthop, prefsrc = stack.route_output(dst)
+        src = prefsrc or stack.select_source(dev, nexthop) or bytes(4)
+        payload = udp.build(src, dst, self.port, addr[1], bytes(data))
+        stack.output(dst, ip_pkt.IPPROTO_UDP, payload, src=src, func="udp_sendmsg")
+        return len(data)
+
+    def enqueue(self, data: bytes, addr: tuple[str, int]) -> None:
+        if self.on_receive is not None:
+            self.on_receive(data, addr)
+        else:
+            self.queue.append((data, addr))
+
+    def recv(self, timeout: float = 0.0) -> list[tuple[bytes, tuple[str, int]]]:
+        """Every datagram that arrived within ``timeout`` simulated seconds (time advances)."""
+        if timeout > 0:
+            self.ns.lab.run(timeout)
+        out = list(self.queue)
+        self.queue.clear()
+        return out
+
+    def close(self) -> None:
+        self.ns.ipv4.udp_sockets.pop(self.port, None)
+
+
+class PingSocket:
+    """An ICMP echo socket with one identifier (iputils ping's socket)."""
+
+    def __init__(self, ns: NetNamespace, ident: int, on_reply, on_error) -> None:
+        self.ns = ns
+        self.ident = ident
+        self.on_reply = on_reply
+        self.on_error = on_error
+        ns.ipv4.ping_sockets[ident] = self
+
+    def send_echo(self, dst: bytes, seq: int, data: bytes, oif=None) -> int:
+        message = icmp.echo(self.ident, seq, data)
+        return self.ns.ipv4.output(dst, ip_pkt.IPPROTO_ICMP, message, oif=oif, df=True,
+                                   func="ping_v4_sendmsg")
+
+    def reply(self, ip: ip_pkt.IPv4, msg: icmp.Icmp) -> None:
+        self.on_reply(ip, msg)
+
+    def error(self, src: bytes, msg: icmp.Icmp, seq: int) -> None:
+        self.on_error(src, msg, seq)
+
+    def close(self) -> None:
+        self.ns.ipv4.ping_sockets.pop(self.ident, None)

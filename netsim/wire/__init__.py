@@ -1,0 +1,1 @@
+"""Cables between NICs, with propagation and serialisation delay."""

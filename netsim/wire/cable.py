@@ -1,0 +1,51 @@
+"""A full-duplex Ethernet cable: propagation delay plus serialisation at a bit rate.
+
+Each direction is a line that carries one frame at a time: a frame starts when the
+previous one has left, takes ``8 * len / bandwidth`` seconds to put on the wire and
+``latency`` seconds to reach the far end.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from netsim.devices.nic import Nic
+
+DEFAULT_LATENCY = 5e-6        # 1 km of copper or fibre
+DEFAULT_BANDWIDTH = 1e9       # 1 Gbit/s
+PREAMBLE_AND_GAP = 20         # 8 bytes preamble + 12 bytes inter-frame gap, plus the FCS below
+FCS = 4
+
+
+class Cable:
+    def __init__(self, lab, a: Nic, b: Nic, latency: float = DEFAULT_LATENCY,
+                 bandwidth: float = DEFAULT_BANDWIDTH) -> None:
+        self.lab = lab
+        self.a, self.b = a, b
+        self.latency = latency
+        self.bandwidth = bandwidth
+        self._busy_until = {id(a): 0.0, id(b): 0.0}
+        a.cable = b.cable = self
+
+    def other(self, nic: Nic) -> Nic:
+        return self.b if nic is self.a else self.a
+
+    def link_check(self) -> None:
+        """Link pulses: both ends have carrier exactly when both are up."""
+        both = self.a.admin_up and self.b.admin_up
+        self.a.set_carrier(both)
+        self.b.set_carrier(both)
+
+    def transmit(self, sender: Nic, data: bytes, frame_id: int) -> None:
+        now = self.lab.env.now
+        start = max(now, self._busy_until[id(sender)])
+        on_wire = (len(data) + FCS + PREAMBLE_AND_GAP) * 8 / self.bandwidth
+        self._busy_until[id(sender)] = start + on_wire
+        arrival = start + on_wire + self.latency
+        receiver = self.other(sender)
+        self.lab.trace.hop(sender.ns.name, "", "wire", "tx", frame_id,
+                           f"on the cable {sender.ns.name}:{sender.name} -> "
+                           f"{receiver.ns.name}:{receiver.name}, arrives in "
+                           f"{(arrival - now) * 1e6:.2f} us", "phy", data)
+        self.lab.call_later(arrival - now, receiver.wire_rx, data, frame_id)
