@@ -9,6 +9,7 @@ MAC as a local FDB entry and recalculates the bridge id. :func:`del_if` undoes i
 from __future__ import annotations
 
 import errno
+import os
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -30,11 +31,13 @@ BR_MAX_PORTS = 1 << 10
 
 
 class BridgeError(OSError):
-    """A refused bridge operation, carrying the errno rtnetlink would return."""
+    """A refused bridge operation: the errno rtnetlink returns, and the kernel's extended
+    ack message when it sends one (iproute2 then prints ``Error: <extack>.``)."""
 
-    def __init__(self, code: int, message: str = "") -> None:
-        super().__init__(code, message or errno.errorcode.get(code, str(code)))
+    def __init__(self, code: int, extack: str | None = None) -> None:
+        super().__init__(code, os.strerror(code))
         self.code = code
+        self.extack = extack
 
 
 @dataclass(eq=False)
@@ -84,13 +87,11 @@ def _find_portno(br: Bridge) -> int:
 def add_if(br: Bridge, dev: NetDevice) -> BridgePort:
     """br_add_if(): make ``dev`` a port of ``br``. Raises BridgeError with the errno."""
     if dev.flag_loopback or dev.link_type != "ether" or dev.mac[0] & 1 or dev.mac == bytes(6):
-        raise BridgeError(errno.EINVAL, f"{dev.name} is not an Ethernet device")
+        raise BridgeError(errno.EINVAL)
     if dev.is_bridge:
         raise BridgeError(errno.ELOOP, "Can not enslave a bridge to a bridge")
-    if dev is br:
-        raise BridgeError(errno.ELOOP)
     if dev.master is not None:
-        raise BridgeError(errno.EBUSY, f"{dev.name} is already a port")
+        raise BridgeError(errno.EBUSY, "Device is already in use.")
     port = BridgePort(br, dev, _find_portno(br), path_cost=port_cost(dev))
     dev.master = br
     dev.br_port = port
@@ -113,7 +114,7 @@ def del_if(br: Bridge, dev: NetDevice) -> None:
     """br_del_if(): release ``dev``; its learned and local entries go with it."""
     port = dev.br_port
     if port is None or port.br is not br:
-        raise BridgeError(errno.EINVAL, f"{dev.name} is not a port of {br.name}")
+        raise BridgeError(errno.EINVAL)
     port.state = BR_STATE_DISABLED
     br.ports.remove(port)
     br.fdb.delete_by_port(port, do_all=True)

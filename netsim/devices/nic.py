@@ -15,6 +15,7 @@ from netsim.stack.skb import Skb
 
 class Nic(NetDevice):
     kind = ""
+    speed_mbps = 1000
     has_queue = True
     max_mtu = 9216
 

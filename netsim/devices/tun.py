@@ -45,6 +45,7 @@ def _oserror(code: int, what: str = "") -> OSError:
 
 class TunDevice(NetDevice):
     kind = "tun"
+    speed_mbps = 10
     has_queue = True
     max_mtu = 65521
 

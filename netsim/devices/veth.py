@@ -16,6 +16,7 @@ VETH_DELAY = 1e-6  # seconds from veth_xmit to the peer's receive: the backlog s
 
 class Veth(NetDevice):
     kind = "veth"
+    speed_mbps = 10000
     max_mtu = 65535
 
     def __init__(self, ns, name: str, mac: bytes) -> None:

@@ -48,6 +48,7 @@ class NetDevice:
     flag_noarp = False
     flag_loopback = False
     is_bridge = False
+    speed_mbps: int | None = None  # what ethtool reports; the bridge derives port cost from it
 
     def __init__(self, ns: NetNamespace, name: str, mac: bytes, *, mtu: int = 1500,
                  txqlen: int = 1000) -> None:
@@ -138,6 +139,24 @@ class NetDevice:
 
     def uninit(self) -> None:
         """Driver hook run when the device is unregistered."""
+
+    def mc_addresses(self) -> list[bytes]:
+        """dev->mc: the multicast MACs this device listens to (`bridge fdb` shows them "self").
+
+        With IPv6 disabled (as in the recordings) every Ethernet device still joins
+        33:33:00:00:00:01 when registered; IPv4's all-hosts group 224.0.0.1
+        (01:00:5e:00:00:01) is joined while the device is up. A bridge that is up
+        also joins 224.0.0.106 / ff02::6a for multicast router discovery.
+        (Observed on Linux 6.18 with `bridge fdb show`.)
+        """
+        if self.link_type != "ether" or self.flag_loopback:
+            return []
+        out = [b"\x33\x33\x00\x00\x00\x01"]
+        if self.admin_up:
+            if self.is_bridge:
+                out += [b"\x01\x00\x5e\x00\x00\x6a", b"\x33\x33\x00\x00\x00\x6a"]
+            out.append(b"\x01\x00\x5e\x00\x00\x01")
+        return out
 
     # ------------------------------------------------------------------ transmit
     def queue_xmit(self, skb: Skb) -> None:
