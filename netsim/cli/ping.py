@@ -1,0 +1,110 @@
+"""``ping`` as iputils 20221126 prints it: options, per-reply lines, statistics, exit status.
+
+Exit status: 0 if any reply came back, 1 if none did, 2 for errors before sending
+(no route, unknown interface). Without ``-c`` a real ping runs until Ctrl-C; here it
+stops after 4 requests (and says so on stderr), since a notebook cell has no Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from typing import TYPE_CHECKING
+
+from netsim.cli.io import Io
+from netsim.user.ping import run_ping, statistics
+
+if TYPE_CHECKING:
+    from netsim.host import Host
+
+DEFAULT_COUNT_WITHOUT_C = 4
+_WITH_ARG = set("cisWwItlmMpQSeF")
+
+
+class _UsageError(Exception):
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def _number(text: str, kind: type, low: float, high: float | None = None) -> float:
+    try:
+        value = kind(text)
+    except ValueError:
+        raise _UsageError(f"ping: invalid argument: '{text}'", 1) from None
+    if value < low or (high is not None and value > high):
+        limit = f"{low} <= value <= {high if high is not None else 9223372036854775807}"
+        raise _UsageError(f"ping: invalid argument: '{text}': out of range: {limit}", 1)
+    return value
+
+
+def _parse(argv: list[str]) -> tuple[dict[str, str], list[str]]:
+    """getopt-style: `-c3`, `-c 3` and grouped flags like `-qn`."""
+    opts: dict[str, str] = {}
+    rest: list[str] = []
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--":
+            rest.extend(argv[i + 1:])
+            break
+        if arg.startswith("-") and len(arg) > 1:
+            j = 1
+            while j < len(arg):
+                letter = arg[j]
+                if letter in _WITH_ARG:
+                    value = arg[j + 1:]
+                    if not value:
+                        i += 1
+                        if i >= len(argv):
+                            raise _UsageError(f"ping: option requires an argument -- '{letter}'",
+                                              2)
+                        value = argv[i]
+                    opts[letter] = value
+                    break
+                if letter not in "46abqnvdDfhLOrRUAB":
+                    raise _UsageError(f"ping: invalid option -- '{letter}'", 2)
+                opts[letter] = ""
+                j += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return opts, rest
+
+
+def main(host: Host, argv: list[str], io: Io) -> int:
+    try:
+        opts, rest = _parse(argv)
+        if not rest:
+            raise _UsageError("ping: usage error: Destination address required", 1)
+        count = int(_number(opts["c"], int, 1)) if "c" in opts else None
+        interval = _number(opts["i"], float, 0.0) if "i" in opts else 1.0
+        linger = _number(opts["W"], float, 0.0) if "W" in opts else 10.0
+        size = int(_number(opts["s"], int, 0, 65507)) if "s" in opts else 56
+    except _UsageError as err:
+        io.error(str(err) + "\n")
+        return err.status
+    target = rest[-1]
+    try:
+        dst = ipaddress.IPv4Address(target).packed
+    except ValueError:
+        io.error(f"ping: {target}: Temporary failure in name resolution\n")
+        return 2
+    oif = None
+    if "I" in opts:
+        oif = host.ns.get(opts["I"])
+        if oif is None:
+            io.error(f"ping: SO_BINDTODEVICE {opts['I']}: No such device\n")
+            return 2
+    if count is None:
+        count = DEFAULT_COUNT_WITHOUT_C
+        io.error(f"netsim: ping without -c would run until Ctrl-C; sending {count} requests\n")
+    run = run_ping(host, dst, count=count, interval=interval, linger=linger, size=size,
+                   oif=oif, quiet="q" in opts)
+    if run.error_text:
+        io.error(run.error_text + "\n")
+        return 2
+    io.write(f"PING {target} ({run.target}) {size}({size + 28}) bytes of data.\n")
+    for line in run.lines:
+        io.write(line + "\n")
+    io.write("\n" + statistics(run))
+    return 0 if run.received else 1
