@@ -25,6 +25,9 @@ class Nic(NetDevice):
         self.carrier = False
         self.operstate_known = True
 
+    def no_carrier_reason(self) -> str:
+        return "no cable, or the far end is down" if self.cable else "no cable plugged in"
+
     def ndo_open(self) -> None:
         if self.cable is not None:
             self.cable.link_check()

@@ -73,6 +73,9 @@ class TunDevice(NetDevice):
     def is_tap(self) -> bool:
         return self.mode == "tap"
 
+    def no_carrier_reason(self) -> str:
+        return "no process has /dev/net/tun open on it: no reader"
+
     # ------------------------------------------------------- net-device half
     def start_xmit(self, skb: Skb) -> None:
         """tun_net_xmit(): queue the frame on the attached file, or drop it."""

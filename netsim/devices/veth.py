@@ -25,6 +25,9 @@ class Veth(NetDevice):
         self.carrier = False
         self.operstate_known = True  # registered without carrier: linkwatch ran
 
+    def no_carrier_reason(self) -> str:
+        return "its veth peer is down"
+
     def iflink(self) -> int:
         return self.peer.ifindex if self.peer is not None else 0
 

@@ -167,10 +167,20 @@ class NetDevice:
                               f"{self.name} is down: frame not sent", "__dev_queue_xmit",
                               skb.data)
             return
+        if not self.carrier:
+            self.ns.trace.hop(self.ns.name, self.name, "link", "drop", skb.frame_id,
+                              f"{self.name} has no carrier ({self.no_carrier_reason()}): "
+                              "its queue discipline is deactivated, frame dropped",
+                              "dev_queue_xmit", skb.data, l3=self.link_type == "none")
+            return
         if self.packet_taps:
             for tap in self.packet_taps:
                 tap.deliver(skb.data, PACKET_OUTGOING)
         self.start_xmit(skb)
+
+    def no_carrier_reason(self) -> str:
+        """Why this kind of device has no carrier, in a student's words."""
+        return "link down"
 
     def start_xmit(self, skb: Skb) -> None:
         """ndo_start_xmit(): the driver's transmit. Default: drop."""

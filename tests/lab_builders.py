@@ -1,0 +1,64 @@
+"""Small worlds the kernel tests share: built through the commands a student types."""
+
+from __future__ import annotations
+
+import netsim
+from netsim.packets import arp, ethernet, icmp, ipv4
+from netsim.packets.addr import BROADCAST_MAC, ZERO_MAC, ip_aton, mac_aton
+
+VM1 = mac_aton("52:54:00:00:00:01")
+VM2 = mac_aton("52:54:00:00:00:02")
+
+
+def ok(host: netsim.Host, script: str) -> str:
+    """Run a command that must succeed; return its stdout."""
+    result = host.sh(script)
+    assert result.returncode == 0, f"{host.name}$ {script}\n{result.stderr}"
+    return result.stdout
+
+
+def bridge_with_taps_and_lan(seed: int = 0, taps: int = 2):
+    """host: br0 with tap0..tapN-1 (persistent, held by VM processes) and eth0, a cable to lan.
+
+    Returns (lab, host, lan, [vm files]).
+    """
+    lab = netsim.Lab(seed=seed)
+    host, lan = lab.host("host"), lab.host("lan")
+    lab.link("host:eth0", "lan:eth0")
+    ok(host, "ip link add name br0 type bridge && ip link set br0 up")
+    ok(host, "ip link set eth0 address 02:00:00:00:01:01 && ip link set eth0 master br0 "
+             "&& ip link set eth0 up")
+    ok(lan, "ip link set eth0 address 02:00:00:00:02:01 && ip addr add 10.0.0.2/24 dev eth0 "
+            "&& ip link set eth0 up")
+    vms = []
+    for i in range(taps):
+        ok(host, f"ip tuntap add tap{i} mode tap && ip link set tap{i} address "
+                 f"fe:54:00:00:00:0{i + 1} && ip link set tap{i} master br0 "
+                 f"&& ip link set tap{i} up")
+        vms.append(host.open_tun(f"tap{i}", mode="tap"))
+    lab.run(0.2)
+    return lab, host, lan, vms
+
+
+def raw_frame(dst: bytes, src: bytes, text: bytes = b"netsim-test") -> bytes:
+    """A frame with the IEEE 'local experimental' EtherType 0x88b5: no stack reacts to it."""
+    return ethernet.build(dst, src, ethernet.ETH_P_EXPERIMENTAL, text, pad=True)
+
+
+def arp_request(src_mac: bytes, src_ip: str, target_ip: str) -> bytes:
+    payload = arp.Arp(arp.ARPOP_REQUEST, src_mac, ip_aton(src_ip), ZERO_MAC,
+                      ip_aton(target_ip)).pack()
+    return ethernet.build(BROADCAST_MAC, src_mac, ethernet.ETH_P_ARP, payload, pad=True)
+
+
+def echo_request(src_mac: bytes, dst_mac: bytes, src_ip: str, dst_ip: str, seq: int = 1,
+                 ttl: int = 64) -> bytes:
+    message = icmp.echo(0x4242, seq, b"netsim-test-ping")
+    packet = ipv4.build(ip_aton(src_ip), ip_aton(dst_ip), ipv4.IPPROTO_ICMP, message,
+                        ident=0x1111, ttl=ttl)
+    return ethernet.build(dst_mac, src_mac, ethernet.ETH_P_IP, packet)
+
+
+def actions(lab: netsim.Lab, frame_id: int) -> list[tuple[str, str, str]]:
+    """(host:dev, action, function) for every record of one frame."""
+    return [(f"{r.host}:{r.dev}", r.action, r.func) for r in lab.trace.filter(frame=frame_id)]
