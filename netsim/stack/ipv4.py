@@ -111,6 +111,10 @@ class IPv4Stack:
     def _netdev_event(self, event: str, dev: NetDevice) -> None:
         """fib_netdev_event / arp_netdev_event: routes and neighbours follow devices."""
         if event == "up":
+            if dev.flag_loopback and not self.addresses_of(dev):
+                # inetdev_event(NETDEV_UP) on loopback: 127.0.0.1/8 appears by itself
+                self.addresses.insert(0, IfAddr(dev, b"\x7f\x00\x00\x01", 8,
+                                                scope="host", label=dev.name))
             for ifa in self.addresses_of(dev):
                 self._add_connected(ifa)
         elif event in ("down", "unregister"):
