@@ -27,18 +27,29 @@ if TYPE_CHECKING:
     from netsim.wire.cable import Cable
 
 
-class _Call(Event):
-    """An event that runs one callback when the clock reaches it (no generator, no Timeout)."""
+class _Call:
+    """What simpy's event loop needs of an event, and no more: the per-frame scheduler.
 
-    __slots__ = ()
+    ``Environment.step`` pops an entry, calls each of ``callbacks`` with the entry and
+    checks ``_ok``. A plain slotted object with those attributes costs a fraction of a
+    ``simpy.Timeout`` and needs no closure.
+    """
 
-    def __init__(self, env: simpy.Environment, delay: float, fn: Callable, args: tuple) -> None:
-        self.env = env
-        self.callbacks = [lambda _ev: fn(*args)]
-        self._value = None
-        self._ok = True
-        self._defused = False
-        env.schedule(self, NORMAL, delay)
+    __slots__ = ("callbacks", "fn", "args")
+    _ok = True
+    _value = None
+    _defused = True
+
+    def __init__(self, fn: Callable, args: tuple) -> None:
+        self.fn = fn
+        self.args = args
+        self.callbacks = _FIRE
+
+    def fire(self) -> None:
+        self.fn(*self.args)
+
+
+_FIRE = (_Call.fire,)
 
 
 class Lab:
@@ -53,6 +64,7 @@ class Lab:
         self.cables: list[Cable] = []
         self._frame_ids = itertools.count(1)
         self._running = False
+        self._schedule = self.env.schedule
 
     # ------------------------------------------------------------------ world
     def host(self, name: str) -> Host:
@@ -122,10 +134,10 @@ class Lab:
 
     def call_later(self, delay: float, fn: Callable, *args) -> None:
         """Run ``fn(*args)`` after ``delay`` simulated seconds (the per-frame scheduler)."""
-        _Call(self.env, delay, fn, args)
+        self._schedule(_Call(fn, args), NORMAL, delay)
 
     def call_soon(self, fn: Callable, *args) -> None:
-        _Call(self.env, 0.0, fn, args)
+        self._schedule(_Call(fn, args), NORMAL, 0.0)
 
     def process(self, generator) -> simpy.Process:
         """Start an application or timer written as a simpy generator."""

@@ -26,7 +26,7 @@ def mac_aton(text: str) -> bytes:
 
 def mac_ntoa(mac: bytes) -> str:
     """6 bytes -> ``"52:54:00:12:34:56"`` (lower case, two digits each, as iproute2 prints)."""
-    return ":".join(f"{b:02x}" for b in mac)
+    return mac.hex(":")
 
 
 def is_multicast_mac(mac: bytes) -> bool:
@@ -48,10 +48,18 @@ def is_link_local_ether_addr(mac: bytes) -> bool:
     return mac[:5] == b"\x01\x80\xc2\x00\x00" and mac[5] & 0xF0 == 0
 
 
+_IP_CACHE: dict[str, bytes] = {}
+
+
 def ip_aton(text: str) -> bytes:
-    """``"10.0.0.1"`` -> 4 bytes."""
-    return ipaddress.IPv4Address(text).packed
+    """``"10.0.0.1"`` -> 4 bytes. Raises ``ValueError`` for anything but dotted quad."""
+    packed = _IP_CACHE.get(text)
+    if packed is None:
+        packed = ipaddress.IPv4Address(text).packed
+        if len(_IP_CACHE) < 65536:
+            _IP_CACHE[text] = packed
+    return packed
 
 
 def ip_ntoa(addr: bytes) -> str:
-    return ".".join(str(b) for b in addr)
+    return f"{addr[0]}.{addr[1]}.{addr[2]}.{addr[3]}"

@@ -12,7 +12,7 @@ ARPOP_REPLY = 2
 _HEADER = struct.Struct("!HHBBH6s4s6s4s")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Arp:
     op: int
     sha: bytes  # sender hardware address

@@ -22,7 +22,7 @@ TYPE_NAMES = {ECHO_REPLY: "echo reply", DEST_UNREACH: "unreachable", ECHO_REQUES
               TIME_EXCEEDED: "time exceeded in-transit"}
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Icmp:
     type: int
     code: int

@@ -15,7 +15,7 @@ IP_DF = 0x4000
 _HEADER = struct.Struct("!BBHHHBBH4s4s")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class IPv4:
     src: bytes
     dst: bytes

@@ -9,7 +9,7 @@ from netsim.packets.addr import MalformedPacket
 from netsim.packets.checksum import internet_checksum
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Udp:
     sport: int
     dport: int

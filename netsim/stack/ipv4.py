@@ -37,6 +37,7 @@ class IPv4Stack:
     def __init__(self, ns: NetNamespace) -> None:
         self.ns = ns
         self.addresses: list[IfAddr] = []
+        self._local: set[bytes] = set()  # every address of every device: the local table
         self.main = RoutingTable()
         self.arp = NeighbourTable(self)
         self.icmp = IcmpLayer(self)
@@ -57,7 +58,7 @@ class IPv4Stack:
         """inet_addr_type() == RTN_LOCAL: any address of any device of this host."""
         if addr[0] == 127:
             return self.ns.lo.admin_up
-        return any(a.local == addr for a in self.addresses)
+        return addr in self._local
 
     def is_broadcast_for_us(self, addr: bytes) -> bool:
         if addr == b"\xff\xff\xff\xff":
@@ -85,11 +86,13 @@ class IPv4Stack:
     def add_address(self, ifa: IfAddr) -> None:
         """inet_insert_ifa() then, if the device is up, fib_add_ifaddr()."""
         self.addresses.append(ifa)
+        self._local.add(ifa.local)
         if ifa.dev.admin_up:
             self._add_connected(ifa)
 
     def del_address(self, ifa: IfAddr) -> None:
         self.addresses.remove(ifa)
+        self._local = {a.local for a in self.addresses}
         self._del_connected(ifa)
 
     def _add_connected(self, ifa: IfAddr) -> None:
@@ -115,6 +118,7 @@ class IPv4Stack:
                 # inetdev_event(NETDEV_UP) on loopback: 127.0.0.1/8 appears by itself
                 self.addresses.insert(0, IfAddr(dev, b"\x7f\x00\x00\x01", 8,
                                                 scope="host", label=dev.name))
+                self._local.add(b"\x7f\x00\x00\x01")
             for ifa in self.addresses_of(dev):
                 self._add_connected(ifa)
         elif event in ("down", "unregister"):
@@ -123,6 +127,7 @@ class IPv4Stack:
             self.arp.flush_dev(dev, keep_permanent=event == "down")
             if event == "unregister":
                 self.addresses = [a for a in self.addresses if a.dev is not dev]
+                self._local = {a.local for a in self.addresses}
         elif event == "changeaddr":
             self.arp.flush_dev(dev)
 
@@ -146,12 +151,15 @@ class IPv4Stack:
 
     def output(self, dst: bytes, proto: int, payload: bytes, *, src: bytes | None = None,
                ttl: int = 64, df: bool = True, oif: NetDevice | None = None,
-               frame_id: int | None = None, func: str = "ip_queue_xmit") -> int:
+               frame_id: int | None = None, func: str = "ip_queue_xmit",
+               route: tuple | None = None) -> int:
         """ip_local_out(): route, build the header, resolve the next hop, transmit.
 
+        ``route`` is a result of :meth:`route_output` the caller already has (UDP looks
+        the route up first to pick the source address for its checksum).
         Returns the frame id. Raises :class:`NoRoute` when nothing routes ``dst``.
         """
-        dev, nexthop, prefsrc = self.route_output(dst, oif)
+        dev, nexthop, prefsrc = route or self.route_output(dst, oif)
         if src is None:
             src = prefsrc or self.select_source(dev, nexthop) or bytes(4)
         packet = ip_pkt.build(src, dst, proto, payload, ident=self.new_ident(), ttl=ttl, df=df)
@@ -271,9 +279,11 @@ class IPv4Stack:
             if not self.is_broadcast_for_us(ip.dst):
                 self.icmp.send_error(packet, icmp.DEST_UNREACH, icmp.PORT_UNREACH, skb.dev)
             return
-        self.ns.trace.hop(self.ns.name, skb.dev.name, "udp", "deliver", skb.frame_id,
-                          f"UDP port {dgram.dport}: queued on the socket", "udp_queue_rcv_skb",
-                          packet, l3=True)
+        trace = self.ns.trace
+        if trace.enabled:
+            trace.hop(self.ns.name, skb.dev.name, "udp", "deliver", skb.frame_id,
+                      f"UDP port {dgram.dport}: queued on the socket", "udp_queue_rcv_skb",
+                      packet, l3=True)
         sock.enqueue(dgram.data, (ip_ntoa(ip.src), dgram.sport))
 
 

@@ -35,10 +35,11 @@ class UdpSocket:
         """udp_sendmsg(): one datagram; raises OSError(ENETUNREACH) without a route."""
         dst = ip_aton(addr[0])
         stack = self.ns.ipv4
-        dev, nexthop, prefsrc = stack.route_output(dst)
+        route = stack.route_output(dst)
+        dev, nexthop, prefsrc = route
         src = prefsrc or stack.select_source(dev, nexthop) or bytes(4)
         payload = udp.build(src, dst, self.port, addr[1], bytes(data))
-        stack.output(dst, ip_pkt.IPPROTO_UDP, payload, src=src, func="udp_sendmsg")
+        stack.output(dst, ip_pkt.IPPROTO_UDP, payload, src=src, func="udp_sendmsg", route=route)
         return len(data)
 
     def enqueue(self, data: bytes, addr: tuple[str, int]) -> None:

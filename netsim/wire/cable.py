@@ -25,7 +25,7 @@ class Cable:
         self.a, self.b = a, b
         self.latency = latency
         self.bandwidth = bandwidth
-        self._busy_until = {id(a): 0.0, id(b): 0.0}
+        self._busy_until = {a: 0.0, b: 0.0}
         a.cable = b.cable = self
 
     def other(self, nic: Nic) -> Nic:
@@ -39,13 +39,15 @@ class Cable:
 
     def transmit(self, sender: Nic, data: bytes, frame_id: int) -> None:
         now = self.lab.env.now
-        start = max(now, self._busy_until[id(sender)])
+        start = max(now, self._busy_until[sender])
         on_wire = (len(data) + FCS + PREAMBLE_AND_GAP) * 8 / self.bandwidth
-        self._busy_until[id(sender)] = start + on_wire
+        self._busy_until[sender] = start + on_wire
         arrival = start + on_wire + self.latency
-        receiver = self.other(sender)
-        self.lab.trace.hop(sender.ns.name, "", "wire", "tx", frame_id,
-                           f"on the cable {sender.ns.name}:{sender.name} -> "
-                           f"{receiver.ns.name}:{receiver.name}, arrives in "
-                           f"{(arrival - now) * 1e6:.2f} us", "phy", data)
+        receiver = self.b if sender is self.a else self.a
+        trace = self.lab.trace
+        if trace.enabled:
+            trace.hop(sender.ns.name, "", "wire", "tx", frame_id,
+                      f"on the cable {sender.ns.name}:{sender.name} -> "
+                      f"{receiver.ns.name}:{receiver.name}, arrives in "
+                      f"{(arrival - now) * 1e6:.2f} us", "phy", data)
         self.lab.call_later(arrival - now, receiver.wire_rx, data, frame_id)
