@@ -46,6 +46,11 @@ def handle_frame(port: BridgePort, skb: Skb) -> int:
                      "unicast address")
     dst = data[0:6]
     br = port.br
+    trace = br.ns.trace
+    if trace.enabled:
+        trace.hop(br.ns.name, port.dev.name, "bridge", "rx", skb.frame_id,
+                  f"{port.dev.name} is a port of {br.name}: its rx_handler gives the frame "
+                  f"to the bridge", "br_handle_frame", data)
     if dst[:5] == _LINK_LOCAL_PREFIX and dst[5] & 0xF0 == 0:
         return _link_local(port, skb, dst[5])
     state = port.state

@@ -211,6 +211,11 @@ class IPv4Stack:
             self.drop(dev.name, skb.frame_id, "bad IPv4 header checksum", "ip_rcv_core", packet)
             return
         packet = packet[: ip.total_len]
+        trace = self.ns.trace
+        if trace.enabled:
+            trace.hop(self.ns.name, dev.name, "ip", "rx", skb.frame_id,
+                      f"IPv4 {ip_ntoa(ip.src)} -> {ip_ntoa(ip.dst)} arrives on {dev.name}",
+                      "ip_rcv", packet, l3=True)
         if self.is_local_address(ip.dst) or self.is_broadcast_for_us(ip.dst) \
                 or skb.pkttype == PACKET_BROADCAST and ip.dst[0] == 255:
             self.local_deliver(skb, ip, packet)

@@ -1,0 +1,166 @@
+"""`ip link show` and `ip addr show`: one listing routine for both (ipaddr_list_flush_or_save).
+
+The steps mirror iproute2's:
+
+1. read the filter words (``dev``, ``up``, ``master``, ``type``, ``scope``, ``label``...);
+2. ask the kernel for the devices -- it filters by ``master`` and by a ``type`` it
+   knows itself; ``up``, unknown types and ``type X_slave`` are filtered afterwards
+   by iproute2, which is why ``ip -j link show up`` prints ``{}`` for each device
+   that is down;
+3. for `ip addr`, drop devices that have addresses but none that pass the filter;
+4. print each device, then its addresses.
+"""
+
+from __future__ import annotations
+
+from netsim.cli.ip import devinfo, usage
+from netsim.cli.ip.addr_show import SCOPE_NUM, AddrFilter, print_selected_addrinfo
+from netsim.cli.ip.args import Args, IpExit, duparg2, get_prefix, invarg, matches
+from netsim.cli.ip.link_show import LinkFilter, print_linkinfo, print_stats64
+from netsim.cli.ip.opts import Ctx
+
+_FLAG_FILTERS = {"secondary", "temporary", "nodad", "optimistic", "dadfailed", "home",
+                 "deprecated", "tentative", "permanent", "mngtmpaddr", "noprefixroute",
+                 "autojoin", "stable-privacy"}
+
+
+def _flag_filter(word: str, af: AddrFilter) -> bool:
+    """get_filter(): ``[-]secondary``, ``primary``, ``dynamic``, ``permanent``..."""
+    inv = word.startswith("-")
+    if inv:
+        word = word[1:]
+    if word == "dynamic":
+        inv, word = not inv, "permanent"
+    elif word == "primary":
+        inv, word = not inv, "secondary"
+    if word not in _FLAG_FILTERS:
+        return False
+    if word in ("secondary", "temporary"):
+        af.secondary = not inv
+    elif word == "permanent":
+        af.permanent = not inv
+    return True
+
+
+def parse_filter(ctx: Ctx, args: Args, do_link: bool,
+                 ) -> tuple[LinkFilter, AddrFilter, str | None]:
+    lf = LinkFilter()
+    af = AddrFilter(family="link" if do_link else ctx.family)
+    dev_name: str | None = None
+    while args:
+        word = args.cur
+        if word == "to":
+            text = args.next_arg()
+            pfx = get_prefix(text, ctx.family_word)
+            af.prefix = (int.from_bytes(pfx.addr, "big"), max(pfx.bitlen, 0))
+        elif word == "scope":
+            text = args.next_arg()
+            af.scopemask = -1
+            if text in SCOPE_NUM:
+                af.scope = SCOPE_NUM[text]
+            elif text.isdigit() and int(text) < 256:
+                af.scope = int(text)
+            elif text == "all":
+                af.scope, af.scopemask = 255, 0
+            else:
+                raise invarg('invalid "scope"\n', text)
+        elif word == "up":
+            lf.up = af.up = True
+        elif _flag_filter(word, af):
+            pass
+        elif word == "label":
+            af.label = args.next_arg()
+        elif word == "group":
+            text = args.next_arg()
+            if text not in ("default", "0"):
+                raise invarg('Invalid "group" value\n', text)
+        elif word == "master":
+            text = args.next_arg()
+            master = ctx.ns.get(text)
+            if master is None:
+                raise invarg("Device does not exist\n", text)
+            lf.master = master.ifindex
+        elif word == "vrf":
+            text = args.next_arg()
+            raise invarg("Not a valid VRF name\n", text)
+        elif word == "nomaster":
+            lf.master = -1
+        elif word == "type":
+            text = args.next_arg()
+            if text.endswith("_slave"):
+                lf.slave_kind = text[: -len("_slave")]
+            else:
+                lf.kind = text
+        else:
+            if word == "dev":
+                word = args.next_arg()
+            elif matches(word, "help"):
+                raise usage.exit_usage(usage.IPLINK if do_link else usage.IPADDR)
+            if dev_name is not None:
+                raise duparg2("dev", word)
+            dev_name = word
+        args.advance()
+    return lf, af, dev_name
+
+
+def _kernel_dump(ctx: Ctx, lf: LinkFilter) -> list:
+    """The RTM_GETLINK dump: by ifindex, filtered in the kernel by master and known kinds."""
+    out = []
+    for dev in ctx.ns.in_order():
+        master = dev.master.ifindex if dev.master is not None else 0
+        if lf.master == -1 and master:
+            continue
+        if lf.master > 0 and master != lf.master:
+            continue
+        if lf.kind in devinfo.KNOWN_KINDS and devinfo.kind(dev) != lf.kind:
+            continue
+        out.append(dev)
+    return out
+
+
+def _has_matching_address(ctx: Ctx, dev, af: AddrFilter) -> bool:
+    from netsim.cli.ip.addr_show import kernel_order
+
+    entries = kernel_order(ctx.ns.ipv4.addresses, dev)
+    if not entries:
+        return af.family in ("", "link")
+    if af.family not in ("", "inet"):
+        return False
+    return any(af.accepts(ifa, sec) for ifa, sec in entries)
+
+
+def ipaddr_list(ctx: Ctx, argv: list[str], do_link: bool) -> int:
+    """`ip link show ...` (``do_link``) or `ip addr show ...`."""
+    args = Args(argv)
+    lf, af, dev_name = parse_filter(ctx, args, do_link)
+    dev = None
+    if dev_name is not None:
+        dev = ctx.ns.get(dev_name)
+        if dev is None:
+            raise IpExit(1, f'Device "{dev_name}" does not exist.\n')
+    p = ctx.new_printer()
+    p.new_json_obj()
+    if dev is not None and do_link:
+        # iplink_get(): the one device, asked for by name
+        p.open_object()
+        print_linkinfo(p, ctx, dev, lf, do_link=True)
+        p.close_object()
+        p.delete_json_obj()
+        return 0
+    devices = [dev] if dev is not None else _kernel_dump(ctx, lf)
+    if af.family != "link":
+        devices = [d for d in devices if _has_matching_address(ctx, d, af)]
+    no_link = af.family != "link" and ctx.oneline
+    for d in devices:
+        p.open_object()
+        res = 0
+        if ctx.brief or not no_link:
+            res = print_linkinfo(p, ctx, d, lf, do_link)
+        if res >= 0 and af.family != "link":
+            print_selected_addrinfo(p, ctx, d, af, show_index=ctx.oneline)
+        if res > 0 and not do_link and ctx.stats:
+            print_stats64(p, ctx, d)
+            p.nl()
+        p.close_object()
+    p.delete_json_obj()
+    return 0
