@@ -3,15 +3,15 @@
 A frame's path from a process inside a VM to the wire, as netsim models it::
 
     guest process ──> qemu process ──write(fd)──> /dev/net/tun
-                                                    │  tun_chr_write_iter   (devices/tun.py, char half)
-                                                    ▼
-                                                  tap0 ──netif_rx──> rx_handler = br_handle_frame
-                                                    (devices/tun.py, net half)      (bridge/input.py)
-                                                                            │ learn, then
-                                          flood / forward / pass_frame_up ◀─┘ (bridge/forward.py)
-                                                    │
-                                                  eth0 ──ndo_start_xmit──> cable ──> the LAN
-                                                    (devices/nic.py)        (wire/cable.py)
+                                    │ tun_chr_write_iter      (devices/tun.py, char half)
+                                    ▼
+                                  tap0 ──netif_rx──> rx_handler = br_handle_frame
+                                  (devices/tun.py, net half)    (bridge/input.py)
+                                                               │ learn, then
+                        flood / forward / pass_frame_up ◀──────┘ (bridge/forward.py)
+                                    │
+                                  eth0 ──ndo_start_xmit──> cable ──> the LAN
+                                  (devices/nic.py)         (wire/cable.py)
 
 Every step is a record in ``lab.trace`` (engine/trace.py) with the reason and the
 Linux function that takes it.

@@ -71,8 +71,11 @@ class Fdb:
     # ------------------------------------------------------------ learning
     def update(self, port: BridgePort, mac: bytes, frame_id: int) -> None:
         """br_fdb_update(): learn or refresh ``mac`` behind ``port``."""
-        now = self.br.ns.env.now
+        now = self.br.ns.env._now
         entry = self.entries.get(mac)
+        if entry is not None and entry.port is port and not entry.is_static:
+            entry.updated = now  # the common case: a known source, seen again
+            return
         if entry is None:
             self.entries[mac] = FdbEntry(mac, port, updated=now, used=now)
             self._trace("learn", f"{self.br.name}: learned {mac_ntoa(mac)} on {port.dev.name}",

@@ -36,8 +36,8 @@ def forward(br: Bridge, dst: FdbEntry, skb: Skb, ingress: BridgePort | None) -> 
     """br_forward(): known unicast to the port the FDB names."""
     port = dst.port
     trace = br.ns.trace
-    mac = skb.data[0:6]
     if port is None or not should_deliver(port, ingress):
+        mac = skb.data[0:6]
         if trace.enabled:
             where = port.dev.name if port else br.name
             why = ("it came in on that port: not sent back" if port is ingress
@@ -48,9 +48,13 @@ def forward(br: Bridge, dst: FdbEntry, skb: Skb, ingress: BridgePort | None) -> 
         return
     if trace.enabled:
         trace.hop(br.ns.name, br.name, "bridge", "forward", skb.frame_id,
-                  f"{br.name}: {mac_ntoa(mac)} is in the FDB behind {port.dev.name}: "
-                  f"forwarding to {port.dev.name} only", "br_forward", skb.data)
-    deliver(port, skb)
+                  f"{br.name}: {mac_ntoa(skb.data[0:6])} is in the FDB behind "
+                  f"{port.dev.name}: forwarding to {port.dev.name} only", "br_forward",
+                  skb.data)
+    # deliver(), inlined on this hottest path: the frame leaves by the port device
+    dev = port.dev
+    skb.dev = dev
+    dev.queue_xmit(skb)
 
 
 def flood(br: Bridge, skb: Skb, kind: str, ingress: BridgePort | None) -> None:

@@ -40,23 +40,21 @@ def _drop(port: BridgePort, skb: Skb, reason: str, func: str = "br_handle_frame"
 def handle_frame(port: BridgePort, skb: Skb) -> int:
     """br_handle_frame(): the rx_handler every port device carries."""
     data = skb.data
-    src = data[6:12]
-    if src[0] & 1 or src == _ZERO:
-        return _drop(port, skb, f"{port.br.name}: source {mac_ntoa(src)} is not a valid "
-                     "unicast address")
-    dst = data[0:6]
+    if data[6] & 1 or data[6:12] == _ZERO:
+        return _drop(port, skb, f"{port.br.name}: source {mac_ntoa(data[6:12])} is not a "
+                     "valid unicast address")
     br = port.br
     trace = br.ns.trace
     if trace.enabled:
         trace.hop(br.ns.name, port.dev.name, "bridge", "rx", skb.frame_id,
                   f"{port.dev.name} is a port of {br.name}: its rx_handler gives the frame "
                   f"to the bridge", "br_handle_frame", data)
-    if dst[:5] == _LINK_LOCAL_PREFIX and dst[5] & 0xF0 == 0:
-        return _link_local(port, skb, dst[5])
+    if data[0] == 0x01 and data[:5] == _LINK_LOCAL_PREFIX and data[5] & 0xF0 == 0:
+        return _link_local(port, skb, data[5])
     state = port.state
     if state != "forwarding" and state != "learning":
         return _drop(port, skb, f"{br.name}: port {port.dev.name} is {state}: frame dropped")
-    if dst == br.mac:
+    if data[:6] == br.mac:
         skb.pkttype = PACKET_HOST
     handle_frame_finish(port, skb)
     return RX_HANDLER_CONSUMED
@@ -112,14 +110,14 @@ def handle_frame_finish(port: BridgePort, skb: Skb) -> None:
         fwd.flood(br, skb, kind, ingress=port)
         fwd.pass_frame_up(br, skb)
         return
-    dst = br.fdb.find(dst_mac)
+    dst = br.fdb.entries.get(dst_mac)  # br_fdb_find_rcu()
     if dst is None:
         fwd.flood(br, skb, "unknown unicast", ingress=port)
     elif dst.is_local:
         fwd.pass_frame_up(br, skb)
         return
     else:
-        dst.used = br.ns.env.now
+        dst.used = br.ns.env._now
         fwd.forward(br, dst, skb, ingress=port)
     if local_rcv:
         fwd.pass_frame_up(br, skb)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import errno
 import os
 from dataclasses import dataclass, field
+from functools import partial
 from typing import TYPE_CHECKING
 
 from netsim.bridge import stp_if
@@ -59,7 +60,8 @@ class BridgePort:
 
     @property
     def port_id(self) -> int:
-        return (self.priority << 8) | self.port_no
+        """br_make_port_id(): the priority above the low BR_PORT_BITS (10) of the number."""
+        return (self.priority << 10) | (self.port_no & 0x3FF)
 
     def __repr__(self) -> str:
         return f"<BridgePort {self.br.name}:{self.dev.name} #{self.port_no} {self.state}>"
@@ -95,8 +97,9 @@ def add_if(br: Bridge, dev: NetDevice) -> BridgePort:
     port = BridgePort(br, dev, _find_portno(br), path_cost=port_cost(dev))
     dev.master = br
     dev.br_port = port
-    dev.rx_handler = lambda skb, _port=port: handle_frame(_port, skb)
+    dev.rx_handler = partial(handle_frame, port)  # netdev_rx_handler_register()
     dev.promiscuity += 1
+    dev.allmulti += 1  # dev_set_allmulti(dev, 1): a port listens to every multicast group
     br.ports.append(port)
     br.fdb.insert_local(port, dev.mac)
     ns = br.ns
@@ -122,6 +125,7 @@ def del_if(br: Bridge, dev: NetDevice) -> None:
     dev.master = None
     dev.br_port = None
     dev.promiscuity -= 1
+    dev.allmulti -= 1
     ns = br.ns
     ns.trace.hop(ns.name, dev.name, "bridge", "info", 0,
                  f"{dev.name} leaves {br.name}: its own stack receives its frames again",

@@ -10,7 +10,16 @@ from __future__ import annotations
 
 from netsim.packets.ethernet import ETH_ZLEN
 from netsim.stack.netdevice import NetDevice
-from netsim.stack.skb import Skb
+from netsim.stack.skb import (
+    PACKET_BROADCAST,
+    PACKET_HOST,
+    PACKET_MULTICAST,
+    PACKET_OTHERHOST,
+    Skb,
+)
+
+_PAD = bytes(ETH_ZLEN)
+_BCAST = b"\xff" * 6
 
 
 class Nic(NetDevice):
@@ -22,6 +31,8 @@ class Nic(NetDevice):
     def __init__(self, ns, name: str, mac: bytes) -> None:
         super().__init__(ns, name, mac)
         self.cable = None
+        self.cable_peer: Nic | None = None
+        self.tx_busy_until = 0.0
         self.carrier = False
         self.operstate_known = True
 
@@ -45,27 +56,45 @@ class Nic(NetDevice):
                               "ndo_start_xmit", skb.data)
             return
         data = skb.data
-        if len(data) < ETH_ZLEN:
-            data = data + bytes(ETH_ZLEN - len(data))
-        self.count_tx(len(skb.data))
+        size = len(data)
+        stats = self.stats
+        stats["tx_packets"] += 1
+        stats["tx_bytes"] += size
         trace = self.ns.trace
         if trace.enabled:
             trace.hop(self.ns.name, self.name, "link", "tx", skb.frame_id,
                       f"{self.name}: driver puts the frame on the wire", "ndo_start_xmit",
-                      skb.data)
+                      data)
+        if size < ETH_ZLEN:
+            data += _PAD[size:]
         self.cable.transmit(self, data, skb.frame_id)
 
     def wire_rx(self, data: bytes, frame_id: int) -> None:
         """The far end's bits arrived: the MAC filter, then netif_rx()."""
         if not self.admin_up:
             return
-        if not (data[0] & 1) and data[:6] != self.mac and self.promiscuity == 0:
+        dst = data[:6]
+        if data[0] & 1:
+            if dst == _BCAST:
+                pkttype = PACKET_BROADCAST
+            else:
+                pkttype = PACKET_MULTICAST
+                self.stats["multicast"] += 1
+        elif dst == self.mac:
+            pkttype = PACKET_HOST
+        elif self.promiscuity:
+            pkttype = PACKET_OTHERHOST
+        else:
             self.ns.trace.hop(self.ns.name, self.name, "link", "drop", frame_id,
                               f"{self.name}: hardware filter drops a frame for another MAC "
                               "(not promiscuous)", "nic_rx_filter", data)
             return
+        stats = self.stats
+        stats["rx_packets"] += 1
+        stats["rx_bytes"] += len(data)
         trace = self.ns.trace
         if trace.enabled:
             trace.hop(self.ns.name, self.name, "link", "rx", frame_id,
                       f"{self.name}: frame received from the wire", "netif_receive_skb", data)
-        self.netif_rx(data, frame_id)
+        # eth_type_trans() is folded into the filter above: pkttype is already known.
+        self.netif_receive(Skb(data, frame_id, self, pkttype))

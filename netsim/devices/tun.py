@@ -58,6 +58,13 @@ class TunDevice(NetDevice):
         self.persist = persist
         self.multi_queue = multi_queue
         self.vnet_hdr = vnet_hdr
+        # Flags and owners set by `ip tuntap add ... pi one_queue user U group G`, shown by
+        # `ip tuntap show` / `ip -d link`; the packet-information header itself is not
+        # simulated (files always behave as IFF_NO_PI).
+        self.pi = False
+        self.one_queue = False
+        self.owner: int | None = None
+        self.group: int | None = None
         self.files: list[TunFile] = []
         self.carrier = False
         if not is_tap:

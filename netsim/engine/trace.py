@@ -62,12 +62,15 @@ class TraceRecord:
 class Trace:
     """An append-only list of :class:`TraceRecord`, with filters.
 
+    The per-frame path only appends a tuple (cheap, and invisible to the garbage
+    collector); :class:`TraceRecord` objects are made when someone reads the trace.
     ``enabled = False`` turns recording off (benchmarks measure both ways).
     """
 
-    def __init__(self, clock: Callable[[], float]) -> None:
-        self._clock = clock
-        self.records: list[TraceRecord] = []
+    def __init__(self, env) -> None:
+        self._env = env
+        self._rows: list[tuple] = []
+        self._records: list[TraceRecord] = []
         self.enabled = True
         self.listeners: list[Callable[[TraceRecord], None]] = []
 
@@ -75,17 +78,26 @@ class Trace:
             func: str, data: bytes | None = None, l3: bool = False) -> None:
         if not self.enabled:
             return
-        record = TraceRecord(self._clock(), host, dev, layer, action, frame_id, reason, func,
-                             data, l3)
-        self.records.append(record)
-        for listener in self.listeners:
-            listener(record)
+        row = (self._env._now, host, dev, layer, action, frame_id, reason, func, data, l3)
+        self._rows.append(row)
+        if self.listeners:
+            record = TraceRecord(*row)
+            for listener in self.listeners:
+                listener(record)
+
+    @property
+    def records(self) -> list[TraceRecord]:
+        """Every record so far, oldest first."""
+        rows, records = self._rows, self._records
+        if len(records) < len(rows):
+            records.extend(TraceRecord(*row) for row in rows[len(records):])
+        return records
 
     def __iter__(self) -> Iterator[TraceRecord]:
         return iter(self.records)
 
     def __len__(self) -> int:
-        return len(self.records)
+        return len(self._rows)
 
     def __getitem__(self, index):
         return self.records[index]
@@ -105,23 +117,24 @@ class Trace:
     def frames(self) -> list[int]:
         """Every frame id that appears, in order of first appearance."""
         seen: dict[int, None] = {}
-        for r in self.records:
-            if r.frame_id:
-                seen.setdefault(r.frame_id, None)
+        for row in self._rows:
+            if row[5]:
+                seen.setdefault(row[5], None)
         return list(seen)
 
     def path(self, frame: int) -> list[str]:
         """The places one frame (and its copies) visited: ``["h1:tap0", "h1:br0", ...]``."""
         out: list[str] = []
-        for r in self.records:
-            if r.frame_id == frame:
-                where = f"{r.host}:{r.dev}" if r.dev else r.host
+        for row in self._rows:
+            if row[5] == frame:
+                where = f"{row[1]}:{row[2]}" if row[2] else row[1]
                 if not out or out[-1] != where:
                     out.append(where)
         return out
 
     def clear(self) -> None:
-        self.records.clear()
+        self._rows.clear()
+        self._records.clear()
 
     def dump(self, records: list[TraceRecord] | None = None) -> str:
         return "\n".join(str(r) for r in (self.records if records is None else records))

@@ -41,7 +41,8 @@ def describe_l3(ethertype: int, payload: bytes) -> str:
 def describe_arp(payload: bytes) -> str:
     pkt = arp.parse(payload)
     if pkt.op == arp.ARPOP_REQUEST:
-        return f"ARP, Request who-has {ip_ntoa(pkt.tpa)} tell {ip_ntoa(pkt.spa)}, length {len(payload)}"
+        return (f"ARP, Request who-has {ip_ntoa(pkt.tpa)} tell {ip_ntoa(pkt.spa)}, "
+                f"length {len(payload)}")
     if pkt.op == arp.ARPOP_REPLY:
         return f"ARP, Reply {ip_ntoa(pkt.spa)} is-at {mac_ntoa(pkt.sha)}, length {len(payload)}"
     return f"ARP, op {pkt.op}, length {len(payload)}"
@@ -59,7 +60,8 @@ def describe_ipv4(packet: bytes) -> str:
         if msg.type == icmp.DEST_UNREACH:
             inner = ipv4.parse(msg.data) if len(msg.data) >= 20 else None
             about = f" for {ip_ntoa(inner.dst)}" if inner else ""
-            return f"IP {src} > {dst}: ICMP unreachable (code {msg.code}){about}, length {len(ip.payload)}"
+            return (f"IP {src} > {dst}: ICMP unreachable (code {msg.code}){about}, "
+                    f"length {len(ip.payload)}")
         return f"IP {src} > {dst}: ICMP type {msg.type}, length {len(ip.payload)}"
     if ip.proto == ipv4.IPPROTO_UDP:
         dgram = udp.parse(ip.payload)

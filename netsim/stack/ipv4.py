@@ -14,19 +14,25 @@ reassembly, IP options, multicast routing, ICMP redirects, rp_filter, policy rou
 
 from __future__ import annotations
 
+import contextlib
 import struct
 from typing import TYPE_CHECKING
 
-from netsim.packets import ethernet, icmp, udp
+from netsim.packets import ethernet, icmp
 from netsim.packets import ipv4 as ip_pkt
 from netsim.packets.addr import ip_ntoa
 from netsim.stack.neighbour import NeighbourTable
-from netsim.stack.route import IfAddr, Route, RoutingTable, prefix_mask, to_int
+from netsim.stack.route import IfAddr, Route, RoutingTable, prefix_mask, to_bytes, to_int
 from netsim.stack.skb import PACKET_BROADCAST, PACKET_OTHERHOST, Skb
 
 if TYPE_CHECKING:
     from netsim.stack.namespace import NetNamespace
     from netsim.stack.netdevice import NetDevice
+
+
+_ETH_P_IP_BYTES = ethernet.ETH_P_IP.to_bytes(2, "big")
+_UDP_PORTS_LENGTH = struct.Struct("!HHH")
+_LOOPBACK_HEADER = bytes(12) + _ETH_P_IP_BYTES
 
 
 class NoRoute(OSError):
@@ -38,7 +44,13 @@ class IPv4Stack:
         self.ns = ns
         self.addresses: list[IfAddr] = []
         self._local: set[bytes] = set()  # every address of every device: the local table
+        self._broadcasts: set[bytes] = {b"\xff\xff\xff\xff"}  # and its broadcast routes
         self.main = RoutingTable()
+        # The kernel caches route lookups (the dst cache); so do we, keyed by destination,
+        # and forgotten whenever the table, an address or a device changes.
+        self._route_cache: dict[tuple, tuple] = {}
+        self._route_cache_version = -1
+        self._rng = ns.lab.rng
         self.arp = NeighbourTable(self)
         self.icmp = IcmpLayer(self)
         self.udp_sockets: dict[int, object] = {}
@@ -61,15 +73,26 @@ class IPv4Stack:
         return addr in self._local
 
     def is_broadcast_for_us(self, addr: bytes) -> bool:
-        if addr == b"\xff\xff\xff\xff":
-            return True
-        return any(a.broadcast == addr and a.dev.admin_up for a in self.addresses)
+        """A broadcast route of the local table: 255.255.255.255 or a subnet's broadcast."""
+        return addr in self._broadcasts
+
+    def _addresses_changed(self) -> None:
+        """Rebuild the local table's sets after addresses came or went."""
+        self._local = {a.local for a in self.addresses}
+        broadcasts = {b"\xff\xff\xff\xff"}
+        for a in self.addresses:
+            if a.broadcast:
+                broadcasts.add(a.broadcast)
+            if a.prefixlen < 31 and not a.dev.flag_loopback:
+                broadcasts.add(to_bytes(a.network | (~prefix_mask(a.prefixlen) & 0xFFFFFFFF)))
+        self._broadcasts = broadcasts
+        self._route_cache.clear()
 
     def addresses_of(self, dev: NetDevice) -> list[IfAddr]:
         return [a for a in self.addresses if a.dev is dev]
 
     def select_source(self, dev: NetDevice, dst: bytes) -> bytes | None:
-        """inet_select_addr(): an address of ``dev`` on the same subnet, else its first, else any."""
+        """inet_select_addr(): ``dev``'s address on the same subnet, else its first, else any."""
         target = to_int(dst)
         own = self.addresses_of(dev)
         for a in own:
@@ -86,13 +109,13 @@ class IPv4Stack:
     def add_address(self, ifa: IfAddr) -> None:
         """inet_insert_ifa() then, if the device is up, fib_add_ifaddr()."""
         self.addresses.append(ifa)
-        self._local.add(ifa.local)
+        self._addresses_changed()
         if ifa.dev.admin_up:
             self._add_connected(ifa)
 
     def del_address(self, ifa: IfAddr) -> None:
         self.addresses.remove(ifa)
-        self._local = {a.local for a in self.addresses}
+        self._addresses_changed()
         self._del_connected(ifa)
 
     def _add_connected(self, ifa: IfAddr) -> None:
@@ -113,12 +136,13 @@ class IPv4Stack:
 
     def _netdev_event(self, event: str, dev: NetDevice) -> None:
         """fib_netdev_event / arp_netdev_event: routes and neighbours follow devices."""
+        self._route_cache.clear()
         if event == "up":
             if dev.flag_loopback and not self.addresses_of(dev):
                 # inetdev_event(NETDEV_UP) on loopback: 127.0.0.1/8 appears by itself
                 self.addresses.insert(0, IfAddr(dev, b"\x7f\x00\x00\x01", 8,
                                                 scope="host", label=dev.name))
-                self._local.add(b"\x7f\x00\x00\x01")
+                self._addresses_changed()
             for ifa in self.addresses_of(dev):
                 self._add_connected(ifa)
         elif event in ("down", "unregister"):
@@ -127,7 +151,7 @@ class IPv4Stack:
             self.arp.flush_dev(dev, keep_permanent=event == "down")
             if event == "unregister":
                 self.addresses = [a for a in self.addresses if a.dev is not dev]
-                self._local = {a.local for a in self.addresses}
+                self._addresses_changed()
         elif event == "changeaddr":
             self.arp.flush_dev(dev)
 
@@ -135,6 +159,18 @@ class IPv4Stack:
     def route_output(self, dst: bytes, oif: NetDevice | None = None,
                      ) -> tuple[NetDevice, bytes, bytes | None]:
         """ip_route_output(): (device, next hop, preferred source) or NoRoute."""
+        cache = self._route_cache
+        if self._route_cache_version != self.main.version:
+            cache.clear()
+            self._route_cache_version = self.main.version
+        key = (dst, oif)
+        hit = cache.get(key)
+        if hit is None:
+            hit = cache[key] = self._route_output_slow(dst, oif)
+        return hit
+
+    def _route_output_slow(self, dst: bytes, oif: NetDevice | None,
+                           ) -> tuple[NetDevice, bytes, bytes | None]:
         if self.is_local_address(dst):
             return self.ns.lo, dst, dst
         if dst == b"\xff\xff\xff\xff" and oif is not None:
@@ -147,7 +183,8 @@ class IPv4Stack:
 
     # ------------------------------------------------------------- output
     def new_ident(self) -> int:
-        return self.ns.lab.rng.getrandbits(16)
+        """The IP id of a new packet (the kernel hashes; we draw from the seeded RNG)."""
+        return self._rng.getrandbits(16)
 
     def output(self, dst: bytes, proto: int, payload: bytes, *, src: bytes | None = None,
                ttl: int = 64, df: bool = True, oif: NetDevice | None = None,
@@ -189,8 +226,10 @@ class IPv4Stack:
         if dev.link_type == "none":
             dev.queue_xmit(Skb(packet, frame_id, dev))
             return
-        mac = dev.mac if lladdr is not None else bytes(6)
-        frame = ethernet.build(lladdr or bytes(6), mac, ethernet.ETH_P_IP, packet)
+        if lladdr is None:  # loopback: no link-layer addresses
+            frame = _LOOPBACK_HEADER + packet
+        else:
+            frame = lladdr + dev.mac + _ETH_P_IP_BYTES + packet
         dev.queue_xmit(Skb(frame, frame_id, dev))
 
     # ------------------------------------------------------------- receive
@@ -272,14 +311,19 @@ class IPv4Stack:
     # ------------------------------------------------------------- UDP
     def udp_rcv(self, skb: Skb, ip: ip_pkt.IPv4, packet: bytes) -> None:
         """udp_rcv(): to the socket bound to the destination port, else port unreachable."""
-        try:
-            dgram = udp.parse(ip.payload)
-        except ValueError as err:
-            self.drop(skb.dev.name, skb.frame_id, f"bad UDP: {err}", "udp_rcv", packet)
+        payload = ip.payload
+        if len(payload) < 8:
+            self.drop(skb.dev.name, skb.frame_id, "bad UDP: shorter than its header",
+                      "udp_rcv", packet)
             return
-        sock = self.udp_sockets.get(dgram.dport)
+        sport, dport, length = _UDP_PORTS_LENGTH.unpack_from(payload)
+        if length < 8 or length > len(payload):
+            self.drop(skb.dev.name, skb.frame_id, f"bad UDP: length {length} does not fit",
+                      "udp_rcv", packet)
+            return
+        sock = self.udp_sockets.get(dport)
         if sock is None:
-            self.drop(skb.dev.name, skb.frame_id, f"no socket on UDP port {dgram.dport}: "
+            self.drop(skb.dev.name, skb.frame_id, f"no socket on UDP port {dport}: "
                       "port unreachable", "__udp4_lib_rcv", packet)
             if not self.is_broadcast_for_us(ip.dst):
                 self.icmp.send_error(packet, icmp.DEST_UNREACH, icmp.PORT_UNREACH, skb.dev)
@@ -287,9 +331,9 @@ class IPv4Stack:
         trace = self.ns.trace
         if trace.enabled:
             trace.hop(self.ns.name, skb.dev.name, "udp", "deliver", skb.frame_id,
-                      f"UDP port {dgram.dport}: queued on the socket", "udp_queue_rcv_skb",
+                      f"UDP port {dport}: queued on the socket", "udp_queue_rcv_skb",
                       packet, l3=True)
-        sock.enqueue(dgram.data, (ip_ntoa(ip.src), dgram.sport))
+        sock.enqueue(payload[8:length], (ip_ntoa(ip.src), sport))
 
 
 class IcmpLayer:
@@ -370,13 +414,11 @@ class IcmpLayer:
             return
         message = icmp.error(type_, code, packet)
         own = stack.select_source(dev, src)
-        try:
+        with contextlib.suppress(NoRoute):  # no way back: the error is not sent
             stack.output(src, ip_pkt.IPPROTO_ICMP, message, src=own, df=False, func="icmp_send")
-        except NoRoute:
-            pass
 
     def host_unreachable(self, packet: bytes, dev: NetDevice) -> None:
-        """ARP failed for a queued packet: tell its sender (or our own socket) 'host unreachable'."""
+        """ARP failed for a queued packet: tell its sender (or our socket) 'host unreachable'."""
         src = packet[12:16]
         if self.stack.is_local_address(src):
             self._local_error(packet, icmp.DEST_UNREACH, icmp.HOST_UNREACH, dev)

@@ -66,11 +66,11 @@ class NeighbourTable:
     def __init__(self, stack: IPv4Stack) -> None:
         self.stack = stack
         self.ns = stack.ns
-        self.entries: dict[tuple[int, bytes], Neighbour] = {}
+        self.entries: dict[tuple[NetDevice, bytes], Neighbour] = {}
 
     # ------------------------------------------------------------- helpers
     def _now(self) -> float:
-        return self.ns.env.now
+        return self.ns.env._now
 
     def _trace(self, n: Neighbour, action: str, reason: str, func: str, frame_id: int = 0,
                data: bytes | None = None) -> None:
@@ -81,7 +81,7 @@ class NeighbourTable:
         return BASE_REACHABLE_TIME * (0.5 + self.ns.lab.rng.random())
 
     def lookup(self, dev: NetDevice, ip: bytes) -> Neighbour | None:
-        return self.entries.get((id(dev), ip))
+        return self.entries.get((dev, ip))
 
     def in_order(self) -> list[Neighbour]:
         """`ip neigh` order: newest first, as the kernel's hash walk usually shows."""
@@ -93,18 +93,21 @@ class NeighbourTable:
         self.ns.lab.call_later(delay, self._timer, n, gen, what)
 
     def _timer(self, n: Neighbour, gen: int, what) -> None:
-        if gen == n.timer_gen and self.entries.get((id(n.dev), n.ip)) is n:
+        if gen == n.timer_gen and self.entries.get((n.dev, n.ip)) is n:
             what(n)
 
     # ------------------------------------------------------------- output
     def resolve_output(self, dev: NetDevice, nexthop: bytes, packet: bytes, frame_id: int) -> None:
-        """neigh_resolve_output(): send ``packet`` to ``nexthop`` on ``dev`` once its MAC is known."""
-        n = self.entries.get((id(dev), nexthop))
+        """neigh_resolve_output(): send ``packet`` to ``nexthop`` once its MAC is known."""
+        n = self.entries.get((dev, nexthop))
         if n is None:
             n = Neighbour(dev, nexthop, updated=self._now())
-            self.entries[(id(dev), nexthop)] = n
+            self.entries[(dev, nexthop)] = n
         state = n.state
-        if state in (REACHABLE, PERMANENT, NOARP):
+        if state == PERMANENT:
+            self.stack.send_frame(dev, n.lladdr, packet, frame_id)
+            return
+        if state in (REACHABLE, NOARP):
             if state == REACHABLE and self._now() - n.confirmed > n.reachable_time:
                 n.state = STALE
             else:
@@ -230,26 +233,26 @@ class NeighbourTable:
 
     def event_ns(self, dev: NetDevice, ip: bytes, lladdr: bytes) -> Neighbour:
         """neigh_event_ns(): someone asked us: remember them as STALE (override)."""
-        n = self.entries.get((id(dev), ip))
+        n = self.entries.get((dev, ip))
         if n is None:
             n = Neighbour(dev, ip, updated=self._now())
-            self.entries[(id(dev), ip)] = n
+            self.entries[(dev, ip)] = n
         self.update(n, lladdr, STALE, override=True)
         return n
 
     def add_permanent(self, dev: NetDevice, ip: bytes, lladdr: bytes | None,
                       state: str = PERMANENT) -> Neighbour:
-        n = self.entries.pop((id(dev), ip), None) or Neighbour(dev, ip)
+        n = self.entries.pop((dev, ip), None) or Neighbour(dev, ip)
         n.lladdr, n.state, n.updated = lladdr, state, self._now()
         n.timer_gen += 1
-        self.entries[(id(dev), ip)] = n
+        self.entries[(dev, ip)] = n
         queued, n.queue = list(n.queue), deque()
         for packet, frame_id in queued:
             self.stack.send_frame(dev, lladdr, packet, frame_id)
         return n
 
     def delete(self, n: Neighbour) -> None:
-        self.entries.pop((id(n.dev), n.ip), None)
+        self.entries.pop((n.dev, n.ip), None)
         n.timer_gen += 1
 
     def flush_dev(self, dev: NetDevice | None, keep_permanent: bool = True) -> int:
@@ -304,7 +307,7 @@ class NeighbourTable:
             self.send_arp(dev, arp_pkt.ARPOP_REPLY, sha, tip, sha, sip,
                           why=f"{ip_ntoa(tip)} is-at {mac_ntoa(dev.mac)}", func="arp_process")
             return
-        n = self.entries.get((id(dev), sip))
+        n = self.entries.get((dev, sip))
         if n is None:
             ns.trace.hop(ns.name, dev.name, "arp", "drop", skb.frame_id,
                          f"{dev.name}: ARP not for us and {ip_ntoa(sip)} not in the table",

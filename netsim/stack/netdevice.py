@@ -63,8 +63,12 @@ class NetDevice:
         self.carrier = True
         self.operstate_known = False  # linkwatch has not yet run: state UNKNOWN while up
         self.qdisc: str | None = None  # "noop" until first opened
-        self.promiscuity = 0
+        self.promiscuity = 0      # a count: the user's "promisc on", a bridge, a capture...
         self.allmulti = 0
+        # dev->gflags: what the *user* asked for (`ip link set DEV promisc on`); only
+        # these show as PROMISC/ALLMULTI in `ip link`, whatever the counts above say.
+        self.user_promisc = False
+        self.user_allmulti = False
         self.master = None        # the Bridge this device is a port of
         self.br_port = None       # its BridgePort
         self.rx_handler: Callable[[Skb], int] | None = None

@@ -77,12 +77,15 @@ class Route:
 class RoutingTable:
     def __init__(self) -> None:
         self.routes: list[Route] = []
+        self.version = 0  # bumped on every change, so route caches know to forget
 
     def add(self, route: Route) -> None:
         self.routes.append(route)
+        self.version += 1
 
     def remove(self, route: Route) -> None:
         self.routes.remove(route)
+        self.version += 1
 
     def find_same(self, dst: int, prefixlen: int, metric: int) -> Route | None:
         for r in self.routes:

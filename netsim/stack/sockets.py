@@ -10,9 +10,8 @@ from __future__ import annotations
 from collections import deque
 from typing import TYPE_CHECKING
 
-from netsim.packets import icmp
+from netsim.packets import icmp, udp
 from netsim.packets import ipv4 as ip_pkt
-from netsim.packets import udp
 from netsim.packets.addr import ip_aton
 
 if TYPE_CHECKING:
@@ -38,7 +37,8 @@ class UdpSocket:
         route = stack.route_output(dst)
         dev, nexthop, prefsrc = route
         src = prefsrc or stack.select_source(dev, nexthop) or bytes(4)
-        payload = udp.build(src, dst, self.port, addr[1], bytes(data))
+        payload = udp.build(src, dst, self.port, addr[1],
+                            data if type(data) is bytes else bytes(data))
         stack.output(dst, ip_pkt.IPPROTO_UDP, payload, src=src, func="udp_sendmsg", route=route)
         return len(data)
 

@@ -25,8 +25,10 @@ class Cable:
         self.a, self.b = a, b
         self.latency = latency
         self.bandwidth = bandwidth
-        self._busy_until = {a: 0.0, b: 0.0}
+        self._byte_time = 8 / bandwidth
         a.cable = b.cable = self
+        a.cable_peer, b.cable_peer = b, a
+        a.tx_busy_until = b.tx_busy_until = 0.0  # when each end's transmitter is free
 
     def other(self, nic: Nic) -> Nic:
         return self.b if nic is self.a else self.a
@@ -38,12 +40,15 @@ class Cable:
         self.b.set_carrier(both)
 
     def transmit(self, sender: Nic, data: bytes, frame_id: int) -> None:
-        now = self.lab.env.now
-        start = max(now, self._busy_until[sender])
-        on_wire = (len(data) + FCS + PREAMBLE_AND_GAP) * 8 / self.bandwidth
-        self._busy_until[sender] = start + on_wire
-        arrival = start + on_wire + self.latency
-        receiver = self.b if sender is self.a else self.a
+        """Serialise after the previous frame, propagate, arrive at the far NIC."""
+        now = self.lab.env._now
+        start = sender.tx_busy_until
+        if start < now:
+            start = now
+        done = start + (len(data) + FCS + PREAMBLE_AND_GAP) * self._byte_time
+        sender.tx_busy_until = done
+        arrival = done + self.latency
+        receiver = sender.cable_peer
         trace = self.lab.trace
         if trace.enabled:
             trace.hop(sender.ns.name, "", "wire", "tx", frame_id,
