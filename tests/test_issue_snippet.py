@@ -1,8 +1,8 @@
 """The foundation issue's example, line by line."""
 
-import netsim
 from lab_builders import arp_request
 
+import netsim
 from netsim.packets import arp
 
 

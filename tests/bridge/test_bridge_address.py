@@ -1,7 +1,8 @@
 """The bridge's MAC: the lowest port MAC, unless set by hand (seed claim S4 vs Linux 6.18)."""
 
-import netsim
 from lab_builders import ok
+
+import netsim
 
 
 def br0_mac(host) -> str:

@@ -2,10 +2,10 @@
 
 import errno
 
-import netsim
 import pytest
 from lab_builders import VM1, ok, raw_frame
 
+import netsim
 from netsim.packets.addr import BROADCAST_MAC
 
 

@@ -1,7 +1,8 @@
 """Same seed, same run byte for byte; another seed, other random MACs."""
 
-import netsim
 from lab_builders import ok
+
+import netsim
 
 
 def scenario(seed: int) -> tuple[list[str], str]:

@@ -5,8 +5,9 @@ eth0 receives now belongs to the bridge (rx_handler), so replies to eth0's addre
 leave from br0's side of the story or not at all.
 """
 
-import netsim
 from lab_builders import ok
+
+import netsim
 
 
 def build():

@@ -1,7 +1,8 @@
 """ARP, a default gateway, and forwarding that only happens with ip_forward=1."""
 
-import netsim
 from lab_builders import ok
+
+import netsim
 
 
 def three_hosts():
