@@ -13,8 +13,11 @@ def test_the_snippet_works():
     lab.link("h1:eth0", "h2:eth0")
     assert h1.sh("ip link add name br0 type bridge").returncode == 0
     assert h1.sh("ip link set dev eth0 master br0").returncode == 0
-    h1.sh("ip addr add 10.0.0.1/24 dev br0"); h1.sh("ip link set br0 up"); h1.sh("ip link set eth0 up")  # noqa: E702
-    h2.sh("ip addr add 10.0.0.2/24 dev eth0"); h2.sh("ip link set eth0 up")  # noqa: E702
+    h1.sh("ip addr add 10.0.0.1/24 dev br0")
+    h1.sh("ip link set br0 up")
+    h1.sh("ip link set eth0 up")
+    h2.sh("ip addr add 10.0.0.2/24 dev eth0")
+    h2.sh("ip link set eth0 up")
     result = h1.sh("ping -c 3 10.0.0.2")
     assert isinstance(result, netsim.CommandResult)
     assert result.returncode == 0
