@@ -104,10 +104,11 @@ class Bridge(NetDevice):
         super().set_mtu(mtu)
 
     def mtu_auto_adjust(self) -> None:
-        """br_mtu_auto_adjust(): the smallest port MTU, unless the user set one."""
-        if self.mtu_set_by_user or not self.ports:
+        """br_mtu_auto_adjust(): the smallest port MTU (1500 with no port), unless the user
+        set one."""
+        if self.mtu_set_by_user:
             return
-        smallest = min(p.dev.mtu for p in self.ports)
+        smallest = min((p.dev.mtu for p in self.ports), default=1500)
         if smallest != self.mtu:
             self.mtu = smallest
 

@@ -94,7 +94,12 @@ def handle_frame_finish(port: BridgePort, skb: Skb) -> None:
     br = port.br
     data = skb.data
     if port.learning:
-        br.fdb.update(port, data[6:12], skb.frame_id)
+        src = data[6:12]
+        known = br.fdb.entries.get(src)
+        if known is not None and known.port is port and not known.is_static:
+            known.updated = br.ns.env._now  # br_fdb_update()'s common case, written out
+        else:
+            br.fdb.update(port, src, skb.frame_id)
     if port.state == "learning":
         br.ns.trace.hop(br.ns.name, port.dev.name, "bridge", "drop", skb.frame_id,
                         f"{br.name}: port {port.dev.name} is learning: source learned, "

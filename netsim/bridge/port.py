@@ -100,7 +100,7 @@ def add_if(br: Bridge, dev: NetDevice) -> BridgePort:
     dev.rx_handler = partial(handle_frame, port)  # netdev_rx_handler_register()
     dev.promiscuity += 1
     dev.allmulti += 1  # dev_set_allmulti(dev, 1): a port listens to every multicast group
-    br.ports.append(port)
+    br.ports.insert(0, port)  # list_add_rcu(): at the head, so floods go newest port first
     br.fdb.insert_local(port, dev.mac)
     ns = br.ns
     ns.trace.hop(ns.name, dev.name, "bridge", "info", 0,
@@ -132,5 +132,6 @@ def del_if(br: Bridge, dev: NetDevice) -> None:
                  "br_del_if")
     stp_if.recalculate_bridge_id(br)
     br.mtu_auto_adjust()
-    if br.admin_up:
-        stp_if.port_state_selection(br)
+    # del_nbp() -> br_stp_disable_port() re-selects port states even while the bridge is
+    # down: the last port leaving takes the bridge's carrier away.
+    stp_if.port_state_selection(br)

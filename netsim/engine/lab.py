@@ -63,7 +63,7 @@ class Lab:
         self.trace = Trace(self.env)
         self.hosts: dict[str, Host] = {}
         self.cables: list[Cable] = []
-        self._frame_ids = itertools.count(1)
+        self.frame_ids = itertools.count(1)  # every new frame takes the next id
         self._running = False
         self._schedule = self.env.schedule
 
@@ -149,4 +149,4 @@ class Lab:
         return self.env.process(generator)
 
     def new_frame_id(self) -> int:
-        return next(self._frame_ids)
+        return next(self.frame_ids)

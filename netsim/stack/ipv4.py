@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING
 from netsim.packets import ethernet, icmp
 from netsim.packets import ipv4 as ip_pkt
 from netsim.packets.addr import ip_ntoa
+from netsim.packets.checksum import internet_checksum
 from netsim.stack.neighbour import NeighbourTable
 from netsim.stack.route import IfAddr, Route, RoutingTable, prefix_mask, to_bytes, to_int
-from netsim.stack.skb import PACKET_BROADCAST, PACKET_OTHERHOST, Skb
+from netsim.stack.skb import PACKET_OTHERHOST, Skb
 
 if TYPE_CHECKING:
     from netsim.stack.namespace import NetNamespace
@@ -51,6 +52,7 @@ class IPv4Stack:
         self._route_cache: dict[tuple, tuple] = {}
         self._route_cache_version = -1
         self._rng = ns.lab.rng
+        self._frame_ids = ns.lab.frame_ids
         self.arp = NeighbourTable(self)
         self.icmp = IcmpLayer(self)
         self.udp_sockets: dict[int, object] = {}
@@ -199,9 +201,10 @@ class IPv4Stack:
         dev, nexthop, prefsrc = route or self.route_output(dst, oif)
         if src is None:
             src = prefsrc or self.select_source(dev, nexthop) or bytes(4)
-        packet = ip_pkt.build(src, dst, proto, payload, ident=self.new_ident(), ttl=ttl, df=df)
+        packet = ip_pkt.build(src, dst, proto, payload, ident=self._rng.getrandbits(16),
+                              ttl=ttl, df=df)
         if frame_id is None:
-            frame_id = self.ns.new_frame_id()
+            frame_id = next(self._frame_ids)
         trace = self.ns.trace
         if trace.enabled:
             trace.hop(self.ns.name, dev.name, "ip", "route", frame_id,
@@ -215,7 +218,7 @@ class IPv4Stack:
         """ip_finish_output2(): no ARP on loopback, NOARP and tun devices."""
         if dev.flag_loopback or dev.link_type == "none":
             self.send_frame(dev, None, packet, frame_id)
-        elif nexthop == b"\xff\xff\xff\xff" or self.is_broadcast_for_us(nexthop):
+        elif nexthop in self._broadcasts:
             self.send_frame(dev, b"\xff" * 6, packet, frame_id)
         else:
             self.arp.resolve_output(dev, nexthop, packet, frame_id)
@@ -241,77 +244,87 @@ class IPv4Stack:
                       f"{dev.name}: frame was for another MAC (PACKET_OTHERHOST): not ours",
                       "ip_rcv_core", packet)
             return
-        try:
-            ip = ip_pkt.parse(packet)
-        except ValueError as err:
-            self.drop(dev.name, skb.frame_id, f"bad IPv4 header: {err}", "ip_rcv_core")
+        size = len(packet)
+        if size < 20 or packet[0] >> 4 != 4 or packet[0] & 0x0F < 5:
+            self.drop(dev.name, skb.frame_id, "bad IPv4 header: not version 4 or too short",
+                      "ip_rcv_core")
             return
-        if not ip_pkt.header_ok(packet):
+        ihl = (packet[0] & 0x0F) * 4
+        total = (packet[2] << 8) | packet[3]
+        if total < ihl or total > size:
+            self.drop(dev.name, skb.frame_id, f"bad IPv4 header: total length {total} does "
+                      f"not fit {size} bytes", "ip_rcv_core")
+            return
+        if internet_checksum(packet[:ihl]):
             self.drop(dev.name, skb.frame_id, "bad IPv4 header checksum", "ip_rcv_core", packet)
             return
-        packet = packet[: ip.total_len]
+        if total != size:
+            packet = packet[:total]  # Ethernet padding goes
+        dst = packet[16:20]
         trace = self.ns.trace
         if trace.enabled:
             trace.hop(self.ns.name, dev.name, "ip", "rx", skb.frame_id,
-                      f"IPv4 {ip_ntoa(ip.src)} -> {ip_ntoa(ip.dst)} arrives on {dev.name}",
+                      f"IPv4 {ip_ntoa(packet[12:16])} -> {ip_ntoa(dst)} arrives on {dev.name}",
                       "ip_rcv", packet, l3=True)
-        if self.is_local_address(ip.dst) or self.is_broadcast_for_us(ip.dst) \
-                or skb.pkttype == PACKET_BROADCAST and ip.dst[0] == 255:
-            self.local_deliver(skb, ip, packet)
+        if dst in self._local or dst in self._broadcasts or (
+                dst[0] == 127 and self.ns.lo.admin_up):
+            self.local_deliver(skb, packet)
             return
-        if ip.dst[0] & 0xF0 == 0xE0:
+        if dst[0] & 0xF0 == 0xE0:
             self.drop(dev.name, skb.frame_id, "multicast: no listener", "ip_rcv_finish", packet)
             return
-        self.forward(skb, ip, packet)
+        self.forward(skb, packet)
 
-    def local_deliver(self, skb: Skb, ip: ip_pkt.IPv4, packet: bytes) -> None:
+    def local_deliver(self, skb: Skb, packet: bytes) -> None:
         """ip_local_deliver(): hand the payload to its protocol."""
         trace = self.ns.trace
         if trace.enabled:
             trace.hop(self.ns.name, skb.dev.name, "ip", "deliver", skb.frame_id,
-                      f"{ip_ntoa(ip.dst)} is this host's address: delivered locally",
+                      f"{ip_ntoa(packet[16:20])} is this host's address: delivered locally",
                       "ip_local_deliver", packet, l3=True)
-        if ip.proto == ip_pkt.IPPROTO_ICMP:
-            self.icmp.rcv(skb, ip, packet)
-        elif ip.proto == ip_pkt.IPPROTO_UDP:
-            self.udp_rcv(skb, ip, packet)
+        proto = packet[9]
+        if proto == ip_pkt.IPPROTO_UDP:
+            self.udp_rcv(skb, packet)
+        elif proto == ip_pkt.IPPROTO_ICMP:
+            self.icmp.rcv(skb, ip_pkt.parse(packet), packet)
         else:
-            self.drop(skb.dev.name, skb.frame_id, f"no handler for IP protocol {ip.proto}",
+            self.drop(skb.dev.name, skb.frame_id, f"no handler for IP protocol {proto}",
                       "ip_local_deliver_finish", packet)
             self.icmp.send_error(packet, icmp.DEST_UNREACH, 2, skb.dev)
 
-    def forward(self, skb: Skb, ip: ip_pkt.IPv4, packet: bytes) -> None:
+    def forward(self, skb: Skb, packet: bytes) -> None:
         """ip_forward(): only with net.ipv4.ip_forward=1; TTL decremented."""
         dev = skb.dev
+        src, dst, ttl = packet[12:16], packet[16:20], packet[8]
         if not self.forwarding:
             self.drop(dev.name, skb.frame_id,
-                      f"{ip_ntoa(ip.dst)} is not this host's and net.ipv4.ip_forward=0: "
+                      f"{ip_ntoa(dst)} is not this host's and net.ipv4.ip_forward=0: "
                       "not forwarded", "ip_route_input_slow", packet)
             return
-        if ip.ttl <= 1:
+        if ttl <= 1:
             self.drop(dev.name, skb.frame_id, "TTL expired in transit", "ip_forward", packet)
             self.icmp.send_error(packet, icmp.TIME_EXCEEDED, 0, dev)
             return
-        route = self.main.lookup(to_int(ip.dst))
+        route = self.main.lookup(to_int(dst))
         if route is None or route.type != "unicast":
-            self.drop(dev.name, skb.frame_id, f"no route to {ip_ntoa(ip.dst)}",
+            self.drop(dev.name, skb.frame_id, f"no route to {ip_ntoa(dst)}",
                       "ip_route_input_slow", packet)
             self.icmp.send_error(packet, icmp.DEST_UNREACH, icmp.NET_UNREACH, dev)
             return
         out = ip_pkt.decrement_ttl(packet)
-        nexthop = route.gateway or ip.dst
+        nexthop = route.gateway or dst
         trace = self.ns.trace
         if trace.enabled:
             trace.hop(self.ns.name, dev.name, "ip", "forward", skb.frame_id,
-                      f"forwarding {ip_ntoa(ip.src)} -> {ip_ntoa(ip.dst)} out of "
-                      f"{route.dev.name} (TTL {ip.ttl} -> {ip.ttl - 1})", "ip_forward", out,
+                      f"forwarding {ip_ntoa(src)} -> {ip_ntoa(dst)} out of "
+                      f"{route.dev.name} (TTL {ttl} -> {ttl - 1})", "ip_forward", out,
                       l3=True)
         self.neigh_output(route.dev, nexthop, out, skb.frame_id)
 
     # ------------------------------------------------------------- UDP
-    def udp_rcv(self, skb: Skb, ip: ip_pkt.IPv4, packet: bytes) -> None:
+    def udp_rcv(self, skb: Skb, packet: bytes) -> None:
         """udp_rcv(): to the socket bound to the destination port, else port unreachable."""
-        payload = ip.payload
+        payload = packet[(packet[0] & 0x0F) * 4:]
         if len(payload) < 8:
             self.drop(skb.dev.name, skb.frame_id, "bad UDP: shorter than its header",
                       "udp_rcv", packet)
@@ -325,7 +338,7 @@ class IPv4Stack:
         if sock is None:
             self.drop(skb.dev.name, skb.frame_id, f"no socket on UDP port {dport}: "
                       "port unreachable", "__udp4_lib_rcv", packet)
-            if not self.is_broadcast_for_us(ip.dst):
+            if packet[16:20] not in self._broadcasts:
                 self.icmp.send_error(packet, icmp.DEST_UNREACH, icmp.PORT_UNREACH, skb.dev)
             return
         trace = self.ns.trace
@@ -333,7 +346,7 @@ class IPv4Stack:
             trace.hop(self.ns.name, skb.dev.name, "udp", "deliver", skb.frame_id,
                       f"UDP port {dport}: queued on the socket", "udp_queue_rcv_skb",
                       packet, l3=True)
-        sock.enqueue(payload[8:length], (ip_ntoa(ip.src), sport))
+        sock.enqueue(payload[8:length], (ip_ntoa(packet[12:16]), sport))
 
 
 class IcmpLayer:

@@ -7,7 +7,10 @@ previous one has left, takes ``8 * len / bandwidth`` seconds to put on the wire 
 
 from __future__ import annotations
 
+from heapq import heappush
 from typing import TYPE_CHECKING
+
+from simpy.events import NORMAL
 
 if TYPE_CHECKING:
     from netsim.devices.nic import Nic
@@ -16,6 +19,27 @@ DEFAULT_LATENCY = 5e-6        # 1 km of copper or fibre
 DEFAULT_BANDWIDTH = 1e9       # 1 Gbit/s
 PREAMBLE_AND_GAP = 20         # 8 bytes preamble + 12 bytes inter-frame gap, plus the FCS below
 FCS = 4
+
+
+class _Arrival:
+    """A frame reaching the far NIC: an entry of simpy's event queue (see Lab.call_later)."""
+
+    __slots__ = ("callbacks", "nic", "data", "frame_id")
+    _ok = True
+    _value = None
+    _defused = True
+
+    def __init__(self, nic: Nic, data: bytes, frame_id: int) -> None:
+        self.nic = nic
+        self.data = data
+        self.frame_id = frame_id
+        self.callbacks = _ARRIVE
+
+    def arrive(self) -> None:
+        self.nic.wire_rx(self.data, self.frame_id)
+
+
+_ARRIVE = (_Arrival.arrive,)
 
 
 class Cable:
@@ -55,4 +79,6 @@ class Cable:
                       f"on the cable {sender.ns.name}:{sender.name} -> "
                       f"{receiver.ns.name}:{receiver.name}, arrives in "
                       f"{(arrival - now) * 1e6:.2f} us", "phy", data)
-        self.lab.call_later(arrival - now, receiver.wire_rx, data, frame_id)
+        # Lab.call_later() written out: this runs for every frame on every cable.
+        env = self.lab.env
+        heappush(env._queue, (arrival, NORMAL, next(env._eid), _Arrival(receiver, data, frame_id)))
