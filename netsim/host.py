@@ -56,17 +56,20 @@ class Host:
 
     # ------------------------------------------------------------------ kernel API
     def open_tun(self, name: str, mode: str = "tap", vnet_hdr: bool = False,
-                 multi_queue: bool = False) -> TunFile:
+                 multi_queue: bool = False, stdio: tuple[str, str, str] | None = None,
+                 ) -> TunFile:
         """A new process opens /dev/net/tun and attaches to ``name`` with TUNSETIFF.
 
         Like QEMU's tap backend: the device is created (non-persistent) if it does not
-        exist. Raises OSError with the kernel's errno (EBUSY, EINVAL...).
+        exist. Raises OSError with the kernel's errno (EBUSY, EINVAL...). ``stdio`` sets
+        what the process's fds 0-2 point at (default /dev/null), as ``ls -l
+        /proc/PID/fd`` would show them.
         """
         if mode not in ("tap", "tun"):
             raise ValueError(f"mode must be 'tap' or 'tun', not {mode!r}")
-        proc = self.processes.spawn(["tun-holder", name])
+        proc = self.processes.spawn(["tun-holder", name], stdio=stdio)
         tfile = TunFile(self.ns, proc, proc.lowest_free_fd())
-        proc.fds[tfile.fd] = tfile
+        proc.fd_table[tfile.fd] = tfile
         try:
             tun_set_iff(self.ns, tfile, name, mode, vnet_hdr=vnet_hdr, multi_queue=multi_queue)
         except OSError:
