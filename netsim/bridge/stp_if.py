@@ -59,6 +59,9 @@ def port_state_selection(br: Bridge) -> None:
         if port.state == BR_STATE_FORWARDING:
             live += 1
     br.set_carrier(live > 0)
+    # Once ports are involved the bridge's operstate is known (Linux shows UP/DOWN, not the
+    # UNKNOWN of a bridge that never had a port), even when the carrier did not change.
+    br.operstate_known = True
 
 
 def change_bridge_id(br: Bridge, mac: bytes, why: str) -> None:

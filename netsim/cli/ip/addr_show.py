@@ -9,10 +9,11 @@ model's plain list, and says which addresses are secondary.
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from netsim.cli.ip.render import ANY, FP, JSON, Printer
+from netsim.cli.ip.render import ANY, JSON, Printer
 from netsim.packets.addr import ip_ntoa
 
 if TYPE_CHECKING:
@@ -26,8 +27,11 @@ SCOPE_NAME = {v: k for k, v in SCOPE_NUM.items()}
 
 
 def scope_num(scope: str | int) -> int:
+    """The model keeps a scope as its name ("link"), or as digits when it has none."""
     if isinstance(scope, int):
         return scope
+    if scope.isdigit():
+        return int(scope)
     return SCOPE_NUM.get(scope, 0)
 
 
@@ -87,8 +91,7 @@ class AddrFilter:
 
 
 def _fnmatch(pattern: str, name: str) -> bool:
-    import fnmatch
-
+    """fnmatch(3), which `ip addr show label 'eth0:*'` uses."""
     return fnmatch.fnmatchcase(name, pattern)
 
 
@@ -140,6 +143,3 @@ def print_selected_addrinfo(p: Printer, ctx: Ctx, dev: NetDevice, filt: AddrFilt
     if ctx.brief:
         p.fp("\n")
 
-
-__all__ = ["AddrFilter", "kernel_order", "print_addrinfo", "print_selected_addrinfo",
-           "scope_text", "FP"]

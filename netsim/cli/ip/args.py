@@ -290,6 +290,10 @@ def parse_prefix(text: str, want_prefix: bool) -> Prefix | None:
     return pfx
 
 
+def _wrong_family(pfx: Prefix, family: str) -> bool:
+    return family in ("inet", "inet6") and pfx.family in ("inet", "inet6") and pfx.family != family
+
+
 def get_prefix(text: str, family: str = "any valid") -> Prefix:
     """``get_prefix()``: a prefix or the program ends with iproute2's message (status 1).
 
@@ -297,7 +301,7 @@ def get_prefix(text: str, family: str = "any valid") -> Prefix:
     after ``-4``.
     """
     pfx = parse_prefix(text, want_prefix=True)
-    if pfx is None or (family == "inet" and pfx.family == "inet6"):
+    if pfx is None or _wrong_family(pfx, family):
         raise IpExit(1, f'Error: {family} prefix is expected rather than "{text}".\n')
     return pfx
 
@@ -305,11 +309,16 @@ def get_prefix(text: str, family: str = "any valid") -> Prefix:
 def get_addr(text: str, family: str = "any valid") -> Prefix:
     """``get_addr()``: an address (no ``/N``) or the program ends (status 1)."""
     pfx = parse_prefix(text, want_prefix=False)
-    if pfx is None or (family == "inet" and pfx.family == "inet6"):
+    if pfx is None or _wrong_family(pfx, family):
         raise IpExit(1, f'Error: {family} address is expected rather than "{text}".\n')
     if pfx.bitlen == -1:
         pfx.bitlen = 32
     return pfx
+
+
+def family_after(pfx: Prefix, family: str) -> str:
+    """The request's family once an address was read: later errors name it ("inet ...")."""
+    return pfx.family if pfx.family in ("inet", "inet6") else family
 
 
 def check_ifname(name: str) -> bool:

@@ -49,15 +49,6 @@ TSO_MAX_SIZE = 524280
 GSO_MAX_SIZE = 65536
 
 
-def user_flag(dev: NetDevice, name: str) -> bool:
-    """The flags a user set with `ip link set ... promisc/allmulticast on` (dev->gflags).
-
-    The model counts promiscuity (a bridge port is promiscuous too); the *flag*
-    printed is only the user's request, as dev_get_flags() reports it.
-    """
-    return bool(getattr(dev, f"netsim_user_{name}", False))
-
-
 def if_flags(dev: NetDevice) -> int:
     """dev_get_flags(): the interface flags as `ip link` receives them."""
     flags = 0
@@ -71,9 +62,10 @@ def if_flags(dev: NetDevice) -> int:
         flags |= IFF_MULTICAST
     if dev.flag_noarp:
         flags |= IFF_NOARP
-    if user_flag(dev, "allmulti"):
+    # only what the user asked for shows (dev->gflags), not a bridge's or a capture's count
+    if dev.user_allmulti:
         flags |= IFF_ALLMULTI
-    if user_flag(dev, "promisc"):
+    if dev.user_promisc:
         flags |= IFF_PROMISC
     if dev.admin_up:
         flags |= IFF_UP

@@ -1,8 +1,9 @@
 """Printing one device as `ip link show` / `ip addr show` do (ipaddress.c: print_linkinfo).
 
-The same routine serves the text form::
+The same routine serves the text form (here folded; it is one line)::
 
-    4: eth0@eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master br0 state UP mode DEFAULT group default qlen 1000
+    4: eth0@eth1: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue master br0
+        state UP mode DEFAULT group default qlen 1000
         link/ether 02:00:00:00:01:01 brd ff:ff:ff:ff:ff:ff
 
 and the JSON form (``ip -j``), because each print call names both the text format
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from netsim.cli.ip import devinfo
-from netsim.cli.ip.render import ANY, FP, JSON, Printer
+from netsim.cli.ip.render import ANY, JSON, Printer
 from netsim.packets.addr import mac_ntoa
 
 if TYPE_CHECKING:
@@ -36,6 +37,7 @@ class LinkFilter:
     master: int = 0       # ifindex; -1 = only devices without a master ("nomaster")
     kind: str | None = None
     slave_kind: str | None = None
+    group: int | None = None  # every simulated device is in group 0 ("default")
 
 
 # ---------------------------------------------------------------------- pieces
@@ -323,6 +325,8 @@ def print_stats64(p: Printer, ctx: Ctx, dev: NetDevice) -> None:
 def _filtered_out(ctx: Ctx, dev: NetDevice, filt: LinkFilter) -> bool:
     if filt.up and not dev.admin_up:
         return True
+    if filt.group is not None and filt.group != 0:
+        return True
     master = dev.master.ifindex if dev.master is not None else 0
     if filt.master > 0 and master != filt.master:
         return True
@@ -330,16 +334,17 @@ def _filtered_out(ctx: Ctx, dev: NetDevice, filt: LinkFilter) -> bool:
         return True
     if filt.kind is not None and devinfo.kind(dev) != filt.kind:
         return True
-    if filt.slave_kind is not None and (filt.slave_kind != "bridge" or dev.br_port is None):
-        return True
-    return False
+    return filt.slave_kind is not None and (filt.slave_kind != "bridge" or dev.br_port is None)
 
 
 def print_linkinfo(p: Printer, ctx: Ctx, dev: NetDevice, filt: LinkFilter, do_link: bool,
-                   ) -> int:
-    """print_linkinfo(): -1 when the filter drops the device, else 1 (printed)."""
+                   label_filter: bool = False, family: str | None = None) -> int:
+    """print_linkinfo(): -1 when the filter drops the device, 0 when only its addresses
+    are wanted (`ip addr show label L`), else 1 (printed)."""
     if _filtered_out(ctx, dev, filt):
         return -1
+    if label_filter:
+        return 0
     if ctx.brief:
         return print_linkinfo_brief(p, ctx, dev, do_link)
     flags = devinfo.if_flags(dev)
@@ -357,7 +362,8 @@ def print_linkinfo(p: Printer, ctx: Ctx, dev: NetDevice, filt: LinkFilter, do_li
     qlen = devinfo.txqlen_signed(dev)
     if qlen:
         p.int(ANY, "txqlen", "qlen %d", qlen)
-    if ctx.family in ("", "link") or ctx.details:
+    family = ctx.family if family is None else family
+    if family in ("", "link") or ctx.details:
         print_link_addresses(p, dev)
     _print_link_netns(p, ctx, dev)
     if ctx.details:
@@ -426,9 +432,3 @@ def print_linkinfo_brief(p: Printer, ctx: Ctx, dev: NetDevice, do_link: bool) ->
         p.fp("\n")
     return 0
 
-
-def device_link_type_known(dev: NetDevice) -> bool:
-    return dev.link_type in ("ether", "loopback", "none")
-
-
-__all__ = ["LinkFilter", "print_linkinfo", "print_stats64", "clock_t", "FP"]

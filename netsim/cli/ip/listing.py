@@ -14,8 +14,8 @@ The steps mirror iproute2's:
 from __future__ import annotations
 
 from netsim.cli.ip import devinfo, usage
-from netsim.cli.ip.addr_show import SCOPE_NUM, AddrFilter, print_selected_addrinfo
-from netsim.cli.ip.args import Args, IpExit, duparg2, get_prefix, invarg, matches
+from netsim.cli.ip.addr_show import SCOPE_NUM, AddrFilter, kernel_order, print_selected_addrinfo
+from netsim.cli.ip.args import Args, IpExit, duparg2, get_prefix, get_unsigned, invarg, matches
 from netsim.cli.ip.link_show import LinkFilter, print_linkinfo, print_stats64
 from netsim.cli.ip.opts import Ctx
 
@@ -53,6 +53,8 @@ def parse_filter(ctx: Ctx, args: Args, do_link: bool,
             text = args.next_arg()
             pfx = get_prefix(text, ctx.family_word)
             af.prefix = (int.from_bytes(pfx.addr, "big"), max(pfx.bitlen, 0))
+            if not af.family and pfx.family in ("inet", "inet6"):
+                af.family = pfx.family  # "to" also sets the family (no link/ether line)
         elif word == "scope":
             text = args.next_arg()
             af.scopemask = -1
@@ -72,8 +74,10 @@ def parse_filter(ctx: Ctx, args: Args, do_link: bool,
             af.label = args.next_arg()
         elif word == "group":
             text = args.next_arg()
-            if text not in ("default", "0"):
+            group = 0 if text == "default" else get_unsigned(text)
+            if group is None:
                 raise invarg('Invalid "group" value\n', text)
+            lf.group = group
         elif word == "master":
             text = args.next_arg()
             master = ctx.ns.get(text)
@@ -119,8 +123,6 @@ def _kernel_dump(ctx: Ctx, lf: LinkFilter) -> list:
 
 
 def _has_matching_address(ctx: Ctx, dev, af: AddrFilter) -> bool:
-    from netsim.cli.ip.addr_show import kernel_order
-
     entries = kernel_order(ctx.ns.ipv4.addresses, dev)
     if not entries:
         return af.family in ("", "link")
@@ -140,10 +142,10 @@ def ipaddr_list(ctx: Ctx, argv: list[str], do_link: bool) -> int:
             raise IpExit(1, f'Device "{dev_name}" does not exist.\n')
     p = ctx.new_printer()
     p.new_json_obj()
-    if dev is not None and do_link:
+    if dev is not None and do_link and lf.group is None:
         # iplink_get(): the one device, asked for by name
         p.open_object()
-        print_linkinfo(p, ctx, dev, lf, do_link=True)
+        print_linkinfo(p, ctx, dev, lf, do_link=True, family=af.family)
         p.close_object()
         p.delete_json_obj()
         return 0
@@ -155,7 +157,8 @@ def ipaddr_list(ctx: Ctx, argv: list[str], do_link: bool) -> int:
         p.open_object()
         res = 0
         if ctx.brief or not no_link:
-            res = print_linkinfo(p, ctx, d, lf, do_link)
+            res = print_linkinfo(p, ctx, d, lf, do_link, label_filter=af.label is not None,
+                                     family=af.family)
         if res >= 0 and af.family != "link":
             print_selected_addrinfo(p, ctx, d, af, show_index=ctx.oneline)
         if res > 0 and not do_link and ctx.stats:

@@ -48,4 +48,4 @@ class Ctx:
     @property
     def family_word(self) -> str:
         """How iproute2's address errors name the expected family."""
-        return "inet" if self.family == "inet" else "any valid"
+        return self.family if self.family in ("inet", "inet6") else "any valid"

@@ -1,0 +1,368 @@
+"""The kernel side of `ip link add|set|delete` (net/core/rtnetlink.c, dev.c, veth.c, br_netlink.c).
+
+Each request is checked completely before anything changes, so a refused command
+leaves the world as it was. (The real kernel applies a request attribute by
+attribute and can stop half-way -- e.g. ``ip link set br0 type bridge hello_time
+100 max_age 1`` keeps the new hello_time although it fails. netsim refuses the
+whole request instead; the error text and exit status are the same.)
+
+What each step does to the model:
+
+* create -- :class:`~netsim.bridge.Bridge` or a :class:`~netsim.devices.veth.Veth`
+  pair (the peer registered first, so it gets the lower ifindex);
+* ``master``/``nomaster`` -- ``br_add_if``/``br_del_if``;
+* ``up``/``down`` -- ``dev_open``/``dev_close``; ``promisc``/``allmulticast`` -- the
+  user's flag and the device's count; ``arp``/``multicast`` -- the device flags;
+* ``netns`` -- the device leaves one host and joins another (addresses, routes and
+  bridge membership are lost on the way, as in Linux).
+"""
+
+from __future__ import annotations
+
+import errno
+from typing import TYPE_CHECKING
+
+from netsim.bridge import Bridge
+from netsim.bridge.port import BridgeError, add_if, del_if
+from netsim.cli.ip import bridge_opts, devinfo
+from netsim.cli.ip.addr_show import kernel_order
+from netsim.cli.ip.devinfo import IFF_ALLMULTI, IFF_MULTICAST, IFF_NOARP, IFF_PROMISC, IFF_UP
+from netsim.cli.ip.rtnl import NetlinkError
+from netsim.devices.veth import Veth
+from netsim.packets.addr import is_valid_ether_addr
+
+if TYPE_CHECKING:
+    from netsim.cli.ip.link_cmd import LinkReq
+    from netsim.cli.ip.opts import Ctx
+    from netsim.stack.namespace import NetNamespace
+    from netsim.stack.netdevice import NetDevice
+
+IFNAMSIZ = 16
+CREATABLE = ("bridge", "veth")
+
+
+# ---------------------------------------------------------------------- checks
+def _check_name_policy(name: str | None) -> None:
+    """The netlink policy for IFLA_IFNAME: at most 15 bytes."""
+    if name is not None and len(name.encode()) >= IFNAMSIZ:
+        raise NetlinkError(errno.EINVAL, "Attribute failed policy validation")
+
+
+def _valid_name(name: str) -> bool:
+    """dev_valid_name()."""
+    return name not in (".", "..") and not any(c in "/:" or c.isspace() for c in name)
+
+
+def _check_new_mtu(mtu: int | None, min_mtu: int, max_mtu: int, extack: bool = True) -> None:
+    """dev_validate_mtu(): the kernel reads the value as an int (so -1 is below any minimum)."""
+    if mtu is None:
+        return
+    value = mtu & 0xFFFFFFFF
+    value = value - (1 << 32) if value >= 1 << 31 else value
+    if value < 0 or value < min_mtu:
+        raise NetlinkError(errno.EINVAL, "mtu less than device minimum" if extack else None)
+    if max_mtu > 0 and value > max_mtu:
+        raise NetlinkError(errno.EINVAL, "mtu greater than device maximum" if extack else None)
+
+
+def _check_ether_addr(addr: bytes | None) -> None:
+    """br_validate() / veth_validate(): six bytes, unicast, not zero."""
+    if addr is None:
+        return
+    if len(addr) != 6:
+        raise NetlinkError(errno.EINVAL)
+    if not is_valid_ether_addr(addr):
+        raise NetlinkError(errno.EADDRNOTAVAIL)
+
+
+def _resolve_netns(ctx: Ctx, target: object | None) -> NetNamespace | None:
+    """``netns NAME`` is a host of the lab; ``netns PID`` a process of this host."""
+    if target is None:
+        return None
+    if isinstance(target, tuple):
+        pid = target[1]
+        if pid > 0 and ctx.host.processes.get(pid) is not None:
+            return ctx.ns
+        raise NetlinkError(errno.ESRCH)
+    return target.ns
+
+
+def _pick_name(ns: NetNamespace, template: str, taken: set[str] = frozenset()) -> str:
+    """dev_alloc_name(): the lowest free number for a ``%d`` template."""
+    n = 0
+    while template % n in ns.devices or template % n in taken:
+        n += 1
+    return template % n
+
+
+# ---------------------------------------------------------------------- create
+def newlink(ctx: Ctx, req: LinkReq) -> None:
+    """RTM_NEWLINK with NLM_F_CREATE|NLM_F_EXCL: `ip link add`."""
+    ns = ctx.ns
+    kind = req.kind
+    _check_name_policy(req.name)
+    if req.peer is not None:
+        _check_name_policy(req.peer.name)
+    if kind == "tun":
+        raise NetlinkError(errno.EOPNOTSUPP, "tun/tap creation via rtnetlink is not supported.")
+    if kind in CREATABLE:
+        _check_ether_addr(req.address)
+    if req.name is not None and ns.get(req.name) is not None:
+        raise NetlinkError(errno.EEXIST)
+    if kind not in CREATABLE:
+        raise NetlinkError(errno.EOPNOTSUPP, "Unknown device type")
+    home = _resolve_netns(ctx, req.netns) or ns
+    if req.name is not None and (not _valid_name(req.name) or home.get(req.name)):
+        raise NetlinkError(errno.EEXIST if home.get(req.name) else errno.EINVAL)
+    # veth_validate() refuses a bad MTU itself (plain EINVAL); a bridge hits dev_validate_mtu()
+    _check_new_mtu(req.mtu, 68, 65535, extack=kind == "bridge")
+    if kind == "bridge":
+        if req.bridge:
+            bridge_opts.check(None, req.bridge)
+    else:
+        peer_home = _check_peer(ctx, req, home)
+    master = _check_master_on_create(ctx, req)
+    if kind == "bridge":
+        dev: NetDevice = _create_bridge(home, req)
+    else:
+        dev = _create_veth(home, peer_home, req)
+    if req.change:
+        _apply_flags(dev, req)
+    if master is not None:
+        add_if(master, dev)
+
+
+def _check_peer(ctx: Ctx, req: LinkReq, home: NetNamespace) -> NetNamespace:
+    """veth_newlink(): the peer's own name, namespace, address and MTU."""
+    peer = req.peer
+    if peer is None:
+        return ctx.ns
+    peer_home = _resolve_netns(ctx, peer.netns) or ctx.ns
+    _check_ether_addr(peer.address)
+    if peer.name is not None:
+        if not _valid_name(peer.name):
+            raise NetlinkError(errno.EINVAL)
+        if peer_home.get(peer.name) is not None:
+            raise NetlinkError(errno.EEXIST)
+        if peer_home is home and peer.name == req.name:
+            raise NetlinkError(errno.EEXIST)
+    _check_new_mtu(peer.mtu, 68, 65535, extack=False)
+    return peer_home  # (a "master" given for the peer is ignored by veth_newlink())
+
+
+def _check_master_on_create(ctx: Ctx, req: LinkReq):
+    if not req.master:
+        return None
+    master = ctx.ns.by_index(req.master)
+    if not master.is_bridge:
+        raise NetlinkError(errno.EOPNOTSUPP)
+    return master
+
+
+def _prepare(dev: NetDevice, req: LinkReq) -> None:
+    """Attributes a new device has before it is registered (no notifications yet)."""
+    if req.mtu is not None:
+        dev.mtu = req.mtu
+    if req.txqlen is not None:
+        dev.txqlen = req.txqlen
+    if req.address is not None:
+        dev.mac = req.address
+        dev.mac_set_by_user = True
+
+
+def _create_bridge(home: NetNamespace, req: LinkReq) -> Bridge:
+    br = Bridge(home, req.name or _pick_name(home, "bridge%d"))
+    if req.mtu is not None:
+        br.mtu = req.mtu
+        br.mtu_set_by_user = True
+    if req.txqlen is not None:
+        br.txqlen = req.txqlen
+    home.register(br)
+    if req.address is not None:
+        br.set_mac(req.address)  # a bridge made with an address keeps it (and its id uses it)
+    if req.bridge:
+        bridge_opts.apply(br, req.bridge)
+    return br
+
+
+def _create_veth(home: NetNamespace, peer_home: NetNamespace, req: LinkReq) -> Veth:
+    """The peer is registered first, as veth_newlink() does."""
+    peer_req = req.peer
+    taken = {req.name} if req.name and peer_home is home else set()
+    peer_name = (peer_req.name if peer_req is not None and peer_req.name
+                 else _pick_name(peer_home, "veth%d", taken))
+    peer = Veth(peer_home, peer_name, peer_home.random_mac())
+    if peer_req is not None:
+        _prepare(peer, peer_req)
+    taken = {peer_name} if peer_home is home else set()
+    name = req.name or _pick_name(home, "veth%d", taken)
+    dev = Veth(home, name, home.random_mac())
+    _prepare(dev, req)
+    peer_home.register(peer)
+    home.register(dev)
+    dev.peer, peer.peer = peer, dev
+    if peer_req is not None and peer_req.change:
+        _apply_flags(peer, peer_req)
+    return dev
+
+
+# ---------------------------------------------------------------------- change
+def setlink(ctx: Ctx, req: LinkReq) -> None:
+    """RTM_NEWLINK on an existing device: `ip link set`."""
+    ns = ctx.ns
+    dev = ns.get(req.dev)  # iproute2 already made sure it exists
+    _check_kind(dev, req)
+    target_ns = _check_netns_move(ctx, dev, req)
+    _check_address(dev, req.address)
+    min_mtu, max_mtu = devinfo.min_max_mtu(dev)
+    _check_new_mtu(req.mtu, min_mtu, max_mtu)
+    if req.name is not None and req.name != dev.name:
+        _check_name_policy(req.name)
+        if ns.get(req.name) is not None:
+            raise NetlinkError(errno.EEXIST)
+        if not _valid_name(req.name):
+            raise NetlinkError(errno.EINVAL)
+    if req.master is not None:
+        set_master(ctx, dev, req.master)  # the one step that can still refuse: done first
+    if req.bridge:
+        bridge_opts.apply(dev, req.bridge)
+    if target_ns is not None and target_ns is not dev.ns:
+        move_to_namespace(dev, target_ns)
+    if req.address is not None and req.address != dev.mac:
+        dev.set_mac(req.address)
+    if req.mtu is not None and req.mtu != dev.mtu:
+        dev.set_mtu(req.mtu)
+    if req.name is not None and req.name != dev.name:
+        rename(dev, req.name)
+    if req.change:
+        _apply_flags(dev, req)
+    if req.txqlen is not None:
+        dev.txqlen = req.txqlen
+
+
+def _check_kind(dev: NetDevice, req: LinkReq) -> None:
+    """``type KIND [ARGS]`` on an existing device: only a bridge's own options can change."""
+    kind = req.kind
+    if kind is None:
+        return
+    if kind == "tun":
+        raise NetlinkError(errno.EOPNOTSUPP, "tun/tap creation via rtnetlink is not supported.")
+    if kind in CREATABLE:
+        _check_ether_addr(req.address)
+    has_data = bool(req.kind_args)
+    if not has_data:
+        return
+    if kind != "bridge" or devinfo.kind(dev) != "bridge":
+        raise NetlinkError(errno.EOPNOTSUPP)
+    bridge_opts.check(dev, req.bridge)
+
+
+def _check_address(dev: NetDevice, addr: bytes | None) -> None:
+    """dev_set_mac_address(): tun has no address to set; others want a unicast MAC."""
+    if addr is None:
+        return
+    if not devinfo.has_address(dev):
+        raise NetlinkError(errno.EOPNOTSUPP)
+    if not is_valid_ether_addr(addr):  # (iproute2 itself checked the length)
+        raise NetlinkError(errno.EADDRNOTAVAIL)
+
+
+def _check_netns_move(ctx: Ctx, dev: NetDevice, req: LinkReq) -> NetNamespace | None:
+    target = _resolve_netns(ctx, req.netns)
+    if target is None:
+        return None
+    if dev.is_bridge or dev.flag_loopback:  # NETIF_F_NETNS_LOCAL, checked first
+        raise NetlinkError(errno.EINVAL, "The interface netns is immutable.")
+    if target is dev.ns:
+        return target
+    if target.get(req.name or dev.name) is not None:
+        raise NetlinkError(errno.EEXIST,
+                           "An interface with the same name exists in the target netns.")
+    return target
+
+
+def _apply_flags(dev: NetDevice, req: LinkReq) -> None:
+    """dev_change_flags(): flags first, then up/down, then the promisc/allmulti counts."""
+    change, flags = req.change, req.flags
+    if change & IFF_NOARP:
+        dev.flag_noarp = bool(flags & IFF_NOARP)
+    if change & IFF_MULTICAST:
+        dev.flag_multicast = bool(flags & IFF_MULTICAST)
+    if change & IFF_UP:
+        if flags & IFF_UP:
+            dev.open()
+        else:
+            dev.close()
+    if change & IFF_PROMISC and bool(flags & IFF_PROMISC) != dev.user_promisc:
+        dev.user_promisc = not dev.user_promisc
+        dev.promiscuity += 1 if dev.user_promisc else -1
+    if change & IFF_ALLMULTI and bool(flags & IFF_ALLMULTI) != dev.user_allmulti:
+        dev.user_allmulti = not dev.user_allmulti
+        dev.allmulti += 1 if dev.user_allmulti else -1
+
+
+def set_master(ctx: Ctx, dev: NetDevice, ifindex: int) -> None:
+    """do_set_master(): leave the current bridge, join the new one (0 = just leave)."""
+    old = dev.master
+    if old is not None and old.ifindex == ifindex:
+        return
+    new = None
+    if ifindex:
+        new = ctx.ns.by_index(ifindex)  # iproute2 found it by name a moment ago
+        if not new.is_bridge:
+            raise NetlinkError(errno.EOPNOTSUPP)
+    if old is not None:
+        del_if(old, dev)
+    if new is None:
+        return
+    try:
+        add_if(new, dev)
+    except BridgeError as err:
+        if old is not None:
+            add_if(old, dev)  # put it back: a refused request changes nothing
+        raise NetlinkError(err.code, err.extack) from None
+
+
+def rename(dev: NetDevice, new: str) -> None:
+    """dev_change_name(), then inetdev_changename(): the address labels follow the device --
+    the first becomes the new name, the others keep their ``:suffix`` (or get ``:N``)."""
+    mine = [ifa for ifa, _sec in kernel_order(dev.ns.ipv4.addresses, dev)]
+    dev.ns.rename(dev, new)
+    for n, ifa in enumerate(mine):
+        old = ifa.label or ""
+        if n == 0:
+            ifa.label = new
+            continue
+        suffix = old[old.index(":"):] if ":" in old else f":{n + 1}"
+        label = new + suffix
+        if len(label) >= IFNAMSIZ:
+            label = new[: IFNAMSIZ - len(suffix) - 1] + suffix
+        ifa.label = label
+
+
+def move_to_namespace(dev: NetDevice, target: NetNamespace) -> None:
+    """dev_change_net_namespace(): the device is closed and unhooked from everything in
+    its old host (bridge, addresses, routes, neighbours), then appears in the new one,
+    keeping its ifindex when that number is free there."""
+    old = dev.ns
+    dev.close()
+    old.notify("unregister", dev)
+    dev.qdisc = None  # dev_shutdown(): the queueing discipline is destroyed
+    del old.devices[dev.name]
+    dev.ns = target
+    if target.by_index(dev.ifindex) is None:
+        target.devices[dev.name] = dev
+        # keep the namespace's own counter ahead of the borrowed number
+        target._next_ifindex = max(target._next_ifindex, dev.ifindex + 1)
+        target.notify("register", dev)
+    else:
+        target.register(dev)
+
+
+# ---------------------------------------------------------------------- delete
+def dellink(ctx: Ctx, req: LinkReq) -> None:
+    """RTM_DELLINK: `ip link delete` (the type and options given are ignored)."""
+    dev = ctx.ns.get(req.dev)  # iproute2 already made sure it exists
+    if devinfo.kind(dev) not in ("bridge", "veth", "tun"):
+        raise NetlinkError(errno.EOPNOTSUPP)  # lo and real NICs have no rtnl_link_ops
+    ctx.ns.unregister(dev)

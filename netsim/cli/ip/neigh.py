@@ -1,0 +1,359 @@
+"""`ip neigh show|add|replace|change|del|flush|get` (ipneigh.c; net/core/neighbour.c).
+
+The ARP cache is the model's :class:`~netsim.stack.neighbour.NeighbourTable`. What
+`ip neigh` shows of an entry follows the kernel: the link-layer address only while
+the entry is *valid* (so a FAILED or INCOMPLETE entry has none), NOARP entries only
+with ``nud all``, and `flush` never removes PERMANENT or NOARP entries unless asked
+by ``nud``.
+"""
+
+from __future__ import annotations
+
+import errno
+from dataclasses import dataclass
+
+from netsim.cli.ip import usage
+from netsim.cli.ip.args import (
+    Args,
+    IpExit,
+    Prefix,
+    duparg,
+    duparg2,
+    get_addr,
+    get_prefix,
+    get_unsigned,
+    invarg,
+    ll_addr_a2n,
+    matches,
+    nodev,
+)
+from netsim.cli.ip.opts import Ctx
+from netsim.cli.ip.render import ANY, JSON, Printer
+from netsim.cli.ip.rtnl import NetlinkError, not_modelled, report
+from netsim.packets.addr import ip_ntoa, mac_ntoa
+
+# NUD_* bits, in print_neigh_state() order
+NUD_BITS = {"INCOMPLETE": 0x01, "REACHABLE": 0x02, "STALE": 0x04, "DELAY": 0x08,
+            "PROBE": 0x10, "FAILED": 0x20, "NOARP": 0x40, "PERMANENT": 0x80, "NONE": 0x00}
+NUD_VALID = 0x80 | 0x40 | 0x02 | 0x10 | 0x04 | 0x08
+
+
+def nud_state_a2n(text: str) -> int | None:
+    """nud_state_a2n(): permanent/reachable/failed by prefix, the others exactly, or a bit."""
+    if matches(text, "permanent"):
+        return 0x80
+    if matches(text, "reachable"):
+        return 0x02
+    exact = {"noarp": 0x40, "none": 0x00, "stale": 0x04, "incomplete": 0x01, "delay": 0x08,
+             "probe": 0x10}
+    if text in exact:
+        return exact[text]
+    if matches(text, "failed"):
+        return 0x20
+    value = get_unsigned(text)
+    if value is None or value >= 0x100 or value & (value - 1):
+        return None
+    return value
+
+
+def _state_name(bit: int) -> str:
+    return next(name for name, b in NUD_BITS.items() if b == bit)
+
+
+# ---------------------------------------------------------------------- show / flush
+@dataclass
+class NeighFilter:
+    state: int = 0xFF & ~0x40
+    dev: object | None = None
+    prefix: Prefix | None = None
+    unused: bool = False
+
+    def accepts(self, state_bits: int, ip: bytes) -> bool:
+        if not (self.state & state_bits) and (state_bits or not self.state & 0x100):
+            return False
+        if self.prefix is not None and self.prefix.bitlen > 0:
+            plen = self.prefix.bitlen
+            mask = (0xFFFFFFFF << (32 - plen)) & 0xFFFFFFFF
+            if int.from_bytes(ip, "big") & mask != int.from_bytes(self.prefix.addr, "big") & mask:
+                return False
+        return True
+
+
+def _parse_filter(ctx: Ctx, argv: list[str], flush: bool) -> NeighFilter:
+    f = NeighFilter(state=~(0x80 | 0x40) if flush else 0xFF & ~0x40)
+    args = Args(argv)
+    dev_name = None
+    state_given = False
+    while args:
+        word = args.cur
+        if word == "dev":
+            text = args.next_arg()
+            if dev_name is not None:
+                raise duparg("dev", text)
+            dev_name = text
+        elif word in ("master", "vrf"):
+            text = args.next_arg()
+            if ctx.ns.get(text) is None:
+                raise invarg("Device does not exist\n" if word == "master"
+                             else "Not a valid VRF name\n", text)
+            raise not_modelled(f'"ip neigh ... {word}"')
+        elif word == "nomaster":
+            pass
+        elif word == "unused":
+            f.unused = True
+        elif word == "nud":
+            text = args.next_arg()
+            if not state_given:
+                state_given, f.state = True, 0
+            state = nud_state_a2n(text)
+            if state is None:
+                if text != "all":
+                    raise invarg("nud state is bad", text)
+                state = ~0 & ~0x40 if flush else ~0
+            f.state |= state if state else 0x100
+        elif word == "proxy":
+            raise not_modelled("proxy ARP")
+        elif matches(word, "protocol"):
+            args.next_arg()
+            raise not_modelled('"ip neigh ... protocol"')
+        else:
+            if word == "to":
+                word = args.next_arg()
+            if matches(word, "help"):
+                raise IpExit(255, usage.IPNEIGH)
+            pfx = get_prefix(word, ctx.family_word)
+            if pfx.family == "inet6":
+                raise not_modelled("IPv6")
+            f.prefix = pfx
+        args.advance()
+    if dev_name is not None:
+        f.dev = ctx.ns.get(dev_name)
+        if f.dev is None:
+            raise nodev(dev_name)
+    return f
+
+
+def _entries(ctx: Ctx, f: NeighFilter) -> list:
+    table = ctx.ns.ipv4.arp
+    out = []
+    for n in table.in_order():
+        if f.dev is not None and n.dev is not f.dev:
+            continue
+        bits = NUD_BITS.get(table.display_state(n), 0)
+        if f.accepts(bits, n.ip):
+            out.append((n, bits))
+    return out
+
+
+def print_neigh(p: Printer, ctx: Ctx, n, bits: int, filtered_dev: bool) -> None:
+    """print_neigh(): ``10.0.0.2 dev eth0 lladdr 02:00:00:00:02:01 REACHABLE``."""
+    p.open_object()
+    p.string(ANY, "dst", "%s ", ip_ntoa(n.ip))
+    if not filtered_dev:
+        p.fp("dev ")
+        p.string(ANY, "dev", "%s ", n.dev.name)
+    if bits & NUD_VALID and n.lladdr is not None and n.dev.link_type != "none":
+        p.fp("lladdr ")
+        p.string(ANY, "lladdr", "%s ", mac_ntoa(n.lladdr))
+    if getattr(n, "is_router", False):
+        p.null(ANY, "router", "%s ", "router")
+    if ctx.stats:
+        now = ctx.ns.env.now
+        p.uint(ANY, "used", " used %u", int(now - n.updated))
+        p.uint(ANY, "confirmed", "/%u", int(now - n.confirmed))
+        p.uint(ANY, "updated", "/%u", int(now - n.updated))
+        p.uint(ANY, "probes", "probes %u ", n.probes)
+    if bits:
+        p.open_array(JSON, "state" if p.is_json else "")
+        p.string(ANY, None, "%s ", _state_name(bits))
+        p.close_array(JSON, None)
+    p.fp("\n")
+    p.close_object()
+
+
+def do_show(ctx: Ctx, argv: list[str]) -> int:
+    f = _parse_filter(ctx, argv, flush=False)
+    p = ctx.new_printer()
+    p.new_json_obj()
+    if ctx.family in ("", "inet"):
+        for n, bits in _entries(ctx, f):
+            print_neigh(p, ctx, n, bits, filtered_dev=f.dev is not None)
+    p.delete_json_obj()
+    return 0
+
+
+def do_flush(ctx: Ctx, argv: list[str]) -> int:
+    if not argv:
+        raise IpExit(1, "Flush requires arguments.\n")
+    f = _parse_filter(ctx, argv, flush=True)
+    p = ctx.new_printer()
+    table = ctx.ns.ipv4.arp
+    rounds = 0
+    while True:
+        doomed = _entries(ctx, f)
+        if not doomed:
+            if ctx.stats:
+                p.fp("Nothing to flush.\n" if rounds == 0 else
+                     f"*** Flush is complete after {rounds} round{'s' if rounds > 1 else ''} ***\n")
+            return 0
+        rounds += 1
+        for n, _bits in doomed:
+            table.delete(n)
+        if ctx.stats:
+            p.fp(f"\n*** Round {rounds}, deleting {len(doomed)} entries ***\n")
+        f.state &= ~0x20
+
+
+# ---------------------------------------------------------------------- add / change / del
+@dataclass
+class NeighReq:
+    dst: bytes | None = None
+    lladdr: bytes | None = None
+    state: int = 0x80
+    dev: object | None = None
+
+
+def _parse_modify(ctx: Ctx, argv: list[str]) -> NeighReq:
+    req = NeighReq()
+    args = Args(argv)
+    lla = None
+    dev_name = None
+    fam = ctx.family_word
+    while args:
+        word = args.cur
+        if matches(word, "lladdr"):
+            text = args.next_arg()
+            if lla is not None:
+                raise duparg("lladdr", text)
+            lla = text
+        elif word == "nud":
+            text = args.next_arg()
+            state = nud_state_a2n(text)
+            if state is None:
+                raise invarg("nud state is bad", text)
+            req.state = state
+        elif matches(word, "proxy"):
+            raise not_modelled("proxy ARP")
+        elif word in ("router", "use", "managed") or matches(word, "extern_learn"):
+            raise not_modelled(f'the neighbour flag "{word}"')
+        elif word == "dev":
+            dev_name = args.next_arg()
+        elif matches(word, "protocol"):
+            args.next_arg()
+            raise not_modelled('"ip neigh ... protocol"')
+        else:
+            if word == "to":
+                word = args.next_arg()
+            if matches(word, "help"):
+                word = args.next_arg()
+            if req.dst is not None:
+                raise duparg2("to", word)
+            pfx = get_addr(word, fam)
+            if pfx.family == "inet6":
+                raise not_modelled("IPv6")
+            req.dst = pfx.addr
+        args.advance()
+    if dev_name is None or req.dst is None:
+        raise IpExit(255, "Device and destination are required arguments.\n")
+    if lla is not None and lla != "null":
+        addr = ll_addr_a2n(lla)
+        if isinstance(addr, str):
+            raise IpExit(1, addr)
+        req.lladdr = addr
+    req.dev = ctx.ns.get(dev_name)
+    if req.dev is None:
+        raise nodev(dev_name)
+    return req
+
+
+def neigh_modify(ctx: Ctx, argv: list[str], mode: str) -> int:
+    """add (CREATE|EXCL), replace (CREATE|REPLACE), change (REPLACE), del."""
+    req = _parse_modify(ctx, argv)
+    table = ctx.ns.ipv4.arp
+    dev = req.dev
+    existing = table.lookup(dev, req.dst)
+    try:
+        if mode == "del":
+            if existing is None:
+                raise NetlinkError(errno.ENOENT)
+            table.delete(existing)
+            return 0
+        if existing is not None and mode == "add":
+            raise NetlinkError(errno.EEXIST)
+        if existing is None and mode == "change":
+            raise NetlinkError(errno.ENOENT)
+        lladdr = req.lladdr
+        if dev.link_type != "none":
+            if lladdr is not None and len(lladdr) != 6:
+                raise NetlinkError(errno.EINVAL, "Invalid link address")
+            if lladdr is None and req.state & NUD_VALID:
+                old_valid = existing is not None and existing.lladdr is not None and \
+                    NUD_BITS.get(table.display_state(existing), 0) & NUD_VALID
+                if not old_valid:
+                    raise NetlinkError(errno.EINVAL, "No link layer address given")
+                lladdr = existing.lladdr
+    except NetlinkError as err:
+        raise report(err) from None
+    if req.state == 0:
+        raise not_modelled('"nud none"')
+    n = table.add_permanent(dev, req.dst, lladdr, _state_name(req.state))
+    n.confirmed = n.updated = ctx.ns.env.now
+    return 0
+
+
+def neigh_get(ctx: Ctx, argv: list[str]) -> int:
+    args = Args(argv)
+    dst = None
+    dev_name = None
+    while args:
+        word = args.cur
+        if word == "dev":
+            dev_name = args.next_arg()
+        elif matches(word, "proxy"):
+            raise not_modelled("proxy ARP")
+        else:
+            if word == "to":
+                word = args.next_arg()
+            if matches(word, "help"):
+                raise IpExit(255, usage.IPNEIGH)
+            if dst is not None:
+                raise duparg2("to", word)
+            dst = get_addr(word, ctx.family_word)
+        args.advance()
+    if dev_name is None or dst is None:
+        raise IpExit(1, "Device and address are required arguments.\n")
+    dev = ctx.ns.get(dev_name)
+    if dev is None:
+        raise IpExit(1, f'Cannot find device "{dev_name}"\n')
+    table = ctx.ns.ipv4.arp
+    n = table.lookup(dev, dst.addr)
+    if n is None:
+        raise report(NetlinkError(errno.ENOENT, "Neighbour entry not found"))
+    p = ctx.new_printer()
+    bits = NUD_BITS.get(table.display_state(n), 0)
+    print_neigh(p, ctx, n, bits, filtered_dev=False)
+    return 0
+
+
+def do_ipneigh(ctx: Ctx, argv: list[str]) -> int:
+    """`ip neigh ...` (also `ip neighbour`)."""
+    if not argv:
+        return do_show(ctx, [])
+    cmd, rest = argv[0], argv[1:]
+    if matches(cmd, "add"):
+        return neigh_modify(ctx, rest, "add")
+    if matches(cmd, "change") or cmd == "chg":
+        return neigh_modify(ctx, rest, "change")
+    if matches(cmd, "replace"):
+        return neigh_modify(ctx, rest, "replace")
+    if matches(cmd, "delete"):
+        return neigh_modify(ctx, rest, "del")
+    if matches(cmd, "get"):
+        return neigh_get(ctx, rest)
+    if matches(cmd, "show") or matches(cmd, "lst") or matches(cmd, "list"):
+        return do_show(ctx, rest)
+    if matches(cmd, "flush"):
+        return do_flush(ctx, rest)
+    if matches(cmd, "help"):
+        raise IpExit(255, usage.IPNEIGH)
+    raise IpExit(255, f'Command "{cmd}" is unknown, try "ip neigh help".\n')
