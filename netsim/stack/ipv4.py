@@ -191,14 +191,17 @@ class IPv4Stack:
     def output(self, dst: bytes, proto: int, payload: bytes, *, src: bytes | None = None,
                ttl: int = 64, df: bool = True, oif: NetDevice | None = None,
                frame_id: int | None = None, func: str = "ip_queue_xmit",
-               route: tuple | None = None) -> int:
+               route: tuple | None = None, confirm: bool = False) -> int:
         """ip_local_out(): route, build the header, resolve the next hop, transmit.
 
         ``route`` is a result of :meth:`route_output` the caller already has (UDP looks
-        the route up first to pick the source address for its checksum).
+        the route up first to pick the source address for its checksum). ``confirm`` is
+        sendmsg's MSG_CONFIRM: the sender knows the next hop answered lately.
         Returns the frame id. Raises :class:`NoRoute` when nothing routes ``dst``.
         """
         dev, nexthop, prefsrc = route or self.route_output(dst, oif)
+        if confirm:
+            self.arp.confirm(dev, nexthop)
         if src is None:
             src = prefsrc or self.select_source(dev, nexthop) or bytes(4)
         packet = ip_pkt.build(src, dst, proto, payload, ident=self._rng.getrandbits(16),

@@ -158,11 +158,17 @@ class NeighbourTable:
             self._solicit(n, broadcast=False)
             self._arm(n, RETRANS_TIME, self._retransmit)
 
+    def confirm(self, dev: NetDevice, ip: bytes) -> None:
+        """neigh_confirm(): an upper layer vouches that ``ip`` answered lately (MSG_CONFIRM)."""
+        n = self.entries.get((dev, ip))
+        if n is not None:
+            n.confirmed = self._now()
+
     def _delay_expired(self, n: Neighbour) -> None:
         if n.state != DELAY:
             return
-        if n.confirmed >= n.updated:
-            n.state = REACHABLE
+        if self._now() <= n.confirmed + n.reachable_time and n.confirmed >= n.updated:
+            n.state = REACHABLE  # confirmed meanwhile: no probe needed
             return
         n.state = PROBE
         n.probes = 0

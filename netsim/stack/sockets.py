@@ -70,10 +70,11 @@ class PingSocket:
         self.on_error = on_error
         ns.ipv4.ping_sockets[ident] = self
 
-    def send_echo(self, dst: bytes, seq: int, data: bytes, oif=None) -> int:
+    def send_echo(self, dst: bytes, seq: int, data: bytes, oif=None, confirm: bool = False,
+                  ) -> int:
         message = icmp.echo(self.ident, seq, data)
         return self.ns.ipv4.output(dst, ip_pkt.IPPROTO_ICMP, message, oif=oif, df=True,
-                                   func="ping_v4_sendmsg")
+                                   func="ping_v4_sendmsg", confirm=confirm)
 
     def reply(self, ip: ip_pkt.IPv4, msg: icmp.Icmp) -> None:
         self.on_reply(ip, msg)

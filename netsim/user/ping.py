@@ -63,6 +63,7 @@ def run_ping(host: Host, dst: bytes, *, count: int, interval: float = 1.0,
         ident = (ident + 1) & 0xFFFF
     sent_at: dict[int, float] = {}
     answered: set[int] = set()
+    confirm = [False]  # iputils sends with MSG_CONFIRM after a reply: the neighbour is alive
     done = lab.env.event()
 
     def finished() -> bool:
@@ -72,6 +73,7 @@ def run_ping(host: Host, dst: bytes, *, count: int, interval: float = 1.0,
         if msg.seq not in sent_at or msg.seq in answered:
             return
         answered.add(msg.seq)
+        confirm[0] = True
         rtt_ms = (lab.now - sent_at[msg.seq]) * 1000
         run.rtts.append(rtt_ms)
         run.received += 1
@@ -103,7 +105,8 @@ def run_ping(host: Host, dst: bytes, *, count: int, interval: float = 1.0,
             for seq in range(1, count + 1):
                 sent_at[seq] = lab.now
                 run.transmitted += 1
-                sock.send_echo(dst, seq, payload, oif=oif)
+                sock.send_echo(dst, seq, payload, oif=oif, confirm=confirm[0])
+                confirm[0] = False
                 run.end = lab.now
                 if seq < count:
                     yield lab.env.timeout(interval)
