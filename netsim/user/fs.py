@@ -37,8 +37,11 @@ class FsProvider(Protocol):
 
     ``relpath`` is ``""`` for the mount point itself, else e.g. ``"br0/address"``.
     Optional methods, looked up with ``getattr``: ``write(relpath, text)`` (raise
-    ``PermissionError`` for a read-only file), ``readlink(relpath) -> str | None`` (a
-    non-None answer makes the path a symbolic link) and ``mode(relpath) -> int``.
+    ``PermissionError`` for a read-only file, ``OSError(errno.EINVAL, ...)`` for a value
+    the model refuses), ``readlink(relpath) -> str | None`` (a non-None answer makes
+    the path a symbolic link), ``mode(relpath) -> int`` (a file without write bits,
+    e.g. ``0o444``, is refused already when a shell opens it with ``>``) and
+    ``size(relpath) -> int`` (what ``ls -l`` shows; 4096 by default, like sysfs).
     """
 
     def read(self, relpath: str) -> str: ...
@@ -255,6 +258,10 @@ class VirtualFS:
     def is_symlink(self, path: str) -> bool:
         return self.kind(path, follow=False) == "link"
 
+    def mounted(self, path: str) -> bool:
+        """True when a provider answers for ``path`` (a sysfs or procfs file)."""
+        return self._mount_for(self.resolve(path)) is not None
+
     def realpath(self, path: str) -> str:
         """The path with every symbolic link followed (``readlink -f``)."""
         return self._locate(path).path
@@ -307,18 +314,29 @@ class VirtualFS:
         if self._prov_is_dir(where.provider, where.rel):
             raise _oserror(errno.EISDIR, path)
         writer = getattr(where.provider, "write", None)
-        if writer is None:
+        custom_mode = getattr(where.provider, "mode", None)
+        read_only = custom_mode is not None and not int(custom_mode(where.rel)) & 0o222
+        if writer is None or read_only:
+            # A sysfs attribute without a store method: even root's open() is refused.
             raise _oserror(errno.EACCES, path)
         if text:
             writer(where.rel, text)
 
     def size(self, path: str) -> int:
-        """Bytes in a file (UTF-8), 4096 for a directory, 0 for a device."""
+        """Bytes in a file (UTF-8), 4096 for a directory, 0 for a device.
+
+        A provider's file is not read (that may fail or cost): it has the size its
+        optional ``size(relpath)`` gives, else 4096, as every sysfs attribute shows.
+        """
         kind = self.kind(path)
         if kind == "dir":
             return 4096
         if kind == "device":
             return 0
+        where = self._locate(path)
+        if where.provider is not None:
+            custom = getattr(where.provider, "size", None)
+            return int(custom(where.rel)) if custom is not None else 4096
         return len(self.read(path).encode())
 
     # ------------------------------------------------------------------ directories

@@ -1,0 +1,1 @@
+"""User space of a simulated host: processes, programs and the file system."""
