@@ -6,7 +6,6 @@ import struct
 from dataclasses import dataclass
 
 from netsim.packets.addr import MalformedPacket
-from netsim.packets.checksum import internet_checksum
 
 
 @dataclass(slots=True)
@@ -18,12 +17,22 @@ class Udp:
     data: bytes
 
 
+_HEADER = struct.Struct("!HHHH")
+
+
 def build(src_ip: bytes, dst_ip: bytes, sport: int, dport: int, data: bytes) -> bytes:
+    """A datagram whose checksum covers the pseudo-header (addresses, protocol, length).
+
+    The one's complement sum is taken part by part (see checksum.py: a sum modulo
+    0xFFFF), so nothing is concatenated just to be checksummed.
+    """
     length = 8 + len(data)
-    pseudo = src_ip + dst_ip + struct.pack("!BBH", 0, 17, length)
-    header = struct.pack("!HHHH", sport, dport, length, 0)
-    checksum = internet_checksum(pseudo + header + data) or 0xFFFF
-    return struct.pack("!HHHH", sport, dport, length, checksum) + data
+    padded = data + b"\0" if length & 1 else data
+    total = (int.from_bytes(src_ip + dst_ip, "big") + 17 + length      # pseudo-header
+             + (sport << 16 | dport) + (length << 16)                   # UDP header
+             + int.from_bytes(padded, "big")) % 0xFFFF or 0xFFFF       # data
+    checksum = ~total & 0xFFFF or 0xFFFF  # 0 means "no checksum": send 0xFFFF instead
+    return _HEADER.pack(sport, dport, length, checksum) + data
 
 
 def parse(datagram: bytes) -> Udp:
