@@ -66,6 +66,9 @@ class Lab:
         self.frame_ids = itertools.count(1)  # every new frame takes the next id
         self._running = False
         self._schedule = self.env.schedule
+        # Tools add a "netsim hint:" line after some errors (see netsim.cli.hints);
+        # False gives the real tools' output byte for byte.
+        self.hints = True
 
     # ------------------------------------------------------------------ world
     def host(self, name: str) -> Host:

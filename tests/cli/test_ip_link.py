@@ -34,6 +34,7 @@ def run(host, cmd: str) -> tuple[int, str, str]:
 
 def new_lab(*names: str):
     lab = netsim.Lab(seed=0)
+    lab.hints = False  # the real tool's text only (hints are tested in test_ping_cli.py)
     hosts = {n: lab.host(n) for n in names}
     for h in hosts.values():
         assert run(h, "ip link set lo up")[0] == 0

@@ -79,3 +79,19 @@ def test_invalid_option_prints_usage(pair):
     missing = a.sh("ping -c")
     assert missing.returncode == 2
     assert missing.stderr.startswith("ping: option requires an argument -- 'c'\n\nUsage\n")
+
+
+def test_the_seeds_typo_gets_iproute2s_error_then_a_hint():
+    lab = netsim.Lab(seed=0)
+    h = lab.host("h1")
+    ok(h, "ip link add name br0 type bridge && ip link add eth0 type veth peer name eth1")
+    before = state(h)
+    result = h.sh("ip link add set dev eth0 master br0")
+    assert result.returncode == 255
+    real, hint = result.stderr.splitlines()
+    assert real == 'Error: either "dev" is duplicate, or "eth0" is a garbage.'
+    assert hint.startswith("netsim hint: did you mean `ip link set dev eth0 master br0`?")
+    assert state(h) == before
+    lab.hints = False
+    assert h.sh("ip link add set dev eth0 master br0").stderr == (
+        'Error: either "dev" is duplicate, or "eth0" is a garbage.\n')

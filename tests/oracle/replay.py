@@ -91,6 +91,7 @@ class Replay:
     def __init__(self, expected_doc: Mapping[str, Any], seed: int = 0) -> None:
         self.doc = expected_doc
         self.lab = netsim.Lab(seed=seed)
+        self.lab.hints = False  # the real tools' output, byte for byte
         self.hosts = {name: self.lab.host(name) for name in expected_doc["hosts"]}
         self.tuns: dict[str, Any] = {}       # "as" name -> TunFile (None: open failed)
         self.captures: dict[str, Any] = {}   # "as" name -> Capture (None: start failed)

@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from netsim.cli.hints import ip_hint
 from netsim.cli.io import Io
 from netsim.cli.ip import usage
 from netsim.cli.ip.args import IpExit, emit, invarg, matches
@@ -174,7 +175,11 @@ def main(host: Host, argv: list[str], io: Io) -> int:
         io.write(ctx.printer.text())
         for text in ctx.stderr:
             io.error(text)
-        return emit(io, exc)
+        status = emit(io, exc)
+        hint = ip_hint(argv) if host.lab.hints else None
+        if hint:
+            io.error(hint)
+        return status
     io.write(ctx.printer.text())
     for text in ctx.stderr:
         io.error(text)
