@@ -19,6 +19,7 @@ DEFAULT_LATENCY = 5e-6        # 1 km of copper or fibre
 DEFAULT_BANDWIDTH = 1e9       # 1 Gbit/s
 PREAMBLE_AND_GAP = 20         # 8 bytes preamble + 12 bytes inter-frame gap, plus the FCS below
 FCS = 4
+_OVERHEAD_BYTES = FCS + PREAMBLE_AND_GAP
 
 
 class _Arrival:
@@ -50,6 +51,9 @@ class Cable:
         self.latency = latency
         self.bandwidth = bandwidth
         self._byte_time = 8 / bandwidth
+        self._env = lab.env
+        self._queue = lab.env._queue  # simpy's event heap: frames are pushed straight in
+        self._trace = lab.trace
         a.cable = b.cable = self
         a.cable_peer, b.cable_peer = b, a
         a.tx_busy_until = b.tx_busy_until = 0.0  # when each end's transmitter is free
@@ -65,20 +69,21 @@ class Cable:
 
     def transmit(self, sender: Nic, data: bytes, frame_id: int) -> None:
         """Serialise after the previous frame, propagate, arrive at the far NIC."""
-        now = self.lab.env._now
+        env = self._env
+        now = env._now
         start = sender.tx_busy_until
         if start < now:
             start = now
-        done = start + (len(data) + FCS + PREAMBLE_AND_GAP) * self._byte_time
+        done = start + (len(data) + _OVERHEAD_BYTES) * self._byte_time
         sender.tx_busy_until = done
         arrival = done + self.latency
         receiver = sender.cable_peer
-        trace = self.lab.trace
+        trace = self._trace
         if trace.enabled:
             trace.hop(sender.ns.name, "", "wire", "tx", frame_id,
                       f"on the cable {sender.ns.name}:{sender.name} -> "
                       f"{receiver.ns.name}:{receiver.name}, arrives in "
                       f"{(arrival - now) * 1e6:.2f} us", "phy", data)
         # Lab.call_later() written out: this runs for every frame on every cable.
-        env = self.lab.env
-        heappush(env._queue, (arrival, NORMAL, next(env._eid), _Arrival(receiver, data, frame_id)))
+        heappush(self._queue, (arrival, NORMAL, next(env._eid),
+                               _Arrival(receiver, data, frame_id)))
