@@ -1,0 +1,80 @@
+"""A small POSIX shell: what runs the text a student types into a simulated host.
+
+``Shell(host, commands, fs).run("ip link add br0 type bridge && ip link set br0 up")``
+reads the text the way bash does -- words, quotes, ``$VAR``, ``$(...)``, pipes, ``&&``,
+``if``/``for``/``while``/``case``, functions, redirections, here-documents -- and calls
+the programs it names. Programs come from three places, looked up in this order:
+
+1. shell functions the script defined, then the shell's own builtins (``cd``, ``echo``,
+   ``export``, ``test``/``[``, ``read``, ``source``...), which must live inside the
+   shell because they change the shell itself;
+2. the ``commands`` registry: ``ip``, ``bridge``, ``brctl``, ``ping``... written
+   elsewhere in netsim, each ``fn(host, argv, io) -> status``;
+3. small coreutils written here (``cat``, ``grep``, ``head``, ``wc``, ``ls``,
+   ``chmod``...), then executable files in ``$PATH`` directories of the host's file
+   system.
+
+How one command line runs (the same order as bash):
+
+    text --lexer--> tokens --parser--> tree of nodes --executor--> status
+                                        expand words: $VAR, $(...), $((...)), split
+                                        open redirections, then call the program
+
+Pipes are not concurrent: ``a | b`` runs ``a`` to completion, then gives its output to
+``b`` as standard input. That is invisible to these short-lived commands, and it keeps
+the simulation deterministic. For the same reason ``cmd &`` simply runs ``cmd`` before
+going on (there is no job control), and ``wait`` returns at once.
+
+What it leaves out, on purpose: globbing (``*`` stays literal), arrays, ``trap``,
+job control, aliases, the history, and prompts. A script runs to completion or to a
+limit: :data:`MAX_STEPS` commands and loop rounds per :meth:`Shell.run` (exit status
+124, as ``timeout`` uses), :data:`MAX_FUNC_DEPTH` nested function calls, and
+:data:`MAX_TEXT` characters in one word or output stream -- so an endless loop in a
+notebook stops with a message instead of hanging it.
+
+One ``Shell`` is one open terminal: variables, functions and the working directory
+persist from one :meth:`Shell.run` to the next, and messages are worded as an
+interactive bash words them (``bash: foo: command not found``, ``bash: syntax error
+near unexpected token `fi'``). Script files get bash's script wording (``x.sh: line 3:
+...``), ``bash -c`` its own (``bash: -c: line 1: ...``). The coreutils print what GNU
+coreutils 9 print under a UTF-8 locale (``mkdir: cannot create directory ‘x’: File
+exists``), since students compare with a real terminal. ``awk`` is a small subset
+(fields, patterns, print/printf, if, BEGIN/END); anything else is refused with a
+message saying so.
+
+The package, in the order a command line flows through it:
+
+- :mod:`.lexer` and :mod:`.parser` turn text into the tree of :mod:`.ast`;
+- :mod:`.interpreter` holds :class:`Shell` and runs the tree, with three mixins:
+  :mod:`.dispatch` (simple commands: which program a name means), :mod:`.redirect`
+  (file descriptors and redirections) and :mod:`.expand` (word expansion), helped by
+  :mod:`.arith` (``$(( ))``), :mod:`.patterns` (globs and regexes) and
+  :mod:`.conditions` (``test``, ``[[ ]]``);
+- :mod:`.plumbing` is what builtins and coreutils plug into; :mod:`.builtins` holds
+  the shell's own commands, :mod:`.printf` the escapes and formats of echo and
+  printf, and :mod:`.textutils`, :mod:`.fileutils`, :mod:`.shellutils` and
+  :mod:`.awk` the programs written here;
+- :mod:`.errors` has the limits and the exceptions the others share.
+"""
+
+# Importing these modules registers their commands in the tables of .plumbing.
+from netsim.cli.shell import awk, builtins, fileutils, shellutils, textutils  # noqa: F401
+from netsim.cli.shell.errors import (
+    MAX_FUNC_DEPTH,
+    MAX_NESTING,
+    MAX_PARSE_DEPTH,
+    MAX_STEPS,
+    MAX_TEXT,
+    ShellSyntaxError,
+)
+from netsim.cli.shell.interpreter import Shell
+
+__all__ = [
+    "MAX_FUNC_DEPTH",
+    "MAX_NESTING",
+    "MAX_PARSE_DEPTH",
+    "MAX_STEPS",
+    "MAX_TEXT",
+    "Shell",
+    "ShellSyntaxError",
+]

@@ -1,0 +1,201 @@
+"""File descriptors: the streams commands read and write, and redirections to open them.
+
+A command's descriptors are a dict ``{0: _Input, 1: _Output, 2: _Output}``. Nothing
+runs concurrently, so a stream is just text: an :class:`_Input` is read from the
+front, an :class:`_Output` collects what is written. ``> file`` is a
+:class:`_FileOutput`, written to the host's file system in one piece when the
+redirection closes.
+
+:class:`_Redirector` is mixed into :class:`~netsim.cli.shell.interpreter.Shell`: it
+opens a command's redirections on a copy of the shell's descriptors, runs the command
+with them, then closes them.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+from collections.abc import Callable
+
+from netsim.cli.shell.ast import Redirect, Word
+from netsim.cli.shell.errors import MAX_TEXT, _LimitExceeded, _RedirError
+from netsim.user.fs import VirtualFS
+
+
+class _Input:
+    """A command's standard input: text, read from the front as commands consume it.
+
+    One ``_Input`` is shared by every command of ``while read l; do ...; done < f``, so
+    each ``read`` gets the next line. ``regular`` means it came from a file (``wc`` pads
+    its numbers differently for files and pipes).
+    """
+
+    def __init__(self, text: str = "", regular: bool = False) -> None:
+        self.text = text
+        self.pos = 0
+        self.regular = regular
+
+    def read_all(self) -> str:
+        rest = self.text[self.pos :]
+        self.pos = len(self.text)
+        return rest
+
+    def read_line(self) -> str | None:
+        if self.pos >= len(self.text):
+            return None
+        end = self.text.find("\n", self.pos)
+        end = len(self.text) if end < 0 else end + 1
+        line = self.text[self.pos : end]
+        self.pos = end
+        return line
+
+    def peek_all(self) -> str:
+        return self.text[self.pos :]
+
+
+class _Output:
+    """Where a command's writes go: the terminal of ``run``, a pipe, or ``$(...)``."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.size = 0
+
+    def write(self, text: str) -> None:
+        if not text:
+            return
+        self.size += len(text)
+        if self.size > MAX_TEXT:
+            raise _LimitExceeded(f"netsim: output longer than {MAX_TEXT} characters")
+        self.parts.append(text)
+
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
+class _FileOutput(_Output):
+    """Output redirected to a file: kept, then written when the redirection closes.
+
+    Writing once at the end is what a sysfs file needs: ``echo 1 > stp_state`` is one
+    write of ``"1\\n"``, which the model checks and may refuse (EINVAL).
+    """
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+
+    def flush(self, fs: VirtualFS) -> None:
+        text = self.text()
+        self.parts.clear()
+        if text:
+            fs.write(self.path, text, append=True)
+
+
+class _NullOutput(_Output):
+    def write(self, text: str) -> None:
+        pass
+
+
+Fd = _Input | _Output
+
+
+class _Redirector:
+    """Redirections (``> f``, ``2>&1``, ``< f``, ``<<EOF``...): part of :class:`Shell`.
+
+    A mixin: it uses the shell's descriptors (``_fds``), file system and messages.
+    """
+
+    def _with_redirects(self, redirects: list[Redirect], fn: Callable[[], int], name: str) -> int:
+        """Open ``redirects`` around ``fn``, as bash does between fork and exec."""
+        if not redirects:
+            return fn()
+        fds = dict(self._fds)
+        opened: list[_Output] = []
+        try:
+            for redirect in redirects:
+                self._open_redirect(redirect, fds, opened)
+        except _RedirError as e:
+            self._diag(str(e))
+            return 1
+        saved = self._fds
+        self._fds = fds
+        try:
+            status = fn()
+        finally:
+            self._fds = saved
+            ok = all([self._flush(out, name) for out in opened])
+        return status if ok else 1
+
+    def _flush(self, out: _Output, name: str) -> bool:
+        if not isinstance(out, _FileOutput):
+            return True
+        try:
+            out.flush(self.fs)
+        except OSError as e:
+            who = f"{name}: " if name else ""
+            self._diag(f"{who}write error: {os.strerror(e.errno or errno.EIO)}")
+            return False
+        return True
+
+    def _open_redirect(self, r: Redirect, fds: dict[int, Fd], opened: list[_Output]) -> None:
+        op = r.op
+        if r.heredoc is not None:
+            body = r.heredoc.body or Word([])
+            fds[0 if r.fd is None else r.fd] = _Input(self._expand_str(body))
+            return
+        assert r.target is not None
+        if op == "<<<":
+            fds[0 if r.fd is None else r.fd] = _Input(self._expand_str(r.target) + "\n")
+            return
+        fields = self._expand_word(r.target)
+        if len(fields) != 1:
+            raise _RedirError(f"{r.target.raw}: ambiguous redirect")
+        target = fields[0]
+        if op in (">&", "<&"):
+            default = 1 if op == ">&" else 0
+            fd = default if r.fd is None else r.fd
+            if target == "-":
+                fds.pop(fd, None)
+                return
+            if target.isdigit():
+                source = fds.get(int(target)) if len(target) < 6 else None
+                if source is None:
+                    raise _RedirError(f"{target}: Bad file descriptor")
+                fds[fd] = source
+                return
+            if op == "<&" or r.fd is not None:
+                raise _RedirError(f"{r.target.raw}: ambiguous redirect")
+            op = "&>"  # bash reads `>&file` as `&>file`
+        if op in ("<", "<>"):
+            fds[0 if r.fd is None else r.fd] = self._open_input(target, create=op == "<>")
+            return
+        out = self._open_output(target, fds, append=op in (">>", "&>>"))
+        opened.append(out)
+        if op in ("&>", "&>>"):
+            fds[1] = fds[2] = out
+        else:
+            fds[1 if r.fd is None else r.fd] = out
+
+    def _open_input(self, target: str, create: bool) -> _Input:
+        if target == "/dev/stdin":
+            current = self._fds.get(0)
+            return current if isinstance(current, _Input) else _Input()
+        path = self.fs.resolve(target, self.cwd)
+        try:
+            if create and not self.fs.exists(path):
+                self.fs.write(path, "")
+            return _Input(self.fs.read(path), regular=True)
+        except OSError as e:
+            raise _RedirError(f"{target}: {os.strerror(e.errno or errno.EIO)}") from None
+
+    def _open_output(self, target: str, fds: dict[int, Fd], append: bool) -> _Output:
+        if target == "/dev/null":
+            return _NullOutput()
+        if target in ("/dev/stdout", "/dev/stderr"):
+            current = fds.get(1 if target == "/dev/stdout" else 2)
+            return current if isinstance(current, _Output) else _NullOutput()
+        path = self.fs.resolve(target, self.cwd)
+        try:
+            self.fs.write(path, "", append=append)  # create or truncate now, as open() does
+        except OSError as e:
+            raise _RedirError(f"{target}: {os.strerror(e.errno or errno.EIO)}") from None
+        return _FileOutput(path)

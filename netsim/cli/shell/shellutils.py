@@ -1,0 +1,179 @@
+"""Programs about running programs: sh/bash/dash, env/printenv, which, sleep, seq,
+basename and dirname (mostly GNU's old sh-utils).
+
+``sh`` runs a new shell process: only exported variables go with it. ``sleep`` lets
+simulated time pass, through ``host.sleep(seconds)``.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import re
+
+from netsim.cli.shell.errors import _Usage
+from netsim.cli.shell.lexer import _NAME_RE
+from netsim.cli.shell.plumbing import _SET_FLAGS, _Ctx, _getopts, _utility
+
+
+@_utility("sleep")
+def _sleep(ctx: _Ctx, argv: list[str]) -> int:
+    """Simulated time passes: ``host.sleep(seconds)`` when the host has it."""
+    args = argv[1:]
+    if not args:
+        raise _Usage("sleep: missing operand")
+    total = 0.0
+    for arg in args:
+        m = re.fullmatch(r"([0-9]*\.?[0-9]+)([smhd]?)", arg)
+        if not m:
+            raise _Usage(f"sleep: invalid time interval ‘{arg}’")
+        total += float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+    sleep = getattr(ctx.sh.host, "sleep", None)
+    if callable(sleep):
+        sleep(total)
+    return 0
+
+
+@_utility("which")
+def _which(ctx: _Ctx, argv: list[str]) -> int:
+    status = 0
+    for name in argv[1:]:
+        if name.startswith("-"):
+            continue
+        if "/" in name:
+            path = ctx.path(name)
+            found = name if ctx.sh.fs.is_file(path) and ctx.sh.fs.mode(path) & 0o111 else None
+        else:
+            found = ctx.sh._program_path(name)
+        if found is None:
+            status = 1
+        else:
+            ctx.out(found + "\n")
+    return status
+
+
+@_utility("sh", "bash", "dash")
+def _sh(ctx: _Ctx, argv: list[str]) -> int:
+    """``sh -c 'cmd' [name args...]``, ``sh script.sh args``, or a script on stdin."""
+    name = argv[0].rsplit("/", 1)[-1]
+    args = argv[1:]
+    options: set[str] = set()
+    command = False
+    while args and args[0][:1] in "-+" and args[0] not in ("-", "+"):
+        arg = args.pop(0)
+        if arg == "--":
+            break
+        for flag in arg[1:]:
+            if flag == "c":
+                command = True
+            elif flag in _SET_FLAGS:
+                options.add(_SET_FLAGS[flag])
+            elif flag not in "sil":
+                return ctx.fail(f"{name}: -{flag}: invalid option", 2)
+    script: str | None = None
+    if command:
+        if not args:
+            return ctx.fail(f"{name}: -c: option requires an argument", 2)
+        text, arg0, params = args[0], (args[1] if len(args) > 1 else name), args[2:]
+    elif args:
+        try:
+            text = ctx.sh.fs.read(ctx.path(args[0]))
+        except OSError as e:
+            if name == "bash":
+                return ctx.fail(f"bash: {args[0]}: {os.strerror(e.errno or errno.EIO)}", 127)
+            return ctx.fail(f"{name}: 0: cannot open {args[0]}: No such file", 2)
+        script, arg0, params = args[0], args[0], args[1:]
+    else:
+        text, arg0, params = ctx.stdin.read_all(), name, []
+    child = ctx.sh._new_process(ctx.sh._environment([]))
+    child.arg0, child.positional, child._script, child.options = arg0, params, script, options
+    return child._run_isolated(lambda: child._run_text(text, "-c" if script is None else None))
+
+
+@_utility("env", "printenv")
+def _env(ctx: _Ctx, argv: list[str]) -> int:
+    """``env`` prints the environment; ``env X=1 cmd`` runs cmd with X set.
+
+    ``-i`` empties the printed list only: a command run by ``env -i cmd`` still sees
+    the shell's exported variables.
+    """
+    sh = ctx.sh
+    args = argv[1:]
+    if argv[0] == "printenv":
+        env = sh._environment([])
+        if not args:
+            ctx.out("".join(f"{k}={v}\n" for k, v in env.items()))
+            return 0
+        found = [env[a] for a in args if a in env]
+        ctx.out("".join(v + "\n" for v in found))
+        return 0 if len(found) == len(args) else 1
+    clear = False
+    while args and args[0] in ("-i", "-", "--"):
+        clear = clear or args[0] != "--"
+        args.pop(0)
+    assigns = []
+    while args and "=" in args[0] and _NAME_RE.fullmatch(args[0].split("=", 1)[0]):
+        name, _, value = args.pop(0).partition("=")
+        assigns.append((name, value, False))
+    if args:
+        return sh._dispatch(args, assigns, functions=False)
+    env = {} if clear else sh._environment([])
+    env.update({name: value for name, value, _ in assigns})
+    ctx.out("".join(f"{k}={v}\n" for k, v in env.items()))
+    return 0
+
+
+@_utility("seq")
+def _seq(ctx: _Ctx, argv: list[str]) -> int:
+    # A negative number is an operand here, not an option: `seq 10 -3 1`.
+    numeric = [a if not re.fullmatch(r"-[0-9.]+", a) else f"\0{a}" for a in argv[1:]]
+    opts, args = _getopts("seq", numeric, flags="w", valued="s")
+    args = [a.removeprefix("\0") for a in args]
+    if not args or len(args) > 3:
+        raise _Usage("seq: missing operand" if not args else f"seq: extra operand ‘{args[3]}’")
+    numbers = []
+    for arg in args:
+        try:
+            numbers.append(float(arg) if re.search(r"[.eE]", arg) else int(arg))
+        except ValueError:
+            raise _Usage(f"seq: invalid floating point argument: ‘{arg}’") from None
+    first, step, last = (1, 1, numbers[0]) if len(numbers) == 1 else (
+        (numbers[0], 1, numbers[1]) if len(numbers) == 2 else tuple(numbers))
+    if step == 0:
+        raise _Usage(f"seq: invalid Zero increment value: ‘{args[1]}’")
+    sep = opts["s"][-1] if "s" in opts else "\n"
+    out: list[str] = []
+    value = first
+    while (value <= last) if step > 0 else (value >= last):
+        out.append(f"{value:g}" if isinstance(value, float) else str(value))
+        if len(out) % 10_000 == 0:
+            ctx.sh._tick()
+        value += step
+    if out:
+        ctx.out(sep.join(out) + "\n")
+    return 0
+
+
+@_utility("basename")
+def _basename(ctx: _Ctx, argv: list[str]) -> int:
+    if len(argv) < 2:
+        raise _Usage("basename: missing operand")
+    name = argv[1].rstrip("/") or ("/" if argv[1] else "")
+    base = name.rsplit("/", 1)[-1] if name != "/" else "/"
+    if len(argv) > 2 and base != argv[2] and base.endswith(argv[2]):
+        base = base[: -len(argv[2])]
+    ctx.out(base + "\n")
+    return 0
+
+
+@_utility("dirname")
+def _dirname(ctx: _Ctx, argv: list[str]) -> int:
+    if len(argv) < 2:
+        raise _Usage("dirname: missing operand")
+    for arg in argv[1:]:
+        name = arg.rstrip("/")
+        if "/" not in name:
+            ctx.out(("/" if arg.startswith("/") else ".") + "\n")
+        else:
+            ctx.out((name.rsplit("/", 1)[0].rstrip("/") or "/") + "\n")
+    return 0
