@@ -176,8 +176,12 @@ class TunFile:
             raise _oserror(errno.EBADFD)
         return self.device
 
-    def write(self, data: bytes) -> int:
-        """tun_chr_write_iter() -> tun_get_user(): the frame is *received* by the device."""
+    def write(self, data: bytes, *, frame_id: int | None = None) -> int:
+        """tun_chr_write_iter() -> tun_get_user(): the frame is *received* by the device.
+
+        ``frame_id`` lets a writer that carries a frame on (QEMU, from its guest) keep the
+        frame's id, so the trace follows one frame from the guest to the wire.
+        """
         dev = self._check()
         data = bytes(data)
         if not dev.admin_up:
@@ -187,7 +191,8 @@ class TunFile:
         if not dev.is_tap and (not data or data[0] >> 4 not in (4, 6)):
             raise _oserror(errno.EINVAL)
         ns = self.ns
-        frame_id = ns.new_frame_id()
+        if frame_id is None:
+            frame_id = ns.new_frame_id()
         trace = ns.trace
         if trace.enabled:
             trace.hop(ns.name, "/dev/net/tun", "chardev", "write", frame_id,
@@ -202,12 +207,16 @@ class TunFile:
 
     def read_now(self) -> list[bytes]:
         """Take every queued frame without waiting (non-blocking reads until EAGAIN)."""
+        return [data for data, _frame_id in self.take()]
+
+    def take(self) -> list[tuple[bytes, int]]:
+        """Like :meth:`read_now`, with each frame's trace id (for QEMU's tap backend)."""
         dev = self.device
         frames = []
         trace = self.ns.trace
         while self.queue:
             data, frame_id = self.queue.popleft()
-            frames.append(data)
+            frames.append((data, frame_id))
             if dev is not None:
                 dev.count_tx(len(data))
             if trace.enabled:

@@ -25,6 +25,7 @@ from netsim.engine.trace import Trace
 
 if TYPE_CHECKING:
     from netsim.host import Host
+    from netsim.qemu.vm import VirtualMachine
     from netsim.wire.cable import Cable
 
 
@@ -62,6 +63,7 @@ class Lab:
         self.rng = random.Random(seed)
         self.trace = Trace(self.env)
         self.hosts: dict[str, Host] = {}
+        self.vms: dict[str, VirtualMachine] = {}  # by name (QEMU's -name)
         self.cables: list[Cable] = []
         self.frame_ids = itertools.count(1)  # every new frame takes the next id
         self._running = False
@@ -78,6 +80,17 @@ class Lab:
         if name not in self.hosts:
             self.hosts[name] = Host(self, name)
         return self.hosts[name]
+
+    def vm(self, key: str | int) -> VirtualMachine:
+        """A running VM, by its ``-name`` or by the PID of its qemu process."""
+        if isinstance(key, int):
+            for vm in self.vms.values():
+                if vm.pid == key:
+                    return vm
+        elif key in self.vms:
+            return self.vms[key]
+        known = ", ".join(sorted(self.vms)) or "none"
+        raise KeyError(f"no VM {key!r} (running VMs: {known})")
 
     def link(self, a: str, b: str, *, latency: float | None = None,
              bandwidth: float | None = None) -> Cable:
