@@ -43,8 +43,8 @@ def test_guest_ping_travels_through_qemu_and_the_tap_and_back():
                                        "host:tap0", "host:br0", "host:eth0", "host",
                                        "lan:eth0"]
     reply = next(r.frame_id for r in lab.trace if r.func == "icmp_echo")
-    assert lab.trace.path(reply)[-5:] == ["host:br0", "host:tap0", "host:qemu",
-                                          "host:/dev/net/tun", "one_socket:eth0"]
+    assert lab.trace.path(reply)[-5:] == ["host:br0", "host:tap0", "host:/dev/net/tun",
+                                          "host:qemu", "one_socket:eth0"]
     funcs = [r.func for r in lab.trace.filter(frame=request)]
     assert funcs[:5] == ["ping_v4_sendmsg", "neigh_resolve_output", "e1000_xmit_frame",
                          "qemu_send_packet", "tun_chr_write_iter"]
