@@ -6,69 +6,11 @@ Every refused command is also checked to leave the simulated world as it was.
 
 from __future__ import annotations
 
-import re
-import shlex
-
 import pytest
+from cli.iproute_helpers import MORE_SETUP, check_unchanged, new_lab, play, run
 
 import netsim
-from netsim.cli.io import Io
-from netsim.cli.ip import main, usage
-
-# ----------------------------------------------------------------------------- helpers
-MAC = re.compile(r"\b[0-9a-f]{1,2}(?::[0-9a-f]{1,2}){5}\b")
-FIXED_MACS = {"00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff", "01:80:c2:00:00:00", "0:0:0:0:0:0"}
-TIMER = re.compile(r'("?(?:gc|hello|tcn|topology_change|hold|message_age|forward_delay)_timer"?)'
-                   r'[: ]\s*\d+\.\d\d')
-
-
-def run(host, cmd: str) -> tuple[int, str, str]:
-    io = Io()
-    rc = main(host, shlex.split(cmd), io)
-    return rc, io.stdout, io.stderr
-
-
-def new_lab(*names: str):
-    lab = netsim.Lab(seed=0)
-    hosts = {n: lab.host(n) for n in names}
-    for h in hosts.values():
-        assert run(h, "ip link set lo up")[0] == 0
-    return lab, hosts
-
-
-def world(hosts) -> list[tuple[int, str, str]]:
-    """Everything `ip` can see in every host: must not change when a command is refused."""
-    cmds = ("ip -j -d -s link show", "ip -j addr", "ip -j route show table all",
-            "ip -j neigh show nud all", "ip -j tuntap show")
-    return [run(h, c) for h in hosts.values() for c in cmds]
-
-
-def mask(text: str, explicit: set[str]) -> str:
-    """Random MACs (bridges and veths made without an address) and running timers vary."""
-    text = MAC.sub(lambda m: m.group(0) if m.group(0) in explicit | FIXED_MACS else "<MAC>",
-                   text)
-    return TIMER.sub(lambda m: m.group(1) + " <T>", text)
-
-
-def explicit_macs(cmds) -> set[str]:
-    out = set()
-    for c in cmds:
-        for m in MAC.findall(c):
-            out.add(m)
-            out.add(":".join(f"{int(x, 16):x}" for x in m.split(":")))  # bridge-id form
-    return out
-
-
-def play(flow) -> None:
-    """Run a recorded flow step by step; every step must print what Linux printed."""
-    names, steps = flow
-    _lab, hosts = new_lab(*names)
-    explicit = explicit_macs(cmd for _h, cmd, *_ in steps)
-    for host, cmd, rc, out, err in steps:
-        got = run(hosts[host], cmd)
-        want = (rc, mask(out, explicit), mask(err, explicit))
-        assert (got[0], mask(got[1], explicit), mask(got[2], explicit)) == want, f"{host}$ {cmd}"
-
+from netsim.cli.ip import usage
 
 # ----------------------------------------------------------------------------- errors
 ERROR_SETUP = [
@@ -247,13 +189,7 @@ ERRORS = [
 
 @pytest.mark.parametrize(("cmd", "rc", "out", "err"), ERRORS, ids=[e[0] for e in ERRORS])
 def test_refused_command_prints_the_real_error_and_changes_nothing(cmd, rc, out, err):
-    _lab, hosts = new_lab("h1")
-    h = hosts["h1"]
-    for c in ERROR_SETUP:
-        assert run(h, c)[0] == 0
-    before = world(hosts)
-    assert run(h, cmd) == (rc, out, err)
-    assert world(hosts) == before
+    check_unchanged(ERROR_SETUP, cmd, rc, out, err)
 
 
 # ----------------------------------------------------------------------------- flows
@@ -1307,13 +1243,7 @@ def test_neighbours_add_replace_change_delete_flush_get():
      ""),
 ])
 def test_route_get_from_a_source(cmd, rc, out, err):
-    _lab, hosts = new_lab("h1")
-    h = hosts["h1"]
-    for c in ERROR_SETUP:
-        assert run(h, c)[0] == 0
-    before = world(hosts)
-    assert run(h, cmd) == (rc, out, err)
-    assert world(hosts) == before
+    check_unchanged(ERROR_SETUP, cmd, rc, out, err)
 
 
 def test_ip_on_enslaved_port_listing():
@@ -1365,14 +1295,6 @@ def test_neighbour_states_as_the_recordings_show_them():
 
 
 # ------------------------------------------------------ option parsing, unsimulated features
-MORE_SETUP = [
-    "ip link add eth0 address 02:00:00:00:01:01 type veth peer name eth1 "
-    "address 02:00:00:00:01:02",
-    "ip addr add 10.0.0.1/24 dev eth0", "ip link set eth0 up", "ip link set eth1 up",
-    "ip neigh add 10.0.0.10 lladdr 52:54:00:00:00:01 dev eth0", "ip link add br0 type bridge",
-    "ip tuntap add tap0 mode tap",
-]
-
 # What Linux answers (recorded), then what netsim answers where it simulates nothing.
 MORE_ERRORS = [
     (
@@ -1604,10 +1526,4 @@ NOT_SIMULATED = [
 @pytest.mark.parametrize(("cmd", "rc", "out", "err"), MORE_ERRORS + NOT_SIMULATED,
                          ids=[e[0] for e in MORE_ERRORS + NOT_SIMULATED])
 def test_more_refusals_are_exact_and_change_nothing(cmd, rc, out, err):
-    _lab, hosts = new_lab("h1")
-    h = hosts["h1"]
-    for c in MORE_SETUP:
-        assert run(h, c)[0] == 0
-    before = world(hosts)
-    assert run(h, cmd) == (rc, out, err)
-    assert world(hosts) == before
+    check_unchanged(MORE_SETUP, cmd, rc, out, err)

@@ -8,72 +8,20 @@ it was (devices, addresses, routes, neighbours, tun/tap devices, all as `ip -j -
 from __future__ import annotations
 
 import json
-import re
-import shlex
+from functools import partial
 
 import pytest
+from cli import iproute_helpers
+from cli.iproute_helpers import MORE_SETUP, run, world
 
-import netsim
-from netsim.cli.io import Io
-from netsim.cli.ip import main, usage
+from netsim.cli.ip import usage
 from netsim.cli.ip.args import Args, IpExit, ll_addr_a2n, matches, parse_prefix, strtol
 from netsim.cli.ip.render import JsonWriter
 
-# ----------------------------------------------------------------------------- helpers
-MAC = re.compile(r"\b[0-9a-f]{1,2}(?::[0-9a-f]{1,2}){5}\b")
-FIXED_MACS = {"00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff", "01:80:c2:00:00:00", "0:0:0:0:0:0"}
-TIMER = re.compile(r'("?(?:gc|hello|tcn|topology_change|hold|message_age|forward_delay)_timer"?)'
-                   r'[: ]\s*\d+\.\d\d')
-
-
-def run(host, cmd: str) -> tuple[int, str, str]:
-    io = Io()
-    rc = main(host, shlex.split(cmd), io)
-    return rc, io.stdout, io.stderr
-
-
-def new_lab(*names: str):
-    lab = netsim.Lab(seed=0)
-    lab.hints = False  # the real tool's text only (hints are tested in test_ping_cli.py)
-    hosts = {n: lab.host(n) for n in names}
-    for h in hosts.values():
-        assert run(h, "ip link set lo up")[0] == 0
-    return lab, hosts
-
-
-def world(hosts) -> list[tuple[int, str, str]]:
-    """Everything `ip` can see in every host: must not change when a command is refused."""
-    cmds = ("ip -j -d -s link show", "ip -j addr", "ip -j route show table all",
-            "ip -j neigh show nud all", "ip -j tuntap show")
-    return [run(h, c) for h in hosts.values() for c in cmds]
-
-
-def mask(text: str, explicit: set[str]) -> str:
-    """Random MACs (bridges and veths made without an address) and running timers vary."""
-    text = MAC.sub(lambda m: m.group(0) if m.group(0) in explicit | FIXED_MACS else "<MAC>",
-                   text)
-    return TIMER.sub(lambda m: m.group(1) + " <T>", text)
-
-
-def explicit_macs(cmds) -> set[str]:
-    out = set()
-    for c in cmds:
-        for m in MAC.findall(c):
-            out.add(m)
-            out.add(":".join(f"{int(x, 16):x}" for x in m.split(":")))  # bridge-id form
-    return out
-
-
-def play(flow) -> None:
-    """Run a recorded flow step by step; every step must print what Linux printed."""
-    names, steps = flow
-    _lab, hosts = new_lab(*names)
-    explicit = explicit_macs(cmd for _h, cmd, *_ in steps)
-    for host, cmd, rc, out, err in steps:
-        got = run(hosts[host], cmd)
-        want = (rc, mask(out, explicit), mask(err, explicit))
-        assert (got[0], mask(got[1], explicit), mask(got[2], explicit)) == want, f"{host}$ {cmd}"
-
+# The real tool's text only (hints are tested in test_ping_cli.py).
+new_lab = partial(iproute_helpers.new_lab, hints=False)
+play = partial(iproute_helpers.play, hints=False)
+check_unchanged = partial(iproute_helpers.check_unchanged, hints=False)
 
 # ----------------------------------------------------------------------------- errors
 ERROR_SETUP = ["ip link add name br0 type bridge",
@@ -353,13 +301,7 @@ ERRORS = [
 
 @pytest.mark.parametrize(("cmd", "rc", "out", "err"), ERRORS, ids=[e[0] for e in ERRORS])
 def test_refused_link_command_prints_the_real_error_and_changes_nothing(cmd, rc, out, err):
-    _lab, hosts = new_lab("h1")
-    h = hosts["h1"]
-    for c in ERROR_SETUP:
-        assert run(h, c)[0] == 0
-    before = world(hosts)
-    assert run(h, cmd) == (rc, out, err)
-    assert world(hosts) == before
+    check_unchanged(ERROR_SETUP, cmd, rc, out, err)
 
 
 # ----------------------------------------------------------------------------- flows
@@ -1188,14 +1130,6 @@ def test_json_writer_pretty_layout():
 
 
 # ------------------------------------------------------ option parsing, unsimulated features
-MORE_SETUP = [
-    "ip link add eth0 address 02:00:00:00:01:01 type veth peer name eth1 "
-    "address 02:00:00:00:01:02",
-    "ip addr add 10.0.0.1/24 dev eth0", "ip link set eth0 up", "ip link set eth1 up",
-    "ip neigh add 10.0.0.10 lladdr 52:54:00:00:00:01 dev eth0", "ip link add br0 type bridge",
-    "ip tuntap add tap0 mode tap",
-]
-
 # What Linux answers (recorded), then what netsim answers where it simulates nothing.
 MORE_ERRORS = [
     ('ip -l', 255, '', usage.IP),
@@ -1280,10 +1214,4 @@ NOT_SIMULATED = [
 @pytest.mark.parametrize(("cmd", "rc", "out", "err"), MORE_ERRORS + NOT_SIMULATED,
                          ids=[e[0] for e in MORE_ERRORS + NOT_SIMULATED])
 def test_more_refusals_are_exact_and_change_nothing(cmd, rc, out, err):
-    _lab, hosts = new_lab("h1")
-    h = hosts["h1"]
-    for c in MORE_SETUP:
-        assert run(h, c)[0] == 0
-    before = world(hosts)
-    assert run(h, cmd) == (rc, out, err)
-    assert world(hosts) == before
+    check_unchanged(MORE_SETUP, cmd, rc, out, err)

@@ -33,9 +33,9 @@ from netsim.cli.ip.args import (
     matches,
     nodev,
 )
-from netsim.cli.ip.listing import ipaddr_list, parse_filter
+from netsim.cli.ip.listing import filter_device, ipaddr_list, parse_filter
 from netsim.cli.ip.opts import Ctx
-from netsim.cli.ip.rtnl import NetlinkError, not_modelled, report
+from netsim.cli.ip.rtnl import NetlinkError, flush_rounds, not_modelled, report
 from netsim.stack.route import IfAddr
 
 # ifa_flag_data[]: name -> (read-only, IPv6 only)
@@ -98,19 +98,13 @@ def _parse(ctx: Ctx, argv: list[str], deleting: bool) -> AddrReq:
             fam = family_after(get_addr(args.next_arg(), fam), fam)
             req.unmodelled.append("anycast")
         elif word == "scope":
-            text = args.next_arg()
-            scope = _scope_value(text)
-            if scope is None:
-                raise invarg("invalid scope value.", text)
-            req.scope = scope
+            req.scope = args.next_value(_scope_value, "invalid scope value.")
         elif word == "dev":
             req.dev = args.next_arg()
         elif word == "label":
             req.label = args.next_arg()
         elif matches(word, "metric") or matches(word, "priority") or matches(word, "preference"):
-            text = args.next_arg()
-            if get_unsigned(text) is None:
-                raise invarg('"metric" value is invalid\n', text)
+            args.next_value(get_unsigned, '"metric" value is invalid\n')
             req.unmodelled.append("metric")
         elif matches(word, "valid_lft") or matches(word, "preferred_lft"):
             key = "valid_lft" if matches(word, "valid_lft") else "preferred_lft"
@@ -267,15 +261,11 @@ def ipaddr_flush(ctx: Ctx, argv: list[str]) -> int:
         raise IpExit(1, "Cannot flush link addresses.\n")
     args = Args(argv)
     lf, af, dev_name = parse_filter(ctx, args, do_link=False)
-    dev = None
-    if dev_name is not None:
-        dev = ctx.ns.get(dev_name)
-        if dev is None:
-            raise IpExit(1, f'Device "{dev_name}" does not exist.\n')
+    dev = filter_device(ctx, dev_name)
     p = ctx.new_printer()
     stack = ctx.ns.ipv4
-    rounds = 0
-    while True:
+
+    def collect() -> list[tuple[IfAddr, bool]]:
         doomed = []
         for d in ([dev] if dev is not None else ctx.ns.in_order()):
             if af.family not in ("", "inet"):
@@ -283,17 +273,14 @@ def ipaddr_flush(ctx: Ctx, argv: list[str]) -> int:
             if af.up and not d.admin_up:
                 continue
             doomed += [(a, s) for a, s in kernel_order(stack.addresses, d) if af.accepts(a, s)]
-        if not doomed:
-            if ctx.stats:
-                p.fp("Nothing to flush.\n" if rounds == 0 else
-                     f"*** Flush is complete after {rounds} round{'s' if rounds > 1 else ''} ***\n")
-            return 0
-        rounds += 1
+        return doomed
+
+    def delete(doomed: list[tuple[IfAddr, bool]]) -> None:
         for ifa, secondary in doomed:
             if ifa in stack.addresses:
                 delete_address(ctx, ifa, secondary)
-        if ctx.stats:
-            p.fp(f"\n*** Round {rounds}, deleting {len(doomed)} addresses ***\n")
+
+    return flush_rounds(p, ctx.stats, collect, delete, "addresses")
 
 
 def do_ipaddr(ctx: Ctx, argv: list[str]) -> int:

@@ -18,7 +18,7 @@ Everything here is user-space: nothing touches the simulated kernel.
 from __future__ import annotations
 
 import string
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from netsim.cli.io import Io
 
@@ -101,6 +101,16 @@ class Args:
         if self.i >= len(self.argv):
             raise incomplete()
         return self.argv[self.i]
+
+    def next_value(self, parse: Callable[[str], int | None], error: str,
+                   all_ok: bool = False) -> int | None:
+        """The value after a keyword, read by ``parse``; one it cannot read is an invalid
+        argument (``error``) -- except ``all`` where ``all_ok``, which reads as None."""
+        text = self.next_arg()
+        value = parse(text)
+        if value is None and not (all_ok and text == "all"):
+            raise invarg(error, text)
+        return value
 
     def rest(self) -> list[str]:
         return self.argv[self.i:]

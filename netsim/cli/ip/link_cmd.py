@@ -103,6 +103,17 @@ _UNMODELLED_PREFIX = (("broadcast", True), ("dynamic", True), ("alias", True),
                       ("link-netns", True), ("link-netnsid", True))
 
 
+def _number_once(args: Args, key: str, seen: bool) -> int:
+    """The number after ``key`` (mtu, txqueuelen): a key given twice is a duplicate."""
+    text = args.next_arg()
+    if seen:
+        raise duparg(key, text)
+    value = get_integer(text)
+    if value is None:
+        raise invarg(f'Invalid "{key}" value\n', text)
+    return value
+
+
 def iplink_parse(ctx: Ctx, args: Args, req: LinkReq) -> None:
     """iplink_parse(): read words until the end or ``type KIND`` (which ends this level)."""
     name: str | None = None
@@ -138,21 +149,9 @@ def iplink_parse(ctx: Ctx, args: Args, req: LinkReq) -> None:
                 raise IpExit(1, addr)
             req.address = addr
         elif word in ("qlen",) or matches(word, "txqueuelen") or matches(word, "txqlen"):
-            text = args.next_arg()
-            if seen_qlen:
-                raise duparg("txqueuelen", text)
-            value = get_integer(text)
-            if value is None:
-                raise invarg('Invalid "txqueuelen" value\n', text)
-            req.txqlen, seen_qlen = value & 0xFFFFFFFF, True
+            req.txqlen, seen_qlen = _number_once(args, "txqueuelen", seen_qlen) & 0xFFFFFFFF, True
         elif word == "mtu":
-            text = args.next_arg()
-            if seen_mtu:
-                raise duparg("mtu", text)
-            value = get_integer(text)
-            if value is None:
-                raise invarg('Invalid "mtu" value\n', text)
-            req.mtu, seen_mtu = value, True
+            req.mtu, seen_mtu = _number_once(args, "mtu", seen_mtu), True
         elif word in ("xdp", "xdpgeneric", "xdpdrv", "xdpoffload"):
             raise not_modelled("XDP")
         elif word == "netns":

@@ -131,15 +131,21 @@ def _has_matching_address(ctx: Ctx, dev, af: AddrFilter) -> bool:
     return any(af.accepts(ifa, sec) for ifa, sec in entries)
 
 
+def filter_device(ctx: Ctx, dev_name: str | None):
+    """The device a listing or flush is limited to (``dev NAME``), None for all of them."""
+    if dev_name is None:
+        return None
+    dev = ctx.ns.get(dev_name)
+    if dev is None:
+        raise IpExit(1, f'Device "{dev_name}" does not exist.\n')
+    return dev
+
+
 def ipaddr_list(ctx: Ctx, argv: list[str], do_link: bool) -> int:
     """`ip link show ...` (``do_link``) or `ip addr show ...`."""
     args = Args(argv)
     lf, af, dev_name = parse_filter(ctx, args, do_link)
-    dev = None
-    if dev_name is not None:
-        dev = ctx.ns.get(dev_name)
-        if dev is None:
-            raise IpExit(1, f'Device "{dev_name}" does not exist.\n')
+    dev = filter_device(ctx, dev_name)
     p = ctx.new_printer()
     p.new_json_obj()
     if dev is not None and do_link and lf.group is None:

@@ -29,7 +29,7 @@ from netsim.cli.ip.args import (
 )
 from netsim.cli.ip.opts import Ctx
 from netsim.cli.ip.render import ANY, JSON, Printer
-from netsim.cli.ip.rtnl import NetlinkError, not_modelled, report
+from netsim.cli.ip.rtnl import NetlinkError, flush_rounds, not_modelled, report
 from netsim.packets.addr import ip_ntoa, mac_ntoa
 
 # NUD_* bits, in print_neigh_state() order
@@ -188,20 +188,13 @@ def do_flush(ctx: Ctx, argv: list[str]) -> int:
     f = _parse_filter(ctx, argv, flush=True)
     p = ctx.new_printer()
     table = ctx.ns.ipv4.arp
-    rounds = 0
-    while True:
-        doomed = _entries(ctx, f)
-        if not doomed:
-            if ctx.stats:
-                p.fp("Nothing to flush.\n" if rounds == 0 else
-                     f"*** Flush is complete after {rounds} round{'s' if rounds > 1 else ''} ***\n")
-            return 0
-        rounds += 1
+
+    def delete(doomed) -> None:
         for n, _bits in doomed:
             table.delete(n)
-        if ctx.stats:
-            p.fp(f"\n*** Round {rounds}, deleting {len(doomed)} entries ***\n")
-        f.state &= ~0x20
+        f.state &= ~0x20  # NUD_FAILED
+
+    return flush_rounds(p, ctx.stats, lambda: _entries(ctx, f), delete, "entries")
 
 
 # ---------------------------------------------------------------------- add / change / del

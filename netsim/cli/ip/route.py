@@ -35,7 +35,7 @@ from netsim.cli.ip.args import (
 )
 from netsim.cli.ip.opts import Ctx
 from netsim.cli.ip.render import ANY, JSON, Printer
-from netsim.cli.ip.rtnl import NetlinkError, not_modelled, report
+from netsim.cli.ip.rtnl import NetlinkError, flush_rounds, not_modelled, report
 from netsim.packets.addr import ip_ntoa
 from netsim.stack.route import Route, prefix_mask, to_bytes, to_int
 
@@ -296,17 +296,9 @@ def _parse_filter(ctx: Ctx, args: Args, flush: bool) -> RouteFilter:
         elif matches(word, "cached") or matches(word, "cloned"):
             f.cache = True
         elif matches(word, "protocol"):
-            text = args.next_arg()
-            value = _parse_proto(text)
-            if value is None and text != "all":
-                raise invarg('invalid "protocol"\n', text)
-            f.proto = value
+            f.proto = args.next_value(_parse_proto, 'invalid "protocol"\n', all_ok=True)
         elif matches(word, "scope"):
-            text = args.next_arg()
-            value = _parse_scope(text)
-            if value is None and text != "all":
-                raise invarg('invalid "scope"\n', text)
-            f.scope = value
+            f.scope = args.next_value(_parse_scope, 'invalid "scope"\n', all_ok=True)
         elif matches(word, "type"):
             text = args.next_arg()
             if text not in RTN:
@@ -315,11 +307,7 @@ def _parse_filter(ctx: Ctx, args: Args, flush: bool) -> RouteFilter:
         elif word in ("dev", "oif"):
             oif_name = args.next_arg()
         elif matches(word, "metric") or matches(word, "priority") or word == "preference":
-            text = args.next_arg()
-            value = get_unsigned(text)
-            if value is None:
-                raise invarg('"metric" value is invalid\n', text)
-            f.metric = value
+            f.metric = args.next_value(get_unsigned, '"metric" value is invalid\n')
         elif word == "via":
             f.via = get_prefix(args.next_arg(), fam)
         elif word == "src":
@@ -376,20 +364,16 @@ def iproute_flush(ctx: Ctx, argv: list[str]) -> int:
         if ctx.stats:
             p.fp("*** IPv4 routing cache is flushed.\n")
         return 0
-    rounds = 0
-    while True:
-        doomed = [v for v in _all_routes(ctx, f) if v.model is not None]
-        if not doomed:
-            if ctx.stats:
-                p.fp("Nothing to flush.\n" if rounds == 0 else
-                     f"*** Flush is complete after {rounds} round{'s' if rounds > 1 else ''} ***\n")
-            return 0
-        rounds += 1
+
+    def collect() -> list[RouteView]:
+        return [v for v in _all_routes(ctx, f) if v.model is not None]
+
+    def delete(doomed: list[RouteView]) -> None:
         for v in doomed:
             if v.model in ctx.ns.ipv4.main.routes:
                 ctx.ns.ipv4.main.remove(v.model)
-        if ctx.stats:
-            p.fp(f"\n*** Round {rounds}, deleting {len(doomed)} entries ***\n")
+
+    return flush_rounds(p, ctx.stats, collect, delete, "entries")
 
 
 # ---------------------------------------------------------------------- add / del
@@ -428,30 +412,16 @@ def _parse_modify(ctx: Ctx, argv: list[str]) -> RouteReq:
             fam = family_after(pfx, fam)
             req.gateway = pfx.addr
         elif matches(word, "metric") or matches(word, "priority") or word == "preference":
-            text = args.next_arg()
-            value = get_unsigned(text)
-            if value is None:
-                raise invarg('"metric" value is invalid\n', text)
-            req.metric = value
+            req.metric = args.next_value(get_unsigned, '"metric" value is invalid\n')
         elif word == "scope":
-            text = args.next_arg()
-            value = _parse_scope(text)
-            if value is None:
-                raise invarg('invalid "scope" value\n', text)
-            req.scope = value
+            req.scope = args.next_value(_parse_scope, 'invalid "scope" value\n')
         elif word == "onlink":
             req.onlink = True
         elif matches(word, "protocol"):
-            text = args.next_arg()
-            value = _parse_proto(text)
-            if value is None:
-                raise invarg('"protocol" value is invalid\n', text)
-            req.proto = value
+            req.proto = args.next_value(_parse_proto, '"protocol" value is invalid\n')
         elif matches(word, "table"):
-            text = args.next_arg()
-            value = TABLES.get(text, get_unsigned(text))
-            if value is None:
-                raise invarg('"table" value is invalid\n', text)
+            value = args.next_value(lambda t: TABLES.get(t, get_unsigned(t)),
+                                    '"table" value is invalid\n')
             if value != 254:
                 raise not_modelled("a routing table other than main")
         elif word in ("dev", "oif"):

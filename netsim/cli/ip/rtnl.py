@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import errno
 import os
+from collections.abc import Callable, Sequence
 
 from netsim.cli.ip.args import IpExit
+from netsim.cli.ip.render import Printer
 
 # The strerror() texts of glibc, the ones Linux users see.
 _STRERROR = {
@@ -65,3 +67,21 @@ def report(err: NetlinkError, status: int = 2) -> IpExit:
 def not_modelled(what: str, hint: str = "") -> IpExit:
     """A valid request for something netsim does not simulate: said plainly, status 2."""
     return IpExit(2, f"netsim: {what} is not simulated{'; ' + hint if hint else ''}\n")
+
+
+def flush_rounds(p: Printer, stats: bool, collect: Callable[[], Sequence],
+                 delete: Callable[[Sequence], None], what: str) -> int:
+    """The flush loop of `ip addr|route|neigh flush`: dump what the filter selects, delete
+    it, and again until a dump finds nothing; with -s each round is counted aloud."""
+    rounds = 0
+    while True:
+        doomed = collect()
+        if not doomed:
+            if stats:
+                p.fp("Nothing to flush.\n" if rounds == 0 else
+                     f"*** Flush is complete after {rounds} round{'s' if rounds > 1 else ''} ***\n")
+            return 0
+        rounds += 1
+        delete(doomed)
+        if stats:
+            p.fp(f"\n*** Round {rounds}, deleting {len(doomed)} {what} ***\n")

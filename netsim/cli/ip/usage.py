@@ -26,6 +26,18 @@ IP = (
     '                    -c[olor]}\n'
 )
 
+# The device types both `ip link help` and `ip address help` list.
+_LINK_TYPES = (
+    'TYPE := { amt | bareudp | bond | bond_slave | bridge | bridge_slave |\n'
+    '          dsa | dummy | erspan | geneve | gre | gretap | gtp | ifb |\n'
+    '          ip6erspan | ip6gre | ip6gretap | ip6tnl |\n'
+    '          ipip | ipoib | ipvlan | ipvtap |\n'
+    '          macsec | macvlan | macvtap |\n'
+    '          netdevsim | nlmon | rmnet | sit | team | team_slave |\n'
+    '          vcan | veth | vlan | vrf | vti | vxcan | vxlan | wwan |\n'
+    '          xfrm | virt_wifi }\n'
+)
+
 IPLINK = (
     'Usage: ip link add [link DEV | parentdev NAME] [ name ] NAME\n'
     '\t\t    [ txqueuelen PACKETS ]\n'
@@ -90,14 +102,7 @@ IPLINK = (
     '\n'
     '\tip link help [ TYPE ]\n'
     '\n'
-    'TYPE := { amt | bareudp | bond | bond_slave | bridge | bridge_slave |\n'
-    '          dsa | dummy | erspan | geneve | gre | gretap | gtp | ifb |\n'
-    '          ip6erspan | ip6gre | ip6gretap | ip6tnl |\n'
-    '          ipip | ipoib | ipvlan | ipvtap |\n'
-    '          macsec | macvlan | macvtap |\n'
-    '          netdevsim | nlmon | rmnet | sit | team | team_slave |\n'
-    '          vcan | veth | vlan | vrf | vti | vxcan | vxlan | wwan |\n'
-    '          xfrm | virt_wifi }\n'
+    + _LINK_TYPES
 )
 
 IPADDR = (
@@ -123,14 +128,7 @@ IPADDR = (
     'CONFFLAG  := [ home | nodad | mngtmpaddr | noprefixroute | autojoin ]\n'
     'LIFETIME := [ valid_lft LFT ] [ preferred_lft LFT ]\n'
     'LFT := forever | SECONDS\n'
-    'TYPE := { amt | bareudp | bond | bond_slave | bridge | bridge_slave |\n'
-    '          dsa | dummy | erspan | geneve | gre | gretap | gtp | ifb |\n'
-    '          ip6erspan | ip6gre | ip6gretap | ip6tnl |\n'
-    '          ipip | ipoib | ipvlan | ipvtap |\n'
-    '          macsec | macvlan | macvtap |\n'
-    '          netdevsim | nlmon | rmnet | sit | team | team_slave |\n'
-    '          vcan | veth | vlan | vrf | vti | vxcan | vxlan | wwan |\n'
-    '          xfrm | virt_wifi }\n'
+    + _LINK_TYPES
 )
 
 IPROUTE = (
