@@ -37,7 +37,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from netsim.bridge.fdb import FdbEntry
-from netsim.cli.host_fs import KERNEL_HZ, USER_HZ, port_store
+from netsim.cli.host_fs import KERNEL_HZ, PORT_STATES, USER_HZ, port_store
 from netsim.cli.io import Io
 from netsim.cli.ip import devinfo
 from netsim.cli.ip.args import IpExit, duparg, duparg2, emit, incomplete, invarg, matches
@@ -209,19 +209,27 @@ def _bridge_records(br: Bridge, filter_dev: NetDevice | None) -> list[FdbRecord]
     return out
 
 
-def _uc_list(dev: NetDevice) -> list[bytes]:
+# A device's own address lists are not in the model (only the multicast groups the
+# kernel joins are, as NetDevice.mc_addresses()): what `bridge fdb add/del ... self`
+# changes is kept on the device object under these names.
+_UC, _MC_ADDED, _MC_REMOVED = "netsim_fdb_uc", "netsim_fdb_mc", "netsim_fdb_mc_removed"
+
+
+def _uc_list(dev: NetDevice, create: bool = False) -> list[bytes]:
     """dev->uc: secondary unicast addresses added with ``bridge fdb add ... self``."""
-    return dev.__dict__.setdefault("netsim_fdb_uc", [])
+    return dev.__dict__.setdefault(_UC, []) if create else dev.__dict__.get(_UC, [])
 
 
-def _mc_added(dev: NetDevice) -> list[bytes]:
+def _mc_added(dev: NetDevice, create: bool = False) -> list[bytes]:
     """Multicast addresses added by hand (dev_mc_add_excl), after the kernel's own."""
-    return dev.__dict__.setdefault("netsim_fdb_mc", [])
+    return dev.__dict__.setdefault(_MC_ADDED, []) if create else dev.__dict__.get(_MC_ADDED, [])
 
 
-def _mc_removed(dev: NetDevice) -> set[bytes]:
+def _mc_removed(dev: NetDevice, create: bool = False) -> set[bytes]:
     """Kernel-joined multicast addresses deleted by hand (``bridge fdb del ... self``)."""
-    return dev.__dict__.setdefault("netsim_fdb_mc_removed", set())
+    if create:
+        return dev.__dict__.setdefault(_MC_REMOVED, set())
+    return dev.__dict__.get(_MC_REMOVED, set())
 
 
 def _mc_list(dev: NetDevice) -> list[bytes]:
@@ -349,11 +357,11 @@ def _dflt_fdb_add(dev: NetDevice, mac: bytes, state: int, nlflags: int, vid: int
             raise NetlinkError(errno.EEXIST)
         return
     if multicast and mac in _mc_removed(dev):
-        _mc_removed(dev).discard(mac)
+        _mc_removed(dev, create=True).discard(mac)
     elif multicast:
-        _mc_added(dev).append(mac)
+        _mc_added(dev, create=True).append(mac)
     else:
-        _uc_list(dev).append(mac)
+        _uc_list(dev, create=True).append(mac)
 
 
 def fdb_del(ns: NetNamespace, ifindex: int, mac: bytes, state: int, flags: int,
@@ -388,13 +396,13 @@ def _dflt_fdb_del(dev: NetDevice, mac: bytes, state: int) -> None:
         raise NetlinkError(errno.EINVAL)
     if mac[0] & 1 and mac[:3] != b"\x01\x80\xc2":
         if mac in _mc_added(dev):
-            _mc_added(dev).remove(mac)
+            _mc_added(dev, create=True).remove(mac)
         elif mac in dev.mc_addresses() and mac not in _mc_removed(dev):
-            _mc_removed(dev).add(mac)
+            _mc_removed(dev, create=True).add(mac)
         else:
             raise NetlinkError(errno.ENOENT)
     elif mac in _uc_list(dev):
-        _uc_list(dev).remove(mac)
+        _uc_list(dev, create=True).remove(mac)
     else:
         raise NetlinkError(errno.ENOENT)
 
@@ -446,8 +454,6 @@ def _set_port_state(port: BridgePort, state: int) -> None:
     Then br_port_state_selection() runs: with STP off, a port set to blocking is
     made forwarding again at once; disabled, listening and learning stay as set.
     """
-    from netsim.cli.host_fs import PORT_STATES
-
     if state >= len(PORT_STATES):
         raise NetlinkError(errno.EINVAL)
     br, dev = port.br, port.dev

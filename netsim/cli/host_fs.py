@@ -1169,7 +1169,7 @@ class Sysctl:
     def exists(self, key: str) -> bool:
         return self._entry(key) is not None
 
-    def keys(self) -> list[str]:
+    def names(self) -> list[str]:
         """Every sysctl name there is now, in no particular order."""
         names = list(SYSCTL_STATIC) + list(_KERNEL_STATIC) + ["kernel.hostname"]
         devices = self._device_dirs()
@@ -1281,29 +1281,46 @@ _TABLES: weakref.WeakKeyDictionary[NetNamespace, Sysctl] = weakref.WeakKeyDictio
 
 
 class ProcSys:
-    """``/proc/sys``: the sysctls as files (``net/ipv4/ip_forward``)."""
+    """``/proc/sys``: the sysctls as files (``net/ipv4/ip_forward``).
+
+    The directory tree only changes when devices do, so it is indexed once per set of
+    device names (``sysctl -a`` walks it file by file).
+    """
 
     def __init__(self, ns: NetNamespace) -> None:
+        self.ns = ns
         self.table = sysctl_table(ns)
+        self._signature: tuple[str, ...] | None = None
+        self._dirs: dict[str, list[str]] = {}
+        self._files: set[str] = set()
 
-    def _children(self, rel: str) -> list[str] | None:
-        """Names inside directory ``rel``; None if ``rel`` is not a directory."""
-        prefix = f"{rel}/" if rel else ""
-        names = {path[len(prefix):].split("/", 1)[0]
-                 for path in map(sysctl_path, self.table.keys()) if path.startswith(prefix)}
-        return sorted(names) if names else None
+    def _index(self) -> tuple[dict[str, list[str]], set[str]]:
+        signature = tuple(d.name for d in self.ns.in_order())
+        if signature != self._signature:
+            dirs: dict[str, set[str]] = {}
+            files = set()
+            for key in self.table.names():
+                path = sysctl_path(key)
+                files.add(path)
+                parts = path.split("/")
+                for i, part in enumerate(parts):
+                    dirs.setdefault("/".join(parts[:i]), set()).add(part)
+            self._dirs = {d: sorted(names) for d, names in dirs.items()}
+            self._files, self._signature = files, signature
+        return self._dirs, self._files
 
     def exists(self, rel: str) -> bool:
-        return self.table.exists(sysctl_key(rel)) or self._children(rel) is not None
+        dirs, files = self._index()
+        return rel in files or rel in dirs
 
     def is_dir(self, rel: str) -> bool:
-        return not self.table.exists(sysctl_key(rel)) and self._children(rel) is not None
+        return rel in self._index()[0]
 
     def listdir(self, rel: str) -> list[str]:
-        children = self._children(rel)
-        if children is None:
-            raise _oserror(errno.ENOTDIR if self.table.exists(sysctl_key(rel)) else errno.ENOENT)
-        return children
+        dirs, files = self._index()
+        if rel not in dirs:
+            raise _oserror(errno.ENOTDIR if rel in files else errno.ENOENT)
+        return list(dirs[rel])
 
     def read(self, rel: str) -> str:
         return self.table.read(sysctl_key(rel)) + "\n"
@@ -1312,10 +1329,9 @@ class ProcSys:
         self.table.write(sysctl_key(rel), text)
 
     def mode(self, rel: str) -> int:
-        key = sysctl_key(rel)
-        if not self.table.exists(key):
+        if self.is_dir(rel):
             return 0o555
-        return {"ro": 0o444, "wo": 0o200}.get(self.table.flag(key), 0o644)
+        return {"ro": 0o444, "wo": 0o200}.get(self.table.flag(sysctl_key(rel)), 0o644)
 
 
 # ============================================================================ procfs: net

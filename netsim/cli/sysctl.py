@@ -193,7 +193,7 @@ class _Setting:
 
 
 @dataclass
-class Sysctl:
+class SysctlRun:
     """One run of sysctl: its options, streams and the host's files."""
 
     host: Host
@@ -212,6 +212,15 @@ class Sysctl:
     @property
     def fs(self) -> VirtualFS:
         return self.host.fs
+
+    def matches_pattern(self, text: str) -> bool:
+        """pattern_match(): -r's regular expression; one that does not compile matches nothing."""
+        if self.pattern is None:
+            return True
+        try:
+            return re.search(self.pattern, text) is not None
+        except re.error:
+            return False
 
     # ------------------------------------------------------------------ messages
     def warnx(self, text: str) -> None:
@@ -277,7 +286,7 @@ class Sysctl:
             return -1
         if kind == "dir":
             return self.display_all(path + "/")
-        if self.pattern is not None and not re.search(self.pattern, outname):
+        if not self.matches_pattern(outname):
             return 0
         if self.name_only:
             self.io.write(f"{outname}\n")
@@ -331,7 +340,7 @@ class Sysctl:
         key = line.lstrip()
         if len(key) < 2 or key[0] in "#;":
             return None
-        if self.pattern is not None and not re.search(self.pattern, key):
+        if not self.matches_pattern(key):
             return None
         ignore_failure = glob_exclude = False
         value: str | None
@@ -451,7 +460,7 @@ _LONG_TO_SHORT = {"--all": "-a", "--binary": "-b", "--ignore": "-e", "--names": 
 
 def main(host: Host, argv: list[str], io: Io) -> int:
     """sysctl's main(): options in the order given, then each argument."""
-    run = Sysctl(host, io, prog=argv[0] if argv else "sysctl")
+    run = SysctlRun(host, io, prog=argv[0] if argv else "sysctl")
     if len(argv) < 2:
         io.error(USAGE)
         return 1

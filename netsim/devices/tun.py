@@ -45,7 +45,7 @@ def _oserror(code: int, what: str = "") -> OSError:
 
 class TunDevice(NetDevice):
     kind = "tun"
-    speed_mbps = 10
+    speed_mbps = 10000  # tun_get_link_ksettings() reports SPEED_10000
     has_queue = True
     max_mtu = 65521
 

@@ -62,7 +62,8 @@ class IPv4Stack:
     # ------------------------------------------------------------- helpers
     @property
     def forwarding(self) -> bool:
-        return self.ns.sysctl.get("net.ipv4.ip_forward", "0") == "1"
+        value = self.ns.sysctl.get("net.ipv4.ip_forward", "0").strip()
+        return value.lstrip("-").isdigit() and int(value) != 0  # any non-zero value enables
 
     def drop(self, dev: str, frame_id: int, reason: str, func: str,
              data: bytes | None = None) -> None:
