@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from netsim.bridge import forward as fwd
 from netsim.packets.addr import mac_ntoa
 from netsim.stack.netdevice import RX_HANDLER_CONSUMED, RX_HANDLER_PASS
-from netsim.stack.skb import PACKET_HOST, PACKET_OTHERHOST
+from netsim.stack.skb import PACKET_HOST
 
 if TYPE_CHECKING:
     from netsim.bridge.port import BridgePort
@@ -31,7 +31,6 @@ _ZERO = bytes(6)
 
 def _drop(port: BridgePort, skb: Skb, reason: str, func: str = "br_handle_frame") -> int:
     br = port.br
-    br.stats["rx_dropped"] += 0  # the kernel counts these on the port, not the bridge
     br.ns.trace.hop(br.ns.name, port.dev.name, "bridge", "drop", skb.frame_id, reason, func,
                     skb.data)
     return RX_HANDLER_CONSUMED
@@ -127,7 +126,3 @@ def handle_frame_finish(port: BridgePort, skb: Skb) -> None:
     if local_rcv:
         fwd.pass_frame_up(br, skb)
 
-
-def frame_is_for_host(skb: Skb) -> bool:
-    """Whether the IP layer will take a frame passed up (it drops PACKET_OTHERHOST)."""
-    return skb.pkttype != PACKET_OTHERHOST
