@@ -71,11 +71,17 @@ def run(out=print, seed: int = 0) -> int:
     vm.write(echo_request(lan_mac))
     replies = vm.read(timeout=0.5)
     out(f"   the VM read {len(replies)} frame(s) back: the echo reply\n")
-    out("Every hop, with the reason and the kernel function:\n")
+    out("Every hop, with the reason and [the kernel function]:")
+    current = None
     for record in lab.trace.records[start:]:
-        if record.layer in ("bridge", "chardev", "link", "wire", "arp", "ip", "icmp") \
-                and record.frame_id:
-            out(str(record))
+        if not record.frame_id:
+            continue
+        if record.frame_id != current:
+            current = record.frame_id
+            out(f"\nframe #{current}: {record.summary}")
+        where = f"{record.host}:{record.dev}" if record.dev else f"{record.host} (cable)"
+        out(f"  {record.time * 1000:9.4f} ms  {where:<22} {record.action:<8} "
+            f"{record.reason} [{record.func}]")
     out("\nbr0's forwarding database afterwards:")
     out(lab.host("host").sh("bridge fdb show br br0 dynamic").stdout.rstrip())
     vm.close()
