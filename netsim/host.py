@@ -1,9 +1,11 @@
 """A simulated Linux machine: its kernel (a network namespace) and its user space.
 
-``Host`` is the face a student talks to -- ``sh`` runs commands, ``open_tun`` is a
+``Host`` is the face a student talks to -- ``sh`` runs commands, ``spawn`` starts one
+in the background (``cmd &``), ``write_file`` writes a file, ``open_tun`` is a
 process opening /dev/net/tun, ``capture`` is tcpdump -- and delegates everything to
 the parts that do the work: :class:`~netsim.stack.namespace.NetNamespace` (devices,
-IPv4, ARP), :class:`~netsim.user.process.ProcessTable` and the shell.
+IPv4, ARP), :class:`~netsim.user.process.ProcessTable` (``ps``, ``kill``,
+``/proc/PID``) and the shell.
 """
 
 from __future__ import annotations
@@ -15,9 +17,10 @@ from netsim.devices.tun import TunFile, tun_set_iff
 from netsim.stack.capture import Capture
 from netsim.stack.namespace import NetNamespace
 from netsim.stack.sockets import UdpSocket
-from netsim.user.process import ProcessTable
+from netsim.user.process import Process, ProcessTable
 
 if TYPE_CHECKING:
+    from netsim.cli.shell import Shell
     from netsim.engine.lab import Lab
 
 
@@ -42,17 +45,59 @@ class Host:
             self._fs = make_fs(self)
         return self._fs
 
-    def sh(self, script: str) -> CommandResult:
-        """Run a command line (or a whole script) as root in this host's shell."""
+    @property
+    def shell(self) -> Shell:
+        """The login shell's session (one terminal: variables and cwd persist)."""
         if self._shell is None:
             from netsim.cli.commands import make_shell
 
             self._shell = make_shell(self)
-        return self._shell.run(script)
+        return self._shell
+
+    def sh(self, script: str) -> CommandResult:
+        """Run a command line (or a whole script) as root in this host's shell."""
+        return self.shell.run(script)
 
     def sleep(self, seconds: float) -> None:
         """`sleep N` in a script: simulated time passes."""
         self.lab.run(seconds)
+
+    # ------------------------------------------------------------------ processes and files
+    @property
+    def shell_pid(self) -> int:
+        """The PID of the login shell ``sh()`` types into (``$$``, the parent of ``spawn``)."""
+        return self.processes.login_shell.pid
+
+    def spawn(self, command: str, stdio: tuple[str, str, str] | None = None) -> Process:
+        """Start ``command`` in the background, like ``command &`` at the prompt.
+
+        The line goes through the host's shell (quotes, ``$VARS``, redirections). A
+        program that can run in the background -- its module in the command registry
+        defines ``background(host, argv, proc)`` (see
+        :func:`netsim.cli.commands.background_entry`) -- starts as a new process, child
+        of the login shell on ``pts/0``, and keeps running after ``spawn`` returns;
+        its messages collect in ``p.stdout`` / ``p.stderr`` (fd 0 is /dev/null, 1 and
+        2 are pipes, unless ``stdio`` says otherwise). Any other command line runs to
+        completion at once (nothing here runs concurrently with the caller): the
+        process comes back finished, ``running`` False, with the line's ``returncode``,
+        ``stdout`` and ``stderr``. ``sleep N`` runs in the background for N simulated
+        seconds.
+
+        ``p.kill()`` sends SIGTERM (``p.returncode`` is then 143, or the program's own
+        status if it handles the signal), ``p.fds()`` lists its descriptors.
+        """
+        from netsim.cli.commands import spawn_in_background
+
+        return spawn_in_background(self, command, stdio)
+
+    def write_file(self, path: str, text: str, mode: int = 0o644) -> None:
+        """Create or replace a file, as ``cat > path`` and ``chmod`` would; 0o755 makes a
+        script the shell can run. Relative paths start in root's home, ``/root``.
+
+        Raises the kernel's OSError: FileNotFoundError when the directory is missing,
+        IsADirectoryError, PermissionError for a read-only /proc or /sys file.
+        """
+        self.fs.write(self.fs.resolve(path, "/root"), text, mode=mode)
 
     # ------------------------------------------------------------------ kernel API
     def open_tun(self, name: str, mode: str = "tap", vnet_hdr: bool = False,

@@ -40,8 +40,9 @@ class FsProvider(Protocol):
     ``PermissionError`` for a read-only file, ``OSError(errno.EINVAL, ...)`` for a value
     the model refuses), ``readlink(relpath) -> str | None`` (a non-None answer makes
     the path a symbolic link), ``mode(relpath) -> int`` (a file without write bits,
-    e.g. ``0o444``, is refused already when a shell opens it with ``>``) and
-    ``size(relpath) -> int`` (what ``ls -l`` shows; 4096 by default, like sysfs).
+    e.g. ``0o444``, is refused already when a shell opens it with ``>``; for a link,
+    its own permissions), ``size(relpath) -> int`` (what ``ls -l`` shows; 4096 by
+    default, like sysfs) and ``mtime(relpath) -> float`` (Unix time ``ls -l`` shows).
     """
 
     def read(self, relpath: str) -> str: ...
@@ -322,12 +323,19 @@ class VirtualFS:
         if text:
             writer(where.rel, text)
 
-    def size(self, path: str) -> int:
+    def size(self, path: str, follow: bool = True) -> int:
         """Bytes in a file (UTF-8), 4096 for a directory, 0 for a device.
 
         A provider's file is not read (that may fail or cost): it has the size its
         optional ``size(relpath)`` gives, else 4096, as every sysfs attribute shows.
+        With ``follow=False`` a symbolic link is measured itself (``lstat``): the
+        length of its target, unless its provider says otherwise.
         """
+        if not follow and self.is_symlink(path):
+            where = self._locate(path, follow=False)
+            custom = getattr(where.provider, "size", None)
+            return int(custom(where.rel)) if custom is not None else len(
+                self.readlink(path).encode())
         kind = self.kind(path)
         if kind == "dir":
             return 4096
@@ -397,9 +405,13 @@ class VirtualFS:
         del where.parent.children[where.name]
 
     # ------------------------------------------------------------------ modes and links
-    def mode(self, path: str) -> int:
-        """Permission bits (e.g. ``0o644``), after following links."""
-        where = self._locate(path)
+    def mode(self, path: str, follow: bool = True) -> int:
+        """Permission bits (e.g. ``0o644``), after following links unless ``follow``
+        is False (``lstat``: a link's own bits, 0o777 unless its provider says)."""
+        where = self._locate(path, follow)
+        if where.provider is not None and not follow and self._provider_link(where):
+            custom = getattr(where.provider, "mode", None)
+            return int(custom(where.rel)) if custom is not None else 0o777
         if where.provider is not None:
             if not self._prov_exists(where.provider, where.rel):
                 raise _oserror(errno.ENOENT, path)
@@ -410,6 +422,17 @@ class VirtualFS:
         if where.node is None:
             raise _oserror(errno.ENOENT, path)
         return where.node.mode
+
+    def mtime(self, path: str) -> float | None:
+        """When the entry at ``path`` (not following a last link) last changed, as Unix
+        time -- for a provider's entries that say so; None for the stored tree, which
+        keeps no timestamps."""
+        try:
+            where = self._locate(path, follow=False)
+        except OSError:
+            return None
+        custom = getattr(where.provider, "mtime", None) if where.provider is not None else None
+        return float(custom(where.rel)) if custom is not None else None
 
     def chmod(self, path: str, mode: int) -> None:
         """Set permission bits (``chmod``); a provider's files keep theirs (EPERM)."""

@@ -11,6 +11,7 @@ import contextlib
 import errno
 import os
 import re
+import time
 
 from netsim.cli.shell.errors import _Usage
 from netsim.cli.shell.plumbing import _Ctx, _getopts, _quote_name, _utility
@@ -197,6 +198,15 @@ def _perm_string(kind: str, mode: int) -> str:
 
 
 _LS_DATE = "Jan  1 00:00"  # files have no timestamps here: one fixed date for all
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _ls_date(mtime: float | None) -> str:
+    """``Jan  1 09:50``: a recent time as ``ls -l`` shows it (UTC); None: the fixed date."""
+    if mtime is None:
+        return _LS_DATE
+    t = time.gmtime(mtime)
+    return f"{_MONTHS[t.tm_mon - 1]} {t.tm_mday:2d} {t.tm_hour:02d}:{t.tm_min:02d}"
 
 
 def _ls_long(fs: VirtualFS, entries: list[tuple[str, str]]) -> tuple[list[str], int]:
@@ -208,7 +218,8 @@ def _ls_long(fs: VirtualFS, entries: list[tuple[str, str]]) -> tuple[list[str], 
         name = shown
         if kind == "link":
             target = fs.readlink(path)
-            perms, links, size = "lrwxrwxrwx", 1, str(len(target.encode()))
+            perms = _perm_string("link", fs.mode(path, follow=False))
+            links, size = 1, str(fs.size(path, follow=False))
             name = f"{shown} -> {target}"
         elif kind == "dir":
             subdirs = 0
@@ -226,11 +237,11 @@ def _ls_long(fs: VirtualFS, entries: list[tuple[str, str]]) -> tuple[list[str], 
                 byte_size = fs.size(path)
             perms, links, size = _perm_string("file", fs.mode(path)), 1, str(byte_size)
             blocks += 0 if fs.mounted(path) else -(-byte_size // 4096) * 4
-        rows.append((perms, str(links), size, name))
+        rows.append((perms, str(links), size, _ls_date(fs.mtime(path)), name))
     w_links = max((len(r[1]) for r in rows), default=1)
     w_size = max((len(r[2]) for r in rows), default=1)
-    lines = [f"{p} {n.rjust(w_links)} root root {s.rjust(w_size)} {_LS_DATE} {name}"
-             for p, n, s, name in rows]
+    lines = [f"{p} {n.rjust(w_links)} root root {s.rjust(w_size)} {d} {name}"
+             for p, n, s, d, name in rows]
     return lines, blocks
 
 
