@@ -1,0 +1,243 @@
+"""``qemu-system-x86_64 ...`` on a simulated host: parse, start up step by step, run a VM.
+
+The parser (:mod:`netsim.qemu.cmdline`) turns the command line into a plan: the
+ordered start-up steps QEMU 7.2 takes (open the disk images, open /dev/net/tun and
+TUNSETIFF, run the ifup script, ...). This module carries the plan out against the
+simulated host, so each step meets the host as it really is -- a missing image, a
+tap another process holds, a failing script -- and fails with QEMU's own words. Work
+done before a failure stays done, as in QEMU: the taps it opened close (a tap it
+created vanishes) and the downscripts of netdevs already up run.
+
+Once started, the qemu process holds its files at the fd numbers QEMU 7.2 uses
+(/dev/net/tun is fd 3 with a minimal command line), and the guest --
+:class:`~netsim.qemu.vm.VirtualMachine` -- runs with one emulated NIC per ``-device``.
+SIGTERM makes QEMU print ``terminating on signal 15 from pid N (CMD)``, run its
+downscripts and exit 0.
+
+Scope: ``-netdev tap`` (and ``-net tap``) carry frames; ``user`` and ``bridge``
+netdevs start but carry nothing yet (the VM networking modes come later). The guest
+does not boot an OS image: it is a ready Linux whose shell ``lab.vm(name).sh()`` reaches.
+"""
+
+from __future__ import annotations
+
+import errno
+from typing import TYPE_CHECKING
+
+from netsim.devices.tun import TunFile, tun_set_iff
+from netsim.packets.addr import mac_aton
+from netsim.qemu import cmdline as plan
+from netsim.qemu import errors
+from netsim.qemu.vm import VirtualMachine
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from netsim.cli.io import Io
+    from netsim.host import Host
+    from netsim.user.process import Process
+
+SIGTERM = 15
+QCOW2_MAGIC = "QFI\xfb"  # the first bytes of a qcow2 image (see netsim.qemu.img)
+DEFAULT_DOWNSCRIPT = "/etc/qemu-ifdown"
+
+
+class _StartupFailed(Exception):
+    def __init__(self, text: str, status: int = 1) -> None:
+        super().__init__(text)
+        self.text = text
+        self.status = status
+
+
+class _Startup:
+    """One QEMU start-up: the plan's steps carried out on ``host`` for process ``proc``."""
+
+    def __init__(self, host: Host, cfg: plan.QemuConfig, proc: Process,
+                 err: Callable[[str], None]) -> None:
+        self.host = host
+        self.cfg = cfg
+        self.proc = proc
+        self.err = err
+        self.taps: dict[str, TunFile] = {}        # netdev id -> its /dev/net/tun file
+        self.downscripts: list[tuple[str, str]] = []  # (script, ifname) to run at exit
+
+    def run(self) -> None:
+        for step in self.cfg.startup:
+            handler = getattr(self, "_" + type(step).__name__, None)
+            if handler is not None:
+                handler(step)
+
+    # ------------------------------------------------------------ steps
+    def _Warn(self, step: plan.Warn) -> None:  # noqa: N802 - named after the step type
+        self.err(step.text if step.text.endswith("\n") else step.text + "\n")
+
+    def _Fail(self, step: plan.Fail) -> None:  # noqa: N802
+        error = step.error
+        raise _StartupFailed(error.stderr if error else "", error.status if error else 1)
+
+    def _OpenImage(self, step: plan.OpenImage) -> None:  # noqa: N802
+        drive = step.drive
+        if drive is None or drive.file is None:
+            return
+        fs = self.host.fs
+        path = fs.resolve(drive.file, "/root")
+        if not fs.exists(path):
+            self._fail(errors.could_not_open_disk(drive.file, errno.ENOENT), step.location)
+        if fs.is_dir(path):
+            self._fail(errors.could_not_open_disk(drive.file, errno.EISDIR), step.location)
+        if step.probes and not fs.read(path).startswith(QCOW2_MAGIC):
+            self.err(errors.raw_probe_warning_text(drive.file))
+
+    def _OpenTap(self, step: plan.OpenTap) -> None:  # noqa: N802
+        netdev = step.netdev
+        proc = self.proc
+        tfile = TunFile(self.host.ns, proc, proc.lowest_free_fd())
+        proc.fd_table[tfile.fd] = tfile
+        wanted = step.ifname or self.cfg.tap_ifname_default
+        try:
+            dev = tun_set_iff(self.host.ns, tfile, wanted, "tap", vnet_hdr=step.vnet_hdr,
+                              multi_queue=step.multi_queue)
+        except OSError as err:
+            proc.fd_closed(tfile.fd)
+            self._fail(errors.tap_configure_failed(wanted, err.errno or errno.EINVAL),
+                       step.location)
+        dev.one_queue = True  # QEMU asks for IFF_ONE_QUEUE (ip tuntap show prints it)
+        if netdev is not None:
+            self.taps[netdev.id] = tfile
+
+    def _RunScript(self, step: plan.RunScript) -> None:  # noqa: N802
+        netdev = step.netdev
+        tfile = self.taps.get(netdev.id) if netdev is not None else None
+        ifname = tfile.ifname if tfile is not None else ""
+        status = run_script(self.host, step.script, ifname)
+        if status != 0:
+            self._fail(errors.script_failed(step.script, status), step.location)
+        if netdev is not None and netdev.downscript not in (None, "no"):
+            self.downscripts.append((netdev.downscript, ifname))
+        elif netdev is not None and netdev.downscript is None:
+            self.downscripts.append((DEFAULT_DOWNSCRIPT, ifname))
+
+    def _fail(self, message: str, location: str | None) -> None:
+        raise _StartupFailed(errors.error_text(message, location))
+
+    # ------------------------------------------------------------ undo
+    def undo(self) -> None:
+        """QEMU exits after a failed start: downscripts run, every fd closes."""
+        for script, ifname in self.downscripts:
+            run_script(self.host, script, ifname)
+        self.proc.exit(1)
+
+
+def run_script(host: Host, script: str, ifname: str) -> int:
+    """fork + execv(script, [script, ifname]) + waitpid(): the raw wait status.
+
+    A script that cannot be executed (missing, not executable) is the child's
+    ``_exit(1)`` after a failed exec: status 256.
+    """
+    from netsim.cli.commands import make_shell
+
+    fs = host.fs
+    path = fs.resolve(script, "/root")
+    if not fs.exists(path) or fs.is_dir(path) or not fs.mode(path) & 0o111:
+        return errors.wait_status(1)
+    result = make_shell(host).run_file(path, args=[ifname])  # $0 is the path itself
+    return errors.wait_status(result.returncode)
+
+
+def start(host: Host, argv: list[str], proc: Process, err: Callable[[str], None],
+          ) -> tuple[int, VirtualMachine | None]:
+    """Start QEMU as ``proc``: (exit status, the VM) -- status 0 and a VM on success."""
+    try:
+        cfg = plan.parse(argv[1:])
+    except plan.NotModelled as exc:
+        err(f"netsim: {exc}\n")
+        proc.exit(2)
+        return 2, None
+    except errors.QemuExit as exc:
+        if exc.stdout:
+            proc.out(exc.stdout)
+        err(exc.stderr)
+        proc.exit(exc.status)
+        return exc.status, None
+    startup = _Startup(host, cfg, proc, err)
+    try:
+        startup.run()
+    except _StartupFailed as failure:
+        err(failure.text)
+        startup.undo()
+        return failure.status, None
+    if cfg.daemonize:
+        proc = host.processes.daemonize(proc)
+    return 0, _boot(host, cfg, proc, startup)
+
+
+def _boot(host: Host, cfg: plan.QemuConfig, proc: Process,
+          startup: _Startup) -> VirtualMachine:
+    """The guest comes up with its NICs; SIGTERM ends it the way QEMU ends."""
+    _place_fds(cfg, proc)
+    name = cfg.name or f"qemu-{proc.pid}"
+    vm = VirtualMachine(host, proc, name)
+    backends = {ident: vm.add_tap_backend(ident, tfile) for ident, tfile in startup.taps.items()}
+    for nic in cfg.nics:
+        vm.add_nic(nic.model, mac_aton(nic.mac), backends.get(nic.netdev or ""))
+
+    def on_sigterm(process: Process, sig: int, sender: Process | None) -> None:
+        sender_pid = sender.pid if sender is not None else 0
+        sender_cmd = " ".join(sender.cmdline) if sender is not None else "?"
+        process.err(errors.terminating_on_signal(sig, sender_pid, sender_cmd))
+        vm.power_off()
+        for script, ifname in startup.downscripts:
+            run_script(host, script, ifname)
+        host.lab.vms.pop(vm.name, None)
+        process.exit(0)
+
+    for sig in (1, 2, SIGTERM):  # QEMU handles SIGHUP, SIGINT and SIGTERM alike
+        proc.on_signal(sig, on_sigterm)
+    proc.at_exit(lambda _p: vm.power_off())
+    return vm
+
+
+def _place_fds(cfg: plan.QemuConfig, proc: Process) -> None:
+    """Move the open files to the numbers QEMU 7.2 has them at, and add the rest.
+
+    The taps were opened at the lowest free fd as the start-up went; the measured
+    table (:func:`~netsim.qemu.cmdline.predict_fds`) says where they end up among
+    QEMU's eventfds, disk images and sockets.
+    """
+    table = plan.predict_fds(cfg)
+    if table is None:
+        return
+    tuns = [proc.fd_table[fd] for fd in sorted(proc.fd_table)
+            if isinstance(proc.fd_table[fd], TunFile)]
+    for fd in [fd for fd in proc.fd_table if fd > 2]:
+        del proc.fd_table[fd]
+    for fd, target in sorted(table.fds.items()):
+        if fd <= 2:
+            continue
+        if target == "/dev/net/tun" and tuns:
+            tfile = tuns.pop(0)
+            tfile.fd = fd
+            proc.fd_table[fd] = tfile
+        else:
+            proc.fd_table[fd] = target
+
+
+# ------------------------------------------------------------------ entry points
+def main(host: Host, argv: list[str], io: Io) -> int:
+    """``qemu-system-x86_64 ...`` typed at the shell.
+
+    With ``-daemonize`` QEMU returns to the prompt once started, as it really does.
+    Without it a real QEMU would hold the terminal until it exits; a notebook cell
+    cannot wait for that, so it keeps running in the background and says so.
+    """
+    proc = host.processes.fork_exec(argv)
+    status, vm = start(host, argv, proc, io.error)
+    if vm is not None and not vm.process.cmdline.count("-daemonize"):
+        io.error(f"netsim: {argv[0]} keeps running in the background as pid {vm.pid} "
+                 f"(`kill {vm.pid}` stops it)\n")
+    return status
+
+
+def background(host: Host, argv: list[str], proc: Process) -> None:
+    """``host.spawn("qemu-system-x86_64 ...")``: QEMU takes over the spawned process."""
+    start(host, argv, proc, proc.err)
