@@ -36,6 +36,7 @@ IN_SCOPE = [
     "ip_on_enslaved_port",
     "iplink_bridge_basic",
     "iplink_bridge_errors",
+    "qemu_tap_script",
     "tap_carrier_attach",
     "tun_refused_by_bridge",
     "tuntap_basic",
@@ -47,7 +48,6 @@ OUT_OF_SCOPE = {
     "mode_bridged": "issue 5 (VM networking modes)",
     "mode_hostonly": "issue 5 (VM networking modes)",
     "mode_nat": "issue 5 (VM networking modes)",
-    "qemu_tap_script": "issue 3 (QEMU)",
     "stp_port_states": "STP, not yet scheduled",
 }
 """Recorded scenarios not replayed yet, and the issue that will bring each one."""

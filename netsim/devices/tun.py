@@ -66,7 +66,9 @@ class TunDevice(NetDevice):
         self.owner: int | None = None
         self.group: int | None = None
         self.files: list[TunFile] = []
-        self.carrier = False
+        # Registered with carrier on, as any net device: the first attach changes
+        # nothing, so linkwatch never runs and `ip link` says UNKNOWN (the recordings
+        # show it for QEMU's tap); a persistent tap loses carrier when its maker closes.
         if not is_tap:
             # A tun device is a point-to-point link without Ethernet: set the class-level
             # flags per instance.

@@ -145,7 +145,7 @@ def run_script(host: Host, script: str, ifname: str) -> int:
 
 
 def start(host: Host, argv: list[str], proc: Process, err: Callable[[str], None],
-          ) -> tuple[int, VirtualMachine | None]:
+          out: Callable[[str], None] | None = None) -> tuple[int, VirtualMachine | None]:
     """Start QEMU as ``proc``: (exit status, the VM) -- status 0 and a VM on success."""
     try:
         cfg = plan.parse(argv[1:])
@@ -155,7 +155,7 @@ def start(host: Host, argv: list[str], proc: Process, err: Callable[[str], None]
         return 2, None
     except errors.QemuExit as exc:
         if exc.stdout:
-            proc.out(exc.stdout)
+            (out or proc.out)(exc.stdout)
         err(exc.stderr)
         proc.exit(exc.status)
         return exc.status, None
@@ -231,7 +231,7 @@ def main(host: Host, argv: list[str], io: Io) -> int:
     cannot wait for that, so it keeps running in the background and says so.
     """
     proc = host.processes.fork_exec(argv)
-    status, vm = start(host, argv, proc, io.error)
+    status, vm = start(host, argv, proc, io.error, io.write)
     if vm is not None and not vm.process.cmdline.count("-daemonize"):
         io.error(f"netsim: {argv[0]} keeps running in the background as pid {vm.pid} "
                  f"(`kill {vm.pid}` stops it)\n")

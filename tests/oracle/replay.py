@@ -18,8 +18,13 @@ How the step kinds map onto netsim:
 ``capture`` (start)           ``host.capture(dev, promisc)`` -> ``ready``, ``error``
 ``capture_stop``              0.3 s drain, ``capture.stop()`` -> ``frames`` (with pkttype),
                               ``error`` (+ ``frames_total_volatile`` with ``max``)
-``proc_fd``                   ``process.fds()`` of a tap process -> ``fds``, ``tun_fds``
-``qemu kill file``            not modelled yet: :class:`NotImplementedError`
+``proc_fd``                   ``process.fds()`` of a tap or qemu process -> ``fds``, ``tun_fds``
+``file``                      ``host.write_file("$WORK/NAME", content, mode)`` in every host
+``qemu``                      ``host.spawn("qemu-system-x86_64 ARGS")`` (stdout/stderr into
+                              ``$WORK/AS.stdout|stderr`` as the recorder does), ``settle`` s
+                              -> ``running``, ``rc``, ``pid``, ``stdout``, ``stderr``
+``kill``                      ``process.kill()`` (SIGTERM), ``settle`` s -> ``rc``, ``stdout``,
+                              ``stderr`` (the sender's pid and command read ``$PID ($PYTHON)``)
 ============================  ==========================================================
 
 Placeholders: ``$NS_<host>`` becomes the host's name (netsim host names are netns
@@ -56,7 +61,7 @@ STEP_KEYS = frozenset({
 })
 """Keys a scenario step may carry; every other key of a step record was recorded."""
 
-UNMODELLED = ("qemu", "kill", "file")
+UNMODELLED: tuple[str, ...] = ()
 """Step kinds this harness does not replay yet."""
 
 
@@ -94,6 +99,7 @@ class Replay:
         self.lab.hints = False  # the real tools' output, byte for byte
         self.hosts = {name: self.lab.host(name) for name in expected_doc["hosts"]}
         self.tuns: dict[str, Any] = {}       # "as" name -> TunFile (None: open failed)
+        self.procs: dict[str, Any] = {}      # "as" name -> a qemu Process
         self.captures: dict[str, Any] = {}   # "as" name -> Capture (None: start failed)
         self.capture_info: dict[str, dict[str, Any]] = {}
 
@@ -155,6 +161,12 @@ class Replay:
             return self.do_tap_open(st)
         if st.get("proc_fd"):
             return self.do_proc_fd(st)
+        if "file" in st:
+            return self.do_file(st)
+        if "qemu" in st:
+            return self.do_qemu(st)
+        if st.get("kill"):
+            return self.do_kill(st)
         if "write_hex" in st:
             return self.do_write(st)
         if "read" in st:
@@ -192,10 +204,40 @@ class Replay:
         self.tuns[st["as"]] = f
         return {"fd": f.fd, "ifname": f.ifname, "error": None}
 
+    def do_file(self, st: dict[str, Any]) -> dict[str, Any]:
+        """A file in the work folder, in every host (the recorder shares one folder)."""
+        for host in self.hosts.values():
+            host.sh(f"mkdir -p {WORK_DIR}")
+            host.write_file(f"{WORK_DIR}/{st['file']}", self.expand(st["content"]),
+                            mode=int(str(st.get("mode", "644")), 8))
+        return {}
+
+    def do_qemu(self, st: dict[str, Any]) -> dict[str, Any]:
+        """Start QEMU in the background, let it settle: running, rc, pid, stdout, stderr."""
+        host = self.hosts[st["host"]]
+        host.sh(f"mkdir -p {WORK_DIR}")
+        name = st["as"]
+        stdio = ("/dev/null", f"{WORK_DIR}/{name}.stdout", f"{WORK_DIR}/{name}.stderr")
+        proc = host.spawn("qemu-system-x86_64 " + self.expand(st["qemu"]), stdio=stdio)
+        self.procs[name] = proc
+        self.lab.run(float(st.get("settle", 1.5)))
+        return {"running": proc.running, "rc": None if proc.running else proc.returncode,
+                "pid": proc.pid, "stdout": self.normalize(proc.stdout),
+                "stderr": self.normalize(proc.stderr)}
+
+    def do_kill(self, st: dict[str, Any]) -> dict[str, Any]:
+        """SIGTERM, then settle: rc, stdout, stderr."""
+        proc = self.procs[st["as"]]
+        proc.kill()
+        self.lab.run(float(st.get("settle", 0.5)))
+        stderr = re.sub(r"from pid \d+ \([^)]*\)", "from pid $PID ($PYTHON)", proc.stderr)
+        return {"rc": proc.returncode, "stdout": self.normalize(proc.stdout),
+                "stderr": self.normalize(stderr)}
+
     def do_proc_fd(self, st: dict[str, Any]) -> dict[str, Any]:
-        """``ls -l /proc/PID/fd`` of a tap process: fds, tun_fds."""
-        f = self._tun(st)
-        fds = [{"fd": fd, "target": self.normalize(target)} for fd, target in f.process.fds()]
+        """``ls -l /proc/PID/fd`` of a tap or qemu process: fds, tun_fds."""
+        proc = self.procs.get(st["as"]) or self._tun(st).process
+        fds = [{"fd": fd, "target": self.normalize(target)} for fd, target in proc.fds()]
         return {"fds": fds, "tun_fds": [e["fd"] for e in fds if e["target"] == "/dev/net/tun"]}
 
     def _tun(self, st: dict[str, Any]) -> Any:
