@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 SIGTERM = 15
 QCOW2_MAGIC = "QFI\xfb"  # the first bytes of a qcow2 image (see netsim.qemu.img)
 DEFAULT_DOWNSCRIPT = "/etc/qemu-ifdown"
+BRIDGE_ACL = "/etc/qemu/bridge.conf"
 
 
 class _StartupFailed(Exception):
@@ -117,6 +118,20 @@ class _Startup:
         elif netdev is not None and netdev.downscript is None:
             self.downscripts.append((DEFAULT_DOWNSCRIPT, ifname))
 
+    def _BridgeHelper(self, step: plan.BridgeHelper) -> None:  # noqa: N802
+        """qemu-bridge-helper: check the ACL, make a tap, put it in the bridge, pass the fd."""
+        helper_error = bridge_helper(self.host, step.br)
+        if isinstance(helper_error, str):
+            raise _StartupFailed(errors.bridge_helper_failed_text(step.location or "",
+                                                                  helper_error))
+        tfile = helper_error
+        proc = self.proc
+        tfile.process = proc
+        tfile.fd = proc.lowest_free_fd()
+        proc.fd_table[tfile.fd] = tfile
+        if step.netdev is not None:
+            self.taps[step.netdev.id] = tfile
+
     def _fail(self, message: str, location: str | None) -> None:
         raise _StartupFailed(errors.error_text(message, location))
 
@@ -126,6 +141,59 @@ class _Startup:
         for script, ifname in self.downscripts:
             run_script(self.host, script, ifname)
         self.proc.exit(1)
+
+
+def bridge_allowed(host: Host, bridge: str, path: str = BRIDGE_ACL) -> bool | None:
+    """Does /etc/qemu/bridge.conf let users attach to ``bridge``? None: no readable file.
+
+    The file holds ``allow BRIDGE``, ``allow all``, ``deny ...`` lines, read in order
+    (a later line wins), and ``include FILE``.
+    """
+    fs = host.fs
+    if not fs.exists(path) or fs.is_dir(path):
+        return None
+    allowed = False
+    for line in fs.read(path).splitlines():
+        words = line.split("#", 1)[0].split()
+        if len(words) != 2:
+            continue
+        verb, what = words
+        if verb == "include":
+            included = bridge_allowed(host, bridge, what)
+            allowed = allowed or bool(included)
+        elif verb in ("allow", "deny") and what in ("all", bridge):
+            allowed = verb == "allow"
+    return allowed
+
+
+def bridge_helper(host: Host, bridge: str) -> TunFile | str:
+    """What qemu-bridge-helper does for ``-netdev bridge``: the tap it made, or its error."""
+    from netsim.bridge.device import Bridge
+    from netsim.bridge.port import BridgeError, add_if
+
+    allowed = bridge_allowed(host, bridge)
+    if allowed is None:
+        return errors.bridge_acl_missing_text(BRIDGE_ACL)
+    if not allowed:
+        return errors.bridge_acl_denied_text()
+    ns = host.ns
+    br = ns.get(bridge)
+    if not isinstance(br, Bridge):
+        return errors.bridge_missing_text(bridge)
+    helper = host.processes.spawn(["/usr/lib/qemu/qemu-bridge-helper", "--use-vnet",
+                                   f"--br={bridge}"])
+    tfile = TunFile(ns, helper, helper.lowest_free_fd())
+    dev = tun_set_iff(ns, tfile, "tap%d", "tap", vnet_hdr=True)
+    dev.set_mtu(br.mtu)
+    dev.open()
+    try:
+        add_if(br, dev)
+    except BridgeError as err:
+        tfile.close()
+        return errors.bridge_add_failed_text(dev.name, bridge, err.code)
+    helper.exit(0)  # the helper passes the fd to QEMU over a socket and exits
+    host.processes.reap(helper)
+    return tfile
 
 
 def run_script(host: Host, script: str, ifname: str) -> int:

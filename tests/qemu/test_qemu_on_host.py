@@ -138,3 +138,22 @@ def test_a_busy_tap_is_refused_with_ebusy():
                              "could not configure /dev/net/tun (tap0): Device or resource busy\n")
     assert result.returncode == 1 and world(host) == before
     holder.close()
+
+
+def test_netdev_bridge_goes_through_the_helper_and_its_acl():
+    lab, host, _lan = seed_host()
+    line = ("qemu-system-x86_64 -name v -daemonize -display none -nodefaults "
+            "-netdev bridge,id=n,br=br0 -device e1000,netdev=n")
+    refused = host.sh(line)
+    assert (refused.returncode, refused.stderr) == (
+        1, "failed to parse default acl file `/etc/qemu/bridge.conf'\n"
+           "qemu-system-x86_64: -netdev bridge,id=n,br=br0: bridge helper failed\n")
+    ok(host, "mkdir -p /etc/qemu && echo 'allow br9' > /etc/qemu/bridge.conf")
+    assert host.sh(line).stderr.startswith("access denied by acl file\n")
+    ok(host, "echo 'allow br0' >> /etc/qemu/bridge.conf")
+    ok(host, line)
+    assert "tap0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 master br0 state forwarding" \
+        in ok(host, "bridge link")
+    vm = lab.vm("v")
+    ok(vm.guest, "ip addr add 10.0.0.10/24 dev eth0 && ip link set eth0 up")
+    assert "1 received" in vm.sh("ping -c 1 10.0.0.2").stdout
