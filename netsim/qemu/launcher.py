@@ -246,8 +246,13 @@ def _boot(host: Host, cfg: plan.QemuConfig, proc: Process,
     name = cfg.name or f"qemu-{proc.pid}"
     vm = VirtualMachine(host, proc, name)
     backends = {ident: vm.add_tap_backend(ident, tfile) for ident, tfile in startup.taps.items()}
+    # Legacy `-net nic -net tap`: NIC and backend are ports of QEMU's hub 0 instead of
+    # naming each other; with one tap on the hub, the hub just passes frames along.
+    on_hub = {nd.hub: backends[nd.id] for nd in cfg.netdevs
+              if nd.hub is not None and nd.id in backends}
     for nic in cfg.nics:
-        vm.add_nic(nic.model, mac_aton(nic.mac), backends.get(nic.netdev or ""))
+        backend = backends.get(nic.netdev or "") or on_hub.get(nic.hub)
+        vm.add_nic(nic.model, mac_aton(nic.mac), backend)
 
     def on_sigterm(process: Process, sig: int, sender: Process | None) -> None:
         sender_pid = sender.pid if sender is not None else 0

@@ -157,3 +157,16 @@ def test_netdev_bridge_goes_through_the_helper_and_its_acl():
     vm = lab.vm("v")
     ok(vm.guest, "ip addr add 10.0.0.10/24 dev eth0 && ip link set eth0 up")
     assert "1 received" in vm.sh("ping -c 1 10.0.0.2").stdout
+
+
+def test_legacy_net_nic_and_net_tap_meet_on_the_hub():
+    lab, host, _lan = seed_host()
+    host.write_file("up.sh", '#!/bin/sh\nip link set "$1" up\nip link set "$1" master br0\n',
+                    mode=0o755)
+    ok(host, "qemu-system-x86_64 -name old -daemonize -display none -nodefaults "
+             "-net nic,model=e1000,macaddr=52:54:00:aa:bb:cc "
+             "-net tap,ifname=tap7,script=/root/up.sh,downscript=no")
+    vm = lab.vm("old")
+    ok(vm.guest, "ip addr add 10.0.0.10/24 dev eth0 && ip link set eth0 up")
+    assert "1 received" in vm.sh("ping -c 1 10.0.0.2").stdout
+    assert "52:54:00:aa:bb:cc dev tap7 master br0" in ok(host, "bridge fdb show br br0")
