@@ -39,6 +39,7 @@ PROGRAMS: dict[str, str] = {
     "sysctl": "netsim.cli.sysctl:main",
     "ping": "netsim.cli.ping:main",
     "ps": "netsim.cli.ps:main",
+    "tcpdump": "netsim.cli.tcpdump:main",
     "qemu-system-x86_64": "netsim.qemu.launcher:main",
     "qemu-img": "netsim.qemu.img:main",
 }

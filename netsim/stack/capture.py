@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING
 from netsim.stack.skb import PKTTYPE_NAMES
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from netsim.stack.netdevice import NetDevice
 
 
@@ -51,3 +53,11 @@ class Capture:
             if self.promisc:
                 self.dev.promiscuity -= 1
         return self.frames
+
+    def save(self, path: str | Path) -> Path:
+        """Write the frames seen so far to a pcap file that Wireshark and tcpdump open:
+        link type Ethernet, or raw IPv4 for a tun device; times from simulated time.
+        See :mod:`netsim.stack.pcap`."""
+        from netsim.stack.pcap import save
+
+        return save(self, path)

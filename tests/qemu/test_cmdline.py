@@ -295,11 +295,11 @@ def _recorded_fds(stem: str) -> dict[int, str]:
     return fds
 
 
-@pytest.mark.parametrize("stem", sorted(FD_CASES))
+# Runs recorded with an extra -monitor socket (used to drive the real QEMU) have one
+# more fd than the command line itself opens: they are no fd-table reference.
+@pytest.mark.parametrize("stem", sorted(s for s in FD_CASES if "monitor" not in RUNS[s]))
 def test_fd_table_matches_proc(stem):
     run = RUNS[stem]
-    if "monitor" in run:
-        pytest.skip("recorded with an extra -monitor socket")
     cfg = parse(run["argv"])
     table = predict_fds(cfg)
     if table is None:
