@@ -1,0 +1,15 @@
+"""Pictures of a lab: pure functions over its state (a graph) or its trace (a ladder).
+
+Nothing here imports matplotlib at import time: ``import netsim.viz`` stays cheap and
+works on machines without a display stack. Each drawing function imports matplotlib
+when it is called, takes ``ax=None`` (a new figure) and returns what it drew, the way
+networkx's ``draw_networkx_*`` functions do. Every picture has a text twin
+(``*_text``) for terminals and tests.
+"""
+
+from netsim.viz.graph import DEVICE_KINDS, device_kind, to_networkx
+from netsim.viz.ladder import hops, ladder, ladder_text
+from netsim.viz.topology import topology, topology_layout, topology_text
+
+__all__ = ["DEVICE_KINDS", "device_kind", "hops", "ladder", "ladder_text", "to_networkx",
+           "topology", "topology_layout", "topology_text"]

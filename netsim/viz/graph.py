@@ -1,0 +1,113 @@
+"""The lab as a networkx graph: machines, their devices, and what links them.
+
+Nodes
+    ``"host"`` / ``"vm1"``: one per machine, ``kind`` ``"host"`` or ``"vm"`` (a VM's
+    guest OS is a machine of its own; ``runs_on`` names the host whose qemu runs it).
+    ``"host:eth0"``: one per network device, with ``kind`` (see :data:`DEVICE_KINDS`),
+    ``host``, ``name``, ``mac`` ("aa:bb:..", "" for none), ``ips`` (["10.0.0.1/24"])
+    and ``state`` (the operstate ``ip link`` prints).
+
+Edges (attribute ``kind``)
+    ``"has"``      machine -- each of its devices
+    ``"port of"``  a bridge port -- its bridge (``dev.master``)
+    ``"veth"``     one veth end -- its peer (possibly in another machine)
+    ``"cable"``    NIC -- NIC, with ``latency`` (s) and ``bandwidth`` (bit/s)
+    ``"qemu"``     tap -- the guest NIC whose frames the qemu process moves through
+                   /dev/net/tun (``pid``, ``fd``, ``netdev`` say which process and fd)
+
+Node names are the trace's place names ("host:tap0"), so a trace path maps onto the
+graph: ``nx.shortest_path(G, "vm1:eth0", "lan:eth0")`` walks the same devices a ping does.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import networkx as nx
+
+from netsim.packets.addr import ip_ntoa, mac_ntoa
+
+if TYPE_CHECKING:
+    from netsim.engine.lab import Lab
+    from netsim.host import Host
+    from netsim.stack.netdevice import NetDevice
+
+DEVICE_KINDS = ("nic", "veth", "tap", "tun", "bridge", "loopback", "emulated-nic")
+
+
+def device_kind(dev: NetDevice) -> str:
+    """What a student would call the device; the class decides, not ``dev.kind``.
+
+    ``dev.kind`` is iproute2's ``info_kind``: empty for physical NICs *and* loopback,
+    and "tun" for both tun and tap, so it cannot tell them apart.
+    """
+    # Imported here: these modules are the kernel model, cheap, but the import order
+    # of netsim.qemu vs netsim.devices must not matter to netsim.viz.
+    from netsim.bridge.device import Bridge
+    from netsim.devices.loopback import Loopback
+    from netsim.devices.nic import Nic
+    from netsim.devices.tun import TunDevice
+    from netsim.devices.veth import Veth
+    from netsim.qemu.nic import EmulatedNic
+
+    if isinstance(dev, EmulatedNic):
+        return "emulated-nic"
+    if isinstance(dev, Nic):
+        return "nic"
+    if isinstance(dev, Bridge):
+        return "bridge"
+    if isinstance(dev, TunDevice):
+        return "tap" if dev.is_tap else "tun"
+    if isinstance(dev, Veth):
+        return "veth"
+    if isinstance(dev, Loopback):
+        return "loopback"
+    return dev.kind or "device"
+
+
+def machines(lab: Lab) -> list[tuple[Host, str, str | None]]:
+    """Every machine as ``(host, kind, runs_on)``: hosts first, then VM guests."""
+    out: list[tuple[Host, str, str | None]] = [(h, "host", None) for h in lab.hosts.values()]
+    out += [(vm.guest, "vm", vm.host.name) for vm in lab.vms.values()]
+    return out
+
+
+def node_id(dev: NetDevice) -> str:
+    """A device's node name: the trace's place name, ``"host:dev"``."""
+    return f"{dev.ns.name}:{dev.name}"
+
+
+def to_networkx(lab: Lab) -> nx.Graph:
+    """The lab's topology as an undirected :class:`networkx.Graph` (see the module doc)."""
+    G = nx.Graph(name=f"netsim lab (seed {lab.seed})")
+    for host, kind, runs_on in machines(lab):
+        G.add_node(host.name, kind=kind, host=host.name, name=host.name, runs_on=runs_on)
+        ipv4 = host.ns.ipv4
+        for dev in host.ns.in_order():
+            nid = node_id(dev)
+            mac = "" if dev.mac == bytes(6) and dev.link_type != "ether" else mac_ntoa(dev.mac)
+            ips = [f"{ip_ntoa(a.local)}/{a.prefixlen}" for a in ipv4.addresses_of(dev)]
+            G.add_node(nid, kind=device_kind(dev), host=host.name, name=dev.name, mac=mac,
+                       ips=ips, state=dev.operstate, ifindex=dev.ifindex)
+            G.add_edge(host.name, nid, kind="has")
+    # Links between devices: added after every node exists, as a veth's peer or a
+    # cable's far end may live in a machine listed later.
+    for host, _kind, _runs_on in machines(lab):
+        for dev in host.ns.in_order():
+            nid = node_id(dev)
+            if dev.master is not None:
+                G.add_edge(nid, node_id(dev.master), kind="port of")
+            peer = getattr(dev, "peer", None)
+            if peer is not None and node_id(peer) in G:
+                G.add_edge(nid, node_id(peer), kind="veth")
+    for cable in lab.cables:
+        G.add_edge(node_id(cable.a), node_id(cable.b), kind="cable", latency=cable.latency,
+                   bandwidth=cable.bandwidth)
+    for vm in lab.vms.values():
+        for nic in vm.nics:
+            backend = nic.backend
+            tap = backend.tfile.device if backend is not None else None
+            if tap is not None:
+                G.add_edge(node_id(tap), node_id(nic), kind="qemu", pid=vm.pid,
+                           fd=backend.tfile.fd, netdev=backend.netdev_id)
+    return G

@@ -1,0 +1,307 @@
+"""The whole lab in one picture: machines as boxes holding their devices.
+
+Layout and drawing are separate, as in networkx: :func:`topology_layout` computes
+where everything goes (plain numbers, no matplotlib), :func:`topology` renders it.
+
+The layout follows the path a VM's frame takes, top to bottom, as the seed's
+diagram does::
+
+    VM boxes         [ vm1: eth0 ]          (the guest NIC, just above its tap)
+    host box, row 1  tap0  tap1  veth0      (devices that are not NICs or bridges)
+    host box, row 2       br0               (bridges, between their ports)
+    host box, row 3  eth0                   (physical NICs: the wire side)
+    cables           ---- curved below ---- to the next host's eth0
+
+Hosts stand side by side; ``lo`` is a small mark in each box's top-right corner
+(every machine has one, and it connects to nothing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from netsim.viz.graph import to_networkx
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from netsim.engine.lab import Lab
+
+SLOT = 1.6      # horizontal room per device: a label of ~14 characters at 7 pt
+ROW = 1.25      # vertical room per device row: marker plus three label lines
+PAD = 0.45      # box margin around its devices
+GAP = 0.9       # between hosts, and between a host and its VMs
+
+# kind -> (matplotlib marker, face colour, marker size in points^2, legend text)
+STYLE: dict[str, tuple[str, str, float, str]] = {
+    "nic": ("s", "#4C72B0", 260, "physical NIC"),
+    "emulated-nic": ("p", "#8172B2", 300, "guest NIC (emulated by qemu)"),
+    "tap": ("o", "#55A868", 260, "tap (L2, fd on /dev/net/tun)"),
+    "tun": ("v", "#8C8C3C", 260, "tun (L3, fd on /dev/net/tun)"),
+    "veth": ("D", "#DD8452", 200, "veth end"),
+    "bridge": ("h", "#C44E52", 520, "bridge"),
+    "loopback": ("*", "#999999", 90, "loopback"),
+}
+EDGE_STYLE: dict[str, dict[str, Any]] = {
+    "port of": {"color": "#C44E52", "linestyle": "-", "linewidth": 1.2},
+    "veth": {"color": "#DD8452", "linestyle": "-", "linewidth": 2.0},
+    "cable": {"color": "#333333", "linestyle": "-", "linewidth": 2.2},
+    "qemu": {"color": "#8172B2", "linestyle": "--", "linewidth": 1.4},
+}
+EDGE_LEGEND = {"port of": "bridge port", "veth": "veth pair", "cable": "cable",
+               "qemu": "qemu process moves frames"}
+
+
+@dataclass
+class Layout:
+    """Where things go: device positions and machine boxes, in data units."""
+
+    graph: nx.Graph
+    pos: dict[str, tuple[float, float]] = field(default_factory=dict)
+    boxes: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)  # x,y,w,h
+
+    @property
+    def extent(self) -> tuple[float, float, float, float]:
+        """(xmin, xmax, ymin, ymax) of every box."""
+        xs = [x for x, _y, w, _h in self.boxes.values()] + \
+             [x + w for x, _y, w, _h in self.boxes.values()]
+        ys = [y for _x, y, _w, h in self.boxes.values()] + \
+             [y + h for _x, y, _w, h in self.boxes.values()]
+        return (min(xs, default=0.0), max(xs, default=1.0),
+                min(ys, default=0.0), max(ys, default=1.0))
+
+
+def _devices(G: nx.Graph, machine: str) -> list[str]:
+    """A machine's device nodes, in ifindex order (``ip link``'s order)."""
+    devs = [n for n in G.neighbors(machine) if G.edges[machine, n]["kind"] == "has"]
+    return sorted(devs, key=lambda n: G.nodes[n]["ifindex"])
+
+
+def _place_row(layout: Layout, row: list[str], cx: float, y: float) -> None:
+    """Centre a row of devices on ``cx``."""
+    x0 = cx - (len(row) - 1) * SLOT / 2
+    for i, n in enumerate(row):
+        layout.pos[n] = (x0 + i * SLOT, y)
+
+
+def _rows(G: nx.Graph, host: str) -> list[list[str]]:
+    """A host's devices as [top row, bridges, physical NICs, loopbacks]."""
+    devs = _devices(G, host)
+    kinds = {n: G.nodes[n]["kind"] for n in devs}
+    bridges = [n for n in devs if kinds[n] == "bridge"]
+    nics = [n for n in devs if kinds[n] == "nic"]
+    loops = [n for n in devs if kinds[n] == "loopback"]
+    others = [n for n in devs if n not in bridges and n not in nics and n not in loops]
+    # Ports sit next to their bridge's other ports: sort the top row by bridge.
+    others.sort(key=lambda n: next((m for m in G.neighbors(n)
+                                    if G.edges[n, m]["kind"] == "port of"), "~"))
+    return [others, bridges, nics, loops]
+
+
+def topology_layout(G: nx.Graph) -> Layout:
+    """Positions for :func:`topology`, computed from the graph alone."""
+    layout = Layout(G)
+    hosts = [n for n, k in G.nodes(data="kind") if k == "host"]
+    vms_of: dict[str, list[str]] = {h: [] for h in hosts}
+    for n, d in G.nodes(data=True):
+        if d["kind"] == "vm":
+            vms_of.setdefault(d.get("runs_on") or "", []).append(n)
+
+    # Rows are shared by all hosts (a row no host uses is dropped), so every host's
+    # NICs sit on one line and the cables between hosts run level.
+    split = {host: _rows(G, host) for host in hosts}
+    used = [i for i in range(3) if any(split[h][i] for h in hosts)] or [0]
+    height = len(used) * ROW
+    x = 0.0
+    for host in hosts:
+        loops, row_lists = split[host][3], split[host][:3]
+        width = max((len(r) for r in row_lists), default=1) * SLOT or SLOT
+        cx = x + PAD + width / 2
+        top = 0.0
+        for i, row in enumerate(row_lists):
+            if row:
+                _place_row(layout, row, cx, top - ROW / 2 - used.index(i) * ROW)
+        layout.boxes[host] = (x, top - height - PAD, width + 2 * PAD, height + 2 * PAD)
+        # lo: a small mark in the box's top-right corner, out of the frames' way.
+        for n in loops:
+            layout.pos[n] = (x + width + 2 * PAD - 0.25, top + PAD - 0.25)
+
+        # The VMs of this host: each guest NIC right above the tap its qemu uses, so
+        # the dashed "qemu" line is vertical; VMs without such a tap go to the right.
+        vm_x = x + width + 2 * PAD + GAP
+        for vm in vms_of.get(host, []):
+            vdevs = _devices(G, vm)
+            vnics = [n for n in vdevs if G.nodes[n]["kind"] != "loopback"]
+            taps = [m for n in vnics for m in G.neighbors(n)
+                    if G.edges[n, m]["kind"] == "qemu" and m in layout.pos]
+            # A VM box is exactly as wide as its taps' slots (minus a sliver), so the
+            # VMs of neighbouring taps stand side by side without overlapping; its NIC
+            # sits left of centre, leaving room for the label on its right.
+            vw = max(len(vnics), 1) * SLOT - 0.1
+            first = min((layout.pos[t][0] for t in taps), default=vm_x + 0.35)
+            vx = first - 0.35
+            if not taps:
+                vm_x += vw + GAP
+            vy = top + PAD + GAP
+            for i, n in enumerate(vnics):
+                layout.pos[n] = (first + i * SLOT, vy + 0.2 + ROW / 2)
+            layout.boxes[vm] = (vx, vy, vw, ROW + 0.6)
+            for n in vdevs:
+                if n not in vnics:
+                    layout.pos[n] = (vx + vw - 0.25, vy + ROW + 0.35)
+        x = max(x + width + 2 * PAD, vm_x - GAP) + GAP * 2
+    return layout
+
+
+def _abbrev_mac(mac: str) -> str:
+    """The last three bytes: the first three are a vendor prefix shared by most NICs here."""
+    return "…" + mac[-8:] if len(mac) == 17 else mac
+
+
+def _label(d: dict) -> str:
+    lines = [d["name"], *d["ips"]]
+    if d["mac"] and d["kind"] != "loopback":
+        lines.append(_abbrev_mac(d["mac"]))
+    return "\n".join(lines)
+
+
+def topology(lab: Lab, ax=None, *, graph: nx.Graph | None = None,
+             legend: bool = True) -> dict[str, Any]:
+    """Draw the lab: machines as boxes, devices by kind, links as lines.
+
+    Returns the artists, keyed like networkx's drawing functions would name them:
+    ``"boxes"`` (machine -> patch), ``"nodes"`` (kind -> PathCollection, one marker
+    per device), ``"labels"`` (device -> Text), ``"edges"`` (edge kind -> list of
+    patches), ``"titles"`` (machine -> Text), ``"legend"`` and ``"pos"``.
+    """
+    import matplotlib.pyplot as plt  # lazily: importing netsim must not pull matplotlib in
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+
+    G = to_networkx(lab) if graph is None else graph
+    layout = topology_layout(G)
+    pos = layout.pos
+    xmin, xmax, ymin, ymax = layout.extent
+    if ax is None:
+        # About an inch per data unit, so labels keep their size whatever the lab's size.
+        w, h = min(xmax - xmin + 1.5, 60), min(ymax - ymin + 1.8, 30)
+        _fig, ax = plt.subplots(figsize=(max(w, 6), max(h, 4)))
+
+    boxes, titles = {}, {}
+    for m, (x, y, w, h) in layout.boxes.items():
+        is_vm = G.nodes[m]["kind"] == "vm"
+        boxes[m] = ax.add_patch(FancyBboxPatch(
+            (x, y), w, h, boxstyle="round,pad=0.02,rounding_size=0.25",
+            facecolor="#F3EFFA" if is_vm else "#F2F5F9",
+            edgecolor="#8172B2" if is_vm else "#5A6B7F", linewidth=1.3, zorder=0))
+        title = f"VM {m}" if is_vm else m
+        titles[m] = ax.text(x + 0.15, y + h - 0.12, title, ha="left", va="top",
+                            fontsize=9, fontweight="bold", color="#333333", zorder=1)
+
+    edges: dict[str, list] = {}
+    for u, v, kind in G.edges(data="kind"):
+        if kind not in EDGE_STYLE or u not in pos or v not in pos:
+            continue
+        style = EDGE_STYLE[kind]
+        if kind == "port of":
+            # Drawn like a switch's backplane: down from the port to a bus halfway to the
+            # bridge's row, along the bus, into the bridge. Lines then never cross the
+            # labels, which sit to the right of each device.
+            port, br = (u, v) if G.nodes[v]["kind"] == "bridge" else (v, u)
+            (px, py), (bx, by) = pos[port], pos[br]
+            bus = (py + by) / 2
+            (line,) = ax.plot([px, px, bx, bx], [py, bus, bus, by], zorder=2, **style)
+            edges.setdefault(kind, []).append(line)
+            continue
+        # Cables bend slightly below the NIC row, so they pass under any NIC in between.
+        a, b = sorted((pos[u], pos[v]))  # left to right, so rad bends the same way
+        # arc3's dip is rad * distance: keep it about half a unit whatever the distance.
+        rad = min(0.2, 0.6 / max(abs(b[0] - a[0]), 0.1)) if kind == "cable" else 0.0
+        patch = FancyArrowPatch(a, b, arrowstyle="-", connectionstyle=f"arc3,rad={rad}",
+                                shrinkA=9, shrinkB=9, zorder=2, **style)
+        edges.setdefault(kind, []).append(ax.add_patch(patch))
+
+    nodes, labels = {}, {}
+    for kind, (marker, colour, size, _text) in STYLE.items():
+        members = [n for n, k in G.nodes(data="kind") if k == kind and n in pos]
+        if not members:
+            continue
+        nodes[kind] = ax.scatter([pos[n][0] for n in members], [pos[n][1] for n in members],
+                                 s=size, marker=marker, c=colour, edgecolors="white",
+                                 linewidths=1.0, zorder=3)
+        for n in members:
+            d = G.nodes[n]
+            x, y = pos[n]
+            if kind == "loopback":
+                labels[n] = ax.text(x - 0.15, y, d["name"], ha="right", va="center",
+                                    fontsize=6.5, color="#777777", zorder=4)
+            else:
+                # Right of the marker: lines leave a device up or down (bus, qemu) and
+                # never through the space on its right. A physical NIC's cable leaves
+                # down-right, so its label goes up-right instead.
+                up = kind == "nic"
+                labels[n] = ax.text(x + 0.22, y + 0.1 if up else y, _label(d), ha="left",
+                                    va="bottom" if up else "center",
+                                    fontsize=7, linespacing=1.1, zorder=4,
+                                    color="#222222" if d["state"] != "DOWN" else "#999999")
+    for n in G.nodes:  # any kind without a style (a future driver) still gets a label
+        if n not in labels and n in pos:
+            labels[n] = ax.text(*pos[n], G.nodes[n]["name"], ha="center", fontsize=7)
+
+    leg = None
+    if legend:
+        handles = [Line2D([], [], marker=STYLE[k][0], color="none", markerfacecolor=STYLE[k][1],
+                          markersize=9, label=STYLE[k][3]) for k in STYLE if k in nodes]
+        handles += [Line2D([], [], label=EDGE_LEGEND[k], **EDGE_STYLE[k]) for k in edges]
+        leg = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0),
+                        fontsize=8, frameon=False)
+    ax.set_xlim(xmin - 0.3, xmax + 0.3)
+    # Room below for the cables' curve and the bottom row's labels.
+    ax.set_ylim(ymin - 0.5, ymax + 0.3)
+    ax.set_aspect("equal")
+    ax.axis("off")
+    return {"pos": pos, "boxes": boxes, "titles": titles, "nodes": nodes, "labels": labels,
+            "edges": edges, "legend": leg, "ax": ax}
+
+
+def topology_text(lab: Lab, graph: nx.Graph | None = None) -> str:
+    """The same world in words: one block per machine, then the links.
+
+    ::
+
+        host (host)
+          br0      bridge  UP       02:00:...  10.0.0.1/24
+          ...
+        links
+          host:tap0 --qemu-- vm1:eth0   (pid 1034, fd 3)
+    """
+    G = to_networkx(lab) if graph is None else graph
+    lines: list[str] = []
+    for m, kind in G.nodes(data="kind"):
+        if kind not in ("host", "vm"):
+            continue
+        on = G.nodes[m].get("runs_on")
+        lines.append(f"{m} ({kind}{f' on {on}' if on else ''})")
+        for n in _devices(G, m):
+            d = G.nodes[n]
+            master = next((b for b in G.neighbors(n) if G.edges[n, b]["kind"] == "port of"
+                           and G.nodes[b]["kind"] == "bridge" and b != n
+                           and G.nodes[n]["kind"] != "bridge"), None)
+            extra = f" master {G.nodes[master]['name']}" if master else ""
+            lines.append(f"  {d['name']:<8} {d['kind']:<12} {d['state']:<8} "
+                         f"{d['mac'] or '-':<17} {' '.join(d['ips']) or '-'}{extra}")
+    links = [(u, v, d) for u, v, d in G.edges(data=True) if d["kind"] in ("veth", "cable", "qemu")]
+    if links:
+        lines.append("links")
+        for u, v, d in sorted(links, key=lambda e: (e[2]["kind"], e[0], e[1])):
+            if d["kind"] == "cable":
+                note = f"   ({d['latency'] * 1e6:g} us, {d['bandwidth'] / 1e9:g} Gbit/s)"
+            elif d["kind"] == "qemu":
+                note = f"   (qemu pid {d['pid']}, fd {d['fd']}, netdev {d['netdev']})"
+                if G.nodes[u]["kind"] == "emulated-nic":
+                    u, v = v, u
+            else:
+                note = ""
+            lines.append(f"  {u} --{d['kind']}-- {v}{note}")
+    return "\n".join(lines)
