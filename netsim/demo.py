@@ -8,6 +8,9 @@ an ICMP echo request, exactly the bytes a guest's NIC would hand to QEMU.
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 from netsim.engine.lab import Lab
 from netsim.packets import arp, ethernet, icmp, ipv4
 from netsim.packets.addr import BROADCAST_MAC, ZERO_MAC, ip_aton, mac_aton
@@ -53,8 +56,12 @@ def echo_request(dst_mac: bytes) -> bytes:
     return ethernet.build(dst_mac, VM_MAC, ethernet.ETH_P_IP, packet)
 
 
-def run(out=print, seed: int = 0) -> int:
+def run(out=print, seed: int = 0, out_dir: str | Path | None = None) -> int:
+    """Tell the story; with ``out_dir``, also write demo.pcap (tap0 and eth0 merged,
+    plus demo-tap0.pcap and demo-eth0.pcap) and demo.gif (the echo's journey)."""
     lab, vm = build(seed)
+    host = lab.host("host")
+    captures = [host.capture("tap0"), host.capture("eth0")] if out_dir is not None else []
     start = len(lab.trace)
     out("netsim demo: a VM process on tap0 (a port of br0) talks to a LAN host through eth0\n")
     out(f"The VM process is pid {vm.process.pid}; it holds /dev/net/tun as fd {vm.fd} "
@@ -68,6 +75,7 @@ def run(out=print, seed: int = 0) -> int:
     lan_mac = replies[0][6:12]
     out(f"   the VM read {len(replies)} frame(s) back: the ARP reply\n")
     out("2. The VM sends an ICMP echo request to 10.0.0.2")
+    echo_start = len(lab.trace)
     vm.write(echo_request(lan_mac))
     replies = vm.read(timeout=0.5)
     out(f"   the VM read {len(replies)} frame(s) back: the echo reply\n")
@@ -84,5 +92,33 @@ def run(out=print, seed: int = 0) -> int:
             f"{record.reason} [{record.func}]")
     out("\nbr0's forwarding database afterwards:")
     out(lab.host("host").sh("bridge fdb show br br0 dynamic").stdout.rstrip())
+    if out_dir is not None:
+        echo_ids = sorted({r.frame_id for r in lab.trace.records[echo_start:] if r.frame_id})
+        for path in write_outputs(lab, captures, echo_ids, Path(out_dir)):
+            out(f"wrote {path}")
     vm.close()
     return 0
+
+
+def write_outputs(lab: Lab, captures: list, frame_ids: list[int], out_dir: Path) -> list[Path]:
+    """demo.pcap (every captured frame, by time), one pcap per device, and demo.gif."""
+    from netsim.stack.pcap import write_pcap
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    frames = sorted((f for cap in captures for f in cap.stop()), key=lambda f: f.time)
+    written = [write_pcap(out_dir / "demo.pcap", frames, "ether")]
+    written += [cap.save(out_dir / f"demo-{cap.dev.name}.pcap") for cap in captures]
+    import matplotlib
+
+    if "matplotlib.pyplot" not in sys.modules:
+        matplotlib.use("Agg")  # no display needed to write a GIF
+    import matplotlib.pyplot as plt
+
+    from netsim.viz.animate import animate
+
+    anim = animate(lab, frames=frame_ids)
+    gif = out_dir / "demo.gif"
+    anim.save(gif, writer="pillow", fps=1.5)
+    plt.close(anim.netsim_caption.figure)
+    written.append(gif)
+    return written

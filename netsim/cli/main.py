@@ -12,11 +12,13 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="a VM's frames through tap0, br0 and eth0, hop by hop")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    demo.add_argument("--out", metavar="DIR",
+                      help="also write DIR/demo.pcap (tap0 and eth0) and DIR/demo.gif")
     args = parser.parse_args(argv)
     if args.command == "demo":
         from netsim.demo import run
 
-        return run(seed=args.seed)
+        return run(seed=args.seed, out_dir=args.out)
     return 2
 
 
