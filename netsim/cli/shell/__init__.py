@@ -38,9 +38,8 @@ interactive bash words them (``bash: foo: command not found``, ``bash: syntax er
 near unexpected token `fi'``). Script files get bash's script wording (``x.sh: line 3:
 ...``), ``bash -c`` its own (``bash: -c: line 1: ...``). The coreutils print what GNU
 coreutils 9 print under a UTF-8 locale (``mkdir: cannot create directory ‘x’: File
-exists``), since students compare with a real terminal. ``awk`` is a small subset
-(fields, patterns, print/printf, if, BEGIN/END); anything else is refused with a
-message saying so.
+exists``), since students compare with a real terminal. ``awk`` runs POSIX awk as
+mawk and gawk do (see :mod:`.awk` for the few things it leaves out).
 
 The package, in the order a command line flows through it:
 

@@ -35,12 +35,13 @@ for paragraphs), ``FILENAME SUBSEP CONVFMT OFMT RSTART RLENGTH ENVIRON ARGV ARGC
 the POSIX built-ins plus ``fflush``; ``getline`` in all its forms; user functions
 (arrays by reference, scalars by value); ``-F -v -f``, and ``var=value`` operands.
 
-Where mawk and gawk disagree this follows one of them and says so in a comment. Not
-supported: POSIX leftmost-*longest* alternation (Python's ``re`` takes the first
-alternative that matches, so ``match("ab", /a|ab/)`` finds ``a``), locales, gawk
-extensions (``gensub``, ``asort``, ``strftime``...), and ``printf`` of ``%c`` beyond
-Unicode. Loops count against the shell's step limit, so an endless loop stops the
-script like an endless shell loop does.
+Where mawk and gawk disagree this follows one of them and says so in a comment
+(division by zero is an error, as in gawk; unknown escapes such as ``"\\."`` keep
+their backslash, as in mawk). Not supported: POSIX leftmost-*longest* alternation
+(Python's ``re`` takes the first alternative that matches, so ``match("ab", /a|ab/)``
+finds ``a``), locales and byte semantics (strings are Unicode, as in gawk), and gawk's
+extensions (``gensub``, ``asort``, ``strftime``...). Loops and calls count against the
+shell's step limit, so an endless loop stops the script as an endless shell loop does.
 """
 
 from __future__ import annotations
@@ -62,6 +63,10 @@ from netsim.cli.shell.redirect import _Input, _Output
 _MAX_FIELDS = 100_000  # $N and NF beyond this are an error, not a 10 GB record
 _MAX_CALL_DEPTH = 400  # nested user-function calls; Python's stack must hold them
 _MAX_WIDTH = 10_000  # printf widths and precisions (as the shell's printf caps them)
+# Strings a program builds (concatenation, gsub, sprintf, a rebuilt $0). Far below the
+# shell's MAX_TEXT, because awk can double a string each loop round (`s = s s`) and a
+# gsub then walks all of it from Python.
+_MAX_STRING = MAX_TEXT // 8
 _USAGE = "usage: awk [-F fs][-v var=value][prog | -f progfile][file ...]"
 
 
@@ -145,28 +150,13 @@ class _Pending:
 
     __slots__ = ("scope", "key")
 
-    def __init__(self, scope: dict[str, _Cell] | list[_Cell], key: str | int) -> None:
+    def __init__(self, scope: _Scope, key: str | int) -> None:
         self.scope = scope
         self.key = key
 
-    def _get(self) -> _Cell | None:
-        if isinstance(self.scope, list):
-            assert isinstance(self.key, int)
-            return self.scope[self.key]
-        assert isinstance(self.key, str)
-        return self.scope.get(self.key)
-
-    def _set(self, value: _Cell) -> None:
-        if isinstance(self.scope, list):
-            assert isinstance(self.key, int)
-            self.scope[self.key] = value
-        else:
-            assert isinstance(self.key, str)
-            self.scope[self.key] = value
-
     def materialize(self) -> _Array:
         """The caller's array, created there now if it did not exist yet."""
-        current = self._get()
+        current = _load(self.scope, self.key)
         if isinstance(current, dict):
             return current
         if isinstance(current, _Pending):
@@ -175,11 +165,21 @@ class _Pending:
             array = {}
         else:
             raise _AwkRuntimeError("can't use scalar as array")
-        self._set(array)
+        _store(self.scope, self.key, array)
         return array
 
 
 _Cell = float | str | _Array | _Pending  # what a variable slot can hold
+_Scope = dict[str, _Cell] | list[_Cell]  # the globals by name, or a call's parameters
+
+
+def _load(scope: _Scope, key: str | int) -> _Cell | None:
+    """What a variable slot holds; None for a global never mentioned."""
+    return scope.get(key) if isinstance(scope, dict) else scope[key]  # type: ignore[arg-type,index]
+
+
+def _store(scope: _Scope, key: str | int, value: _Cell) -> None:
+    scope[key] = value  # type: ignore[index]
 
 _SPACE = " \t\n\r\f\v"
 _NUMERIC_TEXT = re.compile(
@@ -282,6 +282,8 @@ _TOKEN = re.compile(r"""
 _NO_NEWLINE_AFTER = frozenset({",", "{", "&&", "||", "do", "else"})
 _STRING_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "\\": "\\", '"': '"', "a": "\a",
                    "b": "\b", "f": "\f", "v": "\v"}
+_OCTAL = re.compile("[0-7]{1,3}")
+_HEX = re.compile("[0-9a-fA-F]{1,2}")
 
 
 def _escape(text: str, i: int) -> tuple[str, int]:
@@ -295,11 +297,9 @@ def _escape(text: str, i: int) -> tuple[str, int]:
     c = text[i]
     if c in _STRING_ESCAPES:
         return _STRING_ESCAPES[c], i + 1
-    if c in "01234567":
-        m = re.compile("[0-7]{1,3}").match(text, i)
-        assert m is not None
+    if m := _OCTAL.match(text, i):
         return chr(int(m.group(), 8) & 0xFF), m.end()
-    if c == "x" and (m := re.compile("[0-9a-fA-F]{1,2}").match(text, i + 1)):
+    if c == "x" and (m := _HEX.match(text, i + 1)):
         return chr(int(m.group(), 16)), m.end()
     return "\\" + c, i + 1
 
@@ -416,7 +416,7 @@ def _tokenize(src: str) -> list[_Tok]:
             continue
         m = _TOKEN.match(src, pos)
         if m is None:
-            raise _AwkSyntaxError(f"syntax error at or near {c}", line)
+            raise _AwkSyntaxError(f"unexpected character '{c}'", line)
         kind, text = m.lastgroup or "op", m.group()
         pos = m.end()
         start_line = line
@@ -1390,9 +1390,12 @@ class _Parser:
         return _Builtin(name, args)
 
 
-# ====================================================================== formatting
+# ====================================================================== records, fields, sub/gsub
 _FORMAT_SPEC = re.compile(
     r"%([-+ #0]*)(\*|[0-9]+)?(?:\.(\*|[0-9]*))?[hlLqjzt]*([cdiouxXeEfFgGs%])?")
+
+
+_BLANK_LINES = re.compile(r"\n\n+")  # what separates records in paragraph mode
 
 
 class _Stream:
@@ -1416,7 +1419,7 @@ class _Stream:
             if pos >= len(text):
                 self.pos = pos
                 return None
-            m = re.compile(r"\n\n+").search(text, pos)
+            m = _BLANK_LINES.search(text, pos)
             if m is not None:
                 self.pos = m.end()
                 return text[pos : m.start()]
@@ -1478,39 +1481,33 @@ def _substitute(pattern: re.Pattern[str], repl: str, text: str,
                 everywhere: bool) -> tuple[str, int]:
     """``sub`` (first match) or ``gsub`` (all): the new text and the number of changes.
 
-    Written out rather than ``re.sub`` because awk and Python disagree on empty
-    matches: awk's ``gsub(/b*/, "-")`` turns ``abc`` into ``-a-c-``, as an empty
-    match right after a match does not count; Python gives ``-a--c-``.
+    awk and Python disagree on one kind of empty match: awk's ``gsub(/b*/, "-")``
+    turns ``abc`` into ``-a-c-``, because an empty match right where the previous
+    match ended does not count; Python's ``re.sub`` gives ``-a--c-``. So the
+    replacement function leaves such matches alone (replacing the empty text with
+    nothing) and does not count them.
     """
     pieces = _replacement(repl)
-    out: list[str] = []
-    pos = search = count = 0
+    count = 0
+    size = len(text)
     last_end = -1
-    while search <= len(text):
-        m = pattern.search(text, search)
-        if m is None:
-            break
+
+    def replace(m: re.Match[str]) -> str:
+        nonlocal count, size, last_end
         start, end = m.span()
         if start == end == last_end:
-            search = start + 1
-            continue
-        out.append(text[pos:start])
-        matched = m.group()
-        out.extend(matched if piece is None else piece for piece in pieces)
+            return ""
         count += 1
-        pos = last_end = end
-        if not everywhere:
-            break
-        if start == end:  # step over one character, or the empty match repeats forever
-            if start < len(text):
-                out.append(text[start])
-            pos = search = start + 1
-        else:
-            search = end
-        if sum(map(len, out)) > MAX_TEXT:
-            raise _LimitExceeded(f"netsim: awk string longer than {MAX_TEXT} characters")
-    out.append(text[pos:])
-    return "".join(out), count
+        last_end = end
+        matched = m.group()
+        new = "".join(matched if piece is None else piece for piece in pieces)
+        size += len(new) - len(matched)
+        if size > _MAX_STRING:  # gsub(//, "xx") on a long text, in a loop
+            raise _LimitExceeded(f"netsim: awk string longer than {_MAX_STRING} characters")
+        return new
+
+    result = pattern.sub(replace, text, count=0 if everywhere else 1)
+    return result, count
 
 
 def _split_text(text: str, separator: str | re.Pattern[str]) -> list[str]:
@@ -1572,6 +1569,7 @@ class _Runner:
         self.inputs: dict[str, _Stream] = {}  # getline < file, cmd | getline
         self.written: set[str] = set()  # files written since opened: append, not truncate
         self.pipes: dict[str, list[str]] = {}  # print | cmd: text to run cmd on at close
+        self.redirected = 0  # characters printed to files and pipes
         self.ranges = [False] * len(program.rules)
         self.random = random.Random(0)
         self.seed = 0.0
@@ -1748,6 +1746,10 @@ class _Runner:
             self.ctx.out(text)
             return
         name = self.to_str(self.eval(dest))
+        # standard output has its own limit; this one is for files and pipes
+        self.redirected += len(text)
+        if self.redirected > MAX_TEXT:
+            raise _LimitExceeded(f"netsim: awk output longer than {MAX_TEXT} characters")
         if redirect == "|":
             self.pipes.setdefault(name, []).append(text)
             return
@@ -1797,8 +1799,8 @@ class _Runner:
     def get_record(self) -> str:
         if self.stale:
             ofs = self.to_str(self.scalar("OFS"))
-            if sum(map(len, self.fields)) + len(ofs) * len(self.fields) > MAX_TEXT:
-                raise _LimitExceeded(f"netsim: awk record longer than {MAX_TEXT} characters")
+            if sum(map(len, self.fields)) + len(ofs) * len(self.fields) > _MAX_STRING:
+                raise _LimitExceeded(f"netsim: awk record longer than {_MAX_STRING} characters")
             self.record = ofs.join(self.fields)
             self.stale = False
         return self.record
@@ -1858,11 +1860,11 @@ class _Runner:
     def key(self, subscripts: list[_Expr]) -> str:
         """An array subscript: numbers as text, several joined with SUBSEP."""
         if len(subscripts) == 1:
-            return str(self.to_str(self.eval(subscripts[0])))
+            return str(self.to_str(self.eval(subscripts[0])))  # str(): a plain key, not a _Strnum
         sep = self.to_str(self.scalar("SUBSEP"))
         return sep.join(self.to_str(self.eval(s)) for s in subscripts)
 
-    def cell(self, var: _Var) -> tuple[dict[str, _Cell] | list[_Cell], str | int, _Cell | None]:
+    def cell(self, var: _Var) -> tuple[_Scope, str | int, _Cell | None]:
         """Where a variable lives (its scope and key there) and what it holds."""
         if var.slot is not None:
             return self.frame, var.slot, self.frame[var.slot]
@@ -1888,12 +1890,7 @@ class _Runner:
         scope, key, current = self.cell(var)
         if isinstance(current, dict):
             raise _AwkRuntimeError(f"can't assign to array {var.name}")
-        if isinstance(scope, list):
-            assert isinstance(key, int)
-            scope[key] = value
-        else:
-            assert isinstance(key, str)
-            scope[key] = value
+        _store(scope, key, value)
 
     def array(self, var: _Var) -> _Array:
         """The array a name refers to, created on first use."""
@@ -1908,16 +1905,8 @@ class _Runner:
             array = {}
         else:
             raise _AwkRuntimeError(f"can't use scalar {var.name} as array")
-        if isinstance(scope, list):
-            assert isinstance(key, int)
-            scope[key] = array
-        else:
-            assert isinstance(key, str)
-            scope[key] = array
+        _store(scope, key, array)
         return array
-
-    def get(self, target: _LValue) -> _Value:
-        return self.eval(target)
 
     def set(self, target: _LValue, value: _Value) -> None:
         if isinstance(target, _Var):
@@ -1968,7 +1957,7 @@ class _Runner:
             value = self.eval(node.value)
         else:
             right = _num(self.eval(node.value))
-            value = _arithmetic(node.op, _num(self.get(node.target)), right)
+            value = _arithmetic(node.op, _num(self.eval(node.target)), right)
         self.set(node.target, value)
         return value
 
@@ -2012,12 +2001,12 @@ class _Runner:
 
     def _e_concat(self, node: _Concat) -> _Value:
         text = "".join([self.to_str(self.eval(part)) for part in node.parts])
-        if len(text) > MAX_TEXT:
-            raise _LimitExceeded(f"netsim: awk string longer than {MAX_TEXT} characters")
+        if len(text) > _MAX_STRING:
+            raise _LimitExceeded(f"netsim: awk string longer than {_MAX_STRING} characters")
         return text
 
     def _e_incdec(self, node: _IncDec) -> _Value:
-        old = _num(self.get(node.target))
+        old = _num(self.eval(node.target))
         self.set(node.target, old + node.delta)
         return old + node.delta if node.prefix else old
 
@@ -2219,8 +2208,8 @@ class _Runner:
             out.append(self.convert(flags, width_n, precision_n, conv, take()))
         out.append(fmt[pos:])
         text = "".join(out)
-        if len(text) > MAX_TEXT:
-            raise _LimitExceeded(f"netsim: awk string longer than {MAX_TEXT} characters")
+        if len(text) > _MAX_STRING:
+            raise _LimitExceeded(f"netsim: awk string longer than {_MAX_STRING} characters")
         return text
 
     def convert(self, flags: str, width: int | None, precision: int | None, conv: str,
@@ -2358,7 +2347,7 @@ def _bi_match(r: _Runner, args: list[_Expr]) -> _Value:
     m = r.regex(args[1]).search(text)
     start, length = (m.start() + 1, m.end() - m.start()) if m else (0, -1)
     r.globals["RSTART"], r.globals["RLENGTH"] = float(start), float(length)
-    if len(args) == 3:  # gawk: match(s, re, arr) puts the match and its groups in arr
+    if len(args) == 3:  # gawk's match(s, re, arr): arr[0] is the match (groups are not kept)
         assert isinstance(args[2], _Var)
         array = r.array(args[2])
         array.clear()

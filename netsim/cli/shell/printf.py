@@ -1,7 +1,7 @@
 """Backslash escapes and ``%`` conversions, as ``echo -e`` and ``printf`` render them.
 
-Shared by the ``echo`` and ``printf`` builtins, by ``tr`` (whose sets may hold ``\\n``)
-and by awk (its string literals and its ``printf``).
+Shared by the ``echo`` and ``printf`` builtins and by ``tr`` (whose sets may hold ``\\n``).
+awk has its own (:mod:`.awk`): its escapes and its ``printf`` differ in details.
 """
 
 from __future__ import annotations
