@@ -26,6 +26,7 @@ from netsim.engine.trace import Trace
 if TYPE_CHECKING:
     from netsim.host import Host
     from netsim.qemu.vm import VirtualMachine
+    from netsim.stack.capture import LabCapture
     from netsim.wire.cable import Cable
 
 
@@ -122,6 +123,12 @@ class Lab:
             raise ValueError(f"{spec} exists and is a {dev.kind or dev.link_type} device, "
                              "not a NIC that takes a cable")
         return dev
+
+    def capture_all(self) -> LabCapture:
+        """Capture on every Ethernet device of every host and VM (``tcpdump -i any``)."""
+        from netsim.stack.capture import LabCapture
+
+        return LabCapture(self)
 
     # ------------------------------------------------------------------ time
     @property

@@ -61,3 +61,33 @@ class Capture:
         from netsim.stack.pcap import save
 
         return save(self, path)
+
+
+class LabCapture:
+    """One capture per Ethernet device of every host and VM, merged by time.
+
+    A frame that crosses several devices appears once per device, as it would in
+    ``tcpdump -i any`` on each machine; :attr:`frames` orders them all by time. The
+    pcap it saves is Ethernet, so tun devices (bare IP) are left out.
+    """
+
+    def __init__(self, lab) -> None:
+        namespaces = [h.ns for h in lab.hosts.values()] + [vm.guest.ns for vm in lab.vms.values()]
+        self.captures = [Capture(dev) for ns in namespaces for dev in ns.in_order()
+                         if dev.link_type == "ether"]
+
+    @property
+    def frames(self) -> list[CapturedFrame]:
+        merged = [f for cap in self.captures for f in cap.frames]
+        return sorted(merged, key=lambda f: f.time)  # stable: same-time frames keep order
+
+    def stop(self) -> list[CapturedFrame]:
+        for cap in self.captures:
+            cap.stop()
+        return self.frames
+
+    def save(self, path):
+        """Write every frame, from every device, into one pcap file."""
+        from netsim.stack.pcap import write_pcap
+
+        return write_pcap(path, self.frames, "ether")

@@ -201,6 +201,10 @@ def _journey_class():
     class JourneyAnimation(FuncAnimation):
         _netsim_saving = False
 
+        def _repr_html_(self) -> str:
+            """Jupyter shows the animation inline, as an HTML player."""
+            return self.to_jshtml()
+
         def save(self, filename, writer=None, *args, savefig_kwargs=None, **kwargs):
             if isinstance(writer, HTMLWriter) and writer.frame_format == "png":
                 savefig_kwargs = {"pil_kwargs": {"compress_level": 1}, **(savefig_kwargs or {})}

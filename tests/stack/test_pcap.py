@@ -131,3 +131,28 @@ def test_empty_capture_is_a_valid_file(tmp_path: Path) -> None:
     path = h1.capture("eth0").save(tmp_path / "empty.pcap")
     datalink, records, _ = read(path)
     assert (datalink, records) == (LINKTYPE_ETHERNET, [])
+
+
+def test_a_whole_lab_capture_saves_every_device_in_time_order(tmp_path):
+    import dpkt
+
+    import netsim
+
+    lab = netsim.Lab(seed=0)
+    h1, h2 = lab.host("h1"), lab.host("h2")
+    lab.link("h1:eth0", "h2:eth0")
+    h1.sh("ip addr add 10.0.0.1/24 dev eth0 && ip link set eth0 up")
+    h2.sh("ip addr add 10.0.0.2/24 dev eth0 && ip link set eth0 up")
+    everything = lab.capture_all()
+    assert h1.sh("ping -c 1 10.0.0.2").returncode == 0
+    frames = everything.stop()
+    # ARP request, ARP reply, echo request, echo reply: each seen on both NICs
+    assert len(frames) == 8
+    assert [f.time for f in frames] == sorted(f.time for f in frames)
+    path = everything.save(tmp_path / "lab.pcap")
+    with open(path, "rb") as fh:
+        records = list(dpkt.pcap.Reader(fh))
+    assert len(records) == 8
+    types = [dpkt.ethernet.Ethernet(buf).type for _ts, buf in records]
+    assert types.count(dpkt.ethernet.ETH_TYPE_ARP) == 4
+    assert types.count(dpkt.ethernet.ETH_TYPE_IP) == 4
