@@ -149,7 +149,7 @@ def topology_layout(G: nx.Graph) -> Layout:
             layout.boxes[vm] = (vx, vy, vw, ROW + 0.6)
             for n in vdevs:
                 if n not in vnics:
-                    layout.pos[n] = (vx + vw - 0.25, vy + ROW + 0.35)
+                    layout.pos[n] = (vx + vw - 0.2, vy + 0.3)  # bottom right: the title is on top
         x = max(x + width + 2 * PAD, vm_x - GAP) + GAP * 2
     return layout
 
@@ -195,9 +195,13 @@ def topology(lab: Lab, ax=None, *, graph: nx.Graph | None = None,
             (x, y), w, h, boxstyle="round,pad=0.02,rounding_size=0.25",
             facecolor="#F3EFFA" if is_vm else "#F2F5F9",
             edgecolor="#8172B2" if is_vm else "#5A6B7F", linewidth=1.3, zorder=0))
-        title = f"VM {m}" if is_vm else m
-        titles[m] = ax.text(x + 0.15, y + h - 0.12, title, ha="left", va="top",
-                            fontsize=9, fontweight="bold", color="#333333", zorder=1)
+        if is_vm:  # a VM box is one slot wide: a smaller title, on two lines
+            titles[m] = ax.text(x + 0.1, y + h - 0.08, f"VM\n{m}", ha="left", va="top",
+                                fontsize=7.5, fontweight="bold", linespacing=1.0,
+                                color="#4B3F72", zorder=1)
+        else:
+            titles[m] = ax.text(x + 0.15, y + h - 0.12, m, ha="left", va="top",
+                                fontsize=9, fontweight="bold", color="#333333", zorder=1)
 
     edges: dict[str, list] = {}
     for u, v, kind in G.edges(data="kind"):
@@ -234,8 +238,9 @@ def topology(lab: Lab, ax=None, *, graph: nx.Graph | None = None,
             d = G.nodes[n]
             x, y = pos[n]
             if kind == "loopback":
-                labels[n] = ax.text(x - 0.15, y, d["name"], ha="right", va="center",
-                                    fontsize=6.5, color="#777777", zorder=4)
+                # Under the star, not beside it: beside, it ran into the box's title.
+                labels[n] = ax.text(x, y - 0.1, d["name"], ha="center", va="top",
+                                    fontsize=6, color="#777777", zorder=4)
             else:
                 # Right of the marker: lines leave a device up or down (bus, qemu) and
                 # never through the space on its right. A physical NIC's cable leaves
