@@ -1,4 +1,4 @@
-"""awk (``netsim/cli/shell/awk.py``) against the real thing.
+"""awk (``netsim/cli/shell/awk/``) against the real thing.
 
 Every expected output and exit status in :data:`CASES` and :data:`OPTION_CASES` was
 produced by mawk 1.3.4 (Debian 12's ``/usr/bin/awk``) on the same program and input;
