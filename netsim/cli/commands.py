@@ -42,6 +42,15 @@ PROGRAMS: dict[str, str] = {
     "tcpdump": "netsim.cli.tcpdump:main",
     "qemu-system-x86_64": "netsim.qemu.launcher:main",
     "qemu-img": "netsim.qemu.img:main",
+    # netfilter (issue 5)
+    "iptables": "netsim.cli.iptables:main",
+    "conntrack": "netsim.cli.conntrack:main",
+    # DHCP (issue 5)
+    "dnsmasq": "netsim.cli.dnsmasq:main",
+    "dhclient": "netsim.cli.dhclient:main",
+    "udhcpc": "netsim.cli.udhcpc:main",
+    # services and clients the mode scenarios use (issue 5)
+    "socat": "netsim.cli.socat:main",
 }
 
 

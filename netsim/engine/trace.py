@@ -19,7 +19,8 @@ from netsim.packets.summary import summarize
 
 # The actions a record can carry, for filters and pictures.
 ACTIONS = ("rx", "tx", "learn", "forward", "flood", "pass-up", "deliver", "drop", "queue",
-           "write", "read", "send", "reply", "resolve", "age", "flush", "route", "info")
+           "write", "read", "send", "reply", "resolve", "age", "flush", "route", "info",
+           "nat", "accept", "reject", "lease")
 
 
 @dataclass(slots=True, eq=False)

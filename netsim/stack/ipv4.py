@@ -339,6 +339,8 @@ class IPv4Stack:
                       "udp_rcv", packet)
             return
         sock = self.udp_sockets.get(dport)
+        if sock is not None and sock.bound_dev is not None and sock.bound_dev is not skb.dev:
+            sock = None  # SO_BINDTODEVICE: the socket only hears its own device
         if sock is None:
             self.drop(skb.dev.name, skb.frame_id, f"no socket on UDP port {dport}: "
                       "port unreachable", "__udp4_lib_rcv", packet)

@@ -28,6 +28,7 @@ class UdpSocket:
         self.port = port
         self.queue: deque[tuple[bytes, tuple[str, int]]] = deque()
         self.on_receive = None  # optional callback(data, addr) for event-driven apps
+        self.bound_dev = None   # SO_BINDTODEVICE: only datagrams arriving on this device
         ns.ipv4.udp_sockets[port] = self
 
     def sendto(self, data: bytes, addr: tuple[str, int]) -> int:
