@@ -6,7 +6,7 @@ a frame that does not parse is described as malformed.
 
 from __future__ import annotations
 
-from netsim.packets import arp, ethernet, icmp, ipv4, udp
+from netsim.packets import arp, dhcp, ethernet, icmp, ipv4, udp
 from netsim.packets.addr import MalformedPacket, ip_ntoa, mac_ntoa
 
 _ETHERTYPE_NAMES = {ethernet.ETH_P_IP: "IPv4", ethernet.ETH_P_ARP: "ARP",
@@ -65,5 +65,22 @@ def describe_ipv4(packet: bytes) -> str:
         return f"IP {src} > {dst}: ICMP type {msg.type}, length {len(ip.payload)}"
     if ip.proto == ipv4.IPPROTO_UDP:
         dgram = udp.parse(ip.payload)
-        return f"IP {src}.{dgram.sport} > {dst}.{dgram.dport}: UDP, length {len(dgram.data)}"
+        head = f"IP {src}.{dgram.sport} > {dst}.{dgram.dport}:"
+        if {dgram.sport, dgram.dport} & {dhcp.SERVER_PORT, dhcp.CLIENT_PORT}:
+            return f"{head} {describe_bootp(dgram.data)}"
+        return f"{head} UDP, length {len(dgram.data)}"
     return f"IP {src} > {dst}: ip-proto-{ip.proto} {len(ip.payload)}"
+
+
+def describe_bootp(payload: bytes) -> str:
+    """tcpdump's ``BOOTP/DHCP, Request from 52:54:00:12:34:56, length 300``.
+
+    tcpdump names the DHCP message type only with -v; the dhcp layer's trace records
+    ("DHCPDISCOVER ...") say it instead, so this line stays what tcpdump prints.
+    """
+    try:
+        msg = dhcp.parse(payload)
+    except MalformedPacket:
+        return f"BOOTP/DHCP, length {len(payload)} [|bootp]"
+    op = "Request" if msg.op == dhcp.BOOTREQUEST else "Reply"
+    return f"BOOTP/DHCP, {op} from {mac_ntoa(msg.chaddr)}, length {len(payload)}"
