@@ -163,7 +163,8 @@ class Netdev:
     net: str | None = None          # user: network address after masking, e.g. 10.0.2.0
     prefixlen: int | None = None
     host: str | None = None
-    guest_addr: str | None = None   # user: first DHCP address (net + 15)
+    guest_addr: str | None = None   # user: first DHCP address (dhcpstart=, 10.0.2.15)
+    dns: str | None = None          # user: the virtual DNS server (dns=, 10.0.2.3)
     hostfwd: list[HostFwd] = field(default_factory=list)
     restrict: bool = False
     hubid: int | None = None
@@ -1268,6 +1269,7 @@ class _Builder:
                 self.steps.append(OpenVhost(Phase.NET, loc, netdev=nd))
 
     def _user(self, nd: Netdev) -> None:
+        """net_slirp_init(): the virtual network's addresses, checked in QEMU 7.2's order."""
         p = nd.params
         loc = nd.location
         if _bool(p.get("ipv4", "on")) is False and _bool(p.get("ipv6", "on")) is False:
@@ -1277,16 +1279,30 @@ class _Builder:
         if net is None:
             self.stop(Phase.NET, mask if isinstance(mask, str) else "", loc)
         assert isinstance(mask, int)
-        nd.net = socket.inet_ntoa(net.to_bytes(4, "big"))
+        nd.net = _ntoa(net)
         nd.prefixlen = bin(mask).count("1")
-        if "host" in p:
-            h = _inet_aton(p["host"])
-            if h is None or (h & mask) != net:
-                self.stop(Phase.NET, E.host_not_in_network(), loc)
-            nd.host = p["host"]
-        else:
-            nd.host = socket.inet_ntoa((net | 2).to_bytes(4, "big"))
-        nd.guest_addr = socket.inet_ntoa((net | 15).to_bytes(4, "big"))
+        # The defaults keep the low bytes 2.2, 2.3 and 2.15 under the mask: 10.0.2.2 in a
+        # /24, but 10.0.2.2 too in 10.0.0.0/8 and 192.168.2.2 in 192.168.0.0/16.
+        host = _slirp_addr(p.get("host"), net | (0x0202 & ~mask))
+        if host is None:
+            self.stop(Phase.NET, E.slirp_parse_failed("host"), loc)
+        if host & mask != net:
+            self.stop(Phase.NET, E.host_not_in_network(), loc)
+        dns = _slirp_addr(p.get("dns"), net | (0x0203 & ~mask))
+        if dns is None:
+            self.stop(Phase.NET, E.slirp_parse_failed("DNS"), loc)
+        if nd.restrict and dns & mask != net:
+            self.stop(Phase.NET, E.dns_not_in_network(), loc)
+        if dns == host:
+            self.stop(Phase.NET, E.dns_is_host(), loc)
+        dhcp = _slirp_addr(p.get("dhcpstart"), net | (0x020F & ~mask))
+        if dhcp is None:
+            self.stop(Phase.NET, E.slirp_parse_failed("DHCP start address"), loc)
+        if dhcp & mask != net:
+            self.stop(Phase.NET, E.dhcp_not_in_network(), loc)
+        if dhcp in (host, dns):
+            self.stop(Phase.NET, E.dhcp_is_host_or_dns(), loc)
+        nd.host, nd.dns, nd.guest_addr = _ntoa(host), _ntoa(dns), _ntoa(dhcp)
         rules = [v for k, v in self._pairs_of(nd) if k == "hostfwd"]
         # QEMU walks the hostfwd list back to front: the last rule is bound first.
         for text in reversed(rules):
@@ -1642,6 +1658,15 @@ def _inet_aton(text: str) -> int | None:
         return int.from_bytes(socket.inet_aton(text), "big")
     except OSError:
         return None
+
+
+def _ntoa(addr: int) -> str:
+    return socket.inet_ntoa(addr.to_bytes(4, "big"))
+
+
+def _slirp_addr(text: str | None, default: int) -> int | None:
+    """An address option of -netdev user (inet_aton's forms), its default, or None."""
+    return default if text is None else _inet_aton(text)
 
 
 def _slirp_net(text: str) -> tuple[int | None, int | str]:

@@ -503,6 +503,28 @@ def host_not_in_network() -> str:
     return "Host doesn't belong to network"
 
 
+def slirp_parse_failed(what: str) -> str:
+    """``what``: ``host``, ``DNS`` or ``DHCP start address`` (inet_aton refused it)."""
+    return f"Failed to parse {what}"
+
+
+def dns_not_in_network() -> str:
+    """Only with ``restrict=on``: otherwise QEMU 7.2 takes a DNS address anywhere."""
+    return "DNS doesn't belong to network"
+
+
+def dns_is_host() -> str:
+    return "DNS must be different from host"
+
+
+def dhcp_not_in_network() -> str:
+    return "DHCP doesn't belong to network"
+
+
+def dhcp_is_host_or_dns() -> str:
+    return "DHCP must be different from host and DNS"
+
+
 def ip_disabled() -> str:
     return "IPv4 and IPv6 disabled"
 

@@ -14,8 +14,10 @@ Once started, the qemu process holds its files at the fd numbers QEMU 7.2 uses
 SIGTERM makes QEMU print ``terminating on signal 15 from pid N (CMD)``, run its
 downscripts and exit 0.
 
-Scope: ``-netdev tap`` (and ``-net tap``) carry frames; ``user`` and ``bridge``
-netdevs start but carry nothing yet (the VM networking modes come later). The guest
+Scope: ``-netdev tap``, ``bridge`` (and ``-net tap``) carry frames through a tap;
+``-netdev user`` (also ``-nic user``, ``-net user`` and QEMU's default network when
+no network option is given) carries them through libslirp inside the qemu process
+(:mod:`netsim.qemu.slirp`), whose ``hostfwd=`` ports are bound at start-up. The guest
 does not boot an OS image: it is a ready Linux whose shell ``lab.vm(name).sh()`` reaches.
 """
 
@@ -28,6 +30,7 @@ from netsim.devices.tun import TunFile, tun_set_iff
 from netsim.packets.addr import mac_aton
 from netsim.qemu import cmdline as plan
 from netsim.qemu import errors
+from netsim.qemu.slirp import Slirp, VirtualNetwork
 from netsim.qemu.vm import VirtualMachine
 
 if TYPE_CHECKING:
@@ -60,6 +63,7 @@ class _Startup:
         self.proc = proc
         self.err = err
         self.taps: dict[str, TunFile] = {}        # netdev id -> its /dev/net/tun file
+        self.slirps: dict[str, Slirp] = {}        # netdev id -> its user-mode network
         self.downscripts: list[tuple[str, str]] = []  # (script, ifname) to run at exit
 
     def run(self) -> None:
@@ -132,12 +136,31 @@ class _Startup:
         if step.netdev is not None:
             self.taps[step.netdev.id] = tfile
 
+    def _HostFwdListen(self, step: plan.HostFwdListen) -> None:  # noqa: N802
+        """slirp_add_hostfwd(): bind the host port now; QEMU stops if it cannot."""
+        if step.netdev is None or step.rule is None:
+            return
+        try:
+            self.slirp(step.netdev).add_hostfwd(step.rule)
+        except OSError:
+            self._fail(errors.hostfwd_failed(step.rule.text), step.location)
+
+    def slirp(self, netdev: plan.Netdev) -> Slirp:
+        """The libslirp instance of a ``user`` netdev (made by net_slirp_init)."""
+        slirp = self.slirps.get(netdev.id)
+        if slirp is None:
+            slirp = self.slirps[netdev.id] = Slirp(self.host, self.proc, netdev.id,
+                                                   VirtualNetwork.from_netdev(netdev))
+        return slirp
+
     def _fail(self, message: str, location: str | None) -> None:
         raise _StartupFailed(errors.error_text(message, location))
 
     # ------------------------------------------------------------ undo
     def undo(self) -> None:
-        """QEMU exits after a failed start: downscripts run, every fd closes."""
+        """QEMU exits after a failed start: downscripts run, every fd and socket closes."""
+        for slirp in self.slirps.values():
+            slirp.close()
         for script, ifname in self.downscripts:
             run_script(self.host, script, ifname)
         self.proc.exit(1)
@@ -245,7 +268,13 @@ def _boot(host: Host, cfg: plan.QemuConfig, proc: Process,
     _place_fds(cfg, proc)
     name = cfg.name or f"qemu-{proc.pid}"
     vm = VirtualMachine(host, proc, name)
-    backends = {ident: vm.add_tap_backend(ident, tfile) for ident, tfile in startup.taps.items()}
+    backends: dict[str, object] = {ident: vm.add_tap_backend(ident, tfile)
+                                   for ident, tfile in startup.taps.items()}
+    for nd in cfg.netdevs:
+        if nd.type == "user":
+            slirp = startup.slirp(nd)
+            slirp.proc = proc  # after -daemonize, the daemon holds the sockets
+            backends[nd.id] = vm.add_backend(slirp)
     # Legacy `-net nic -net tap`: NIC and backend are ports of QEMU's hub 0 instead of
     # naming each other; with one tap on the hub, the hub just passes frames along.
     on_hub = {nd.hub: backends[nd.id] for nd in cfg.netdevs

@@ -22,7 +22,7 @@ from netsim.stack.skb import (
 )
 
 if TYPE_CHECKING:
-    from netsim.qemu.backend import TapBackend
+    from netsim.qemu.vm import Backend
 
 GUEST_TO_QEMU_DELAY = 2e-6  # the guest's descriptor ring -> QEMU's device model
 
@@ -44,7 +44,7 @@ class EmulatedNic(NetDevice):
         super().__init__(ns, name, mac)
         self.model = model
         self.qemu_pid = qemu_pid
-        self.backend: TapBackend | None = None
+        self.backend: Backend | None = None  # a TapBackend, or libslirp (-netdev user)
         self.operstate_known = True
         self.xmit_func, self.rx_func = DRIVER_FUNCS.get(model, ("ndo_start_xmit", "netif_rx"))
 

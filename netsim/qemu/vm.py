@@ -3,7 +3,8 @@
 The guest is a whole simulated Linux (its own kernel, shell and processes: a
 :class:`~netsim.host.Host` of its own) whose NICs are :class:`EmulatedNic` devices.
 Each NIC's "hardware" is the qemu process, which moves frames between the NIC and
-its backend -- for ``-netdev tap``, an fd on /dev/net/tun (:class:`TapBackend`).
+its backend -- for ``-netdev tap``, an fd on /dev/net/tun (:class:`TapBackend`); for
+``-netdev user``, libslirp inside qemu (:class:`~netsim.qemu.slirp.Slirp`).
 
 This module is the machinery; ``qemu-system-x86_64 ...`` in a host's shell builds one
 from a command line.
@@ -11,7 +12,7 @@ from a command line.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from netsim.qemu.backend import TapBackend
 from netsim.qemu.nic import EmulatedNic
@@ -23,6 +24,16 @@ if TYPE_CHECKING:
     from netsim.user.process import Process
 
 
+class Backend(Protocol):
+    """What a NIC needs of its netdev: take the guest's frames, know the NIC, stop."""
+
+    nic: EmulatedNic | None
+
+    def receive(self, data: bytes, frame_id: int) -> None: ...
+
+    def close(self) -> None: ...
+
+
 class VirtualMachine:
     def __init__(self, host: Host, process: Process, name: str) -> None:
         from netsim.host import Host
@@ -32,7 +43,7 @@ class VirtualMachine:
         self.name = name
         self.guest = Host(host.lab, name)  # the guest OS: a kernel and user space of its own
         self.nics: list[EmulatedNic] = []
-        self.backends: list[TapBackend] = []
+        self.backends: list[Backend] = []
         host.lab.vms[name] = self
 
     def __repr__(self) -> str:
@@ -55,7 +66,12 @@ class VirtualMachine:
         self.backends.append(backend)
         return backend
 
-    def add_nic(self, model: str, mac: bytes, backend: TapBackend | None = None) -> EmulatedNic:
+    def add_backend(self, backend: Backend) -> Backend:
+        """Another kind of netdev (libslirp for ``-netdev user``); closed at power-off."""
+        self.backends.append(backend)
+        return backend
+
+    def add_nic(self, model: str, mac: bytes, backend: Backend | None = None) -> EmulatedNic:
         """A NIC the guest sees as eth0, eth1... in the order of the command line."""
         ns = self.guest.ns
         nic = EmulatedNic(ns, f"eth{len(self.nics)}", mac, model, self.process.pid)

@@ -32,6 +32,10 @@ DEFAULT_SYSCTLS = {
     "net.ipv4.conf.all.rp_filter": "0",
     "net.ipv4.ip_default_ttl": "64",
     "net.bridge.bridge-nf-call-iptables": "0",
+    # Who may open ICMP "ping" sockets (SOCK_DGRAM, IPPROTO_ICMP): groups low..high.
+    # "1 0" is the kernel's default (nobody); systemd's 50-default.conf sets
+    # "0 2147483647". QEMU's user-mode network (slirp) asks for such a socket first.
+    "net.ipv4.ping_group_range": "1\t0",
 }
 
 

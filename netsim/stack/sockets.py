@@ -7,6 +7,7 @@ arrives and let a waiting application know.
 
 from __future__ import annotations
 
+import weakref
 from collections import deque
 from typing import TYPE_CHECKING
 
@@ -29,10 +30,24 @@ class UdpSocket:
         self.queue: deque[tuple[bytes, tuple[str, int]]] = deque()
         self.on_receive = None  # optional callback(data, addr) for event-driven apps
         self.bound_dev = None   # SO_BINDTODEVICE: only datagrams arriving on this device
+        self.ttl: int | None = None  # setsockopt(IP_TTL); None: the default, 64
         ns.ipv4.udp_sockets[port] = self
 
-    def sendto(self, data: bytes, addr: tuple[str, int]) -> int:
-        """udp_sendmsg(): one datagram; raises OSError(ENETUNREACH) without a route."""
+    @classmethod
+    def autobind(cls, ns: NetNamespace) -> UdpSocket:
+        """An unbound socket's first sendto(): the kernel picks a free ephemeral port.
+
+        udp_lib_get_port(sk, 0) starts at a random port of
+        ``net.ipv4.ip_local_port_range`` (32768-60999) and walks to a free one.
+        """
+        return cls(ns, ephemeral_port(ns))
+
+    def sendto(self, data: bytes, addr: tuple[str, int], *, frame_id: int | None = None,
+               ) -> int:
+        """udp_sendmsg(): one datagram; raises OSError(ENETUNREACH) without a route.
+
+        ``frame_id`` names the packet in the trace (default: a new id).
+        """
         dst = ip_aton(addr[0])
         stack = self.ns.ipv4
         route = stack.route_output(dst)
@@ -40,7 +55,8 @@ class UdpSocket:
         src = prefsrc or stack.select_source(dev, nexthop) or bytes(4)
         payload = udp.build(src, dst, self.port, addr[1],
                             data if type(data) is bytes else bytes(data))
-        stack.output(dst, ip_pkt.IPPROTO_UDP, payload, src=src, func="udp_sendmsg", route=route)
+        stack.output(dst, ip_pkt.IPPROTO_UDP, payload, src=src, func="udp_sendmsg", route=route,
+                     ttl=64 if self.ttl is None else self.ttl, frame_id=frame_id)
         return len(data)
 
     def enqueue(self, data: bytes, addr: tuple[str, int]) -> None:
@@ -71,11 +87,30 @@ class PingSocket:
         self.on_error = on_error
         ns.ipv4.ping_sockets[ident] = self
 
+    @classmethod
+    def autobind(cls, ns: NetNamespace, on_reply, on_error) -> PingSocket:
+        """socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP) without bind(): the kernel's ident.
+
+        ping_get_port(sk, 0) takes the identifier after the last one it gave out
+        (``ping_port_rover``, from 1 upwards, skipping 0 and those in use): each new
+        socket gets the next number, whatever id the application wanted.
+        """
+        table = ns.ipv4.ping_sockets
+        ident = _PING_ROVER.get(ns, 0)
+        for _ in range(1 << 16):
+            ident = (ident + 1) & 0xFFFF or 1
+            if ident not in table:
+                break
+        else:
+            raise OSError(98, "Address already in use")
+        _PING_ROVER[ns] = ident
+        return cls(ns, ident, on_reply, on_error)
+
     def send_echo(self, dst: bytes, seq: int, data: bytes, oif=None, confirm: bool = False,
-                  ) -> int:
+                  frame_id: int | None = None) -> int:
         message = icmp.echo(self.ident, seq, data)
         return self.ns.ipv4.output(dst, ip_pkt.IPPROTO_ICMP, message, oif=oif, df=True,
-                                   func="ping_v4_sendmsg", confirm=confirm)
+                                   func="ping_v4_sendmsg", confirm=confirm, frame_id=frame_id)
 
     def reply(self, ip: ip_pkt.IPv4, msg: icmp.Icmp) -> None:
         self.on_reply(ip, msg)
@@ -85,3 +120,20 @@ class PingSocket:
 
     def close(self) -> None:
         self.ns.ipv4.ping_sockets.pop(self.ident, None)
+
+
+_PING_ROVER: weakref.WeakKeyDictionary[NetNamespace, int] = weakref.WeakKeyDictionary()
+PORT_RANGE_KEY = "net.ipv4.ip_local_port_range"
+PORT_RANGE_DEFAULT = "32768\t60999"
+
+
+def ephemeral_port(ns: NetNamespace) -> int:
+    """A free UDP port of ``net.ipv4.ip_local_port_range``, from a random start."""
+    low, high = (int(v) for v in ns.sysctl.get(PORT_RANGE_KEY, PORT_RANGE_DEFAULT).split())
+    span = high - low + 1
+    start = ns.lab.rng.randrange(span)
+    for i in range(span):
+        port = low + (start + i) % span
+        if port not in ns.ipv4.udp_sockets:
+            return port
+    raise OSError(98, "Address already in use")

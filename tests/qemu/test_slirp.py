@@ -1,0 +1,204 @@
+"""-netdev user: libslirp in the qemu process turns the guest's packets into host sockets."""
+
+from __future__ import annotations
+
+import pytest
+from lab_builders import ok
+
+import netsim
+from netsim.packets import icmp
+from netsim.packets import ipv4 as ip_pkt
+from netsim.packets.addr import ip_aton, mac_aton
+
+GUEST_MAC = "52:54:00:12:34:56"
+SLIRP_MAC = mac_aton("52:55:0a:00:02:02")
+QEMU_USER = ("qemu-system-x86_64 -name {name} -daemonize -display none -nodefaults "
+             "-netdev user,id=n{opts} -device e1000,netdev=n")
+
+
+def world(seed: int = 0):
+    """host (198.51.100.1) wired to web (198.51.100.10), which echoes UDP on port 7."""
+    lab = netsim.Lab(seed=seed)
+    host, web = lab.host("host"), lab.host("web")
+    lab.link("host:eth0", "web:eth0")
+    ok(host, "ip link set lo up && ip addr add 198.51.100.1/24 dev eth0 && ip link set eth0 up")
+    ok(web, "ip addr add 198.51.100.10/24 dev eth0 && ip link set eth0 up")
+    echo = web.udp_socket(7)
+    seen: list[tuple[bytes, tuple[str, int]]] = []
+
+    def answer(data: bytes, addr: tuple[str, int]) -> None:
+        seen.append((data, addr))
+        echo.sendto(data, addr)
+
+    echo.on_receive = answer
+    return lab, host, web, seen
+
+
+def user_vm(lab, host, name: str = "vm1", opts: str = "", configure: bool = True):
+    ok(host, QEMU_USER.format(name=name, opts=opts))
+    vm = lab.vm(name)
+    if configure:
+        ok(vm.guest, "ip addr add 10.0.2.15/24 dev eth0 && ip link set eth0 up "
+                     "&& ip route add default via 10.0.2.2")
+    return vm
+
+
+def frames_on(capture) -> list[bytes]:
+    return [f.data for f in capture.frames]
+
+
+def test_the_guest_pings_the_world_and_the_world_sees_the_host():
+    lab, host, web, _seen = world()
+    vm = user_vm(lab, host)
+    cap = web.capture("eth0")
+    out = ok(vm.guest, "ping -c 2 198.51.100.10")
+    assert "2 received" in out
+    assert "ttl=255" in out  # slirp reflects the reply with MAXTTL, whatever the distance
+    requests = [ip_pkt.parse(f[14:]) for f in frames_on(cap)
+                if f[12:14] == b"\x08\x00" and f[34] == icmp.ECHO_REQUEST]
+    assert [ip.src for ip in requests] == [ip_aton("198.51.100.1")] * 2
+    assert not lab.trace.filter(host="host", dev="tap0")  # no tap, no bridge
+
+
+def test_the_guests_arp_for_the_gateway_is_answered_with_52_55_and_the_address():
+    lab, host, _web, _seen = world()
+    vm = user_vm(lab, host)
+    cap = vm.guest.capture("eth0")
+    ok(vm.guest, "ping -c 1 10.0.2.2")
+    arp_replies = [f for f in frames_on(cap) if f[12:14] == b"\x08\x06" and f[21] == 2]
+    assert arp_replies and arp_replies[0][6:12] == SLIRP_MAC
+    assert arp_replies[0][22:28] == SLIRP_MAC  # sender hardware address
+    assert len(arp_replies[0]) == 64           # slirp's zero-padded reply buffer
+    assert ok(vm.guest, "ip neigh show 10.0.2.2").startswith(
+        "10.0.2.2 dev eth0 lladdr 52:55:0a:00:02:02")
+    assert not lab.trace.filter(host="host", dev="eth0", layer="ip")  # answered by slirp
+    assert "1 received" in ok(vm.guest, "ping -c 1 10.0.2.3")
+
+
+def test_guest_udp_leaves_from_a_host_socket_with_an_ephemeral_port():
+    lab, host, _web, seen = world()
+    vm = user_vm(lab, host)
+    guest = vm.guest.udp_socket(5000)
+    guest.sendto(b"hello", ("198.51.100.10", 7))
+    back = guest.recv(0.1)
+    assert back == [(b"hello", ("198.51.100.10", 7))]   # the reply comes from X:p
+    (data, (src, sport)), = seen
+    assert src == "198.51.100.1"                          # the outside sees the host
+    assert 32768 <= sport <= 60999 and sport != 5000      # a port the host's kernel chose
+    # the same guest port keeps the same host socket
+    guest.sendto(b"again", ("198.51.100.10", 7))
+    guest.recv(0.1)
+    assert seen[1][1] == ("198.51.100.1", sport)
+    funcs = [r.func for r in lab.trace.filter(layer="slirp")]
+    for step in ("slirp_input", "udp_input", "sosendto", "sorecvfrom", "udp_output",
+                 "if_encap"):
+        assert step in funcs
+
+
+def test_the_outside_sees_the_guests_ttl_minus_one():
+    lab, host, web, _seen = world()
+    vm = user_vm(lab, host)
+    cap = web.capture("eth0")
+    vm.guest.udp_socket(5000).sendto(b"x", ("198.51.100.10", 7))
+    lab.run(0.1)
+    udp_in = [f for f in frames_on(cap) if f[23] == 17 and f[26:30] == ip_aton("198.51.100.1")]
+    assert udp_in[0][22] == 63   # setsockopt(IP_TTL, guest's 64 - 1)
+
+
+def test_udp_to_10_0_2_2_reaches_the_hosts_loopback_and_answers_come_from_10_0_2_2():
+    lab, host, _web, _seen = world()
+    vm = user_vm(lab, host)
+    server = host.udp_socket(9000)
+    got: list[tuple[bytes, tuple[str, int]]] = []
+    server.on_receive = lambda data, addr: (got.append((data, addr)),
+                                            server.sendto(b"pong", addr))
+    guest = vm.guest.udp_socket(5001)
+    guest.sendto(b"ping", ("10.0.2.2", 9000))
+    assert guest.recv(0.1) == [(b"pong", ("10.0.2.2", 9000))]
+    assert got[0][1][0] == "127.0.0.1"
+    assert lab.trace.filter(host="host", dev="lo")
+
+
+def test_dns_to_10_0_2_3_goes_to_the_hosts_resolver_and_comes_back_from_10_0_2_3():
+    lab, host, web, _seen = world()
+    ok(host, "echo 'nameserver 198.51.100.10' > /etc/resolv.conf")
+    resolver = web.udp_socket(53)
+    resolver.on_receive = lambda data, addr: resolver.sendto(b"answer:" + data, addr)
+    vm = user_vm(lab, host)
+    guest = vm.guest.udp_socket(5353)
+    guest.sendto(b"query", ("10.0.2.3", 53))
+    assert guest.recv(0.1) == [(b"answer:query", ("10.0.2.3", 53))]
+
+
+def test_udp_to_10_0_2_3_on_another_port_is_refused_with_net_unreachable():
+    lab, host, _web, _seen = world()
+    vm = user_vm(lab, host)
+    cap = vm.guest.capture("eth0")
+    vm.guest.udp_socket(5000).sendto(b"q", ("10.0.2.3", 54))
+    lab.run(0.1)
+    errors = [ip_pkt.parse(f[14:]) for f in frames_on(cap) if f[23] == 1]
+    assert errors and errors[0].src == ip_aton("10.0.2.2")
+    assert errors[0].payload[:2] == bytes((icmp.DEST_UNREACH, icmp.NET_UNREACH))
+
+
+@pytest.mark.parametrize("group_range", ["0 2147483647", "0 0"])
+def test_with_ping_sockets_allowed_the_kernel_picks_the_id_and_slirp_restores_the_guests(
+        group_range):
+    lab, host, web, _seen = world()
+    ok(host, f"sysctl -w net.ipv4.ping_group_range='{group_range}'")
+    vm = user_vm(lab, host)
+    wire = web.capture("eth0")
+    guest = vm.guest.capture("eth0")
+    assert "2 received" in ok(vm.guest, "ping -c 2 198.51.100.10")
+    outside = [icmp.parse(f[34:]) for f in frames_on(wire)
+               if f[23] == 1 and f[34] == icmp.ECHO_REQUEST]
+    inside = [icmp.parse(f[34:]) for f in frames_on(guest)
+              if f[23] == 1 and f[34] == icmp.ECHO_REQUEST]
+    replies = [icmp.parse(f[34:]) for f in frames_on(guest)
+               if f[23] == 1 and f[34] == icmp.ECHO_REPLY]
+    assert [m.ident for m in outside] == [1, 2]   # ping_get_port: one new socket per echo
+    assert {m.ident for m in inside} == {m.ident for m in replies} != {1, 2}
+    assert [m.seq for m in outside] == [1, 2]
+    assert any(r.func == "icmp_send" and "SOCK_DGRAM" in r.reason for r in lab.trace)
+
+
+def test_without_ping_sockets_root_qemu_falls_back_to_a_raw_socket():
+    lab, host, web, _seen = world()
+    assert ok(host, "sysctl net.ipv4.ping_group_range") == "net.ipv4.ping_group_range = 1\t0\n"
+    vm = user_vm(lab, host)
+    wire = web.capture("eth0")
+    assert "1 received" in ok(vm.guest, "ping -c 1 198.51.100.10")
+    inside_id = next(r for r in lab.trace if r.func == "ping_v4_sendmsg"
+                     and r.host == "vm1").summary.split("id ")[1].split(",")[0]
+    outside = [icmp.parse(f[34:]) for f in frames_on(wire) if f[23] == 1
+               and f[34] == icmp.ECHO_REQUEST]
+    assert [str(m.ident) for m in outside] == [inside_id]   # raw: the guest's own id
+    assert any(r.func == "raw_sendmsg" for r in lab.trace)
+
+
+def test_without_any_icmp_socket_slirp_sends_its_pseudo_ping_to_udp_port_7():
+    lab, host, web, seen = world()
+    vm = user_vm(lab, host)
+    vm.process.user = "nobody"  # as after QEMU's -runas nobody: no CAP_NET_RAW
+    out = ok(vm.guest, "ping -c 1 198.51.100.10")
+    assert "1 received" in out
+    assert seen[0][0] == (b"This is a pseudo-PING packet used by Slirp to emulate ICMP "
+                          b"ECHO-REQUEST packets.\n")
+    assert seen[0][1][0] == "198.51.100.1"
+    # no echo server: no answer, the guest's ping goes unanswered
+    web.ns.ipv4.udp_sockets.pop(7).close()
+    assert "0 received" in vm.guest.sh("ping -c 1 -W 1 198.51.100.10").stdout
+
+
+def test_two_user_mode_vms_each_have_10_0_2_15_and_cannot_reach_each_other():
+    lab, host, _web, _seen = world()
+    vm1 = user_vm(lab, host, "vm1")
+    vm2 = user_vm(lab, host, "vm2")
+    ok(vm2.guest, "true")
+    assert "1 received" in ok(vm1.guest, "ping -c 1 198.51.100.10")
+    assert "1 received" in ok(vm2.guest, "ping -c 1 198.51.100.10")
+    # vm2's own address, seen from vm1, is vm1's own address: slirp has no other guest
+    cap = vm2.guest.capture("eth0")
+    vm1.guest.udp_socket(4000).sendto(b"hi", ("10.0.2.16", 4000))
+    lab.run(1.5)
+    assert not [f for f in frames_on(cap) if f[23:24] == b"\x11"]
