@@ -6,7 +6,7 @@ import pytest
 from lab_builders import ok
 
 import netsim
-from netsim.packets import icmp
+from netsim.packets import dhcp, ethernet, icmp, udp
 from netsim.packets import ipv4 as ip_pkt
 from netsim.packets.addr import ip_aton, mac_aton
 
@@ -202,3 +202,177 @@ def test_two_user_mode_vms_each_have_10_0_2_15_and_cannot_reach_each_other():
     vm1.guest.udp_socket(4000).sendto(b"hi", ("10.0.2.16", 4000))
     lab.run(1.5)
     assert not [f for f in frames_on(cap) if f[23:24] == b"\x11"]
+
+
+# ----------------------------------------------------------------- DHCP, built frames
+def dhcp_frame(mac: bytes, kind: int, xid: int, requested: bytes | None = None) -> bytes:
+    options = [(dhcp.OPT_REQUESTED_IP, requested)] if requested else []
+    payload = dhcp.build(dhcp.BOOTREQUEST, xid, mac, kind, options=options)
+    packet = ip_pkt.build(bytes(4), b"\xff" * 4, ip_pkt.IPPROTO_UDP,
+                          udp.build(bytes(4), b"\xff" * 4, 68, 67, payload), df=False)
+    return ethernet.build(b"\xff" * 6, mac, ethernet.ETH_P_IP, packet)
+
+
+def dhcp_exchange(vm, mac: str, kind: int, xid: int, requested: bytes | None = None):
+    """Send one DHCP frame out of the guest's eth0; the replies, decoded by dpkt."""
+    import dpkt
+
+    from netsim.stack.skb import Skb
+
+    nic = vm.nics[0]
+    ok(vm.guest, "ip link set eth0 up")
+    cap = vm.guest.capture("eth0")
+    lab = vm.host.lab
+    nic.queue_xmit(Skb(dhcp_frame(mac_aton(mac), kind, xid, requested), lab.new_frame_id(),
+                       nic))
+    lab.run(0.1)
+    cap.stop()
+    out = []
+    for f in frames_on(cap):
+        eth = dpkt.ethernet.Ethernet(f)
+        if isinstance(eth.data, dpkt.ip.IP) and isinstance(eth.data.data, dpkt.udp.UDP) \
+                and eth.data.data.sport == 67:
+            out.append((eth, dpkt.dhcp.DHCP(eth.data.data.data)))
+    return out
+
+
+def test_slirps_dhcp_offers_10_0_2_15_with_router_dns_and_a_day_long_lease():
+    import dpkt
+
+    lab, host, _web, _seen = world()
+    vm = user_vm(lab, host, configure=False)
+    (eth, offer), = dhcp_exchange(vm, GUEST_MAC, dhcp.DISCOVER, 0x1234)
+    opts = dict(offer.opts)
+    assert eth.src == SLIRP_MAC and eth.dst == b"\xff" * 6
+    assert eth.data.src == ip_aton("10.0.2.2") and eth.data.dst == b"\xff" * 4
+    assert offer.op == dpkt.dhcp.DHCP_OP_REPLY and offer.xid == 0x1234
+    assert offer.yiaddr == int.from_bytes(ip_aton("10.0.2.15"), "big")
+    assert opts[dpkt.dhcp.DHCP_OPT_MSGTYPE] == bytes((dpkt.dhcp.DHCPOFFER,))
+    assert opts[dpkt.dhcp.DHCP_OPT_ROUTER] == ip_aton("10.0.2.2")
+    assert opts[dpkt.dhcp.DHCP_OPT_DNS_SVRS] == ip_aton("10.0.2.3")
+    assert opts[dpkt.dhcp.DHCP_OPT_NETMASK] == ip_aton("255.255.255.0")
+    assert opts[dpkt.dhcp.DHCP_OPT_LEASE_SEC] == (86400).to_bytes(4, "big")
+    assert [code for code, _v in offer.opts] == [53, 54, 1, 3, 6, 51]  # bootp.c's order
+    assert len(eth.data.data.data) == 548
+    (_eth, ack), = dhcp_exchange(vm, GUEST_MAC, dhcp.REQUEST, 0x1235, ip_aton("10.0.2.15"))
+    assert dict(ack.opts)[dpkt.dhcp.DHCP_OPT_MSGTYPE] == bytes((dpkt.dhcp.DHCPACK,))
+
+
+def test_a_second_mac_gets_the_next_lease_and_a_taken_address_is_naked():
+    import dpkt
+
+    lab, host, _web, _seen = world()
+    vm = user_vm(lab, host, configure=False)
+    dhcp_exchange(vm, GUEST_MAC, dhcp.REQUEST, 1, ip_aton("10.0.2.15"))
+    (_e, offer), = dhcp_exchange(vm, "52:54:00:00:00:99", dhcp.DISCOVER, 2)
+    assert offer.yiaddr == int.from_bytes(ip_aton("10.0.2.16"), "big")
+    (_e, nak), = dhcp_exchange(vm, "52:54:00:00:00:99", dhcp.REQUEST, 3, ip_aton("10.0.2.15"))
+    opts = dict(nak.opts)
+    assert opts[dpkt.dhcp.DHCP_OPT_MSGTYPE] == bytes((dpkt.dhcp.DHCPNAK,))
+    assert opts[dpkt.dhcp.DHCP_OPT_MESSAGE] == b"requested address not available"
+
+
+def test_dhcpstart_and_net_move_the_lease_and_the_gateway():
+    import dpkt
+
+    lab, host, _web, _seen = world()
+    vm = user_vm(lab, host, opts=",net=192.168.76.0/24,dhcpstart=192.168.76.9,"
+                 "dns=192.168.76.20", configure=False)
+    (eth, offer), = dhcp_exchange(vm, GUEST_MAC, dhcp.DISCOVER, 7)
+    opts = dict(offer.opts)
+    assert offer.yiaddr == int.from_bytes(ip_aton("192.168.76.9"), "big")
+    assert opts[dpkt.dhcp.DHCP_OPT_ROUTER] == ip_aton("192.168.76.2")
+    assert opts[dpkt.dhcp.DHCP_OPT_DNS_SVRS] == ip_aton("192.168.76.20")
+    assert eth.src == mac_aton("52:55:c0:a8:4c:02")
+
+
+# ----------------------------------------------------------------- hostfwd, other forms
+def test_hostfwd_udp_brings_outside_datagrams_to_the_guest_and_answers_back():
+    lab, host, web, _seen = world()
+    vm = user_vm(lab, host, opts=",hostfwd=udp::5555-:7")
+    guest = vm.guest.udp_socket(7)
+    guest.on_receive = lambda data, addr: guest.sendto(b"echo:" + data, addr)
+    client = web.udp_socket(4444)
+    client.sendto(b"knock", ("198.51.100.1", 5555))
+    assert client.recv(0.1) == [(b"echo:knock", ("198.51.100.1", 5555))]
+    # the guest saw the outside's own address (slirp does not hide it inbound)
+    arrived = [r for r in lab.trace.filter(host="vm1", layer="udp")]
+    assert "UDP port 7" in arrived[0].reason
+    assert "198.51.100.10.4444 > 10.0.2.15.7" in arrived[0].summary
+
+
+def test_hostfwd_from_the_hosts_loopback_shows_up_as_10_0_2_2():
+    lab, host, _web, _seen = world()
+    vm = user_vm(lab, host, opts=",hostfwd=udp:127.0.0.1:5555-10.0.2.15:7")
+    senders: list[tuple[str, int]] = []
+    guest = vm.guest.udp_socket(7)
+    guest.on_receive = lambda data, addr: senders.append(addr)
+    host.udp_socket(4000).sendto(b"x", ("127.0.0.1", 5555))
+    lab.run(0.1)
+    assert senders == [("10.0.2.2", 4000)]
+
+
+@pytest.mark.parametrize("opts, message", [
+    (",hostfwd=bad", "Invalid host forwarding rule 'bad' (No : separators)"),
+    (",hostfwd=udp::5555-10.0.2.15:7,hostfwd=udp::5555-10.0.2.15:8",
+     "Could not set up host forwarding rule 'udp::5555-10.0.2.15:7'"),
+    (",hostfwd=udp:10.9.9.9:5555-:7", "Could not set up host forwarding rule "
+     "'udp:10.9.9.9:5555-:7'"),
+    (",hostfwd=tcp::2222-:22,hostfwd=tcp::2222-:23",
+     "Could not set up host forwarding rule 'tcp::2222-:22'"),
+    (",dns=10.0.2.2", "DNS must be different from host"),
+    (",dhcpstart=10.0.2.3", "DHCP must be different from host and DNS"),
+    (",dhcpstart=10.0.3.15", "DHCP doesn't belong to network"),
+    (",host=bad", "Failed to parse host"),
+    (",restrict=on,dns=10.0.3.3", "DNS doesn't belong to network"),
+])
+def test_refused_user_netdevs_print_qemus_words_and_hold_nothing(opts, message):
+    """Texts as QEMU 7.2.22 printed them on this machine (see the report of issue 5)."""
+    lab, host, _web, _seen = world()
+    line = QEMU_USER.format(name="vm1", opts=opts)
+    result = host.sh(line)
+    netdev = line.split("-netdev ")[1].split(" ")[0]
+    assert (result.returncode, result.stderr) == (
+        1, f"qemu-system-x86_64: -netdev {netdev}: {message}\n")
+    assert lab.vms == {}
+    assert host.ns.ipv4.udp_sockets == {}     # sockets bound before the failure are closed
+
+
+def test_a_busy_udp_port_refuses_the_hostfwd_and_a_stopped_vm_frees_it():
+    lab, host, _web, _seen = world()
+    blocker = host.udp_socket(5555)
+    line = QEMU_USER.format(name="vm1", opts=",hostfwd=udp::5555-:7")
+    assert host.sh(line).returncode == 1
+    blocker.close()
+    ok(host, line)
+    assert 5555 in host.ns.ipv4.udp_sockets
+    ok(host, f"kill {lab.vm('vm1').pid}")
+    assert 5555 not in host.ns.ipv4.udp_sockets
+
+
+@pytest.mark.parametrize("network", ["", "-nic user,model=virtio", "-net nic -net user"])
+def test_qemus_default_network_and_the_short_forms_are_user_mode_too(network):
+    lab, host, _web, _seen = world()
+    ok(host, f"qemu-system-x86_64 -name vm1 -daemonize -display none {network}")
+    vm = lab.vm("vm1")
+    ok(vm.guest, "ip addr add 10.0.2.15/24 dev eth0 && ip link set eth0 up "
+                 "&& ip route add default via 10.0.2.2")
+    assert "1 received" in ok(vm.guest, "ping -c 1 198.51.100.10")
+    assert not [d for d in host.ns.devices if d.startswith("tap")]
+
+
+def test_the_trace_tells_the_slirp_path_apart_from_the_tap_path():
+    lab, host, _web, _seen = world()
+    vm = user_vm(lab, host)
+    ok(vm.guest, "ping -c 1 198.51.100.10")
+    request = next(r.frame_id for r in lab.trace if r.func == "ping_v4_sendmsg"
+                   and r.host == "vm1")
+    assert lab.trace.path(request) == ["vm1:eth0", "host:slirp"]
+    sent = next(r for r in lab.trace if r.func == "icmp_send")
+    assert f"(frame #{request})" in sent.reason
+    out = lab.trace.path(sent.frame_id)
+    assert out[:2] == ["host:slirp", "host:eth0"] and "web:eth0" in out
+    steps = [r.func for r in lab.trace.filter(layer="slirp")]
+    assert steps[:3] == ["slirp_input", "arp_input", "arp_input"]
+    echo = [f for f in steps[3:] if f != "ip_output"]
+    assert echo == ["slirp_input", "icmp_input", "icmp_send", "icmp_receive", "if_encap"]
