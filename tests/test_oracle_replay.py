@@ -36,6 +36,9 @@ IN_SCOPE = [
     "ip_on_enslaved_port",
     "iplink_bridge_basic",
     "iplink_bridge_errors",
+    "mode_bridged",
+    "mode_hostonly",
+    "mode_nat",
     "qemu_tap_script",
     "tap_carrier_attach",
     "tun_refused_by_bridge",
@@ -45,9 +48,6 @@ IN_SCOPE = [
 """Scenarios netsim must reproduce exactly."""
 
 OUT_OF_SCOPE = {
-    "mode_bridged": "issue 5 (VM networking modes)",
-    "mode_hostonly": "issue 5 (VM networking modes)",
-    "mode_nat": "issue 5 (VM networking modes)",
     "stp_port_states": "STP, not yet scheduled",
 }
 """Recorded scenarios not replayed yet, and the issue that will bring each one."""

@@ -8,6 +8,11 @@ Send: :meth:`IPv4Stack.output` picks a route (longest prefix match), a source
 address, builds the header, and hands the packet to the neighbour layer, which
 resolves the next hop's MAC with ARP.
 
+Netfilter's hooks sit where the kernel's do: PREROUTING in ``ip_rcv`` before the
+routing decision, INPUT in ``ip_local_deliver``, FORWARD in ``ip_forward`` after the
+TTL decrement, OUTPUT and POSTROUTING in ``output`` (see :mod:`netsim.stack.netfilter`);
+each costs one ``ns.netfilter is None`` test while no iptables table exists.
+
 Every drop is recorded in the trace with its reason. Left out: fragmentation and
 reassembly, IP options, multicast routing, ICMP redirects, rp_filter, policy routing.
 """
@@ -209,12 +214,25 @@ class IPv4Stack:
                               ttl=ttl, df=df)
         if frame_id is None:
             frame_id = next(self._frame_ids)
+        nf = self.ns.netfilter
+        if nf is not None:  # NF_INET_LOCAL_OUT; a DNAT there means routing again
+            out = nf.local_out(dev, packet, frame_id)
+            if out is None:
+                return frame_id
+            if out[16:20] != dst:  # ip_route_me_harder()
+                dst = out[16:20]
+                dev, nexthop, _ = self.route_output(dst, oif)
+            packet = out
         trace = self.ns.trace
         if trace.enabled:
             trace.hop(self.ns.name, dev.name, "ip", "route", frame_id,
                       f"route to {ip_ntoa(dst)}: out of {dev.name}"
                       + (f" via {ip_ntoa(nexthop)}" if nexthop != dst else ""), func, packet,
                       l3=True)
+        if nf is not None:  # NF_INET_POST_ROUTING
+            packet = nf.post_routing(None, dev, nexthop, packet, frame_id)
+            if packet is None:
+                return frame_id
         self.neigh_output(dev, nexthop, packet, frame_id)
         return frame_id
 
@@ -264,12 +282,17 @@ class IPv4Stack:
             return
         if total != size:
             packet = packet[:total]  # Ethernet padding goes
-        dst = packet[16:20]
         trace = self.ns.trace
         if trace.enabled:
             trace.hop(self.ns.name, dev.name, "ip", "rx", skb.frame_id,
-                      f"IPv4 {ip_ntoa(packet[12:16])} -> {ip_ntoa(dst)} arrives on {dev.name}",
-                      "ip_rcv", packet, l3=True)
+                      f"IPv4 {ip_ntoa(packet[12:16])} -> {ip_ntoa(packet[16:20])} arrives on "
+                      f"{dev.name}", "ip_rcv", packet, l3=True)
+        nf = self.ns.netfilter
+        if nf is not None:  # NF_INET_PRE_ROUTING: before the routing decision (DNAT)
+            packet = nf.pre_routing(dev, packet, skb.frame_id)
+            if packet is None:
+                return
+        dst = packet[16:20]
         if dst in self._local or dst in self._broadcasts or (
                 dst[0] == 127 and self.ns.lo.admin_up):
             self.local_deliver(skb, packet)
@@ -281,6 +304,11 @@ class IPv4Stack:
 
     def local_deliver(self, skb: Skb, packet: bytes) -> None:
         """ip_local_deliver(): hand the payload to its protocol."""
+        nf = self.ns.netfilter
+        if nf is not None:  # NF_INET_LOCAL_IN
+            packet = nf.local_in(skb.dev, packet, skb.frame_id)
+            if packet is None:
+                return
         trace = self.ns.trace
         if trace.enabled:
             trace.hop(self.ns.name, skb.dev.name, "ip", "deliver", skb.frame_id,
@@ -323,6 +351,14 @@ class IPv4Stack:
                       f"forwarding {ip_ntoa(src)} -> {ip_ntoa(dst)} out of "
                       f"{route.dev.name} (TTL {ttl} -> {ttl - 1})", "ip_forward", out,
                       l3=True)
+        nf = self.ns.netfilter
+        if nf is not None:  # NF_INET_FORWARD, then NF_INET_POST_ROUTING
+            out = nf.forward(dev, route.dev, out, skb.frame_id)
+            if out is None:
+                return
+            out = nf.post_routing(dev, route.dev, nexthop, out, skb.frame_id)
+            if out is None:
+                return
         self.neigh_output(route.dev, nexthop, out, skb.frame_id)
 
     # ------------------------------------------------------------- UDP

@@ -18,6 +18,7 @@ from netsim.stack.skb import Skb
 if TYPE_CHECKING:
     from netsim.engine.lab import Lab
     from netsim.stack.netdevice import NetDevice
+    from netsim.stack.netfilter import Netfilter
 
 Notifier = Callable[[str, "NetDevice"], None]
 
@@ -53,6 +54,9 @@ class NetNamespace:
         self.notifiers: list[Notifier] = []
         self.sysctl: dict[str, str] = dict(DEFAULT_SYSCTLS)
         self.peer_nsids: dict[str, int] = {}
+        # iptables' tables and conntrack, made by the first iptables command
+        # (netsim.stack.netfilter.netfilter_of); None costs the stack one test per hook
+        self.netfilter: Netfilter | None = None
         self.ipv4 = IPv4Stack(self)
         self.lo = self.register(Loopback(self))
 

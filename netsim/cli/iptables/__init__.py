@@ -1,0 +1,194 @@
+"""``iptables`` (v1.8.9, nf_tables backend, as on Debian 12): the rules of one host.
+
+    iptables [-t filter|nat] -A CHAIN RULE        append       -I CHAIN [N] RULE  insert
+    iptables [-t T] -D CHAIN N|RULE               delete       -F [CHAIN]         flush
+    iptables [-t T] -L [CHAIN] [-n] [-v] [-x] [--line-numbers] -S [CHAIN] [-v]
+    iptables [-t T] -P CHAIN ACCEPT|DROP          policy       -Z [CHAIN]         zero
+    iptables [-t T] -N CHAIN / -X [CHAIN]         user chains
+
+RULE: ``[!] -s ADDR[/N] [!] -d .. [!] -i IF[+] [!] -o .. [!] -p icmp|udp|tcp|all``,
+``--sport/--dport P[:P]`` after ``-p udp|tcp``, ``-m conntrack --ctstate S,..``,
+``-m state --state S,..``, ``-j ACCEPT|DROP|RETURN|REJECT [--reject-with T]|CHAIN``,
+in nat: ``-j MASQUERADE [--to-ports P[-P]]``, ``SNAT --to-source A[-A][:P[-P]]``,
+``DNAT --to-destination [A][:P[-P]]``.
+
+The rules live in the host's :class:`netsim.stack.netfilter.Netfilter`; the packet path
+reads them there. Bad input changes nothing and gets iptables' own message and exit
+status (2 for a bad parameter, 1 for what the kernel refuses, 4 for a rule nf_tables
+rejects, 3 for an unknown table).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from netsim.cli.iptables.listing import list_chain, list_rules
+from netsim.cli.iptables.parse import PROG, TARGETS, Command, ParamError, parse
+from netsim.stack.netfilter import netfilter_of
+from netsim.stack.netfilter.rules import BUILTIN_CHAINS, Chain, Table
+
+if TYPE_CHECKING:
+    from netsim.cli.io import Io
+    from netsim.host import Host
+
+_NAT_HOOKS = {"MASQUERADE": ("POSTROUTING",), "SNAT": ("POSTROUTING", "INPUT"),
+              "DNAT": ("PREROUTING", "OUTPUT")}
+_NO_IN = ("OUTPUT", "POSTROUTING")
+_NO_OUT = ("INPUT", "PREROUTING")
+
+
+class KernelError(Exception):
+    """What the kernel (or nf_tables) refused: the full message and the exit status."""
+
+    def __init__(self, text: str, status: int = 1) -> None:
+        super().__init__(text)
+        self.status = status
+
+
+_NO_CHAIN = KernelError("iptables: No chain/target/match by that name.\n")
+
+
+def main(host: Host, argv: list[str], io: Io) -> int:
+    try:
+        cmd = parse(argv[1:])
+        if cmd.table not in BUILTIN_CHAINS:
+            raise ParamError(f"table '{cmd.table}' does not exist\n"
+                             "Perhaps iptables or your kernel needs to be upgraded.",
+                             status=3, try_line=False)
+        return run(host, cmd, io)
+    except ParamError as err:
+        io.error(err.text())
+        return err.status
+    except KernelError as err:
+        io.error(str(err))
+        return err.status
+
+
+def run(host: Host, cmd: Command, io: Io) -> int:
+    nf = netfilter_of(host.ns)
+    table = nf.table(cmd.table)
+    op = cmd.op
+    if op in ("A", "I", "D") and (cmd.rulenum is None or op == "I"):
+        _check_rule(table, cmd)
+    if op == "A":
+        _chain(table, cmd.chain).rules.append(cmd.rule)
+    elif op == "I":
+        rules = _chain(table, cmd.chain).rules
+        index = (cmd.rulenum or 1) - 1
+        if index > len(rules):
+            raise KernelError("iptables: Index of insertion too big.\n")
+        rules.insert(index, cmd.rule)
+    elif op == "D":
+        _delete(table, cmd)
+    elif op in ("L", "S"):
+        io.write(_listing(table, cmd))
+    elif op in ("F", "Z"):
+        for chain in _chains(table, cmd.chain):
+            if op == "F":
+                chain.rules.clear()
+            else:
+                chain.pkts = chain.bytes = 0
+                for rule in chain.rules:
+                    rule.pkts = rule.bytes = 0
+    elif op == "P":
+        _policy(table, cmd)
+    elif op == "N":
+        if cmd.chain in table.chains:
+            raise KernelError("iptables: Chain already exists.\n")
+        table.chains[cmd.chain] = Chain(cmd.chain)  # type: ignore[arg-type]
+    elif op == "X":
+        _delete_chains(table, cmd.chain)
+    nf.rules_changed()
+    return 0
+
+
+def _chain(table: Table, name: str | None) -> Chain:
+    chain = table.chains.get(name or "")
+    if chain is None:
+        raise _NO_CHAIN
+    return chain
+
+
+def _chains(table: Table, name: str | None) -> list[Chain]:
+    return table.in_order() if name is None else [_chain(table, name)]
+
+
+def _check_rule(table: Table, cmd: Command) -> None:
+    """What iptables and nf_tables check before a rule goes in (nothing changed yet)."""
+    rule, chain = cmd.rule, cmd.chain or ""
+    if rule.in_iface is not None and chain in _NO_IN:
+        raise ParamError(f"Can't use -i with {chain}\n")
+    if rule.out_iface is not None and chain in _NO_OUT:
+        raise ParamError(f"Can't use -o with {chain}\n")
+    target = rule.target
+    if target is not None:
+        if target.name not in TARGETS and target.name not in table.chains:
+            raise ParamError(f"Chain '{target.name}' does not exist")
+        if table.name == "nat" and target.name == "DROP":
+            raise ParamError('\nThe "nat" table is not intended for filtering, the use of '
+                             "DROP is therefore inhibited.\n\n")
+    if chain not in table.chains:
+        raise _NO_CHAIN
+    if target is None:
+        return
+    hooks = _NAT_HOOKS.get(target.name)
+    refused = (table.name == "nat" and target.name == "REJECT") or (
+        hooks is not None and (table.name != "nat" or (chain in BUILTIN_CHAINS["nat"]
+                                                       and chain not in hooks)))
+    if refused:
+        what = {"A": "RULE_APPEND", "I": "RULE_INSERT", "D": "RULE_DELETE"}[cmd.op]
+        raise KernelError(f"{PROG}:  {what} failed (Invalid argument): rule in chain "
+                          f"{chain}\n", status=4)
+
+
+def _delete(table: Table, cmd: Command) -> None:
+    rules = _chain(table, cmd.chain).rules
+    if cmd.rulenum is not None:
+        if not rules:
+            raise _NO_CHAIN
+        if cmd.rulenum > len(rules):
+            raise KernelError("iptables: Index of deletion too big.\n")
+        del rules[cmd.rulenum - 1]
+        return
+    wanted = cmd.rule.spec(cmd.chain or "")
+    for index, rule in enumerate(rules):
+        if rule.spec(cmd.chain or "") == wanted:
+            del rules[index]
+            return
+    raise KernelError("iptables: Bad rule (does a matching rule exist in that chain?).\n")
+
+
+def _policy(table: Table, cmd: Command) -> None:
+    chain = table.chains.get(cmd.chain or "")
+    if chain is None or not chain.builtin:
+        raise KernelError("iptables: Bad built-in chain name.\n")
+    if cmd.policy not in ("ACCEPT", "DROP"):
+        raise KernelError("iptables: Bad policy name. Run `dmesg' for more information.\n")
+    chain.policy = cmd.policy
+
+
+def _delete_chains(table: Table, name: str | None) -> None:
+    if name is not None:
+        chain = table.chains.get(name)
+        if chain is None or chain.builtin:
+            raise _NO_CHAIN
+        victims = [chain]
+    else:
+        victims = [c for c in table.in_order() if not c.builtin]
+    for chain in victims:  # checked first: a refused -X deletes nothing
+        if chain.rules or table.references(chain.name):
+            raise KernelError(f"{PROG}:  CHAIN_DEL failed (Device or resource busy): chain "
+                              f"{chain.name}\n", status=4)
+    for chain in victims:
+        del table.chains[chain.name]
+
+
+def _listing(table: Table, cmd: Command) -> str:
+    if cmd.chain is not None and cmd.chain not in table.chains:
+        raise KernelError(f"{PROG}: chain `{cmd.chain}' in table `{table.name}' is "
+                          "incompatible, use 'nft' tool.\n")
+    chains = _chains(table, cmd.chain)
+    if cmd.op == "S":
+        return list_rules(table, chains, cmd.verbose)
+    return "\n".join(list_chain(table, c, cmd.verbose, cmd.exact, cmd.numeric,
+                                cmd.line_numbers) for c in chains)
