@@ -73,7 +73,7 @@ def describe_ipv4(packet: bytes) -> str:
 
 
 def describe_bootp(payload: bytes) -> str:
-    """tcpdump's ``BOOTP/DHCP, Request from 52:54:00:12:34:56, length 300``.
+    """tcpdump's ``BOOTP/DHCP, Request from 52:54:00:12:34:56, length 300`` (a reply: ``Reply``).
 
     tcpdump names the DHCP message type only with -v; the dhcp layer's trace records
     ("DHCPDISCOVER ...") say it instead, so this line stays what tcpdump prints.
@@ -82,5 +82,6 @@ def describe_bootp(payload: bytes) -> str:
         msg = dhcp.parse(payload)
     except MalformedPacket:
         return f"BOOTP/DHCP, length {len(payload)} [|bootp]"
-    op = "Request" if msg.op == dhcp.BOOTREQUEST else "Reply"
-    return f"BOOTP/DHCP, {op} from {mac_ntoa(msg.chaddr)}, length {len(payload)}"
+    if msg.op == dhcp.BOOTREQUEST:
+        return f"BOOTP/DHCP, Request from {mac_ntoa(msg.chaddr)}, length {len(payload)}"
+    return f"BOOTP/DHCP, Reply, length {len(payload)}"

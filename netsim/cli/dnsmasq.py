@@ -1,0 +1,260 @@
+"""``dnsmasq``: the options libvirt and people give it, read as dnsmasq 2.90 reads them.
+
+Parsing is GNU getopt_long's (``--opt=value``, ``--opt value``, ``-i virbr0``;
+abbreviated long names are not accepted). Errors print what the real one prints -- an empty line,
+then ``dnsmasq: bad command line options: bad dhcp-range`` -- and exit 1 before
+anything starts. Then dnsmasq forks into the background (``-d``/``-k`` keep it in
+the foreground; here it still runs on, since a notebook cell cannot be blocked) and
+serves DHCP: see :mod:`netsim.services.dnsmasq`.
+
+DNS is not modelled: ``--port``, ``--no-resolv``, ``--domain-needed``... are accepted;
+``--conf-file`` is accepted and not read (a note says so unless it is /dev/null or
+empty, as libvirt's own file holds the same options as its command line).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from typing import TYPE_CHECKING
+
+from netsim.cli.io import Io
+from netsim.packets.addr import ip_aton
+from netsim.services.dhcp_server import MIN_LEASE_TIME, DhcpRange
+from netsim.services.dnsmasq import DEFAULT_LEASE_FILE, DnsmasqConfig, launch
+
+if TYPE_CHECKING:
+    from netsim.host import Host
+    from netsim.user.process import Process
+
+# long name -> (short letter or "", takes an argument: "no" | "required" | "optional")
+LONG = {
+    "interface": ("i", "required"), "except-interface": ("I", "required"),
+    "listen-address": ("a", "required"), "bind-interfaces": ("z", "no"),
+    "bind-dynamic": ("", "no"), "dhcp-range": ("F", "required"),
+    "dhcp-option": ("O", "required"), "dhcp-leasefile": ("l", "required"),
+    "no-resolv": ("R", "no"), "no-hosts": ("h", "no"), "port": ("p", "required"),
+    "keep-in-foreground": ("k", "no"), "no-daemon": ("d", "no"),
+    "pid-file": ("x", "optional"), "conf-file": ("C", "optional"),
+    "log-facility": ("8", "required"), "log-dhcp": ("", "no"), "no-ping": ("", "no"),
+    "domain": ("s", "required"), "user": ("u", "required"), "group": ("g", "optional"),
+    "strict-order": ("o", "no"), "domain-needed": ("D", "no"), "bogus-priv": ("b", "no"),
+    "dhcp-no-override": ("", "no"), "dhcp-authoritative": ("K", "no"),
+    "dhcp-lease-max": ("X", "required"), "dhcp-hostsfile": ("", "required"),
+    "addn-hosts": ("H", "required"), "expand-hosts": ("E", "no"), "local": ("S", "required"),
+    "test": ("", "no"), "version": ("v", "no"), "help": ("w", "optional"),
+    "log-queries": ("q", "optional"), "cache-size": ("c", "required"),
+}
+SHORT = {short: name for name, (short, _) in LONG.items() if short}
+
+OPTION_NAMES = {"netmask": 1, "router": 3, "dns-server": 6, "domain-name": 15,
+                "broadcast": 28, "hostname": 12, "ntp-server": 42, "domain-search": 119}
+_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+class BadOption(Exception):
+    """Exit 1 with dnsmasq's "bad command line options: ..." line."""
+
+
+def _ip(text: str) -> bytes | None:
+    try:
+        return ipaddress.IPv4Address(text).packed
+    except ValueError:
+        return None
+
+
+def parse_argv(argv: list[str]) -> list[tuple[str, str | None]]:
+    """getopt_long: (long option name, value) pairs; a stray word is "junk"."""
+    out: list[tuple[str, str | None]] = []
+    i = 1
+    while i < len(argv):
+        arg = argv[i]
+        if arg.startswith("--") and len(arg) > 2:
+            name, eq, value = arg[2:].partition("=")
+            # getopt_long also takes unique abbreviations, unique among dnsmasq's ~200
+            # options; only exact names are read here (a partial table would let
+            # `--bogus` through, which the real one finds ambiguous).
+            if name not in LONG:
+                raise BadOption("try --help")
+            kind = LONG[name][1]
+            if kind == "no" and eq:
+                raise BadOption("try --help")
+            if kind == "required" and not eq:
+                i += 1
+                if i >= len(argv):
+                    raise BadOption("try --help")
+                value = argv[i]
+            out.append((name, value if (eq or kind == "required") else None))
+        elif arg.startswith("-") and len(arg) > 1:
+            j = 1
+            while j < len(arg):
+                name = SHORT.get(arg[j])
+                if name is None:
+                    raise BadOption("try --help")
+                kind = LONG[name][1]
+                if kind == "no":
+                    out.append((name, None))
+                    j += 1
+                    continue
+                value = arg[j + 1:]
+                if not value and kind == "required":
+                    i += 1
+                    if i >= len(argv):
+                        raise BadOption("try --help")
+                    value = argv[i]
+                out.append((name, value or None))
+                break
+        else:
+            raise ValueError("junk")
+        i += 1
+    return out
+
+
+def parse_range(text: str) -> DhcpRange:
+    """``START,END[,NETMASK][,LEASETIME]`` (tags and ``static`` mode left out)."""
+    parts = [p for p in text.split(",") if not re.match(r"(set|tag):", p)]
+    if len(parts) < 2 or _ip(parts[0]) is None:
+        raise BadOption("bad dhcp-range")
+    start, end = _ip(parts[0]), _ip(parts[1])
+    if end is None:
+        raise BadOption("bad dhcp-range")
+    if int.from_bytes(start, "big") > int.from_bytes(end, "big"):
+        start, end = end, start      # dnsmasq swaps a range given backwards
+    netmask, lease_time = None, 3600
+    for extra in parts[2:4]:
+        if _ip(extra) is not None and netmask is None:
+            netmask = _ip(extra)
+            continue
+        if extra == "infinite":
+            lease_time = None
+            continue
+        m = re.fullmatch(r"(\d+)([smhdw]?)", extra)
+        if m is None:
+            raise BadOption("bad dhcp-range")
+        lease_time = max(int(m.group(1)) * _UNITS[m.group(2)], MIN_LEASE_TIME)
+    if len(parts) > 4:
+        raise BadOption("bad dhcp-range")
+    return DhcpRange(start, end, netmask, lease_time)
+
+
+def apply_option(cfg: DnsmasqConfig, text: str) -> None:
+    """``--dhcp-option=option:router,ADDR`` / ``3,ADDR`` / ``6,A,B`` / ``option:domain-name,X``."""
+    parts = text.split(",")
+    head = parts[0]
+    if head.startswith("option:"):
+        code = OPTION_NAMES.get(head[7:])
+    elif head.isdigit():
+        code = int(head)
+    else:
+        code = None
+    if code is None:
+        raise BadOption("bad dhcp-option")
+    values = [v for v in parts[1:] if v]
+    if code in (3, 6):
+        addrs = []
+        for value in values:
+            if _ip(value) is None:
+                raise BadOption("bad IP address")
+            addrs.append(ip_aton(value))
+        if code == 3:
+            cfg.router = addrs[0] if addrs else b""
+        else:
+            cfg.dns = addrs
+    elif code == 15:
+        cfg.domain = values[0] if values else ""
+
+
+def build_config(pairs: list[tuple[str, str | None]], io: Io) -> tuple[DnsmasqConfig, dict]:
+    cfg = DnsmasqConfig(lease_file=DEFAULT_LEASE_FILE)
+    flags: dict[str, object] = {}
+    for name, value in pairs:
+        if name == "interface":
+            cfg.interfaces += [v for v in (value or "").split(",") if v]
+        elif name == "except-interface":
+            cfg.except_interfaces += (value or "").split(",")
+        elif name == "listen-address":
+            for v in (value or "").split(","):
+                if _ip(v) is None:
+                    raise BadOption("try --help")
+                cfg.listen_addresses.append(ip_aton(v))
+        elif name in ("bind-interfaces", "bind-dynamic"):
+            cfg.bind_interfaces = True
+        elif name == "dhcp-range":
+            cfg.ranges.append(parse_range(value or ""))
+        elif name == "dhcp-option":
+            apply_option(cfg, value or "")
+        elif name == "dhcp-leasefile":
+            cfg.lease_file = value or DEFAULT_LEASE_FILE
+        elif name == "port":
+            if not (value or "").isdigit() or int(value) > 65535:
+                raise BadOption("try --help")
+            cfg.port = int(value)
+        elif name == "pid-file":
+            cfg.pid_file = value or cfg.pid_file
+        elif name == "log-facility":
+            cfg.log_file = value if value and value.startswith("/") else None
+        elif name == "log-dhcp":
+            cfg.log_dhcp = True
+        elif name == "no-ping":
+            cfg.no_ping = True
+        elif name == "domain":
+            cfg.domain = (value or "").split(",")[0]
+        elif name == "conf-file":
+            if value not in (None, "", "/dev/null"):
+                io.error(f"netsim: dnsmasq: --conf-file={value} is not read; give its "
+                         "options on the command line\n")
+        else:
+            flags[name] = value
+    return cfg, flags
+
+
+def _prepare(host: Host, argv: list[str], io: Io) -> tuple[DnsmasqConfig, dict] | int:
+    try:
+        pairs = parse_argv(argv)
+        cfg, flags = build_config(pairs, io)
+    except BadOption as err:
+        io.error(f"\ndnsmasq: bad command line options: {err}\n")
+        return 1
+    except ValueError:
+        io.error("\ndnsmasq: junk found in command line\n")
+        return 1
+    if "version" in flags:
+        io.write("Dnsmasq version 2.90  Copyright (c) 2000-2024 Simon Kelley\n")
+        return 0
+    if "test" in flags:
+        io.write("dnsmasq: syntax check OK.\n")
+        return 0
+    return cfg, flags
+
+
+def main(host: Host, argv: list[str], io: Io) -> int:
+    """``dnsmasq ...`` typed at the prompt: check, fork, and the prompt comes back."""
+    prepared = _prepare(host, argv, io)
+    if isinstance(prepared, int):
+        return prepared
+    cfg, flags = prepared
+    proc = host.processes.fork_exec(argv)
+    if "no-daemon" in flags or "keep-in-foreground" in flags:
+        io.error("netsim: dnsmasq stays in the foreground on a real terminal; here it runs "
+                 "on in the background\n")
+    result = launch(host, cfg, proc, daemonize=True)
+    if isinstance(result, str):
+        io.error(result)
+        return 2
+    return 0
+
+
+def background(host: Host, argv: list[str], proc: Process) -> None:
+    """``host.spawn("dnsmasq -d ...")``: the spawned process is dnsmasq itself."""
+    io = Io()
+    prepared = _prepare(host, argv, io)
+    proc.out(io.stdout)
+    proc.err(io.stderr)
+    if isinstance(prepared, int):
+        proc.exit(prepared)
+        return
+    cfg, flags = prepared
+    foreground = "no-daemon" in flags or "keep-in-foreground" in flags
+    result = launch(host, cfg, proc, daemonize=not foreground)
+    if isinstance(result, str):
+        proc.err(result)
