@@ -14,6 +14,15 @@ Edges (attribute ``kind``)
     ``"cable"``    NIC -- NIC, with ``latency`` (s) and ``bandwidth`` (bit/s)
     ``"qemu"``     tap -- the guest NIC whose frames the qemu process moves through
                    /dev/net/tun (``pid``, ``fd``, ``netdev`` say which process and fd)
+    ``"slirp"``    a qemu process's user-mode network -- the guest NIC it serves
+                   (``-netdev user``: ``pid``, ``netdev``, ``net``)
+    ``"sockets"``  that user-mode network -- the host device its sockets' traffic
+                   leaves by (the host's default route), when there is one
+
+A ``-netdev user`` is a node of kind ``"slirp"`` in the host (``"host:slirp/PID"``,
+one per qemu process: two VMs never share one): it is not a device of the host's
+kernel but libslirp inside qemu, whose guest traffic becomes the host's own sockets.
+Its trace place is ``"host:slirp"``.
 
 Node names are the trace's place names ("host:tap0"), so a trace path maps onto the
 graph: ``nx.shortest_path(G, "vm1:eth0", "lan:eth0")`` walks the same devices a ping does.
@@ -32,7 +41,8 @@ if TYPE_CHECKING:
     from netsim.host import Host
     from netsim.stack.netdevice import NetDevice
 
-DEVICE_KINDS = ("nic", "veth", "tap", "tun", "bridge", "loopback", "emulated-nic")
+DEVICE_KINDS = ("nic", "veth", "tap", "tun", "bridge", "loopback", "emulated-nic", "slirp")
+SLIRP_IFINDEX = 1 << 20  # after every real device in ifindex order
 
 
 def device_kind(dev: NetDevice) -> str:
@@ -106,8 +116,28 @@ def to_networkx(lab: Lab) -> nx.Graph:
     for vm in lab.vms.values():
         for nic in vm.nics:
             backend = nic.backend
-            tap = backend.tfile.device if backend is not None else None
+            tfile = getattr(backend, "tfile", None)
+            tap = tfile.device if tfile is not None else None
             if tap is not None:
                 G.add_edge(node_id(tap), node_id(nic), kind="qemu", pid=vm.pid,
-                           fd=backend.tfile.fd, netdev=backend.netdev_id)
+                           fd=tfile.fd, netdev=backend.netdev_id)
+            elif backend is not None and hasattr(backend, "vnet"):
+                _add_slirp(G, vm.host, vm.pid, backend, nic)
     return G
+
+
+def _add_slirp(G: nx.Graph, host: Host, pid: int, slirp, nic: NetDevice) -> None:
+    """A ``-netdev user``: libslirp in qemu, between the guest NIC and the host's sockets."""
+    vnet = slirp.vnet
+    nid = f"{host.name}:slirp/{pid}"
+    G.add_node(nid, kind="slirp", host=host.name, name=f"slirp/{pid}",
+               mac=mac_ntoa(vnet.host_mac),
+               ips=[f"gw {ip_ntoa(vnet.host)}/{vnet.prefixlen}", f"dns {ip_ntoa(vnet.dns)}"],
+               state="UNKNOWN" if not slirp.closed else "DOWN", ifindex=SLIRP_IFINDEX + pid,
+               place=f"{host.name}:slirp")
+    G.add_edge(host.name, nid, kind="has")
+    G.add_edge(nid, node_id(nic), kind="slirp", pid=pid, netdev=slirp.netdev_id,
+               net=f"{ip_ntoa(vnet.net)}/{vnet.prefixlen}")
+    default = host.ns.ipv4.main.lookup(0)  # only a default route covers 0.0.0.0
+    if default is not None and node_id(default.dev) in G:
+        G.add_edge(nid, node_id(default.dev), kind="sockets")

@@ -11,7 +11,12 @@
 As everywhere in :mod:`netsim.viz`, layout and drawing are separate:
 :func:`host_inside_layout` computes boxes and *positions* (plain numbers, keyed by the
 trace's place names -- ``"host:tap0"``, ``"host:/dev/net/tun"``, ``"host:qemu"``,
-``"vm1:eth0"``, and ``"host"`` for the host's cable), :func:`host_inside` draws them.
+``"host:slirp"``, ``"vm1:eth0"``, and ``"host"`` for the host's cable),
+:func:`host_inside` draws them.
+
+A VM with ``-netdev user`` holds no /dev/net/tun: its qemu box carries libslirp, and a
+line runs from it straight to the host's IP stack -- the guest's traffic enters the
+kernel as the qemu process's own sockets, not as frames on a device.
 An animation moves a marker between those positions (see :mod:`netsim.viz.animate`).
 """
 
@@ -153,6 +158,7 @@ def host_inside_layout(host: Host) -> InsideLayout:
             L.text.append(f"    inside it, the guest {vm.name}: {glabel.replace(chr(10), '; ')}")
     if not holders:
         L.text.append("  (no process holds /dev/net/tun)")
+    _user_mode_qemus(L, host, vms)
 
     # ---- kernel, bottom row: NICs (drivers) and veths; middle row: bridges.
     L.text.append(f"{name}: kernel")
@@ -223,6 +229,44 @@ def host_inside_layout(host: Host) -> InsideLayout:
         pos.setdefault(far.ns.name, (WIDTH - 4.6, 0.7))
         L.text.append(f"  {name}:{near.name} ---- cable ---- {far.ns.name}:{far.name}")
     return L
+
+
+def _user_mode_qemus(L: InsideLayout, host: Host, vms: dict) -> None:
+    """qemu processes with ``-netdev user``: libslirp inside, sockets down to the IP stack."""
+    from netsim.qemu.slirp import Slirp
+
+    name = host.name
+    users = [(pid, vm, [b for b in vm.backends if isinstance(b, Slirp) and not b.closed])
+             for pid, vm in sorted(vms.items())]
+    users = [(pid, vm, slirps) for pid, vm, slirps in users if slirps and vm.running]
+    w, h = 3.3, 2.35
+    for k, (pid, vm, slirps) in enumerate(users):
+        x = WIDTH - 0.2 - (len(users) - k) * (w + 0.3) + 0.3  # the first VM leftmost
+        nets = "\n".join(f"libslirp (netdev {s.netdev_id})\n{ip_ntoa(s.vnet.net)}/"
+                         f"{s.vnet.prefixlen}, gw {ip_ntoa(s.vnet.host)}" for s in slirps)
+        L.boxes.append(Box(x, 7.35, w, h, f"qemu (pid {pid}): no /dev/net/tun\n{nets}",
+                           COLOURS["process"], "process", fontsize=7.5, va="top"))
+        gdevs = [d for d in vm.guest.ns.in_order() if device_kind(d) != "loopback"]
+        glabel = "\n".join(f"{d.name} {' '.join(_ips(vm.guest, d)) or '(no IP)'}"
+                           for d in gdevs) or "(no NIC)"
+        L.boxes.append(Box(x + 0.2, 7.5, w - 0.4, 1.0, f"guest {vm.name}\n{glabel}",
+                           COLOURS["guest"], "guest", fontsize=8, va="top"))
+        spot = (x + w - 0.35, 8.75)
+        L.positions.setdefault(f"{name}:slirp", spot)
+        L.positions[f"{name}:slirp@{pid}"] = spot
+        L.positions.setdefault(f"{name}:pid{pid}", spot)
+        for d in gdevs:
+            L.positions.setdefault(f"{vm.name}:{d.name}", (x + w - 0.45, 7.85))
+            L.positions.setdefault(vm.name, (x + w - 0.45, 7.85))
+        # socket calls, not frames: from the process straight into the IP stack
+        L.lines.append(((x + w / 2, 7.35), (WIDTH - 1.45, 4.75), "#B8860B"))
+        socks = [so for s in slirps for so in s.sockets.all]
+        L.notes.append((x + w / 2 + 0.1, 6.9, "socket calls\n(sendto / recvfrom)", 7))
+        L.text.append(f"  qemu (pid {pid}) -netdev user: libslirp inside the process, no "
+                      f"/dev/net/tun; guest {vm.name}: {glabel.replace(chr(10), '; ')}")
+        for so in socks:
+            L.text.append(f"    {so.describe()} for the guest's {ip_ntoa(so.laddr)}:{so.lport}"
+                          + (" (hostfwd)" if so.hostfwd else ""))
 
 
 def _master(dev) -> str:

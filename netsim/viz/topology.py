@@ -42,15 +42,20 @@ STYLE: dict[str, tuple[str, str, float, str]] = {
     "veth": ("D", "#DD8452", 200, "veth end"),
     "bridge": ("h", "#C44E52", 520, "bridge"),
     "loopback": ("*", "#999999", 90, "loopback"),
+    "slirp": ("8", "#E1AD01", 320, "user-mode network (libslirp in qemu)"),
 }
 EDGE_STYLE: dict[str, dict[str, Any]] = {
     "port of": {"color": "#C44E52", "linestyle": "-", "linewidth": 1.2},
     "veth": {"color": "#DD8452", "linestyle": "-", "linewidth": 2.0},
     "cable": {"color": "#333333", "linestyle": "-", "linewidth": 2.2},
     "qemu": {"color": "#8172B2", "linestyle": "--", "linewidth": 1.4},
+    "slirp": {"color": "#B8860B", "linestyle": "--", "linewidth": 1.4},
+    "sockets": {"color": "#B8860B", "linestyle": ":", "linewidth": 1.6},
 }
 EDGE_LEGEND = {"port of": "bridge port", "veth": "veth pair", "cable": "cable",
-               "qemu": "qemu process moves frames"}
+               "qemu": "qemu process moves frames",
+               "slirp": "qemu's slirp takes the guest's frames",
+               "sockets": "slirp's host sockets, routed by the host"}
 
 
 @dataclass
@@ -134,7 +139,7 @@ def topology_layout(G: nx.Graph) -> Layout:
             vdevs = _devices(G, vm)
             vnics = [n for n in vdevs if G.nodes[n]["kind"] != "loopback"]
             taps = [m for n in vnics for m in G.neighbors(n)
-                    if G.edges[n, m]["kind"] == "qemu" and m in layout.pos]
+                    if G.edges[n, m]["kind"] in ("qemu", "slirp") and m in layout.pos]
             # A VM box is exactly as wide as its taps' slots (minus a sliver), so the
             # VMs of neighbouring taps stand side by side without overlapping; its NIC
             # sits left of centre, leaving room for the label on its right.
@@ -296,7 +301,8 @@ def topology_text(lab: Lab, graph: nx.Graph | None = None) -> str:
             extra = f" master {G.nodes[master]['name']}" if master else ""
             lines.append(f"  {d['name']:<8} {d['kind']:<12} {d['state']:<8} "
                          f"{d['mac'] or '-':<17} {' '.join(d['ips']) or '-'}{extra}")
-    links = [(u, v, d) for u, v, d in G.edges(data=True) if d["kind"] in ("veth", "cable", "qemu")]
+    links = [(u, v, d) for u, v, d in G.edges(data=True)
+             if d["kind"] in ("veth", "cable", "qemu", "slirp", "sockets")]
     if links:
         lines.append("links")
         for u, v, d in sorted(links, key=lambda e: (e[2]["kind"], e[0], e[1])):
@@ -305,6 +311,15 @@ def topology_text(lab: Lab, graph: nx.Graph | None = None) -> str:
             elif d["kind"] == "qemu":
                 note = f"   (qemu pid {d['pid']}, fd {d['fd']}, netdev {d['netdev']})"
                 if G.nodes[u]["kind"] == "emulated-nic":
+                    u, v = v, u
+            elif d["kind"] == "slirp":
+                note = (f"   (qemu pid {d['pid']}, netdev {d['netdev']}: user-mode network "
+                        f"{d['net']}, no tap)")
+                if G.nodes[u]["kind"] == "emulated-nic":
+                    u, v = v, u
+            elif d["kind"] == "sockets":
+                note = "   (the guest's traffic leaves as the host's own, by its default route)"
+                if G.nodes[u]["kind"] != "slirp":
                     u, v = v, u
             else:
                 note = ""
