@@ -376,3 +376,17 @@ def test_the_trace_tells_the_slirp_path_apart_from_the_tap_path():
     assert steps[:3] == ["slirp_input", "arp_input", "arp_input"]
     echo = [f for f in steps[3:] if f != "ip_output"]
     assert echo == ["slirp_input", "icmp_input", "icmp_send", "icmp_receive", "if_encap"]
+
+
+@pytest.mark.parametrize("client", ["dhclient -v eth0", "udhcpc -i eth0"])
+def test_a_dhcp_client_in_the_guest_gets_address_route_and_dns_from_slirp(client):
+    lab, host, _web, _seen = world()
+    vm = user_vm(lab, host, configure=False)
+    out = ok(vm.guest, client)
+    assert "10.0.2.15" in out and "10.0.2.2" in out
+    assert "inet 10.0.2.15/24 " in ok(vm.guest, "ip -4 addr show eth0")
+    assert ok(vm.guest, "ip route show default").startswith("default via 10.0.2.2 dev eth0")
+    assert "nameserver 10.0.2.3" in ok(vm.guest, "cat /etc/resolv.conf")
+    assert [r.func for r in lab.trace.filter(action="lease", layer="slirp")] == [
+        "bootp_reply", "bootp_reply"]
+    assert "1 received" in ok(vm.guest, "ping -c 1 198.51.100.10")
