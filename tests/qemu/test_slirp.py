@@ -391,3 +391,22 @@ def test_a_dhcp_client_in_the_guest_gets_address_route_and_dns_from_slirp(client
     assert [r.func for r in lab.trace.filter(action="lease", layer="slirp")] == [
         "bootp_reply", "bootp_reply"]
     assert "1 received" in ok(vm.guest, "ping -c 1 198.51.100.10")
+
+
+def test_the_hosts_firewall_applies_to_slirps_sockets():
+    lab, host, _web, seen = world()
+    vm = user_vm(lab, host)
+    ok(host, "iptables -A OUTPUT -d 198.51.100.10 -p udp -j DROP")
+    vm.guest.udp_socket(5000).sendto(b"x", ("198.51.100.10", 7))
+    lab.run(0.1)
+    assert seen == []
+    dropped = lab.trace.filter(host="host", action="drop")
+    assert any(r.func == "ipt_do_table" and "OUTPUT" in r.reason for r in dropped)
+
+
+def test_a_tcp_hostfwd_starts_as_qemu_does_and_says_netsim_forwards_nothing():
+    lab, host, _web, _seen = world()
+    result = host.sh(QEMU_USER.format(name="vm1", opts=",hostfwd=tcp::2222-:22"))
+    assert result.returncode == 0
+    assert result.stderr == ("netsim: hostfwd=tcp::2222-:22: netsim has no TCP yet; the host "
+                             "port 2222 is held but nothing is forwarded\n")
