@@ -292,9 +292,14 @@ def test_hostfwd_udp_brings_outside_datagrams_to_the_guest_and_answers_back():
     vm = user_vm(lab, host, opts=",hostfwd=udp::5555-:7")
     guest = vm.guest.udp_socket(7)
     guest.on_receive = lambda data, addr: guest.sendto(b"echo:" + data, addr)
+    cap = vm.guest.capture("eth0")
     client = web.udp_socket(4444)
     client.sendto(b"knock", ("198.51.100.1", 5555))
     assert client.recv(0.1) == [(b"echo:knock", ("198.51.100.1", 5555))]
+    # the guest had said nothing yet: slirp first asked for its MAC, from 10.0.2.2
+    first = frames_on(cap)[0]
+    assert first[12:14] == b"\x08\x06" and first[6:12] == SLIRP_MAC
+    assert first[38:42] == ip_aton("10.0.2.15") and first[28:32] == ip_aton("10.0.2.2")
     # the guest saw the outside's own address (slirp does not hide it inbound)
     arrived = [r for r in lab.trace.filter(host="vm1", layer="udp")]
     assert "UDP port 7" in arrived[0].reason
@@ -410,3 +415,20 @@ def test_a_tcp_hostfwd_starts_as_qemu_does_and_says_netsim_forwards_nothing():
     assert result.returncode == 0
     assert result.stderr == ("netsim: hostfwd=tcp::2222-:22: netsim has no TCP yet; the host "
                              "port 2222 is held but nothing is forwarded\n")
+
+
+def test_an_unused_udp_socket_expires_after_240_s_and_a_dns_one_after_10_s():
+    lab, host, web, _seen = world()
+    ok(host, "echo 'nameserver 198.51.100.10' > /etc/resolv.conf")
+    resolver = web.udp_socket(53)
+    resolver.on_receive = lambda data, addr: resolver.sendto(data, addr)
+    vm = user_vm(lab, host)
+    vm.guest.udp_socket(5000).sendto(b"x", ("198.51.100.10", 7))
+    vm.guest.udp_socket(5353).sendto(b"q", ("10.0.2.3", 53))
+    lab.run(1)
+    slirp_ports = set(host.ns.ipv4.udp_sockets)
+    assert len(slirp_ports) == 2
+    lab.run(10)
+    assert len(host.ns.ipv4.udp_sockets) == 1    # the DNS socket went after 10 s
+    lab.run(230)
+    assert host.ns.ipv4.udp_sockets == {}
