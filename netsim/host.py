@@ -54,9 +54,16 @@ class Host:
             self._shell = make_shell(self)
         return self._shell
 
-    def sh(self, script: str) -> CommandResult:
-        """Run a command line (or a whole script) as root in this host's shell."""
-        return self.shell.run(script)
+    def sh(self, script: str, *, record: bool = True) -> CommandResult:
+        """Run a command line (or a whole script) as root in this host's shell.
+
+        The line joins ``lab.history()`` unless ``record`` is False (tools that probe
+        the world for the student, like ``reachability``, leave no trace there).
+        """
+        result = self.shell.run(script)
+        if record:
+            self.lab.log_command(self.name, script, result.returncode)
+        return result
 
     def sleep(self, seconds: float) -> None:
         """`sleep N` in a script: simulated time passes."""
@@ -88,6 +95,7 @@ class Host:
         """
         from netsim.cli.commands import spawn_in_background
 
+        self.lab.log_command(self.name, f"{command} &", None)
         return spawn_in_background(self, command, stdio)
 
     def write_file(self, path: str, text: str, mode: int = 0o644) -> None:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import simpy
 from simpy.events import NORMAL, Event
 
+from netsim.engine.history import History, HistoryEntry
 from netsim.engine.trace import Trace
 
 if TYPE_CHECKING:
@@ -72,6 +73,8 @@ class Lab:
         # Tools add a "netsim hint:" line after some errors (see netsim.cli.hints);
         # False gives the real tools' output byte for byte.
         self.hints = True
+        self._history = History()
+        self.mode = None  # a NetworkMode when a netsim.scenarios function built the lab
 
     # ------------------------------------------------------------------ world
     def host(self, name: str) -> Host:
@@ -107,6 +110,7 @@ class Lab:
                       DEFAULT_BANDWIDTH if bandwidth is None else bandwidth)
         self.cables.append(cable)
         cable.link_check()
+        self.note(f"# cable: {a} <-> {b}")
         return cable
 
     def _nic(self, spec: str):
@@ -123,6 +127,20 @@ class Lab:
             raise ValueError(f"{spec} exists and is a {dev.kind or dev.link_type} device, "
                              "not a NIC that takes a cable")
         return dev
+
+    # ------------------------------------------------------------------ history
+    def history(self) -> History:
+        """Every command typed on every machine, in order, with cables as comments:
+        ``print(lab.history())`` is the list to replay by hand on real machines."""
+        return History(self._history)
+
+    def log_command(self, machine: str, command: str, status: int | None) -> None:
+        """Called by ``Host.sh``/``spawn``: one line of :meth:`history`."""
+        self._history.append(HistoryEntry(self.env.now, machine, command, status))
+
+    def note(self, comment: str) -> None:
+        """A comment line in :meth:`history` (what no command does: cabling, booting)."""
+        self._history.append(HistoryEntry(self.env.now, "", comment))
 
     def capture_all(self) -> LabCapture:
         """Capture on every Ethernet device of every host and VM (``tcpdump -i any``)."""

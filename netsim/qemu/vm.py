@@ -57,9 +57,9 @@ class VirtualMachine:
     def running(self) -> bool:
         return self.process.running
 
-    def sh(self, script: str) -> CommandResult:
+    def sh(self, script: str, *, record: bool = True) -> CommandResult:
         """Run commands inside the guest (as if logged in on its console)."""
-        return self.guest.sh(script)
+        return self.guest.sh(script, record=record)
 
     def add_tap_backend(self, netdev_id: str, tfile: TunFile) -> TapBackend:
         backend = TapBackend(netdev_id, tfile)

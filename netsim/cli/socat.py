@@ -1,0 +1,223 @@
+"""``socat``: the UDP part of socat 1.7.4, enough for an echo service and a UDP client.
+
+socat joins two *addresses* and copies data both ways between them. The mode
+scenarios use the two classic UDP one-liners:
+
+* ``socat UDP4-RECVFROM:7,fork PIPE`` -- an echo server (RFC 862): every datagram
+  that arrives on port 7 goes back to its sender (``PIPE`` and ``EXEC:cat`` both echo);
+* ``echo hello | socat - UDP4:198.51.100.10:7`` -- a client: standard input goes
+  out as one datagram, what comes back within ``-t`` seconds (0.5 s) is printed.
+
+A server waits forever, which a notebook cell cannot do: typed at the prompt it goes
+on in the background with a note (``host.spawn("socat ...")`` is ``socat ... &``).
+Addresses modelled: ``-``/``STDIO``, ``PIPE``, ``EXEC:cat``, ``UDP4-RECVFROM``,
+``UDP4-LISTEN``, ``UDP4``/``UDP4-CONNECT``, ``UDP4-SENDTO`` (and their ``UDP-``
+spellings), with the options ``fork``, ``reuseaddr``, ``sourceport``/``sp`` and
+``bind``. Anything else gets socat's own "unknown device/address" error.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from netsim.packets.addr import ip_aton
+from netsim.user.process import wall_clock
+
+if TYPE_CHECKING:
+    from netsim.cli.io import Io
+    from netsim.host import Host
+    from netsim.user.process import Process
+
+VERSION = "socat version 1.7.4.4 on 06 Nov 2022 08:15:51"
+DEFAULT_HALF_CLOSE = 0.5  # -t: how long socat waits for answers after stdin ended
+
+_SERVER_KINDS = {"UDP4-RECVFROM", "UDP-RECVFROM", "UDP4-LISTEN", "UDP-LISTEN"}
+_CLIENT_KINDS = {"UDP4", "UDP", "UDP4-CONNECT", "UDP-CONNECT", "UDP4-SENDTO", "UDP-SENDTO",
+                 "UDP4-DATAGRAM", "UDP-DATAGRAM"}
+_STDIO_KINDS = {"-", "STDIO", "STDIN", "STDOUT"}
+_ECHO_KINDS = {"PIPE"}
+_PARAMETERS = {**dict.fromkeys(_SERVER_KINDS, 1), **dict.fromkeys(_CLIENT_KINDS, 2),
+               **dict.fromkeys(_STDIO_KINDS, 0), "PIPE": 0, "EXEC": 1}
+_KNOWN_OPTIONS = {"fork", "reuseaddr", "sourceport", "sp", "bind", "so-reuseaddr"}
+
+
+class SocatError(Exception):
+    """socat's ``E`` messages: printed with a timestamp and the PID, exit status 1."""
+
+
+@dataclass
+class Address:
+    kind: str
+    params: list[str]
+    options: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def echoes(self) -> bool:
+        return self.kind in _ECHO_KINDS or (self.kind == "EXEC" and self.params == ["cat"])
+
+
+def parse_address(text: str) -> Address:
+    """``KIND:param:param,opt,opt=value`` -> :class:`Address`, or socat's error."""
+    head, *opts = text.split(",")
+    kind, *params = head.split(":") if head != "-" else ["-"]
+    kind_upper = kind.upper()
+    if kind_upper not in _PARAMETERS:
+        raise SocatError(f'unknown device/address "{kind}"')
+    wanted = _PARAMETERS[kind_upper]
+    if len(params) != wanted:
+        raise SocatError(f"{kind_upper}: wrong number of parameters ({len(params)} "
+                         f"instead of {wanted})")
+    options: dict[str, str] = {}
+    for opt in opts:
+        name, _, value = opt.partition("=")
+        if name.lower() not in _KNOWN_OPTIONS:
+            raise SocatError(f'unknown option "{name}"')
+        options[name.lower()] = value
+    if kind_upper == "EXEC" and params != ["cat"]:
+        raise SocatError(f'netsim: EXEC:{params[0]} is not modelled (EXEC:cat is)')
+    return Address(kind_upper, params, options)
+
+
+def main(host: Host, argv: list[str], io: Io) -> int:
+    args = argv[1:]
+    half_close = DEFAULT_HALF_CLOSE
+    while args and args[0].startswith("-") and args[0] != "-":
+        flag = args.pop(0)
+        if flag == "-V":
+            io.write(f"socat by Gerhard Rieger and contributors - see www.dest-unreach.org\n"
+                     f"{VERSION}\n")
+            return 0
+        if flag == "-t" and args:
+            try:
+                half_close = float(args.pop(0))
+            except ValueError:
+                return _fail(host, io, "-t: invalid number")
+        elif flag in ("-u", "-U", "-d", "-v"):
+            continue
+        else:
+            return _fail(host, io, f'unknown option "{flag}"; use option "-h" for help')
+    if len(args) != 2:
+        return _fail(host, io, f'exactly 2 addresses required (there are {len(args)}); '
+                     'use option "-h" for help')
+    try:
+        first, second = parse_address(args[0]), parse_address(args[1])
+    except SocatError as err:
+        return _fail(host, io, str(err))
+    server, other = _server_and_other(first, second)
+    if server is not None:
+        if not other.echoes:
+            return _fail(host, io, "netsim: a UDP server is modelled with PIPE or EXEC:cat "
+                         "(an echo service)")
+        proc = host.processes.spawn(argv, ppid=host.shell_pid, tty="pts/0")
+        try:
+            _serve(host, server, proc)
+        except SocatError as err:
+            proc.exit(1)
+            host.processes.reap(proc)
+            return _fail(host, io, str(err))
+        io.error(f"netsim: socat would serve in the foreground until killed; it goes on in "
+                 f"the background as pid {proc.pid} (host.spawn runs it as `socat ... &`)\n")
+        return 0
+    client = next((a for a in (first, second) if a.kind in _CLIENT_KINDS), None)
+    if client is None or not ({first.kind, second.kind} & _STDIO_KINDS):
+        return _fail(host, io, "netsim: only STDIO <-> UDP and UDP server <-> PIPE are "
+                     "modelled")
+    try:
+        return _client(host, client, io, half_close)
+    except SocatError as err:
+        return _fail(host, io, str(err))
+
+
+def background(host: Host, argv: list[str], proc: Process) -> None:
+    """``socat UDP4-RECVFROM:7,fork PIPE &``: the echo service as a process of its own."""
+    try:
+        addresses = [parse_address(a) for a in argv[1:] if not a.startswith("-") or a == "-"]
+        server, other = _server_and_other(*addresses) if len(addresses) == 2 else (None, None)
+        if server is None or not other.echoes:
+            raise SocatError("netsim: in the background, socat runs a UDP echo server "
+                             "(UDP4-RECVFROM:PORT,fork PIPE)")
+        _serve(host, server, proc)
+    except SocatError as err:
+        proc.err(_message(host, proc.pid, str(err)))
+        proc.exit(1)
+
+
+# ----------------------------------------------------------------------------- the work
+def _server_and_other(a: Address, b: Address) -> tuple[Address | None, Address]:
+    if a.kind in _SERVER_KINDS:
+        return a, b
+    if b.kind in _SERVER_KINDS:
+        return b, a
+    return None, b
+
+
+def _port(text: str) -> int:
+    if not text.isdigit() or not 0 < int(text) < 65536:
+        raise SocatError(f'getaddrinfo(NULL, "{text}", {{1,2,2,17}}, {{}}): '
+                         "Servname not supported for ai_socktype")
+    return int(text)
+
+
+def _serve(host: Host, server: Address, proc: Process) -> None:
+    """Bind the port; every datagram goes back to where it came from, from this port."""
+    port = _port(server.params[0])
+    try:
+        sock = host.udp_socket(port)
+    except OSError as err:
+        raise SocatError(f"bind(5, {{AF=2 0.0.0.0:{port}}}, 16): {err.strerror}") from None
+
+    def echo(data: bytes, addr: tuple[str, int]) -> None:
+        if proc.running:
+            # no route back: the datagram is lost, as with any UDP sender
+            with contextlib.suppress(OSError):
+                sock.sendto(data, addr)
+
+    sock.on_receive = echo
+    proc.at_exit(lambda _proc: sock.close())
+
+
+def _client(host: Host, client: Address, io: Io, half_close: float) -> int:
+    """STDIN -> one datagram to HOST:PORT; print what comes back within ``-t`` seconds."""
+    target, port_text = client.params
+    try:
+        ip_aton(target)
+    except ValueError:
+        raise SocatError(f'getaddrinfo("{target}", "NULL", {{1,2,2,17}}, {{}}): '
+                         "Name or service not known") from None
+    port = _port(port_text)
+    local = client.options.get("sourceport") or client.options.get("sp")
+    from netsim.stack.sockets import UdpSocket
+
+    try:
+        sock = (host.udp_socket(_port(local)) if local else UdpSocket.autobind(host.ns))
+    except OSError as err:
+        raise SocatError(f"bind(5, {{AF=2 0.0.0.0:{local}}}, 16): {err.strerror}") from None
+    try:
+        if io.stdin:
+            try:
+                sock.sendto(io.stdin.encode(), (target, port))
+            except OSError as err:
+                raise SocatError(f"sendto(5, ..., {{AF=2 {target}:{port}}}, 16): "
+                                 f"{err.strerror}") from None
+        for data, _addr in sock.recv(timeout=half_close):
+            io.write(data.decode(errors="replace"))
+    finally:
+        sock.close()
+    return 0
+
+
+def _message(host: Host, pid: int, text: str) -> str:
+    stamp = time.strftime("%Y/%m/%d %H:%M:%S", time.gmtime(wall_clock(host.lab.now)))
+    return f"{stamp} socat[{pid}] E {text}\n"
+
+
+def _fail(host: Host, io: Io, text: str) -> int:
+    """socat's error line: the run was a process of its own, whose PID the line shows."""
+    proc = host.processes.spawn(["socat"], ppid=host.shell_pid)
+    io.error(_message(host, proc.pid, text))
+    proc.exit(1)
+    host.processes.reap(proc)
+    return 1

@@ -1,0 +1,144 @@
+"""The four ready-made labs of issue 5, built the way real systems build them.
+
+Each function returns a running :class:`~netsim.engine.lab.Lab` with the outside
+world of :mod:`netsim.scenarios.world`, the hypervisor ``host`` configured for one
+:class:`NetworkMode`, and VMs ``vm1``, ``vm2``... started with real
+``qemu-system-x86_64`` command lines whose guests got their address by DHCP
+(``dhclient eth0``). Nothing is wired behind the student's back: ``print(lab.history())``
+is the list of commands to type on real machines to build the same thing.
+"""
+
+from __future__ import annotations
+
+from netsim.engine.lab import Lab
+from netsim.scenarios import world
+from netsim.scenarios.modes import NetworkMode
+from netsim.scenarios.world import GW_LAN_IP, HOST_LAN_IP, boot, run
+
+VIRBR_IP = "192.168.122.1"
+VIRBR_DHCP = ("192.168.122.2", "192.168.122.254")
+HOSTONLY_IP = "192.168.56.1"
+HOSTONLY_DHCP = ("192.168.56.101", "192.168.56.254")
+
+BRIDGE_THE_UPLINK = [
+    "ip link add name br0 type bridge",
+    "ip link set br0 up",
+    "ip link set eth0 master br0",
+    f"ip addr del {HOST_LAN_IP}/24 dev eth0",
+    f"ip addr add {HOST_LAN_IP}/24 dev br0",
+    f"ip route replace default via {GW_LAN_IP} dev br0",
+]
+"""Seed claim S3 as typed: once eth0 is in br0 its address stops answering, so it
+moves to br0 (and the default route with it)."""
+
+LIBVIRT_NAT_RULES = [
+    # what libvirt's default network adds (before 5.1, into the built-in chains)
+    "iptables -t nat -A POSTROUTING -s 192.168.122.0/24 ! -d 192.168.122.0/24 -j MASQUERADE",
+    "iptables -A FORWARD -d 192.168.122.0/24 -o virbr0 "
+    "-m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+    "iptables -A FORWARD -s 192.168.122.0/24 -i virbr0 -j ACCEPT",
+    "iptables -A FORWARD -i virbr0 -o virbr0 -j ACCEPT",
+    "iptables -A FORWARD -o virbr0 -j REJECT --reject-with icmp-port-unreachable",
+    "iptables -A FORWARD -i virbr0 -j REJECT --reject-with icmp-port-unreachable",
+]
+
+
+def vm_mac(index: int) -> str:
+    """QEMU's 52:54:00 prefix, one MAC per VM."""
+    return f"52:54:00:12:34:{index:02x}"
+
+
+def tap_mac(index: int) -> str:
+    """libvirt gives the host side of a VM's tap the guest's MAC with fe: in front."""
+    return f"fe:54:00:12:34:{index:02x}"
+
+
+def _new_lab(mode: NetworkMode, seed: int) -> tuple[Lab, object]:
+    lab = Lab(seed=seed)
+    lab.mode = mode
+    lab.note(f"# {mode}")
+    world.build_outside(lab)
+    host = boot(lab.host("host"))
+    return lab, host
+
+
+def _qemu(name: str, netdev: str, mac: str, model: str = "virtio-net-pci") -> str:
+    return (f"qemu-system-x86_64 -name {name} -daemonize -display none -nodefaults "
+            f"-m 512 -netdev {netdev} -device {model},netdev=net0,mac={mac}")
+
+
+def _boot_guest(lab: Lab, name: str) -> None:
+    """The guest's boot asks for an address by DHCP (as its init scripts would)."""
+    guest = boot(lab.vm(name).guest)
+    run(guest, "dhclient eth0")
+
+
+def _tap_vm(lab: Lab, host, index: int, bridge: str) -> None:
+    """A VM on a libvirt-style tap ``vnetN`` (fe: MAC) enslaved to ``bridge``."""
+    tap, name = f"vnet{index - 1}", f"vm{index}"
+    run(host,
+        f"ip tuntap add {tap} mode tap",
+        f"ip link set {tap} address {tap_mac(index)}",
+        f"ip link set {tap} master {bridge} && ip link set {tap} up",
+        _qemu(name, f"tap,id=net0,ifname={tap},script=no,downscript=no", vm_mac(index)))
+    _boot_guest(lab, name)
+
+
+def bridged(vms: int = 1, seed: int = 0) -> Lab:
+    """Bridged: eth0 and each VM's tap in br0; the VMs lease LAN addresses from gw."""
+    lab, host = _new_lab(NetworkMode.BRIDGED, seed)
+    world.host_uplink_on_eth0(host)
+    lab.note("# bridge the uplink: eth0 into br0, its address moves to br0 (seed S3)")
+    run(host, *BRIDGE_THE_UPLINK)
+    for index in range(1, vms + 1):
+        name = f"vm{index}"
+        # Debian's /etc/qemu-ifup puts the tap into the bridge of the default route: br0
+        run(host, _qemu(name, f"tap,id=net0,ifname=tap{index - 1},script=/etc/qemu-ifup",
+                        vm_mac(index), model="e1000"))
+        _boot_guest(lab, name)
+    return lab
+
+
+def nat(vms: int = 1, seed: int = 0) -> Lab:
+    """NAT, libvirt style: virbr0 192.168.122.1/24, dnsmasq, ip_forward, MASQUERADE."""
+    lab, host = _new_lab(NetworkMode.NAT, seed)
+    world.host_uplink_on_eth0(host)
+    lab.note("# libvirt's default network")
+    run(host,
+        "ip link add name virbr0 type bridge",
+        f"ip addr add {VIRBR_IP}/24 dev virbr0 && ip link set virbr0 up",
+        "sysctl -w net.ipv4.ip_forward=1",
+        *LIBVIRT_NAT_RULES,
+        "dnsmasq --interface=virbr0 --bind-interfaces --except-interface=lo "
+        f"--dhcp-range={VIRBR_DHCP[0]},{VIRBR_DHCP[1]} "
+        "--dhcp-leasefile=/var/lib/libvirt/dnsmasq/default.leases")
+    for index in range(1, vms + 1):
+        _tap_vm(lab, host, index, "virbr0")
+    return lab
+
+
+def nat_user(vms: int = 1, seed: int = 0) -> Lab:
+    """NAT in QEMU itself (``-netdev user``): no tap, no bridge, slirp's 10.0.2.0/24."""
+    lab, host = _new_lab(NetworkMode.NAT_USER, seed)
+    world.host_uplink_on_eth0(host)
+    for index in range(1, vms + 1):
+        name = f"vm{index}"
+        run(host, _qemu(name, "user,id=net0", vm_mac(index), model="e1000"))
+        _boot_guest(lab, name)
+    return lab
+
+
+def host_only(vms: int = 2, seed: int = 0) -> Lab:
+    """Host-only (VirtualBox's vboxnet0): a bridge with no uplink, a DHCP server that
+    hands out no gateway, and no forwarding."""
+    lab, host = _new_lab(NetworkMode.HOST_ONLY, seed)
+    world.host_uplink_on_eth0(host)
+    lab.note("# the host-only network: a bridge that no uplink joins")
+    run(host,
+        "ip link add name vboxnet0 type bridge",
+        f"ip addr add {HOSTONLY_IP}/24 dev vboxnet0 && ip link set vboxnet0 up",
+        "dnsmasq --interface=vboxnet0 --bind-interfaces --except-interface=lo "
+        f"--dhcp-range={HOSTONLY_DHCP[0]},{HOSTONLY_DHCP[1]} --dhcp-option=3")
+    for index in range(1, vms + 1):
+        _tap_vm(lab, host, index, "vboxnet0")
+    return lab
