@@ -142,6 +142,14 @@ class Lab:
         """A comment line in :meth:`history` (what no command does: cabling, booting)."""
         self._history.append(HistoryEntry(self.env.now, "", comment))
 
+    def why(self, source: str, target: str):
+        """Why can (or can't) ``source`` reach ``target``? One real ping, explained from
+        the trace: where the last packet died, the rule, route or setting that decided,
+        the kernel function, and a fix to try. See :mod:`netsim.scenarios.why`."""
+        from netsim.scenarios.why import why
+
+        return why(self, source, target)
+
     def capture_all(self) -> LabCapture:
         """Capture on every Ethernet device of every host and VM (``tcpdump -i any``)."""
         from netsim.stack.capture import LabCapture
