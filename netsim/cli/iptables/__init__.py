@@ -66,6 +66,7 @@ def main(host: Host, argv: list[str], io: Io) -> int:
 
 def run(host: Host, cmd: Command, io: Io) -> int:
     nf = netfilter_of(host.ns)
+    existed = cmd.table in nf.tables
     table = nf.table(cmd.table)
     op = cmd.op
     if op in ("A", "I", "D") and (cmd.rulenum is None or op == "I"):
@@ -97,7 +98,7 @@ def run(host: Host, cmd: Command, io: Io) -> int:
             raise KernelError("iptables: Chain already exists.\n")
         table.chains[cmd.chain] = Chain(cmd.chain)  # type: ignore[arg-type]
     elif op == "X":
-        _delete_chains(table, cmd.chain)
+        _delete_chains(table, cmd.chain, existed)
     nf.rules_changed()
     return 0
 
@@ -167,11 +168,21 @@ def _policy(table: Table, cmd: Command) -> None:
     chain.policy = cmd.policy
 
 
-def _delete_chains(table: Table, name: str | None) -> None:
+def _delete_chains(table: Table, name: str | None, existed: bool) -> None:
+    """-X: user chains go; a built-in one is an nf_tables chain like any other -- it can
+    be deleted when empty with policy ACCEPT, and comes back (counters zeroed) at once."""
     if name is not None:
         chain = table.chains.get(name)
-        if chain is None or chain.builtin:
+        if chain is None or not existed:
             raise _NO_CHAIN
+        if chain.builtin:
+            if chain.rules:
+                raise KernelError(f"{PROG}:  CHAIN_DEL failed (Device or resource busy): "
+                                  f"chain {name}\n", status=4)
+            if chain.policy != "ACCEPT":
+                raise KernelError("iptables: Directory not empty.\n")
+            chain.pkts = chain.bytes = 0
+            return
         victims = [chain]
     else:
         victims = [c for c in table.in_order() if not c.builtin]

@@ -81,7 +81,7 @@ class Command:
 def parse_net(text: str) -> Net:
     """``-s ADDR[/LEN|/MASK]``: the address masked to its network."""
     addr, _, mask = text.partition("/")
-    value = _dotted(addr)
+    value = _dotted(addr, partial=True)
     if value is None:
         raise ParamError(f"host/network `{addr}' not found")
     if not mask:
@@ -98,19 +98,24 @@ def parse_net(text: str) -> Net:
     return Net(value & mask_of(prefixlen), prefixlen)
 
 
-def _dotted(text: str) -> int | None:
+def _dotted(text: str, partial: bool = False) -> int | None:
+    """A dotted quad; ``partial`` also takes ``10``, ``10.1``... (missing bytes are 0, as
+    in ``-s 10/8``)."""
     parts = text.split(".")
-    if len(parts) != 4 or not all(p.isdigit() and int(p) < 256 for p in parts):
+    if not 1 <= len(parts) <= 4 or (len(parts) < 4 and not partial):
         return None
-    return int.from_bytes(bytes(int(p) for p in parts), "big")
+    if not all(p.isdigit() and int(p) < 256 for p in parts):
+        return None
+    return int.from_bytes(bytes(int(p) for p in parts + ["0"] * (4 - len(parts))), "big")
 
 
 def parse_port(text: str, proto: str) -> int:
     if text.isdigit():
         return int(text) & 0xFFFF  # xtables_parse_port keeps 16 bits
-    for port, name in SERVICES[proto].items():
-        if name == text:
-            return port
+    for table in ("tcp", "udp"):  # xtables_getportbyname(): any protocol's name will do
+        for port, name in SERVICES[table].items():
+            if name == text:
+                return port
     raise ParamError(f'Port "{text}" does not resolve to anything.\n')
 
 

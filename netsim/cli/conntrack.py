@@ -1,0 +1,188 @@
+"""``conntrack`` (conntrack-tools 1.4.7): the host's connection tracking table.
+
+    conntrack -L [conntrack] [-p icmp|udp|PROTO] [-s ADDR] [-d ADDR]   list
+    conntrack -D [-p ..] [-s ..] [-d ..]                               delete
+    conntrack -F                                                       flush
+    conntrack -C                                                       count
+
+A line is what the kernel's ctnetlink dump holds, in conntrack's words: protocol name
+and number, the seconds left (counting down in simulated time), the original tuple,
+``[UNREPLIED]`` until a reply was seen, the reply tuple (after NAT: the translated
+one), ``[ASSURED]``, ``mark=0 use=1``. The count of entries goes to standard error::
+
+    icmp     1 29 src=192.168.122.10 dst=10.0.0.2 type=8 code=0 id=7 src=10.0.0.2 ...
+    conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.
+
+A host with no connection tracking (no nat table, no ``-m conntrack`` rule) has an
+empty table, as on Linux before nf_conntrack is loaded.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from netsim.stack.netfilter.conntrack import ORIGINAL, REPLY, Conn, ConntrackTable, tuple_text
+
+if TYPE_CHECKING:
+    from netsim.cli.io import Io
+    from netsim.host import Host
+
+PROG = "conntrack v1.4.7 (conntrack-tools)"
+TRY = "Try `conntrack -h' or 'conntrack --help' for more information.\n"
+PROTOS = {"icmp": 1, "tcp": 6, "udp": 17, "udplite": 136, "sctp": 132, "dccp": 33, "gre": 47}
+_NAMES = {1: "icmp", 6: "tcp", 17: "udp"}
+_COMMANDS = {"-L": "L", "--dump": "L", "-D": "D", "--delete": "D", "-F": "F",
+             "--flush": "F", "-C": "C", "--count": "C"}
+_FILTERS = {"-p": "--protonum", "--protonum": "--protonum", "--proto": "--protonum",
+            "-s": "--orig-src", "--src": "--orig-src", "--orig-src": "--orig-src",
+            "-d": "--orig-dst", "--dst": "--orig-dst", "--orig-dst": "--orig-dst"}
+USAGE = (
+    'Command line interface for the connection tracking system. Version 1.4.7\n'
+    'Usage: conntrack [commands] [options]\n'
+    '\n'
+    'Commands:\n'
+    '  -L [table] [options]\t\tList conntrack or expectation table\n'
+    '  -G [table] parameters\t\tGet conntrack or expectation\n'
+    '  -D [table] parameters\t\tDelete conntrack or expectation\n'
+    '  -I [table] parameters\t\tCreate a conntrack or expectation\n'
+    '  -U [table] parameters\t\tUpdate a conntrack\n'
+    '  -E [table] [options]\t\tShow events\n'
+    '  -F [table]\t\t\tFlush table\n'
+    '  -C [table]\t\t\tShow counter\n'
+    '  -S\t\t\t\tShow statistics\n'
+    '\n'
+    'Tables: conntrack, expect, dying, unconfirmed\n'
+    '\n'
+    'Conntrack parameters and options:\n'
+    '  -n, --src-nat ip\t\t\tsource NAT ip\n'
+    '  -g, --dst-nat ip\t\t\tdestination NAT ip\n'
+    '  -j, --any-nat ip\t\t\tsource or destination NAT ip\n'
+    '  -m, --mark mark\t\t\tSet mark\n'
+    '  -c, --secmark secmark\t\t\tSet selinux secmark\n'
+    '  -e, --event-mask eventmask\t\tEvent mask, eg. NEW,DESTROY\n'
+    '  -z, --zero \t\t\t\tZero counters while listing\n'
+    '  -o, --output type[,...]\t\tOutput format, eg. xml\n'
+    '  -l, --label label[,...]\t\tconntrack labels\n'
+    '\n'
+    'Expectation parameters and options:\n'
+    '  --tuple-src ip\tSource address in expect tuple\n'
+    '  --tuple-dst ip\tDestination address in expect tuple\n'
+    '\n'
+    'Updating parameters and options:\n'
+    '  --label-add label\tAdd label\n'
+    '  --label-del label\tDelete label\n'
+    '\n'
+    'Common parameters and options:\n'
+    '  -s, --src, --orig-src ip\t\tSource address from original direction\n'
+    '  -d, --dst, --orig-dst ip\t\tDestination address from original direction\n'
+    '  -r, --reply-src ip\t\tSource addres from reply direction\n'
+    '  -q, --reply-dst ip\t\tDestination address from reply direction\n'
+    "  -p, --protonum proto\t\tLayer 4 Protocol, eg. 'tcp'\n"
+    "  -f, --family proto\t\tLayer 3 Protocol, eg. 'ipv6'\n"
+    '  -t, --timeout timeout\t\tSet timeout\n'
+    '  -u, --status status\t\tSet status, eg. ASSURED\n'
+    '  -w, --zone value\t\tSet conntrack zone\n'
+    '  --orig-zone value\t\tSet zone for original direction\n'
+    '  --reply-zone value\t\tSet zone for reply direction\n'
+    '  -b, --buffer-size\t\tNetlink socket buffer size\n'
+    '  --mask-src ip\t\t\tSource mask address\n'
+    '  --mask-dst ip\t\t\tDestination mask address\n'
+    '\n'
+)
+"""What conntrack prints when given no command (to standard output, status 0)."""
+
+
+class _Error(Exception):
+    def text(self) -> str:
+        return f"{PROG}: {self}\n{TRY}"
+
+
+def format_entry(ct: ConntrackTable, conn: Conn) -> str:
+    """One line of conntrack -L."""
+    proto = conn.proto
+    line = (f"{_NAMES.get(proto, 'unknown'):<8} {proto} {ct.remaining(conn)} "
+            f"{tuple_text(conn.tuples[ORIGINAL])} ")
+    if not conn.seen_reply:
+        line += "[UNREPLIED] "
+    line += tuple_text(conn.tuples[REPLY])
+    if conn.assured:
+        line += " [ASSURED]"
+    return line + " mark=0 use=1\n"
+
+
+def main(host: Host, argv: list[str], io: Io) -> int:
+    try:
+        command, filters = _parse(argv[1:])
+    except _Error as err:
+        io.error(err.text())
+        return 2
+    if command is None:
+        io.write(USAGE)
+        return 0
+    nf = host.ns.netfilter
+    ct = nf.conntrack if nf is not None else None
+    entries = [c for c in (ct.entries() if ct is not None else []) if _selected(c, filters)]
+    if command == "L":
+        io.write("".join(format_entry(ct, c) for c in entries))  # type: ignore[arg-type]
+        io.error(f"{PROG}: {len(entries)} flow entries have been shown.\n")
+        return 0
+    if command == "C":
+        io.write(f"{len(entries)}\n")
+        return 0
+    if command == "F":
+        if ct is not None:
+            ct.flush()
+        io.error(f"{PROG}: connection tracking table has been emptied.\n")
+        return 0
+    for conn in entries:
+        ct.delete(conn)  # type: ignore[union-attr]
+    io.error(f"{PROG}: {len(entries)} flow entries have been deleted.\n")
+    return 0 if entries else 1
+
+
+def _parse(args: list[str]) -> tuple[str | None, dict[str, object]]:
+    command: str | None = None
+    filters: dict[str, object] = {}
+    i = 0
+    while i < len(args):
+        word = args[i]
+        i += 1
+        if word in _COMMANDS:
+            command = _COMMANDS[word]
+            if i < len(args) and not args[i].startswith("-"):
+                table = args[i]
+                i += 1
+                if table != "conntrack":
+                    raise _Error(f"unknown type `{table}'" if table not in (
+                        "expect", "dying", "unconfirmed") else "netsim: only the conntrack "
+                        "table is modelled")
+            continue
+        if word in _FILTERS:
+            if i >= len(args):
+                raise _Error(f"option `{word}' requires an argument")
+            value = args[i]
+            i += 1
+            name = _FILTERS[word]
+            if name == "--protonum":
+                proto = PROTOS.get(value.lower(), int(value) if value.isdigit() else None)
+                if proto is None:
+                    raise _Error(f"`{value}' unsupported protocol")
+                filters[name] = proto
+            else:
+                filters[name] = value
+            continue
+        if word.startswith("-"):
+            raise _Error(f"unknown option `{word}'")
+        raise _Error(f"unknown type `{word}'")
+    if command in ("C", "F") and filters:
+        raise _Error(f"Illegal option `{next(iter(filters))}' with this command")
+    return command, filters
+
+
+def _selected(conn: Conn, filters: dict[str, object]) -> bool:
+    from netsim.packets.addr import ip_ntoa
+
+    orig = conn.tuples[ORIGINAL]
+    return (filters.get("--protonum", orig[0]) == orig[0]
+            and filters.get("--orig-src", ip_ntoa(orig[1])) == ip_ntoa(orig[1])
+            and filters.get("--orig-dst", ip_ntoa(orig[2])) == ip_ntoa(orig[2]))
