@@ -58,10 +58,10 @@ def describe_ipv4(packet: bytes) -> str:
             return (f"IP {src} > {dst}: ICMP {what}, id {msg.ident}, seq {msg.seq}, "
                     f"length {len(ip.payload)}")
         if msg.type == icmp.DEST_UNREACH:
-            inner = ipv4.parse(msg.data) if len(msg.data) >= 20 else None
-            about = f" for {ip_ntoa(inner.dst)}" if inner else ""
-            return (f"IP {src} > {dst}: ICMP unreachable (code {msg.code}){about}, "
+            return (f"IP {src} > {dst}: ICMP {_unreachable(msg.code, msg.data)}, "
                     f"length {len(ip.payload)}")
+        if msg.type == icmp.TIME_EXCEEDED:
+            return f"IP {src} > {dst}: ICMP time exceeded in-transit, length {len(ip.payload)}"
         return f"IP {src} > {dst}: ICMP type {msg.type}, length {len(ip.payload)}"
     if ip.proto == ipv4.IPPROTO_UDP:
         dgram = udp.parse(ip.payload)
@@ -70,6 +70,31 @@ def describe_ipv4(packet: bytes) -> str:
             return f"{head} {describe_bootp(dgram.data)}"
         return f"{head} UDP, length {len(dgram.data)}"
     return f"IP {src} > {dst}: ip-proto-{ip.proto} {len(ip.payload)}"
+
+
+def _unreachable(code: int, inner: bytes) -> str:
+    """tcpdump's words for an ICMP destination unreachable, from the quoted header.
+
+    The error quotes the offending packet's IP header and first 8 bytes only, so the
+    inner header's total length never fits: read its fields directly, do not parse it.
+    """
+    if len(inner) < 20:
+        return f"unreachable (code {code})"
+    ihl = (inner[0] & 0x0F) * 4
+    about, proto = ip_ntoa(inner[16:20]), inner[9]
+    if code == 0:
+        return f"net {about} unreachable"
+    if code == 1:
+        return f"host {about} unreachable"
+    if code == 2:
+        return f"{about} protocol {proto} unreachable"
+    if code == 3 and len(inner) >= ihl + 4:
+        port = (inner[ihl + 2] << 8) | inner[ihl + 3]
+        name = {ipv4.IPPROTO_UDP: "udp", 6: "tcp"}.get(proto, f"proto-{proto}")
+        return f"{about} {name} port {port} unreachable"
+    if code == 13:
+        return f"host {about} unreachable - admin prohibited filter"
+    return f"{about} unreachable (code {code})"
 
 
 def describe_bootp(payload: bytes) -> str:
