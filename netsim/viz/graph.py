@@ -18,6 +18,10 @@ Edges (attribute ``kind``)
                    (``-netdev user``: ``pid``, ``netdev``, ``net``)
     ``"sockets"``  that user-mode network -- the host device its sockets' traffic
                    leaves by (the host's default route), when there is one
+    ``"routed"``   inside a machine that forwards (``net.ipv4.ip_forward=1``): each
+                   addressed device -- the device of its default route (the uplink),
+                   with ``nat`` naming the POSTROUTING targets (MASQUERADE, SNAT) that
+                   translate what leaves by the uplink
 
 A ``-netdev user`` is a node of kind ``"slirp"`` in the host (``"host:slirp/PID"``,
 one per qemu process: two VMs never share one): it is not a device of the host's
@@ -113,6 +117,8 @@ def to_networkx(lab: Lab) -> nx.Graph:
     for cable in lab.cables:
         G.add_edge(node_id(cable.a), node_id(cable.b), kind="cable", latency=cable.latency,
                    bandwidth=cable.bandwidth)
+    for host, _kind, _runs_on in machines(lab):
+        _add_routed(G, host)
     for vm in lab.vms.values():
         for nic in vm.nics:
             backend = nic.backend
@@ -141,3 +147,38 @@ def _add_slirp(G: nx.Graph, host: Host, pid: int, slirp, nic: NetDevice) -> None
     default = host.ns.ipv4.main.lookup(0)  # only a default route covers 0.0.0.0
     if default is not None and node_id(default.dev) in G:
         G.add_edge(nid, node_id(default.dev), kind="sockets")
+
+
+def _add_routed(G: nx.Graph, host: Host) -> None:
+    """A forwarding machine's routing between its networks, drawn inside its box."""
+    stack = host.ns.ipv4
+    if not stack.forwarding:
+        return
+    addressed = [dev for dev in host.ns.in_order()
+                 if not dev.flag_loopback and dev.admin_up and stack.addresses_of(dev)]
+    if len(addressed) < 2:
+        return
+    default = stack.main.lookup(0)
+    uplink = (default.dev if default is not None and default.prefixlen == 0
+              and default.dev in addressed else addressed[-1])
+    nat = _nat_targets(host, uplink.name)
+    for dev in addressed:
+        if dev is not uplink:
+            G.add_edge(node_id(dev), node_id(uplink), kind="routed", nat=nat,
+                       uplink=node_id(uplink))
+
+
+def _nat_targets(host: Host, out_dev: str) -> list[str]:
+    """The nat POSTROUTING targets that can translate packets leaving by ``out_dev``."""
+    netfilter = host.ns.netfilter
+    table = netfilter.tables.get("nat") if netfilter is not None else None
+    if table is None:
+        return []
+    found: list[str] = []
+    for rule in table.chains["POSTROUTING"].rules:
+        name = rule.target.name if rule.target is not None else ""
+        if name not in ("MASQUERADE", "SNAT") or name in found:
+            continue
+        if rule.out_iface is None or rule.out_iface.matches(out_dev) != rule.out_inv:
+            found.append(name)
+    return found

@@ -51,11 +51,13 @@ EDGE_STYLE: dict[str, dict[str, Any]] = {
     "qemu": {"color": "#8172B2", "linestyle": "--", "linewidth": 1.4},
     "slirp": {"color": "#B8860B", "linestyle": "--", "linewidth": 1.4},
     "sockets": {"color": "#B8860B", "linestyle": ":", "linewidth": 1.6},
+    "routed": {"color": "#2E7D32", "linestyle": ":", "linewidth": 2.0},
 }
 EDGE_LEGEND = {"port of": "bridge port", "veth": "veth pair", "cable": "cable",
                "qemu": "qemu process moves frames",
                "slirp": "qemu's slirp takes the guest's frames",
-               "sockets": "slirp's host sockets, routed by the host"}
+               "sockets": "slirp's host sockets, routed by the host",
+               "routed": "IP forwarding (ip_forward=1) inside the machine"}
 
 
 @dataclass
@@ -207,6 +209,11 @@ def topology(lab: Lab, ax=None, *, graph: nx.Graph | None = None,
         else:
             titles[m] = ax.text(x + 0.15, y + h - 0.12, m, ha="left", va="top",
                                 fontsize=9, fontweight="bold", color="#333333", zorder=1)
+            note = _routing_note(G, m)
+            if note:  # right after the title: this machine forwards between its networks
+                ax.annotate(note, xy=(1.0, 0.5), xycoords=titles[m], xytext=(5, 0),
+                            textcoords="offset points", va="center", fontsize=6.5,
+                            fontstyle="italic", color=EDGE_STYLE["routed"]["color"])
 
     edges: dict[str, list] = {}
     for u, v, kind in G.edges(data="kind"):
@@ -222,6 +229,10 @@ def topology(lab: Lab, ax=None, *, graph: nx.Graph | None = None,
             bus = (py + by) / 2
             (line,) = ax.plot([px, px, bx, bx], [py, bus, bus, by], zorder=2, **style)
             edges.setdefault(kind, []).append(line)
+            continue
+        if kind == "routed":
+            edges.setdefault(kind, []).append(_draw_routed(ax, pos[u], pos[v], style,
+                                                           FancyArrowPatch))
             continue
         # Cables bend slightly below the NIC row, so they pass under any NIC in between.
         a, b = sorted((pos[u], pos[v]))  # left to right, so rad bends the same way
@@ -275,6 +286,30 @@ def topology(lab: Lab, ax=None, *, graph: nx.Graph | None = None,
             "edges": edges, "legend": leg, "ax": ax}
 
 
+def _draw_routed(ax, p: tuple[float, float], q: tuple[float, float], style: dict,
+                 arrow_cls) -> Any:
+    """Routing inside a forwarding machine: a dotted line between the two devices,
+    straight when one is above the other, else a shallow arc under the NIC row."""
+    a, b = sorted((p, q))
+    rad = 0.0 if abs(b[0] - a[0]) < 0.1 else 0.3
+    return ax.add_patch(arrow_cls(a, b, arrowstyle="-", connectionstyle=f"arc3,rad={rad}",
+                                  shrinkA=9, shrinkB=9, zorder=2, **style))
+
+
+def _routing_note(G: nx.Graph, machine: str) -> str | None:
+    """What a forwarding machine does, for beside its title: "routes + NAT (MASQUERADE)"."""
+    nat: list[str] = []
+    routed = False
+    for n in _devices(G, machine):
+        for _u, _v, data in G.edges(n, data=True):
+            if data.get("kind") == "routed":
+                routed = True
+                nat += [t for t in data.get("nat") or [] if t not in nat]
+    if not routed:
+        return None
+    return "routes" + (" + NAT" if nat else "")
+
+
 def topology_text(lab: Lab, graph: nx.Graph | None = None) -> str:
     """The same world in words: one block per machine, then the links.
 
@@ -302,7 +337,7 @@ def topology_text(lab: Lab, graph: nx.Graph | None = None) -> str:
             lines.append(f"  {d['name']:<8} {d['kind']:<12} {d['state']:<8} "
                          f"{d['mac'] or '-':<17} {' '.join(d['ips']) or '-'}{extra}")
     links = [(u, v, d) for u, v, d in G.edges(data=True)
-             if d["kind"] in ("veth", "cable", "qemu", "slirp", "sockets")]
+             if d["kind"] in ("veth", "cable", "qemu", "slirp", "sockets", "routed")]
     if links:
         lines.append("links")
         for u, v, d in sorted(links, key=lambda e: (e[2]["kind"], e[0], e[1])):
@@ -321,6 +356,12 @@ def topology_text(lab: Lab, graph: nx.Graph | None = None) -> str:
                 note = "   (the guest's traffic leaves as the host's own, by its default route)"
                 if G.nodes[u]["kind"] != "slirp":
                     u, v = v, u
+            elif d["kind"] == "routed":
+                if u == d["uplink"]:
+                    u, v = v, u
+                nat = d.get("nat") or []
+                note = ("   (ip_forward=1" + (f"; {', '.join(nat)} out of "
+                                              f"{G.nodes[v]['name']}" if nat else "") + ")")
             else:
                 note = ""
             lines.append(f"  {u} --{d['kind']}-- {v}{note}")
