@@ -39,6 +39,7 @@ IN_SCOPE = [
     "mode_bridged",
     "mode_hostonly",
     "mode_nat",
+    "nat_conntrack",
     "qemu_tap_script",
     "tap_carrier_attach",
     "tun_refused_by_bridge",

@@ -1,5 +1,9 @@
 """Sending frames out of bridge ports (net/bridge/br_forward.c).
 
+Both pass NF_BR_FORWARD on the way out (br_netfilter: iptables FORWARD for bridged
+IPv4 when ``net.bridge.bridge-nf-call-iptables=1``), at the cost of one ``is None``
+test while the host has no netfilter.
+
 * :func:`forward` (``br_forward``): known unicast, to the one port its MAC is behind --
   never back out of the port it came in on (``should_deliver``).
 * :func:`flood` (``br_flood``): unknown unicast, broadcast and multicast, a copy to
@@ -26,8 +30,17 @@ def should_deliver(port: BridgePort, ingress: BridgePort | None) -> bool:
     return (port is not ingress or port.hairpin) and port.state == "forwarding"
 
 
-def deliver(port: BridgePort, skb: Skb) -> None:
-    """__br_forward() -> br_dev_queue_push_xmit(): transmit the frame on the port device."""
+def deliver(port: BridgePort, skb: Skb, bridged: bool = True) -> None:
+    """__br_forward() -> br_dev_queue_push_xmit(): transmit the frame on the port device.
+
+    In between sits NF_BR_FORWARD for a ``bridged`` frame (one that came in on another
+    port): with netfilter in use, br_netfilter may send it through iptables' FORWARD
+    chain (bridge-nf-call-iptables). What br0 itself sends passes NF_BR_LOCAL_OUT,
+    where iptables has no say.
+    """
+    nf = port.br.ns.netfilter
+    if bridged and nf is not None and not nf.bridge_forward(port.br, skb):
+        return
     skb.dev = port.dev
     port.dev.queue_xmit(skb)
 
@@ -52,6 +65,9 @@ def forward(br: Bridge, dst: FdbEntry, skb: Skb, ingress: BridgePort | None) -> 
                   f"{port.dev.name}: forwarding to {port.dev.name} only", "br_forward",
                   skb.data)
     # deliver(), inlined on this hottest path: the frame leaves by the port device
+    nf = br.ns.netfilter
+    if nf is not None and ingress is not None and not nf.bridge_forward(br, skb):
+        return
     dev = port.dev
     skb.dev = dev
     dev.queue_xmit(skb)
@@ -80,7 +96,7 @@ def flood(br: Bridge, skb: Skb, kind: str, ingress: BridgePort | None) -> None:
         trace.hop(br.ns.name, br.name, "bridge", "flood", skb.frame_id,
                   f"{br.name}: {why}: flooding to {names}", "br_flood", skb.data)
     for port in targets:
-        deliver(port, skb.clone())
+        deliver(port, skb.clone(), ingress is not None)
 
 
 def pass_frame_up(br: Bridge, skb: Skb) -> None:

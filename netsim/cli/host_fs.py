@@ -683,9 +683,9 @@ class SysDevicesNet(_SysNetBase):
 # values are real tabs, as the kernel prints vectors.
 _CATALOGUE = """\
 [static]
-bridge.bridge-nf-call-arptables = 0
-bridge.bridge-nf-call-ip6tables = 0
-bridge.bridge-nf-call-iptables = 0
+bridge.bridge-nf-call-arptables = 1
+bridge.bridge-nf-call-ip6tables = 1
+bridge.bridge-nf-call-iptables = 1
 bridge.bridge-nf-filter-pppoe-tagged = 0
 bridge.bridge-nf-filter-vlan-tagged = 0
 bridge.bridge-nf-pass-vlan-input-dev = 0

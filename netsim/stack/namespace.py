@@ -32,7 +32,9 @@ DEFAULT_SYSCTLS = {
     "net.ipv4.conf.all.arp_ignore": "0",
     "net.ipv4.conf.all.rp_filter": "0",
     "net.ipv4.ip_default_ttl": "64",
-    "net.bridge.bridge-nf-call-iptables": "0",
+    # br_netfilter's per-namespace default (brnf_init_net); measured on Linux 6.18, where
+    # a fresh namespace shows all three bridge-nf-call-* keys at 1
+    "net.bridge.bridge-nf-call-iptables": "1",
     # Who may open ICMP "ping" sockets (SOCK_DGRAM, IPPROTO_ICMP): groups low..high.
     # "1 0" is the kernel's default (nobody); systemd's 50-default.conf sets
     # "0 2147483647". QEMU's user-mode network (slirp) asks for such a socket first.

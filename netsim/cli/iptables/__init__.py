@@ -1,6 +1,7 @@
 """``iptables`` (v1.8.9, nf_tables backend, as on Debian 12): the rules of one host.
 
     iptables [-t filter|nat] -A CHAIN RULE        append       -I CHAIN [N] RULE  insert
+    iptables [-t T] -R CHAIN N RULE               replace
     iptables [-t T] -D CHAIN N|RULE               delete       -F [CHAIN]         flush
     iptables [-t T] -L [CHAIN] [-n] [-v] [-x] [--line-numbers] -S [CHAIN] [-v]
     iptables [-t T] -P CHAIN ACCEPT|DROP          policy       -Z [CHAIN]         zero
@@ -69,7 +70,7 @@ def run(host: Host, cmd: Command, io: Io) -> int:
     existed = cmd.table in nf.tables
     table = nf.table(cmd.table)
     op = cmd.op
-    if op in ("A", "I", "D") and (cmd.rulenum is None or op == "I"):
+    if op in ("A", "I", "R") or (op == "D" and cmd.rulenum is None):
         _check_rule(table, cmd)
     if op == "A":
         _chain(table, cmd.chain).rules.append(cmd.rule)
@@ -79,6 +80,11 @@ def run(host: Host, cmd: Command, io: Io) -> int:
         if index > len(rules):
             raise KernelError("iptables: Index of insertion too big.\n")
         rules.insert(index, cmd.rule)
+    elif op == "R":
+        rules = _chain(table, cmd.chain).rules
+        if cmd.rulenum > len(rules):  # type: ignore[operator]
+            raise KernelError("iptables: Index of replacement too big.\n")
+        rules[cmd.rulenum - 1] = cmd.rule  # type: ignore[operator]
     elif op == "D":
         _delete(table, cmd)
     elif op in ("L", "S"):
@@ -137,7 +143,8 @@ def _check_rule(table: Table, cmd: Command) -> None:
         hooks is not None and (table.name != "nat" or (chain in BUILTIN_CHAINS["nat"]
                                                        and chain not in hooks)))
     if refused:
-        what = {"A": "RULE_APPEND", "I": "RULE_INSERT", "D": "RULE_DELETE"}[cmd.op]
+        what = {"A": "RULE_APPEND", "I": "RULE_INSERT", "R": "RULE_REPLACE",
+                "D": "RULE_DELETE"}[cmd.op]
         raise KernelError(f"{PROG}:  {what} failed (Invalid argument): rule in chain "
                           f"{chain}\n", status=4)
 
@@ -166,6 +173,8 @@ def _policy(table: Table, cmd: Command) -> None:
     if cmd.policy not in ("ACCEPT", "DROP"):
         raise KernelError("iptables: Bad policy name. Run `dmesg' for more information.\n")
     chain.policy = cmd.policy
+    chain.policy_counter = True  # nf_tables: the chain now has a counter, from zero
+    chain.pkts = chain.bytes = 0
 
 
 def _delete_chains(table: Table, name: str | None, existed: bool) -> None:

@@ -39,7 +39,8 @@ REJECT_TYPES = {
 VERDICTS = ("ACCEPT", "DROP", "RETURN")
 TARGETS = VERDICTS + ("REJECT", "MASQUERADE", "SNAT", "DNAT")
 
-COMMANDS = {"-A": "A", "--append": "A", "-I": "I", "--insert": "I", "-D": "D", "--delete": "D",
+COMMANDS = {"-A": "A", "--append": "A", "-R": "R", "--replace": "R", "-I": "I",
+            "--insert": "I", "-D": "D", "--delete": "D",
             "-L": "L", "--list": "L", "-S": "S", "--list-rules": "S", "-F": "F",
             "--flush": "F", "-Z": "Z", "--zero": "Z", "-P": "P", "--policy": "P",
             "-N": "N", "--new-chain": "N", "-X": "X", "--delete-chain": "X"}
@@ -192,9 +193,9 @@ def parse(argv: list[str]) -> Command:
             cmd.op, cmd.flag = op, opt
             if op in ("A", "N"):
                 cmd.chain = take(word)
-            elif op in ("I", "D"):
+            elif op in ("I", "D", "R"):
                 cmd.chain = take(word)
-                number = optional()
+                number = optional() if op != "R" else take(word)
                 if number is not None:
                     if not number.isdigit() or int(number) < 1:
                         raise ParamError(f"Invalid rule number `{number}'")

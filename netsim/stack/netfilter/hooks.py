@@ -41,6 +41,7 @@ from netsim.stack.netfilter.rules import Rule, Table
 if TYPE_CHECKING:
     from netsim.stack.namespace import NetNamespace
     from netsim.stack.netdevice import NetDevice
+    from netsim.stack.skb import Skb
 
 REJECT_CODES = {
     "icmp-net-unreachable": 0, "icmp-host-unreachable": 1, "icmp-proto-unreachable": 2,
@@ -160,6 +161,33 @@ class Netfilter:
         packet = self._nat(packet, "POSTROUTING", in_dev, out_dev, nexthop, frame_id)
         self._confirm()
         return packet
+
+    def bridge_forward(self, br: NetDevice, skb: Skb) -> bool:
+        """br_nf_forward_ip(): a frame the bridge forwards from port to port crosses
+        iptables' FORWARD chain when ``net.bridge.bridge-nf-call-iptables`` is on (as it
+        is once br_netfilter is loaded), with ``-i``/``-o`` both the bridge device.
+
+        That is the classic surprise: ``iptables -P FORWARD DROP`` (Docker sets it) also
+        cuts VMs on a bridge off from each other. True lets the frame on.
+        """
+        if "filter" not in self.tables:
+            return True
+        data = skb.data
+        if len(data) < 34 or data[12:14] != b"\x08\x00" or data[14] >> 4 != 4:
+            return True  # only IPv4 (call-arptables / call-ip6tables are not modelled)
+        value = self.ns.sysctl.get("net.bridge.bridge-nf-call-iptables", "1").strip()
+        if value in ("", "0"):
+            return True
+        packet = data[14:]
+        ct = self.conntrack
+        if ct is not None:
+            self.nfct = ct.packet_in(packet, flow_of(packet))
+        if not self._filter("FORWARD", packet, br.name, br.name, br, skb.frame_id,
+                            bridged=True):
+            return False
+        if ct is not None:
+            self._confirm()
+        return True
 
     # ------------------------------------------------------------------ conntrack
     def _confirm(self) -> None:
@@ -296,16 +324,19 @@ class Netfilter:
                 return rule, name
             if not stack:
                 chain = table.chains[chain_name]
-                chain.pkts += 1
-                chain.bytes += length
+                if chain.policy_counter:
+                    chain.pkts += 1
+                    chain.bytes += length
                 return None, chain_name
             name, index = stack.pop()
 
     def _filter(self, hook: str, packet: bytes, in_dev: str, out_dev: str,
-                dev: NetDevice, frame_id: int) -> bool:
-        """The filter table at ``hook``: True to let the packet on."""
+                dev: NetDevice, frame_id: int, bridged: bool = False) -> bool:
+        """The filter table at ``hook``: True to let the packet on. A ``bridged`` frame
+        says so in the hop: it came through br_netfilter, not the IP stack."""
         table = self.tables["filter"]
         flow = flow_of(packet)
+        via = " (bridged frame, net.bridge.bridge-nf-call-iptables=1)" if bridged else ""
         ctstate = self.nfct[2] if self.conntrack is not None else "INVALID"
         rule, chain = self._walk(table, hook, flow, in_dev, out_dev, ctstate, len(packet))
         if rule is None:
@@ -314,7 +345,8 @@ class Netfilter:
                 return True
             self._record(frame_id, "filter", chain, verdict, None, flow)
             self._hop(dev.name, "drop", frame_id,
-                      f"iptables -t filter {chain}: policy DROP (no rule accepted it)",
+                      f"iptables -t filter {chain}: DROP by policy DROP (no rule matched)"
+                      + via,
                       "nf_hook_slow", packet)
             return False
         target = rule.target
@@ -323,17 +355,17 @@ class Netfilter:
         self._record(frame_id, "filter", chain, target.name, spec, flow)
         if target.name == "ACCEPT":
             self._hop(dev.name, "accept", frame_id,
-                      f"iptables -t filter {chain}: ACCEPT by rule '{spec}'", "ipt_do_table",
-                      packet)
+                      f"iptables -t filter {chain}: ACCEPT by rule '{spec}'" + via,
+                      "ipt_do_table", packet)
             return True
         if target.name == "REJECT":
             self._hop(dev.name, "reject", frame_id,
-                      f"iptables -t filter {chain}: REJECT ({target.reject_with}) by rule "
-                      f"'{spec}'", "ipt_do_table", packet)
+                      f"iptables -t filter {chain}: REJECT by rule '{spec}'" + via,
+                      "ipt_do_table", packet)
             self._send_reject(packet, target.reject_with, dev)
             return False
         self._hop(dev.name, "drop", frame_id,
-                  f"iptables -t filter {chain}: {target.name} by rule '{spec}'",
+                  f"iptables -t filter {chain}: {target.name} by rule '{spec}'" + via,
                   "ipt_do_table", packet)
         return False
 

@@ -220,6 +220,9 @@ class Chain:
     rules: list[Rule] = field(default_factory=list)
     pkts: int = 0  # the policy's counters
     bytes: int = 0
+    # iptables-nft makes base chains without a policy counter; `-P` adds one (zeroed).
+    # Observed on Linux 6.18: "policy ACCEPT 0 packets" until the first -P on the chain.
+    policy_counter: bool = False
 
     @property
     def builtin(self) -> bool:
