@@ -60,3 +60,14 @@ def test_notebook_runs_without_errors(path):
         assert "netsim hint" in text
         images = sum("image/png" in o.get("data", {}) for c in code for o in c.outputs)
         assert images >= 3  # ladder, topology, fdb
+    if path.name == "02_vm_network_modes.ipynb":
+        text = "".join(o.get("text", "") + o.get("data", {}).get("text/plain", "")
+                       for c in code for o in c.outputs)
+        pages = "".join(o.get("data", {}).get("text/html", "") for c in code for o in c.outputs)
+        for mode in ("host-only", "nat", "nat-user", "bridged"):
+            assert f"<caption>reachability, {mode} mode</caption>" in pages
+        assert "[host-only]" in text and "[no-dnat]" in text and "[not-the-target]" in text
+        assert "IP 198.51.100.1.5000 > 198.51.100.10.7: UDP, length 3" in text  # the NAT
+        assert "lan1$ echo hi | socat - UDP4:192.168.1.10:5007\nhi\n" in text  # the DNAT
+        images = sum("image/png" in o.get("data", {}) for c in code for o in c.outputs)
+        assert images >= 5  # four topologies, one host_inside

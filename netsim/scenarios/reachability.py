@@ -55,6 +55,10 @@ class Reachability(dict[tuple[str, str], bool]):
                      f"column's machine)")
         return "\n".join(lines)
 
+    def _repr_pretty_(self, printer, cycle: bool) -> None:
+        """IPython's text form (a terminal, a notebook's text/plain): the table, not the dict."""
+        printer.text(str(self))
+
     def _repr_html_(self) -> str:
         colour = {REACHED: "#c8f0c8", NOT_REACHED: "#f6c6c6", SELF: "#eeeeee"}
         rows = self.rows()

@@ -151,3 +151,10 @@ def test_table_renders_as_html(measured):
     expected = parse(BUILDERS[mode][1])
     assert page.count("✓") == sum(expected.values())
     assert page.count("✗") == len(expected) - sum(expected.values())
+
+
+def test_ipython_shows_the_table_not_the_dict(measured):
+    from IPython.lib.pretty import pretty  # IPython comes with ipykernel (test extras)
+
+    _, _, table = measured
+    assert pretty(table) == str(table)
