@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 VERSION = "socat version 1.7.4.4 on 06 Nov 2022 08:15:51"
 DEFAULT_HALF_CLOSE = 0.5  # -t: how long socat waits for answers after stdin ended
 
+_BUFFER_ADDRESS = "0x563d0ba88000"  # socat prints its read buffer's address; any will do
 _SERVER_KINDS = {"UDP4-RECVFROM", "UDP-RECVFROM", "UDP4-LISTEN", "UDP-LISTEN"}
 _CLIENT_KINDS = {"UDP4", "UDP", "UDP4-CONNECT", "UDP-CONNECT", "UDP4-SENDTO", "UDP-SENDTO",
                  "UDP4-DATAGRAM", "UDP-DATAGRAM"}
@@ -195,6 +196,7 @@ def _client(host: Host, client: Address, io: Io, half_close: float) -> int:
         sock = (host.udp_socket(_port(local)) if local else UdpSocket.autobind(host.ns))
     except OSError as err:
         raise SocatError(f"bind(5, {{AF=2 0.0.0.0:{local}}}, 16): {err.strerror}") from None
+    sock.connect((target, port))
     try:
         if io.stdin:
             try:
@@ -204,6 +206,9 @@ def _client(host: Host, client: Address, io: Io, half_close: float) -> int:
                                  f"{err.strerror}") from None
         for data, _addr in sock.recv(timeout=half_close):
             io.write(data.decode(errors="replace"))
+        error = sock.take_error()
+        if error is not None:  # an ICMP port unreachable came back: recv() fails
+            raise SocatError(f"read(5, {_BUFFER_ADDRESS}, 8192): {error.strerror}")
     finally:
         sock.close()
     return 0

@@ -41,6 +41,10 @@ _UDP_PORTS_LENGTH = struct.Struct("!HHH")
 _LOOPBACK_HEADER = bytes(12) + _ETH_P_IP_BYTES
 
 
+# icmp_err_convert[] entries marked fatal, for DEST_UNREACH codes: (errno, text)
+_HARD_UDP_ERRORS = {2: (92, "Protocol not available"), 3: (111, "Connection refused")}
+
+
 class NoRoute(OSError):
     """ENETUNREACH: no route to the destination."""
 
@@ -436,8 +440,36 @@ class IcmpLayer:
                                   "icmp_unreach", packet, l3=True)
                 sock.error(ip.src, msg, seq)
                 return
+        if len(inner) >= 20 and inner[9] == ip_pkt.IPPROTO_UDP and self._udp_err(skb, msg,
+                                                                                  packet):
+            return
         self.stack.drop(skb.dev.name, skb.frame_id, "ICMP error for no local socket",
                         "icmp_unreach", packet)
+
+    def _udp_err(self, skb: Skb, msg: icmp.Icmp, packet: bytes) -> bool:
+        """__udp4_lib_err(): a *connected* UDP socket learns of a hard error.
+
+        Without IP_RECVERR the kernel reports only hard errors (port or protocol
+        unreachable, icmp_err_convert's "fatal" ones) and only to a socket connected to
+        the quoted destination: its next recv() fails with ECONNREFUSED. Anything else
+        is dropped here, silently for the application.
+        """
+        inner = msg.data
+        ihl = (inner[0] & 0x0F) * 4
+        if len(inner) < ihl + 4 or msg.type != icmp.DEST_UNREACH:
+            return False
+        sport, dport = struct.unpack_from("!HH", inner, ihl)
+        sock = self.stack.udp_sockets.get(sport)
+        errno_ = _HARD_UDP_ERRORS.get(msg.code)
+        if sock is None or errno_ is None or sock.peer != (ip_ntoa(inner[16:20]), dport):
+            return False
+        self.ns.trace.hop(self.ns.name, skb.dev.name, "udp", "deliver", skb.frame_id,
+                          f"ICMP {'port' if msg.code == 3 else 'protocol'} unreachable for "
+                          f"our datagram to {ip_ntoa(inner[16:20])}:{dport}: the connected "
+                          f"socket on port {sport} gets {errno_[1]}", "__udp4_lib_err",
+                          packet, l3=True)
+        sock.set_error(errno_[0], errno_[1])
+        return True
 
     def echo(self, skb: Skb, ip: ip_pkt.IPv4, msg: icmp.Icmp) -> None:
         """icmp_echo(): answer with the same id, sequence and data."""

@@ -31,6 +31,8 @@ class UdpSocket:
         self.on_receive = None  # optional callback(data, addr) for event-driven apps
         self.bound_dev = None   # SO_BINDTODEVICE: only datagrams arriving on this device
         self.ttl: int | None = None  # setsockopt(IP_TTL); None: the default, 64
+        self.peer: tuple[str, int] | None = None  # connect(): the only peer it talks to
+        self.pending_error: OSError | None = None  # sk_err: reported by the next recv()
         ns.ipv4.udp_sockets[port] = self
 
     @classmethod
@@ -58,6 +60,20 @@ class UdpSocket:
         stack.output(dst, ip_pkt.IPPROTO_UDP, payload, src=src, func="udp_sendmsg", route=route,
                      ttl=64 if self.ttl is None else self.ttl, frame_id=frame_id)
         return len(data)
+
+    def connect(self, addr: tuple[str, int]) -> None:
+        """connect() on a datagram socket: a default destination, and from now on the
+        kernel reports hard ICMP errors about it (``Connection refused``)."""
+        self.peer = (addr[0], addr[1])
+
+    def set_error(self, errno_: int, text: str) -> None:
+        """sk_err set by an ICMP error (__udp4_lib_err); wakes a waiting application."""
+        self.pending_error = OSError(errno_, text)
+
+    def take_error(self) -> OSError | None:
+        """What the next recv() reports instead of data (and clears: sock_error())."""
+        error, self.pending_error = self.pending_error, None
+        return error
 
     def enqueue(self, data: bytes, addr: tuple[str, int]) -> None:
         if self.on_receive is not None:

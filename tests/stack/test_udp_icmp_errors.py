@@ -1,0 +1,48 @@
+"""ICMP errors reach UDP sockets as the kernel reports them (__udp4_lib_err)."""
+
+from __future__ import annotations
+
+import netsim
+from netsim.stack.sockets import UdpSocket
+
+
+def _pair():
+    lab = netsim.Lab(seed=3)
+    a, b = lab.host("a"), lab.host("b")
+    lab.link("a:eth0", "b:eth0")
+    for h, ip in ((a, "10.0.0.1"), (b, "10.0.0.2")):
+        assert h.sh(f"ip addr add {ip}/24 dev eth0 && ip link set eth0 up").returncode == 0
+    return lab, a, b
+
+
+def test_a_connected_socket_gets_connection_refused_from_port_unreachable():
+    lab, a, _b = _pair()
+    sock = UdpSocket.autobind(a.ns)
+    sock.connect(("10.0.0.2", 9))
+    sock.sendto(b"hi", ("10.0.0.2", 9))
+    assert sock.recv(timeout=0.1) == []
+    error = sock.take_error()
+    assert error is not None and (error.errno, error.strerror) == (111, "Connection refused")
+    assert sock.take_error() is None  # sock_error() clears it
+    hops = lab.trace.filter(host="a", layer="udp", action="deliver")
+    assert [h.func for h in hops] == ["__udp4_lib_err"]
+
+
+def test_an_unconnected_socket_hears_nothing():
+    lab, a, _b = _pair()
+    sock = UdpSocket.autobind(a.ns)
+    sock.sendto(b"hi", ("10.0.0.2", 9))
+    sock.recv(timeout=0.1)
+    assert sock.take_error() is None
+    assert [r.reason for r in lab.trace.filter(host="a", action="drop")
+            if r.func == "icmp_unreach"] == ["ICMP error for no local socket"]
+
+
+def test_socat_reports_the_refusal_as_the_real_one_does():
+    _lab, a, b = _pair()
+    refused = a.sh("echo hi | socat - UDP4:10.0.0.2:9")
+    assert refused.returncode == 1
+    assert refused.stderr.endswith(" E read(5, 0x563d0ba88000, 8192): Connection refused\n")
+    assert b.spawn("socat UDP4-RECVFROM:9,fork PIPE").running
+    answered = a.sh("echo hi | socat - UDP4:10.0.0.2:9")
+    assert (answered.returncode, answered.stdout) == (0, "hi\n")
