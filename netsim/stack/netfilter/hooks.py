@@ -381,4 +381,10 @@ class Netfilter:
         code = REJECT_CODES.get(reject_with)
         if code is None:  # tcp-reset: no TCP in netsim, so nothing is sent
             return
+        conn, direction, _state = self.nfct
+        if conn is not None and direction == ORIGINAL and conn.dst_nat:
+            # The error is attached to the packet's connection (nf_ct_attach) and leaves
+            # through nf_nat_icmp_reply_translation: the quoted header is put back as
+            # the sender wrote it, so the DNAT target's private address never leaks.
+            packet = nat.original_destination(packet, conn)
         self.ns.ipv4.icmp.send_error(packet, 3, code, dev)

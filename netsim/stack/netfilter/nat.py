@@ -122,6 +122,13 @@ def manip_packet(packet: bytes, conn: Conn, direction: int, manip: str) -> bytes
     return rewrite(packet, dst=target[2], dport=_key(target, DST))
 
 
+def original_destination(packet: bytes, conn: Conn) -> bytes:
+    """The packet with the destination its sender wrote (its connection's original
+    tuple): what a DNAT changed, undone."""
+    original = conn.tuples[0]
+    return rewrite(packet, dst=original[2], dport=_key(original, DST))
+
+
 def manip_icmp_error(packet: bytes, conn: Conn, direction: int, manip: str) -> bytes:
     """nf_nat_icmp_reply_translation(): the quoted packet is translated the opposite
     way (it travelled the other direction), then the error's own header."""
