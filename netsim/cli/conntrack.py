@@ -35,7 +35,17 @@ _COMMANDS = {"-L": "L", "--dump": "L", "-D": "D", "--delete": "D", "-F": "F",
              "--flush": "F", "-C": "C", "--count": "C"}
 _FILTERS = {"-p": "--protonum", "--protonum": "--protonum", "--proto": "--protonum",
             "-s": "--orig-src", "--src": "--orig-src", "--orig-src": "--orig-src",
-            "-d": "--orig-dst", "--dst": "--orig-dst", "--orig-dst": "--orig-dst"}
+            "-d": "--orig-dst", "--dst": "--orig-dst", "--orig-dst": "--orig-dst",
+            "-r": "--reply-src", "--reply-src": "--reply-src",
+            "-q": "--reply-dst", "--reply-dst": "--reply-dst"}
+# Options a protocol's extension adds once -p names it (conntrack's proto helpers):
+# option -> (direction, tuple field: 3 = sport / ICMP id, 4 = dport / ICMP type)
+_PORT_OPTIONS = {"--orig-port-src": (0, 3), "--sport": (0, 3),
+                 "--orig-port-dst": (0, 4), "--dport": (0, 4),
+                 "--reply-port-src": (1, 3), "--reply-port-dst": (1, 4)}
+_PROTO_OPTIONS: dict[int, dict[str, tuple[int, int]]] = {
+    6: _PORT_OPTIONS, 17: _PORT_OPTIONS,
+    1: {"--icmp-id": (0, 3), "--icmp-type": (0, 4)}}
 USAGE = (
     'Command line interface for the connection tracking system. Version 1.4.7\n'
     'Usage: conntrack [commands] [options]\n'
@@ -171,6 +181,17 @@ def _parse(args: list[str]) -> tuple[str | None, dict[str, object]]:
             else:
                 filters[name] = value
             continue
+        field = _PROTO_OPTIONS.get(filters.get("--protonum"), {}).get(word)  # type: ignore[arg-type]
+        if field is not None:
+            if i >= len(args):
+                raise _Error(f"option `{word}' requires an argument")
+            value = args[i]
+            i += 1
+            # conntrack-tools reads the number with atoi() into 16 bits: no error for
+            # "abc" (0) or 70000 (4464), as the real tool shows.
+            digits = value[:len(value) - len(value.lstrip("0123456789"))]
+            filters[field] = (int(digits) if digits else 0) & 0xFFFF
+            continue
         if word.startswith("-"):
             raise _Error(f"unknown option `{word}'")
         raise _Error(f"unknown type `{word}'")
@@ -182,7 +203,17 @@ def _parse(args: list[str]) -> tuple[str | None, dict[str, object]]:
 def _selected(conn: Conn, filters: dict[str, object]) -> bool:
     from netsim.packets.addr import ip_ntoa
 
-    orig = conn.tuples[ORIGINAL]
-    return (filters.get("--protonum", orig[0]) == orig[0]
-            and filters.get("--orig-src", ip_ntoa(orig[1])) == ip_ntoa(orig[1])
-            and filters.get("--orig-dst", ip_ntoa(orig[2])) == ip_ntoa(orig[2]))
+    orig, reply = conn.tuples[ORIGINAL], conn.tuples[REPLY]
+    addresses = {"--orig-src": orig[1], "--orig-dst": orig[2],
+                 "--reply-src": reply[1], "--reply-dst": reply[2]}
+    for name, wanted in filters.items():
+        if name == "--protonum":
+            if wanted != orig[0]:
+                return False
+        elif isinstance(name, tuple):
+            direction, index = name
+            if conn.tuples[direction][index] != wanted:
+                return False
+        elif ip_ntoa(addresses[name]) != wanted:
+            return False
+    return True
