@@ -994,6 +994,45 @@ retrans_time_ms = 1000
 ucast_solicit = 3
 unres_qlen = 101
 unres_qlen_bytes = 212992
+[conntrack]
+netfilter.nf_conntrack_acct = 0
+netfilter.nf_conntrack_buckets = 262144
+netfilter.nf_conntrack_checksum = 1
+netfilter.nf_conntrack_count [ro] = 0
+netfilter.nf_conntrack_events = 2
+netfilter.nf_conntrack_expect_max = 4096
+netfilter.nf_conntrack_generic_timeout = 600
+netfilter.nf_conntrack_gre_timeout = 30
+netfilter.nf_conntrack_gre_timeout_stream = 180
+netfilter.nf_conntrack_icmp_timeout = 30
+netfilter.nf_conntrack_icmpv6_timeout = 30
+netfilter.nf_conntrack_log_invalid = 0
+netfilter.nf_conntrack_max = 262144
+netfilter.nf_conntrack_sctp_timeout_closed = 10
+netfilter.nf_conntrack_sctp_timeout_cookie_echoed = 3
+netfilter.nf_conntrack_sctp_timeout_cookie_wait = 3
+netfilter.nf_conntrack_sctp_timeout_established = 210
+netfilter.nf_conntrack_sctp_timeout_heartbeat_sent = 30
+netfilter.nf_conntrack_sctp_timeout_shutdown_ack_sent = 3
+netfilter.nf_conntrack_sctp_timeout_shutdown_recd = 3
+netfilter.nf_conntrack_sctp_timeout_shutdown_sent = 3
+netfilter.nf_conntrack_tcp_be_liberal = 0
+netfilter.nf_conntrack_tcp_ignore_invalid_rst = 0
+netfilter.nf_conntrack_tcp_loose = 1
+netfilter.nf_conntrack_tcp_max_retrans = 3
+netfilter.nf_conntrack_tcp_timeout_close = 10
+netfilter.nf_conntrack_tcp_timeout_close_wait = 60
+netfilter.nf_conntrack_tcp_timeout_established = 432000
+netfilter.nf_conntrack_tcp_timeout_fin_wait = 120
+netfilter.nf_conntrack_tcp_timeout_last_ack = 30
+netfilter.nf_conntrack_tcp_timeout_max_retrans = 300
+netfilter.nf_conntrack_tcp_timeout_syn_recv = 60
+netfilter.nf_conntrack_tcp_timeout_syn_sent = 120
+netfilter.nf_conntrack_tcp_timeout_time_wait = 120
+netfilter.nf_conntrack_tcp_timeout_unacknowledged = 300
+netfilter.nf_conntrack_timestamp = 0
+netfilter.nf_conntrack_udp_timeout = 30
+netfilter.nf_conntrack_udp_timeout_stream = 120
 """
 
 _ENTRY_RE = re.compile(r"^(\S+)(?: \[(ro|wo)\])? =(?: (.*))?$")
@@ -1017,6 +1056,11 @@ def _parse_catalogue(text: str) -> dict[str, dict[str, tuple[str, str]]]:
 _SECTIONS = _parse_catalogue(_CATALOGUE)
 SYSCTL_STATIC: dict[str, tuple[str, str]] = {
     f"net.{name}": entry for name, entry in _SECTIONS["static"].items()}
+# nf_conntrack's files: there once the module is loaded (in netsim: once this
+# namespace tracks connections -- a nat table or a -m conntrack rule), as on Linux 6.18.
+SYSCTL_CONNTRACK: dict[str, tuple[str, str]] = {
+    f"net.{name}": entry for name, entry in _SECTIONS["conntrack"].items()}
+CONNTRACK_COUNT = "net.netfilter.nf_conntrack_count"
 IPV4_CONF = _SECTIONS["ipv4.conf"]
 IPV6_CONF = _SECTIONS["ipv6.conf"]
 NEIGH = _SECTIONS["neigh"]
@@ -1151,6 +1195,8 @@ class Sysctl:
         """(default value, flag) of an existing key, None if there is no such file."""
         if key in SYSCTL_STATIC:
             return SYSCTL_STATIC[key]
+        if key in SYSCTL_CONNTRACK and self._conntrack() is not None:
+            return SYSCTL_CONNTRACK[key]
         if key in _KERNEL_STATIC:
             return _KERNEL_STATIC[key], ""
         if key == "kernel.hostname":
@@ -1176,9 +1222,16 @@ class Sysctl:
     def exists(self, key: str) -> bool:
         return self._entry(key) is not None
 
+    def _conntrack(self):
+        """The namespace's connection table, None while nf_conntrack is not loaded."""
+        netfilter = self.ns.netfilter
+        return netfilter.conntrack if netfilter is not None else None
+
     def names(self) -> list[str]:
         """Every sysctl name there is now, in no particular order."""
         names = list(SYSCTL_STATIC) + list(_KERNEL_STATIC) + ["kernel.hostname"]
+        if self._conntrack() is not None:
+            names += list(SYSCTL_CONNTRACK)
         devices = self._device_dirs()
         for fam, template in (("ipv4", IPV4_CONF), ("ipv6", IPV6_CONF)):
             for where in ["all", "default", *devices]:
@@ -1201,6 +1254,8 @@ class Sysctl:
             raise _oserror(errno.ENOENT)
         if entry[1] == "wo":
             raise _oserror(errno.EACCES)
+        if key == CONNTRACK_COUNT:
+            return str(len(self._conntrack().entries()))
         return self.ns.sysctl.get(key, entry[0])
 
     def write(self, key: str, text: str) -> None:
