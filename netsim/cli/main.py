@@ -14,12 +14,44 @@ def main(argv: list[str] | None = None) -> int:
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     demo.add_argument("--out", metavar="DIR",
                       help="also write DIR/demo.pcap (tap0 and eth0) and DIR/demo.gif")
+    modes = sub.add_parser("modes", help="the VM networking modes: who reaches whom, and why not")
+    modes.add_argument("mode", nargs="?", choices=["host-only", "nat", "nat-user", "bridged"],
+                       help="one mode (default: all four)")
+    modes.add_argument("--history", action="store_true",
+                       help="also print the commands that built each lab")
     args = parser.parse_args(argv)
     if args.command == "demo":
         from netsim.demo import run
 
         return run(seed=args.seed, out_dir=args.out)
+    if args.command == "modes":
+        return show_modes(args.mode, args.history)
     return 2
+
+
+# One question per mode whose answer teaches the mode: (source, target).
+_WHY_EXAMPLES = {"host-only": ("vm1", "lan1"), "nat": ("lan1", "vm1"),
+                 "nat-user": ("vm1", "vm2"), "bridged": ("web", "vm1")}
+
+
+def show_modes(only: str | None, history: bool, out=print) -> int:
+    """``netsim modes``: each mode's meaning, reachability table and one ``why``."""
+    from netsim import scenarios
+    from netsim.scenarios.modes import NetworkMode
+
+    builders = {NetworkMode.HOST_ONLY: scenarios.host_only, NetworkMode.NAT: scenarios.nat,
+                NetworkMode.NAT_USER: scenarios.nat_user, NetworkMode.BRIDGED: scenarios.bridged}
+    for mode, build in builders.items():
+        if only is not None and mode.label != only:
+            continue
+        lab = build(vms=2)
+        out(f"== {mode.label}: {mode.meaning}")
+        if history:
+            out(str(lab.history().on("host")))
+        out(str(scenarios.reachability(lab)))
+        source, target = _WHY_EXAMPLES[mode.label]
+        out(f"\n$ lab.why({source!r}, {target!r})\n{lab.why(source, target)}\n")
+    return 0
 
 
 def entry() -> int:

@@ -125,14 +125,21 @@ def explain(lab: Lab, probe: Probe) -> Why:
 # ----------------------------------------------------------------------------- outcomes
 def _reached(lab: Lab, probe: Probe, answer: Why) -> Why:
     answer.verdict = REACHED
-    crossed = []
+    crossed: list[str] = []
+    bridged: list[str] = []
     for r in probe.records:
         if r.action == "forward" and r.layer == "ip" and r.host not in crossed:
             crossed.append(r.host)
+        place = f"{r.host} {r.dev}"
+        if r.layer == "bridge" and r.action in ("forward", "flood") and place not in bridged \
+                and r.frame_id and r.data is not None and _is_echo(r.data):
+            bridged.append(place)
     nats = [f"{r.host}: {r.reason.split(', rule')[0].split(', entry')[0]}"
             for r in probe.records if r.layer == "netfilter" and r.action == "nat"]
     slirp = any(r.layer == "slirp" for r in probe.records)
     text = [f"The echo was answered by {probe.target}."]
+    if bridged:
+        text.append("Bridged by: " + ", ".join(bridged) + ".")
     if crossed:
         text.append("Routed by: " + ", ".join(crossed) + ".")
     if nats:
@@ -319,6 +326,12 @@ def _decisive_drop(records: list[TraceRecord]) -> TraceRecord | None:
         if _icmp_type(r.data) in (_ICMP_ECHO_REQUEST, _ICMP_ECHO_REPLY):
             return r
     return None
+
+
+def _is_echo(frame: bytes) -> bool:
+    """An Ethernet frame carrying an ICMP echo request or reply."""
+    return frame[12:14] == b"\x08\x00" and _icmp_type(frame[14:]) in (
+        _ICMP_ECHO_REQUEST, _ICMP_ECHO_REPLY)
 
 
 def _icmp_type(packet: bytes | None) -> int | None:

@@ -127,3 +127,11 @@ def test_user_mode_vms_cannot_address_each_other():
     inbound = lab.why("lan1", "vm1")
     assert inbound.verdict == w.NO_DNAT and "hostfwd" in inbound.fix
     assert lab.why("vm1", "web").reached
+
+
+def test_a_bridged_path_names_the_bridges_it_crossed():
+    lab = scenarios.bridged(vms=1)
+    answer = lab.why("lan1", "vm1")
+    assert answer.reached
+    assert "Bridged by: switch br0, host br0." in answer.explanation
+    assert "Routed by" not in answer.explanation  # same LAN: nothing routes
