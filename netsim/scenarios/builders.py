@@ -4,7 +4,8 @@ Each function returns a running :class:`~netsim.engine.lab.Lab` with the outside
 world of :mod:`netsim.scenarios.world`, the hypervisor ``host`` configured for one
 :class:`NetworkMode`, and VMs ``vm1``, ``vm2``... started with real
 ``qemu-system-x86_64`` command lines whose guests got their address by DHCP
-(``dhclient eth0``). Nothing is wired behind the student's back: ``print(lab.history())``
+(``dhclient eth0``, or ``udhcpc -i eth0`` with ``dhcp_client="udhcpc"``). Nothing is
+wired behind the student's back: ``print(lab.history())``
 is the list of commands to type on real machines to build the same thing.
 """
 
@@ -67,13 +68,23 @@ def _qemu(name: str, netdev: str, mac: str, model: str = "virtio-net-pci") -> st
             f"-m 512 -netdev {netdev} -device {model},netdev=net0,mac={mac}")
 
 
-def _boot_guest(lab: Lab, name: str) -> None:
+DHCP_CLIENTS = {"dhclient": "dhclient eth0", "udhcpc": "udhcpc -i eth0"}
+"""The DHCP client a guest's boot runs: ISC's (Debian, Ubuntu) or busybox's (Alpine)."""
+
+
+def _boot_guest(lab: Lab, name: str, dhcp_client: str) -> None:
     """The guest's boot asks for an address by DHCP (as its init scripts would)."""
     guest = boot(lab.vm(name).guest)
-    run(guest, "dhclient eth0")
+    run(guest, DHCP_CLIENTS[dhcp_client])
 
 
-def _tap_vm(lab: Lab, host, index: int, bridge: str) -> None:
+def _check_client(dhcp_client: str) -> None:
+    if dhcp_client not in DHCP_CLIENTS:
+        raise ValueError(f"dhcp_client must be one of {sorted(DHCP_CLIENTS)}, "
+                         f"not {dhcp_client!r}")
+
+
+def _tap_vm(lab: Lab, host, index: int, bridge: str, dhcp_client: str) -> None:
     """A VM on a libvirt-style tap ``vnetN`` (fe: MAC) enslaved to ``bridge``."""
     tap, name = f"vnet{index - 1}", f"vm{index}"
     run(host,
@@ -81,11 +92,12 @@ def _tap_vm(lab: Lab, host, index: int, bridge: str) -> None:
         f"ip link set {tap} address {tap_mac(index)}",
         f"ip link set {tap} master {bridge} && ip link set {tap} up",
         _qemu(name, f"tap,id=net0,ifname={tap},script=no,downscript=no", vm_mac(index)))
-    _boot_guest(lab, name)
+    _boot_guest(lab, name, dhcp_client)
 
 
-def bridged(vms: int = 1, seed: int = 0) -> Lab:
+def bridged(vms: int = 1, seed: int = 0, dhcp_client: str = "dhclient") -> Lab:
     """Bridged: eth0 and each VM's tap in br0; the VMs lease LAN addresses from gw."""
+    _check_client(dhcp_client)
     lab, host = _new_lab(NetworkMode.BRIDGED, seed)
     world.host_uplink_on_eth0(host)
     lab.note("# bridge the uplink: eth0 into br0, its address moves to br0 (seed S3)")
@@ -95,12 +107,13 @@ def bridged(vms: int = 1, seed: int = 0) -> Lab:
         # Debian's /etc/qemu-ifup puts the tap into the bridge of the default route: br0
         run(host, _qemu(name, f"tap,id=net0,ifname=tap{index - 1},script=/etc/qemu-ifup",
                         vm_mac(index), model="e1000"))
-        _boot_guest(lab, name)
+        _boot_guest(lab, name, dhcp_client)
     return lab
 
 
-def nat(vms: int = 1, seed: int = 0) -> Lab:
+def nat(vms: int = 1, seed: int = 0, dhcp_client: str = "dhclient") -> Lab:
     """NAT, libvirt style: virbr0 192.168.122.1/24, dnsmasq, ip_forward, MASQUERADE."""
+    _check_client(dhcp_client)
     lab, host = _new_lab(NetworkMode.NAT, seed)
     world.host_uplink_on_eth0(host)
     lab.note("# libvirt's default network")
@@ -113,24 +126,26 @@ def nat(vms: int = 1, seed: int = 0) -> Lab:
         f"--dhcp-range={VIRBR_DHCP[0]},{VIRBR_DHCP[1]} "
         "--dhcp-leasefile=/var/lib/libvirt/dnsmasq/default.leases")
     for index in range(1, vms + 1):
-        _tap_vm(lab, host, index, "virbr0")
+        _tap_vm(lab, host, index, "virbr0", dhcp_client)
     return lab
 
 
-def nat_user(vms: int = 1, seed: int = 0) -> Lab:
+def nat_user(vms: int = 1, seed: int = 0, dhcp_client: str = "dhclient") -> Lab:
     """NAT in QEMU itself (``-netdev user``): no tap, no bridge, slirp's 10.0.2.0/24."""
+    _check_client(dhcp_client)
     lab, host = _new_lab(NetworkMode.NAT_USER, seed)
     world.host_uplink_on_eth0(host)
     for index in range(1, vms + 1):
         name = f"vm{index}"
         run(host, _qemu(name, "user,id=net0", vm_mac(index), model="e1000"))
-        _boot_guest(lab, name)
+        _boot_guest(lab, name, dhcp_client)
     return lab
 
 
-def host_only(vms: int = 2, seed: int = 0) -> Lab:
+def host_only(vms: int = 2, seed: int = 0, dhcp_client: str = "dhclient") -> Lab:
     """Host-only (VirtualBox's vboxnet0): a bridge with no uplink, a DHCP server that
     hands out no gateway, and no forwarding."""
+    _check_client(dhcp_client)
     lab, host = _new_lab(NetworkMode.HOST_ONLY, seed)
     world.host_uplink_on_eth0(host)
     lab.note("# the host-only network: a bridge that no uplink joins")
@@ -140,5 +155,5 @@ def host_only(vms: int = 2, seed: int = 0) -> Lab:
         "dnsmasq --interface=vboxnet0 --bind-interfaces --except-interface=lo "
         f"--dhcp-range={HOSTONLY_DHCP[0]},{HOSTONLY_DHCP[1]} --dhcp-option=3")
     for index in range(1, vms + 1):
-        _tap_vm(lab, host, index, "vboxnet0")
+        _tap_vm(lab, host, index, "vboxnet0", dhcp_client)
     return lab
