@@ -34,6 +34,7 @@ graph: ``nx.shortest_path(G, "vm1:eth0", "lan:eth0")`` walks the same devices a 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -149,23 +150,55 @@ def _add_slirp(G: nx.Graph, host: Host, pid: int, slirp, nic: NetDevice) -> None
         G.add_edge(nid, node_id(default.dev), kind="sockets")
 
 
+@dataclass
+class Routing:
+    """What one machine's IP layer does between its devices, from its public state.
+
+    ``stack_devs`` are the devices the IP layer sees: up, not loopback, not a bridge
+    port (a port's frames go to its bridge -- seed claim S3), with an address.
+    ``uplink`` is the device of the default route (or the last addressed device),
+    ``gateway`` its next hop, ``forwarding`` is ``net.ipv4.ip_forward`` and ``nat``
+    names the nat POSTROUTING targets (MASQUERADE, SNAT) that can translate what
+    leaves by ``uplink``.
+    """
+
+    forwarding: bool
+    stack_devs: list[NetDevice]
+    uplink: NetDevice | None
+    gateway: str | None
+    nat: list[str]
+
+    @property
+    def routed(self) -> list[NetDevice]:
+        """The devices whose packets the kernel forwards to the uplink (none if off)."""
+        if not self.forwarding or self.uplink is None:
+            return []
+        return [dev for dev in self.stack_devs if dev is not self.uplink]
+
+
+def routing(host: Host) -> Routing:
+    """The :class:`Routing` of ``host``: read, never changed."""
+    stack = host.ns.ipv4
+    addressed = [dev for dev in host.ns.in_order()
+                 if not dev.flag_loopback and dev.admin_up and dev.master is None
+                 and stack.addresses_of(dev)]
+    default = stack.main.lookup(0)  # only a default route covers 0.0.0.0
+    is_default = default is not None and default.prefixlen == 0
+    uplink = (default.dev if is_default and default.dev in addressed
+              else addressed[-1] if addressed else None)
+    gateway = ip_ntoa(default.gateway) if is_default and default.gateway else None
+    nat = _nat_targets(host, uplink.name) if uplink is not None else []
+    return Routing(bool(stack.forwarding), addressed, uplink, gateway, nat)
+
+
 def _add_routed(G: nx.Graph, host: Host) -> None:
     """A forwarding machine's routing between its networks, drawn inside its box."""
-    stack = host.ns.ipv4
-    if not stack.forwarding:
+    r = routing(host)
+    if len(r.stack_devs) < 2:
         return
-    addressed = [dev for dev in host.ns.in_order()
-                 if not dev.flag_loopback and dev.admin_up and stack.addresses_of(dev)]
-    if len(addressed) < 2:
-        return
-    default = stack.main.lookup(0)
-    uplink = (default.dev if default is not None and default.prefixlen == 0
-              and default.dev in addressed else addressed[-1])
-    nat = _nat_targets(host, uplink.name)
-    for dev in addressed:
-        if dev is not uplink:
-            G.add_edge(node_id(dev), node_id(uplink), kind="routed", nat=nat,
-                       uplink=node_id(uplink))
+    for dev in r.routed:
+        G.add_edge(node_id(dev), node_id(r.uplink), kind="routed", nat=list(r.nat),
+                   uplink=node_id(r.uplink))
 
 
 def _nat_targets(host: Host, out_dev: str) -> list[str]:

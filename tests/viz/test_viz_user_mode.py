@@ -7,7 +7,8 @@ import networkx as nx
 from lab_builders import ok
 
 import netsim
-from netsim.viz import host_inside, host_inside_text, to_networkx, topology, topology_text
+from netsim.viz import (host_inside, host_inside_layout, host_inside_text, to_networkx, topology,
+                        topology_text)
 from netsim.viz.animate import animate_text
 
 matplotlib.use("Agg")
@@ -70,7 +71,25 @@ def test_inside_the_host_qemu_holds_libslirp_and_talks_to_the_ip_stack_by_socket
     drawn = host_inside(host)
     assert "host:slirp" in drawn["positions"] and "vm1:eth0" in drawn["positions"]
     labels = [t.get_text() for t in drawn["texts"]]
-    assert any(label.startswith(f"qemu (pid {pid}): no /dev/net/tun") for label in labels)
+    assert any(label.startswith(f"qemu (pid {pid})\nno /dev/net/tun") for label in labels)
+
+
+def test_inside_the_host_slirps_sockets_are_routed_out_of_eth0():
+    """The socket calls do not stop in the IP stack: its routing sends them out of eth0."""
+    _lab, host = user_lab()
+    L = host_inside_layout(host)
+    eth0_entry = L.positions["host:ip@eth0"]
+    sockets = [p for p in L.paths if p.kind == "sockets"]
+    routed = [p for p in L.paths if p.kind == "routed"]
+    assert len(sockets) == 2 and len(routed) == 2  # one per qemu
+    for s, r in zip(sockets, routed, strict=True):
+        assert r.points[0] == s.points[-1]        # continues where the socket calls enter
+        end = r.points[-1]
+        assert abs(end[0] - eth0_entry[0]) < 0.5  # ... into eth0's line below the stack
+        eth0 = L.box("nic", "eth0")
+        assert eth0.x <= end[0] <= eth0.x + eth0.w and end[1] > eth0.y + eth0.h
+    assert ("routing: slirp's sockets are the host's own: out of eth0 by default via "
+            "198.51.100.10 dev eth0") in host_inside_text(host)
 
 
 def test_an_animation_of_a_user_mode_ping_steps_through_slirp():
