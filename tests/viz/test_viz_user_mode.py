@@ -7,8 +7,14 @@ import networkx as nx
 from lab_builders import ok
 
 import netsim
-from netsim.viz import (host_inside, host_inside_layout, host_inside_text, to_networkx, topology,
-                        topology_text)
+from netsim.viz import (
+    host_inside,
+    host_inside_layout,
+    host_inside_text,
+    to_networkx,
+    topology,
+    topology_text,
+)
 from netsim.viz.animate import animate_text
 
 matplotlib.use("Agg")
