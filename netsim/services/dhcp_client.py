@@ -61,6 +61,7 @@ ISC_INITIAL_INTERVAL = 3
 ISC_BACKOFF_CUTOFF = 15
 ISC_TIMEOUT = 60
 ISC_RETRY = 300     # after "No DHCPOFFERS received.", try again this much later
+SCRIPT_START = 0.005  # seconds from a client's decision to its script's first command
 
 
 @dataclass
@@ -427,6 +428,10 @@ class DhcpClient:
                  f"{ip_ntoa(self.lease.server)} port 67")
         self.xid = self.lab.rng.getrandbits(32)
         self.unicast(dhcp.RELEASE, self.lease.server, "DHCPRELEASE")
+        # The script starts a few milliseconds later (fork + exec of /bin/sh): time for
+        # the RELEASE to get through ARP. Flushing the last address at once would flush
+        # the neighbour table too (fib_disable_ip), and the RELEASE waiting in it.
+        self.lab.run(SCRIPT_START)
         self.deconfigure()
         self._timer_gen += 1
         self.lease = None

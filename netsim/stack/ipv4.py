@@ -129,6 +129,12 @@ class IPv4Stack:
         self.addresses.remove(ifa)
         self._addresses_changed()
         self._del_connected(ifa)
+        if not self.addresses_of(ifa.dev):
+            # fib_inetaddr_event(): the device's last address went, so fib_disable_ip():
+            # every route through it and every neighbour on it (permanent too) go
+            for r in [r for r in self.main.routes if r.dev is ifa.dev]:
+                self.main.remove(r)
+            self.arp.flush_dev(ifa.dev, keep_permanent=False)
 
     def _add_connected(self, ifa: IfAddr) -> None:
         if ifa.prefixlen == 32 or ifa.dev.flag_loopback:

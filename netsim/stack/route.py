@@ -31,7 +31,13 @@ def to_bytes(value: int) -> bytes:
 
 @dataclass(eq=False)
 class IfAddr:
-    """struct in_ifaddr: one IPv4 address on one device."""
+    """struct in_ifaddr: one IPv4 address on one device.
+
+    The lifetime fields are the kernel's: ``valid_lft``/``preferred_lft`` in seconds
+    (0xFFFFFFFF is forever), counted from ``tstamp`` (simulated seconds); ``permanent``
+    is IFA_F_PERMANENT (true unless the valid lifetime is finite), ``deprecated`` is
+    IFA_F_DEPRECATED. :mod:`netsim.stack.addr_lifetime` sets and ages them.
+    """
 
     dev: NetDevice
     local: bytes
@@ -39,6 +45,11 @@ class IfAddr:
     broadcast: bytes | None = None
     scope: str = "global"
     label: str = ""
+    valid_lft: int = 0xFFFFFFFF
+    preferred_lft: int = 0xFFFFFFFF
+    tstamp: float = 0.0
+    permanent: bool = True
+    deprecated: bool = False
 
     @property
     def network(self) -> int:

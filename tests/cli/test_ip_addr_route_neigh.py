@@ -1447,12 +1447,6 @@ NOT_SIMULATED = [
         'netsim: the address option "peer" is not simulated\n',
     ),
     ('ip addr save', 2, '', 'netsim: "ip address save" is not simulated\n'),
-    (
-        'ip addr add 10.0.0.2/24 dev eth0 valid_lft 100 preferred_lft 50',
-        2,
-        '',
-        'netsim: the address option "address lifetimes" is not simulated\n',
-    ),
     ('ip neigh show master br0', 2, '', 'netsim: "ip neigh ... master" is not simulated\n'),
     ('ip neigh show proxy', 2, '', 'netsim: proxy ARP is not simulated\n'),
     ('ip neigh show protocol static', 2, '', 'netsim: "ip neigh ... protocol" is not simulated\n'),

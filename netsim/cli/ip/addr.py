@@ -10,7 +10,10 @@ An address belongs to a device. The kernel side reproduced here:
 * ``ip addr del 10.0.0.1 dev eth0`` without ``/len`` is a wildcard: any prefix length
   (iproute2 warns about it);
 * the connected route (``proto kernel scope link``) comes and goes with the primary
-  address while the device is up -- the model's IPv4 stack does that part.
+  address while the device is up -- the model's IPv4 stack does that part;
+* ``valid_lft``/``preferred_lft`` make an address *dynamic*: it counts down, turns
+  ``deprecated`` and is deleted in simulated time (:mod:`netsim.stack.addr_lifetime`);
+  ``change``/``replace`` of an existing address rewrite only its lifetimes.
 """
 
 from __future__ import annotations
@@ -36,6 +39,12 @@ from netsim.cli.ip.args import (
 from netsim.cli.ip.listing import filter_device, ipaddr_list, parse_filter
 from netsim.cli.ip.opts import Ctx
 from netsim.cli.ip.rtnl import NetlinkError, flush_rounds, not_modelled, report
+from netsim.stack.addr_lifetime import (
+    INFINITY_LIFE_TIME,
+    inet_del_ifa,
+    lifetime_changed,
+    set_ifa_lifetime,
+)
 from netsim.stack.route import IfAddr
 
 # ifa_flag_data[]: name -> (read-only, IPv6 only)
@@ -69,8 +78,8 @@ class AddrReq:
         self.brd_mode = ""  # "+" / "-" (computed from the prefix)
         self.unmodelled: list[str] = []
         self.lifetimes = (False, False)
-        self.valid = "forever"
-        self.preferred = "forever"
+        self.valid_lft = INFINITY_LIFE_TIME       # what an omitted lifetime means
+        self.preferred_lft = INFINITY_LIFE_TIME
 
 
 def _parse(ctx: Ctx, argv: list[str], deleting: bool) -> AddrReq:
@@ -111,14 +120,15 @@ def _parse(ctx: Ctx, argv: list[str], deleting: bool) -> AddrReq:
             if (seen_valid if key == "valid_lft" else seen_pref):
                 raise duparg(key, word)
             text = args.next_arg()
-            if text != "forever" and get_unsigned(text) is None:
+            value = INFINITY_LIFE_TIME if text == "forever" else get_unsigned(text)
+            if value is None:
                 raise invarg(f"{key} value", text)
             if key == "valid_lft":
                 seen_valid = True
-                req.valid = text
+                req.valid_lft = value
             else:
                 seen_pref = True
-                req.preferred = text
+                req.preferred_lft = value
         elif word in _IFA_FLAGS:
             readonly, v6only = _IFA_FLAGS[word]
             if readonly:
@@ -151,19 +161,17 @@ def _parse(ctx: Ctx, argv: list[str], deleting: bool) -> AddrReq:
 
 
 def _check_lifetimes(req: AddrReq, seen_valid: bool, seen_pref: bool) -> None:
-    """Only ``forever`` lifetimes are simulated (addresses never expire here)."""
+    """ipaddr_modify()'s own checks, before anything reaches the kernel.
+
+    An omitted lifetime is forever, so ``valid_lft 10`` alone fails (forever > 10),
+    while ``preferred_lft 10`` alone passes (and the address stays permanent).
+    """
     if not (seen_valid or seen_pref):
         return
-    inf = 0xFFFFFFFF
-    valid, pref = req.valid, req.preferred
-    valid_n = inf if valid == "forever" else get_unsigned(valid)
-    pref_n = inf if pref == "forever" else get_unsigned(pref)
-    if not valid_n:
+    if not req.valid_lft:
         raise IpExit(1, "valid_lft is zero\n")
-    if valid_n < pref_n:
+    if req.valid_lft < req.preferred_lft:
         raise IpExit(1, "preferred_lft is greater than valid_lft\n")
-    if valid_n != inf or pref_n != inf:
-        req.unmodelled.append("address lifetimes")
 
 
 def _broadcast(req: AddrReq) -> bytes | None:
@@ -194,16 +202,24 @@ def newaddr(ctx: Ctx, req: AddrReq, exclusive: bool) -> None:
     local, plen = req.local.addr, req.local.bitlen
     scope = req.scope if req.scope is not None else (254 if local[0] == 127 else 0)
     stack = ctx.ns.ipv4
+    now = ctx.ns.lab.now
     for ifa in (a for a in stack.addresses if a.dev is dev):
         if _same_prefix(ifa, local, plen):
             if ifa.local == local:
                 if exclusive:
                     raise NetlinkError(errno.EEXIST, "ipv4: Address already assigned")
-                return  # replace/change: only lifetimes and metric would change
+                # replace/change keep label and broadcast: only the lifetimes (and the
+                # metric) change, and omitted lifetimes mean forever again
+                set_ifa_lifetime(ifa, req.valid_lft, req.preferred_lft, now)
+                lifetime_changed(ctx.ns)
+                return
             if SCOPE_NUM.get(ifa.scope, ifa.scope) != scope:
                 raise NetlinkError(errno.EINVAL, "ipv4: Invalid scope value")
-    stack.add_address(IfAddr(dev, local, plen, _broadcast(req), scope_text(scope),
-                             (req.label or dev.name)[:15]))
+    ifa = IfAddr(dev, local, plen, _broadcast(req), scope_text(scope),
+                 (req.label or dev.name)[:15])
+    set_ifa_lifetime(ifa, req.valid_lft, req.preferred_lft, now)
+    stack.add_address(ifa)
+    lifetime_changed(ctx.ns)
 
 
 def deladdr(ctx: Ctx, req: AddrReq) -> None:
@@ -226,12 +242,7 @@ def deladdr(ctx: Ctx, req: AddrReq) -> None:
 
 def delete_address(ctx: Ctx, ifa: IfAddr, secondary: bool) -> None:
     """__inet_del_ifa(): a primary takes its secondaries with it."""
-    stack = ctx.ns.ipv4
-    if not secondary:
-        for other, sec in kernel_order(stack.addresses, ifa.dev):
-            if sec and other.prefixlen == ifa.prefixlen and other.network == ifa.network:
-                stack.del_address(other)
-    stack.del_address(ifa)
+    inet_del_ifa(ctx.ns.ipv4, ifa)
 
 
 def ipaddr_modify(ctx: Ctx, argv: list[str], deleting: bool, exclusive: bool = True) -> int:

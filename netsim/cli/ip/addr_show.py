@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 from netsim.cli.ip.render import ANY, JSON, Printer
 from netsim.packets.addr import ip_ntoa
+from netsim.stack.addr_lifetime import INFINITY_LIFE_TIME, remaining
 
 if TYPE_CHECKING:
     from netsim.cli.ip.opts import Ctx
     from netsim.stack.netdevice import NetDevice
     from netsim.stack.route import IfAddr
 
-INFINITY_LIFE_TIME = 0xFFFFFFFF
 SCOPE_NUM = {"global": 0, "site": 200, "link": 253, "host": 254, "nowhere": 255}
 SCOPE_NAME = {v: k for k, v in SCOPE_NUM.items()}
 
@@ -39,6 +39,25 @@ def scope_text(scope: str | int) -> str:
     """rtnl_rtscope_n2a(): a name for the well-known scopes, else the number."""
     num = scope_num(scope)
     return SCOPE_NAME.get(num, str(num))
+
+
+# ifa_flag_names[] of ipaddress.c: bit i of ifa_flags is IFA_F_<name>
+IFA_FLAG_NAMES = ("secondary", "nodad", "optimistic", "dadfailed", "home", "deprecated",
+                  "tentative", "permanent", "mngtmpaddr", "noprefixroute", "autojoin",
+                  "stable-privacy")
+IFA_F_SECONDARY = 0x01
+IFA_F_DEPRECATED = 0x20
+IFA_F_PERMANENT = 0x80
+
+
+def ifa_flags(ifa: IfAddr, secondary: bool) -> int:
+    """The flags word the kernel reports for an IPv4 address (IFA_FLAGS)."""
+    flags = IFA_F_SECONDARY if secondary else 0
+    if ifa.deprecated:
+        flags |= IFA_F_DEPRECATED
+    if ifa.permanent:
+        flags |= IFA_F_PERMANENT
+    return flags
 
 
 def same_subnet(a: IfAddr, b: IfAddr) -> bool:
@@ -67,8 +86,8 @@ class AddrFilter:
     family: str = ""
     scope: int = 0
     scopemask: int = 0
-    secondary: bool | None = None   # "primary"/"secondary"/"temporary" filters
-    permanent: bool | None = None   # "permanent"/"dynamic"
+    flags: int = 0       # "secondary", "-deprecated", "dynamic" (= -permanent) ...
+    flagmask: int = 0    # ... which bits of ifa_flags must equal those of ``flags``
     label: str | None = None
     prefix: tuple[int, int] | None = None  # (network, prefixlen) of "to PREFIX"
     up: bool = False
@@ -76,10 +95,8 @@ class AddrFilter:
     def accepts(self, ifa: IfAddr, secondary: bool) -> bool:
         if (self.scope ^ scope_num(ifa.scope)) & self.scopemask:
             return False
-        if self.secondary is not None and self.secondary != secondary:
+        if (ifa_flags(ifa, secondary) ^ self.flags) & self.flagmask:
             return False
-        if self.permanent is False:
-            return False  # every IPv4 address here is permanent
         if self.label is not None and not _fnmatch(self.label, ifa.label or ifa.dev.name):
             return False
         if self.prefix is not None:
@@ -116,18 +133,35 @@ def print_addrinfo(p: Printer, ctx: Ctx, ifa: IfAddr, secondary: bool, filt: Add
         p.fp("brd ")
         p.string(ANY, "broadcast", "%s ", ip_ntoa(ifa.broadcast))
     p.string(ANY, "scope", "scope %s ", scope_text(ifa.scope))
-    if secondary:
-        p.fp("secondary ")
-        p.bool(JSON, "secondary", "", True)
+    print_ifa_flags(p, ifa_flags(ifa, secondary))
     p.string(ANY, "label", "%s", ifa.label or ifa.dev.name)
     p.nl()
+    valid, preferred = remaining(ifa, ctx.ns.lab.now)
     p.fp("       valid_lft ")
-    p.int(JSON, "valid_life_time", "", INFINITY_LIFE_TIME)
-    p.fp("forever")
+    _print_lifetime(p, "valid_life_time", valid)
     p.fp(" preferred_lft ")
-    p.int(JSON, "preferred_life_time", "", INFINITY_LIFE_TIME)
-    p.fp("forever")
+    _print_lifetime(p, "preferred_life_time", preferred)
     p.fp("\n")
+
+
+def print_ifa_flags(p: Printer, flags: int) -> None:
+    """print_ifa_flags(): each set flag by name in bit order, except that the permanent
+    bit is printed when it is *clear*, as ``dynamic``."""
+    for bit, name in enumerate(IFA_FLAG_NAMES):
+        mask = 1 << bit
+        if mask == IFA_F_PERMANENT:
+            if not flags & mask:
+                p.fp("dynamic ")
+                p.bool(JSON, "dynamic", "", True)
+        elif flags & mask:
+            p.fp(f"{name} ")
+            p.bool(JSON, name, "", True)
+
+
+def _print_lifetime(p: Printer, key: str, seconds: int) -> None:
+    """``forever`` for 0xFFFFFFFF (JSON keeps the number), else ``3599sec``."""
+    p.int(JSON, key, "", seconds)
+    p.fp("forever" if seconds == INFINITY_LIFE_TIME else f"{seconds}sec")
 
 
 def print_selected_addrinfo(p: Printer, ctx: Ctx, dev: NetDevice, filt: AddrFilter,

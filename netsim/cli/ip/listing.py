@@ -14,18 +14,21 @@ The steps mirror iproute2's:
 from __future__ import annotations
 
 from netsim.cli.ip import devinfo, usage
-from netsim.cli.ip.addr_show import SCOPE_NUM, AddrFilter, kernel_order, print_selected_addrinfo
+from netsim.cli.ip.addr_show import (
+    IFA_FLAG_NAMES,
+    SCOPE_NUM,
+    AddrFilter,
+    kernel_order,
+    print_selected_addrinfo,
+)
 from netsim.cli.ip.args import Args, IpExit, duparg2, get_prefix, get_unsigned, invarg, matches
 from netsim.cli.ip.link_show import LinkFilter, print_linkinfo, print_stats64
 from netsim.cli.ip.opts import Ctx
 
-_FLAG_FILTERS = {"secondary", "temporary", "nodad", "optimistic", "dadfailed", "home",
-                 "deprecated", "tentative", "permanent", "mngtmpaddr", "noprefixroute",
-                 "autojoin", "stable-privacy"}
-
 
 def _flag_filter(word: str, af: AddrFilter) -> bool:
-    """get_filter(): ``[-]secondary``, ``primary``, ``dynamic``, ``permanent``..."""
+    """get_filter(): ``[-]FLAG`` keeps addresses with (without) it; ``primary`` is
+    ``-secondary``, ``dynamic`` is ``-permanent``, ``temporary`` is ``secondary``."""
     inv = word.startswith("-")
     if inv:
         word = word[1:]
@@ -33,12 +36,13 @@ def _flag_filter(word: str, af: AddrFilter) -> bool:
         inv, word = not inv, "permanent"
     elif word == "primary":
         inv, word = not inv, "secondary"
-    if word not in _FLAG_FILTERS:
+    elif word == "temporary":
+        word = "secondary"
+    if word not in IFA_FLAG_NAMES:
         return False
-    if word in ("secondary", "temporary"):
-        af.secondary = not inv
-    elif word == "permanent":
-        af.permanent = not inv
+    mask = 1 << IFA_FLAG_NAMES.index(word)
+    af.flags = af.flags & ~mask if inv else af.flags | mask
+    af.flagmask |= mask
     return True
 
 
