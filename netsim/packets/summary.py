@@ -6,7 +6,7 @@ a frame that does not parse is described as malformed.
 
 from __future__ import annotations
 
-from netsim.packets import arp, dhcp, ethernet, icmp, ipv4, udp
+from netsim.packets import arp, dhcp, ethernet, icmp, ipv4, tcp, udp
 from netsim.packets.addr import MalformedPacket, ip_ntoa, mac_ntoa
 
 _ETHERTYPE_NAMES = {ethernet.ETH_P_IP: "IPv4", ethernet.ETH_P_ARP: "ARP",
@@ -69,7 +69,71 @@ def describe_ipv4(packet: bytes) -> str:
         if {dgram.sport, dgram.dport} & {dhcp.SERVER_PORT, dhcp.CLIENT_PORT}:
             return f"{head} {describe_bootp(dgram.data)}"
         return f"{head} UDP, length {len(dgram.data)}"
+    if ip.proto == ipv4.IPPROTO_TCP:
+        return f"IP {describe_tcp(ip.src, ip.dst, ip.payload)}"
     return f"IP {src} > {dst}: ip-proto-{ip.proto} {len(ip.payload)}"
+
+
+SeqState = dict[tuple, tuple[int, int]]
+"""tcpdump's memory of each conversation's initial numbers, for relative seq/ack."""
+
+
+def describe_tcp(src: bytes, dst: bytes, segment: bytes, seqs: SeqState | None = None) -> str:
+    """``10.0.0.1.40000 > 10.0.0.2.7: Flags [S], seq 1, win 64240, options [...], length 0``.
+
+    tcpdump prints relative sequence numbers: the first segment *with an ACK* of a
+    conversation (or any SYN with one) records both sides' initial numbers and prints
+    them whole; later segments print offsets (``ack 1``, ``seq 1:7``). Segments without
+    ACK (a SYN, a RST answering a SYN without ACK) always print whole numbers. With
+    ``seqs`` None every number is whole (``tcpdump -S``): the trace's summaries are
+    stateless.
+    """
+    try:
+        seg = tcp.parse(segment)
+    except MalformedPacket:
+        return f"{ip_ntoa(src)} > {ip_ntoa(dst)}: tcp {len(segment)} [bad hdr length]"
+    head = (f"{ip_ntoa(src)}.{seg.sport} > {ip_ntoa(dst)}.{seg.dport}: "
+            f"Flags [{tcp.flag_text(seg.flags)}]")
+    seq, ack = seg.seq, seg.ack
+    if seqs is not None and seg.flags & tcp.ACK:
+        key = (src, seg.sport, dst, seg.dport)
+        rev = (dst, seg.dport, src, seg.sport)
+        if key in seqs and not seg.flags & tcp.SYN:
+            seq = (seq - seqs[key][0]) & 0xFFFFFFFF
+            ack = (ack - seqs[key][1]) & 0xFFFFFFFF
+        else:
+            seqs[key] = (seg.seq, (seg.ack - 1) & 0xFFFFFFFF)
+            seqs[rev] = ((seg.ack - 1) & 0xFFFFFFFF, seg.seq)
+    parts = [head]
+    if seg.data or seg.flags & (tcp.SYN | tcp.FIN | tcp.RST):
+        parts.append(f"seq {seq}:{(seq + len(seg.data)) & 0xFFFFFFFF}" if seg.data
+                     else f"seq {seq}")
+    if seg.flags & tcp.ACK:
+        parts.append(f"ack {ack}")
+    parts.append(f"win {seg.window}")
+    if seg.flags & tcp.URG:
+        parts.append(f"urg {seg.urgent}")
+    if seg.options.order:
+        parts.append(f"options [{_options_text(seg.options)}]")
+    parts.append(f"length {len(seg.data)}")
+    return ", ".join(parts)
+
+
+def _options_text(opts: tcp.Options) -> str:
+    words = []
+    for name in opts.order:
+        if name == "mss":
+            words.append(f"mss {opts.mss}")
+        elif name == "TS" and opts.ts is not None:
+            words.append(f"TS val {opts.ts[0]} ecr {opts.ts[1]}")
+        elif name == "wscale":
+            words.append(f"wscale {opts.wscale}")
+        elif name == "sack":
+            blocks = " ".join(f"{{{a}:{b}}}" for a, b in opts.sack)
+            words.append(f"sack {len(opts.sack)} {blocks}")
+        else:
+            words.append(name)
+    return ",".join(words)
 
 
 def _unreachable(code: int, inner: bytes) -> str:
@@ -90,7 +154,7 @@ def _unreachable(code: int, inner: bytes) -> str:
         return f"{about} protocol {proto} unreachable"
     if code == 3 and len(inner) >= ihl + 4:
         port = (inner[ihl + 2] << 8) | inner[ihl + 3]
-        name = {ipv4.IPPROTO_UDP: "udp", 6: "tcp"}.get(proto, f"proto-{proto}")
+        name = {ipv4.IPPROTO_UDP: "udp", ipv4.IPPROTO_TCP: "tcp"}.get(proto, f"proto-{proto}")
         return f"{about} {name} port {port} unreachable"
     if code == 13:
         return f"host {about} unreachable - admin prohibited filter"

@@ -1,6 +1,6 @@
-"""Connection tracking (net/netfilter/nf_conntrack_core.c, _proto_icmp.c, _proto_udp.c).
+"""Connection tracking (net/netfilter/nf_conntrack_core.c, _proto_icmp.c, _proto_udp.c, _tcp.c).
 
-Every packet is reduced to a *tuple*: ``(proto, src, dst, sport, dport)`` for UDP,
+Every packet is reduced to a *tuple*: ``(proto, src, dst, sport, dport)`` for UDP and TCP,
 ``(1, src, dst, id, type)`` for ICMP echo. A connection (:class:`Conn`, the kernel's
 ``struct nf_conn``) holds two tuples: the *original* direction, as its first packet
 had it, and the *reply* direction, what an answer will look like -- after NAT, the
@@ -20,8 +20,10 @@ Timeouts run in simulated time, refreshed by every packet (``nf_ct_refresh_acct`
 ICMP 30 s; UDP 30 s, or 120 s and ASSURED once a reply was seen and the connection is
 older than 2 s (``stream_ts``), exactly as ``nf_conntrack_udp_packet`` decides. The
 sysctls ``net.netfilter.nf_conntrack_{icmp,udp}_timeout[_stream]`` override them.
+TCP entries follow the connection's state (:mod:`.conntrack_tcp`: SYN_SENT, ESTABLISHED,
+TIME_WAIT... each with its timeout, ASSURED once the handshake completed).
 
-Left out: TCP's state machine, expectations/helpers, zones, marks, the table limit.
+Left out: expectations/helpers, zones, marks, the table limit.
 """
 
 from __future__ import annotations
@@ -30,10 +32,12 @@ import itertools
 from typing import TYPE_CHECKING
 
 from netsim.packets.addr import ip_ntoa
+from netsim.stack.netfilter import conntrack_tcp as ct_tcp
 from netsim.stack.netfilter.packet import (
     ICMP_ECHO,
     ICMP_ECHOREPLY,
     IPPROTO_ICMP,
+    IPPROTO_TCP,
     IPPROTO_UDP,
     Flow,
     flow_of,
@@ -65,9 +69,9 @@ def invert(t: Tuple) -> Tuple:
 
 
 def tuple_of(flow: Flow) -> Tuple | None:
-    """The tuple of a trackable packet: UDP, ICMP echo request/reply; else None."""
-    if flow.proto == IPPROTO_UDP:
-        return (IPPROTO_UDP, flow.src, flow.dst, flow.sport, flow.dport)
+    """The tuple of a trackable packet: UDP, TCP, ICMP echo request/reply; else None."""
+    if flow.proto == IPPROTO_UDP or flow.proto == IPPROTO_TCP:
+        return (flow.proto, flow.src, flow.dst, flow.sport, flow.dport)
     if flow.proto == IPPROTO_ICMP and flow.icmp_type in (ICMP_ECHO, ICMP_ECHOREPLY):
         return (IPPROTO_ICMP, flow.src, flow.dst, flow.sport, flow.icmp_type)
     return None
@@ -85,7 +89,7 @@ class Conn:
     """struct nf_conn: two tuples, status bits, a timeout, the NAT binding."""
 
     __slots__ = ("tuples", "confirmed", "seen_reply", "assured", "timeout_at", "stream_ts",
-                 "src_nat", "dst_nat", "nat_done", "id", "__weakref__")
+                 "src_nat", "dst_nat", "nat_done", "id", "tcp_state", "__weakref__")
 
     def __init__(self, orig: Tuple, now: float, ident: int) -> None:
         self.tuples: list[Tuple] = [orig, invert(orig)]
@@ -98,6 +102,7 @@ class Conn:
         self.dst_nat = False  # IPS_DST_NAT
         self.nat_done: set[str] = set()  # "src"/"dst": the nat table was consulted
         self.id = ident
+        self.tcp_state = ct_tcp.NONE  # ct->proto.tcp.state (TCP only)
 
     @property
     def proto(self) -> int:
@@ -206,14 +211,22 @@ class ConntrackTable:
         if t is None:
             return None, ORIGINAL, "INVALID"
         hit = self.lookup(t)
+        if hit is not None and t[0] == IPPROTO_TCP:
+            hit = self._tcp_reopen(hit, packet, flow)
         if hit is None:
             if t[0] == IPPROTO_ICMP and t[4] != ICMP_ECHO:
                 return None, ORIGINAL, "INVALID"  # icmp_new(): only requests start one
             conn = Conn(t, self.ns.env.now, next(self._ids))
+            if t[0] == IPPROTO_TCP and not self._tcp_new(conn, packet, flow):
+                return None, ORIGINAL, "INVALID"
             self._l4_packet(conn)
             return conn, ORIGINAL, "NEW"
         conn, direction = hit
-        self._l4_packet(conn)
+        if conn.proto == IPPROTO_TCP:
+            if not self._tcp_packet(conn, direction, packet, flow):
+                return None, direction, "INVALID"
+        else:
+            self._l4_packet(conn)
         if direction == REPLY:
             conn.seen_reply = True  # after the protocol's own decision, as in the kernel
             return conn, REPLY, "ESTABLISHED"
@@ -234,6 +247,60 @@ class ConntrackTable:
             conn.assured = True
         else:
             self.refresh(conn, unreplied)
+
+    # ------------------------------------------------------------------ TCP
+    def _tcp_timeout(self, state: int) -> float:
+        return self._timeout(f"nf_conntrack_tcp_timeout_{ct_tcp.SYSCTL[state]}",
+                             ct_tcp.TIMEOUTS[state])
+
+    def _tcp_new(self, conn: Conn, packet: bytes, flow: Flow) -> bool:
+        """tcp_new(): only a SYN (or, picked up midstream, an ACK) opens an entry."""
+        flags = ct_tcp.flags_of(packet, flow.ihl)
+        state = ct_tcp.new_state(flags) if flags is not None else ct_tcp.INVALID
+        if state == ct_tcp.INVALID:
+            return False
+        conn.tcp_state = state
+        self.refresh(conn, self._tcp_timeout(state))
+        return True
+
+    def _tcp_reopen(self, hit: tuple[Conn, int], packet: bytes, flow: Flow,
+                    ) -> tuple[Conn, int] | None:
+        """A new SYN on an entry in TIME_WAIT or CLOSE: the old one goes, a new one starts
+        (nf_conntrack_tcp_packet: "Attempt to reopen a closed/aborted connection")."""
+        conn, direction = hit
+        flags = ct_tcp.flags_of(packet, flow.ihl)
+        if (direction == ORIGINAL and flags is not None
+                and ct_tcp.flag_index(flags) == ct_tcp.SYN_SET
+                and conn.tcp_state in (ct_tcp.TIME_WAIT, ct_tcp.CLOSE)):
+            self.delete(conn)
+            return None
+        return hit
+
+    def _tcp_packet(self, conn: Conn, direction: int, packet: bytes, flow: Flow) -> bool:
+        """nf_conntrack_tcp_packet(): the next state, ASSURED, the timeout. False: invalid."""
+        flags = ct_tcp.flags_of(packet, flow.ihl)
+        if flags is None:
+            return False
+        old = conn.tcp_state
+        new = ct_tcp.next_state(direction, flags, old)
+        if new == ct_tcp.INVALID:
+            return False
+        if new == ct_tcp.IGNORE:
+            return True  # accepted, state and timeout untouched
+        if new == ct_tcp.CLOSE and ct_tcp.flag_index(flags) == ct_tcp.RST_SET \
+                and not conn.seen_reply:
+            # "If only reply is a RST, we can consider ourselves not to have an
+            # established connection": the entry goes at once (nf_ct_kill_acct)
+            conn.tcp_state = new
+            self.delete(conn)
+            return True
+        conn.tcp_state = new
+        if (conn.seen_reply and not conn.assured and new == ct_tcp.ESTABLISHED
+                and old in (ct_tcp.SYN_RECV, ct_tcp.ESTABLISHED)):
+            conn.assured = True
+        self.refresh(conn, self._tcp_timeout(ct_tcp.CLOSE if ct_tcp.flag_index(flags)
+                                             == ct_tcp.RST_SET else new))
+        return True
 
     def _icmp_error(self, packet: bytes, flow: Flow) -> tuple[Conn | None, int, str]:
         """icmp_error_message(): an error is RELATED to the flow of the packet it quotes."""

@@ -4,7 +4,7 @@
 addresses, and the "ports" -- UDP/TCP ports, or for ICMP echo its identifier (the
 kernel's ``tuple->src.u.icmp.id``). :func:`rewrite` is ``nf_nat_ipv4_manip_pkt``:
 new addresses and ports, then every checksum that covers them (the IP header, the
-UDP checksum with its pseudo-header, the ICMP checksum). :func:`rewrite_inner` does
+UDP and TCP checksums with their pseudo-header, the ICMP checksum). :func:`rewrite_inner` does
 the same to the packet quoted inside an ICMP error (``nf_nat_icmp_reply_translation``),
 so a "port unreachable" about a translated datagram reaches the real sender.
 
@@ -128,6 +128,7 @@ def rewrite(packet: bytes, *, src: bytes | None = None, dst: bytes | None = None
     """
     out = bytearray(packet)
     ihl = (out[0] & 0x0F) * 4
+    old_head = packet[12:20] + packet[ihl:ihl + 4]  # addresses and ports, for TCP's checksum
     if src is not None:
         out[12:16] = src
     if dst is not None:
@@ -140,7 +141,12 @@ def rewrite(packet: bytes, *, src: bytes | None = None, dst: bytes | None = None
             out[ihl:ihl + 2] = sport.to_bytes(2, "big")
         if dport is not None:
             out[ihl + 2:ihl + 4] = dport.to_bytes(2, "big")
-        if proto == IPPROTO_UDP and out[ihl + 6:ihl + 8] != b"\0\0":
+        if proto == IPPROTO_TCP and len(out) >= ihl + 18:
+            # inet_proto_csum_replace4/2: the pseudo-header's addresses and the ports
+            csum = int.from_bytes(out[ihl + 16:ihl + 18], "big")
+            new_head = bytes(out[12:20]) + bytes(out[ihl:ihl + 4])
+            out[ihl + 16:ihl + 18] = csum_replace(csum, old_head, new_head).to_bytes(2, "big")
+        elif proto == IPPROTO_UDP and out[ihl + 6:ihl + 8] != b"\0\0":
             segment = bytes(out[ihl:])
             out[ihl + 6:ihl + 8] = _udp_checksum(bytes(out[12:16]), bytes(out[16:20]),
                                                  segment).to_bytes(2, "big")
