@@ -10,10 +10,17 @@ diagram does::
     host box, row 1  tap0  tap1  veth0      (devices that are not NICs or bridges)
     host box, row 2       br0               (bridges, between their ports)
     host box, row 3  eth0                   (physical NICs: the wire side)
-    cables           ---- curved below ---- to the next host's eth0
+    cables           ---- level, or an elbow ---- to the next host's eth0
 
-Hosts stand side by side; ``lo`` is a small mark in each box's top-right corner
-(every machine has one, and it connects to nothing).
+Hosts stand side by side while that fits :data:`MAX_WIDTH` (about inches: a notebook
+cell). A wider lab with VMs wraps: the hypervisor and its VMs on a first row, the
+outside world below on a second, its NICs facing up. That row is ordered so no two
+cables cross -- the machine cabled to the hypervisor under its NIC, leaf machines (lan1)
+on its left, the rest (gw, then web) on its right -- and each machine's NICs are sorted
+by where their cable goes. The layout computes every cable's route
+(:attr:`Layout.cables`), so tests can check crossings without drawing.
+``lo`` is a small mark in each box's top-right corner (every machine has one, and it
+connects to nothing).
 """
 
 from __future__ import annotations
@@ -29,9 +36,14 @@ if TYPE_CHECKING:
     from netsim.engine.lab import Lab
 
 SLOT = 1.6      # horizontal room per device: a label of ~14 characters at 7 pt
-ROW = 1.25      # vertical room per device row: marker plus three label lines
-PAD = 0.45      # box margin around its devices
-GAP = 0.9       # between hosts, and between a host and its VMs
+VM_SLOT = 2.0   # per tap under a VM: the VM box above must hold "192.168.122.244/24"
+LAST = 1.35     # right of a row's last marker: room for its label
+MARK = 0.25     # left of a row's first marker: half a marker
+ROW = 1.1       # vertical room per device row: marker plus three label lines
+PAD = 0.35      # box margin around its devices
+GAP = 0.9       # between a host and its VMs, and between hosts on one row
+ROW_GAP = 1.3   # between the hypervisors' row and the outside world's row
+MAX_WIDTH = 14.0  # wider than this (about inches), a lab with VMs wraps onto two rows
 
 # kind -> (matplotlib marker, face colour, marker size in points^2, legend text)
 STYLE: dict[str, tuple[str, str, float, str]] = {
@@ -62,11 +74,14 @@ EDGE_LEGEND = {"port of": "bridge port", "veth": "veth pair", "cable": "cable",
 
 @dataclass
 class Layout:
-    """Where things go: device positions and machine boxes, in data units."""
+    """Where things go: device positions, machine boxes and cable routes, in data units
+    (about an inch each when drawn)."""
 
     graph: nx.Graph
     pos: dict[str, tuple[float, float]] = field(default_factory=dict)
     boxes: dict[str, tuple[float, float, float, float]] = field(default_factory=dict)  # x,y,w,h
+    cables: dict[tuple[str, str], list[tuple[float, float]]] = field(default_factory=dict)
+    rows: int = 1   # 2: hypervisors (with their VMs) above, the outside world below
 
     @property
     def extent(self) -> tuple[float, float, float, float]:
@@ -78,6 +93,15 @@ class Layout:
         return (min(xs, default=0.0), max(xs, default=1.0),
                 min(ys, default=0.0), max(ys, default=1.0))
 
+    def shift(self, names: set[str], dx: float) -> None:
+        """Move machines (and their devices) ``dx`` to the right."""
+        for m in names:
+            x, y, w, h = self.boxes[m]
+            self.boxes[m] = (x + dx, y, w, h)
+        for n, (x, y) in list(self.pos.items()):
+            if self.graph.nodes[n]["host"] in names:
+                self.pos[n] = (x + dx, y)
+
 
 def _devices(G: nx.Graph, machine: str) -> list[str]:
     """A machine's device nodes, in ifindex order (``ip link``'s order)."""
@@ -85,11 +109,8 @@ def _devices(G: nx.Graph, machine: str) -> list[str]:
     return sorted(devs, key=lambda n: G.nodes[n]["ifindex"])
 
 
-def _place_row(layout: Layout, row: list[str], cx: float, y: float) -> None:
-    """Centre a row of devices on ``cx``."""
-    x0 = cx - (len(row) - 1) * SLOT / 2
-    for i, n in enumerate(row):
-        layout.pos[n] = (x0 + i * SLOT, y)
+def _links(G: nx.Graph, n: str, *kinds: str) -> list[str]:
+    return [m for m in G.neighbors(n) if G.edges[n, m]["kind"] in kinds]
 
 
 def _rows(G: nx.Graph, host: str) -> list[list[str]]:
@@ -101,64 +122,229 @@ def _rows(G: nx.Graph, host: str) -> list[list[str]]:
     loops = [n for n in devs if kinds[n] == "loopback"]
     others = [n for n in devs if n not in bridges and n not in nics and n not in loops]
     # Ports sit next to their bridge's other ports: sort the top row by bridge.
-    others.sort(key=lambda n: next((m for m in G.neighbors(n)
-                                    if G.edges[n, m]["kind"] == "port of"), "~"))
+    others.sort(key=lambda n: next(iter(_links(G, n, "port of")), "~"))
     return [others, bridges, nics, loops]
 
 
-def topology_layout(G: nx.Graph) -> Layout:
-    """Positions for :func:`topology`, computed from the graph alone."""
-    layout = Layout(G)
+def _spacing(G: nx.Graph, row: list[str]) -> float:
+    """A row under VMs spaces its devices so the VM boxes above fit side by side."""
+    return VM_SLOT if any(_links(G, n, "qemu", "slirp") for n in row) else SLOT
+
+
+def _inner_width(G: nx.Graph, rows: list[list[str]]) -> float:
+    spans = [(len(r) - 1) * _spacing(G, r) for r in rows if r]
+    return MARK + max(spans, default=0.0) + LAST
+
+
+def _place_machine(layout: Layout, m: str, rows: list[list[str]], ys: list[float | None],
+                   x: float, top: float, height: float) -> float:
+    """Box ``m`` at ``x`` (its top at ``top + PAD``), its rows at ``ys``; returns its width."""
+    G = layout.graph
+    inner = _inner_width(G, rows[:3])
+    widest = inner - MARK - LAST
+    cx = x + PAD + MARK + widest / 2
+    for row, y in zip(rows[:3], ys, strict=True):
+        if row and y is not None:
+            s = _spacing(G, row)
+            for i, n in enumerate(row):
+                layout.pos[n] = (cx - (len(row) - 1) * s / 2 + i * s, y)
+    layout.boxes[m] = (x, top - height - PAD, inner + 2 * PAD, height + 2 * PAD)
+    # lo: a small mark in the box's top-right corner, out of the frames' way.
+    for n in rows[3]:
+        layout.pos[n] = (x + inner + 2 * PAD - 0.25, top + PAD - 0.25)
+    return inner + 2 * PAD
+
+
+def _place_vms(layout: Layout, vms: list[str], x_free: float, top: float) -> float:
+    """VMs above their host: each guest NIC right above the tap (or slirp) its qemu
+    uses, so the dashed "qemu" line is vertical; VMs without one go right, from
+    ``x_free``. Returns the next free x."""
+    G = layout.graph
+    for vm in vms:
+        vdevs = _devices(G, vm)
+        vnics = [n for n in vdevs if G.nodes[n]["kind"] != "loopback"]
+        taps = [m for n in vnics for m in _links(G, n, "qemu", "slirp") if m in layout.pos]
+        # As wide as its taps' slots (minus a sliver), so the VMs of neighbouring taps
+        # stand side by side; its NIC left of centre, its label on the right.
+        vw = max(len(vnics), 1) * VM_SLOT - 0.1
+        first = min((layout.pos[t][0] for t in taps), default=x_free + 0.35)
+        vx = first - 0.35
+        if not taps:
+            x_free += vw + GAP
+        vy = top + PAD + GAP
+        for i, n in enumerate(vnics):
+            layout.pos[n] = (first + i * VM_SLOT, vy + 0.2 + ROW / 2)
+        layout.boxes[vm] = (vx, vy, vw, ROW + 0.6)
+        for n in vdevs:
+            if n not in vnics:
+                layout.pos[n] = (vx + vw - 0.2, vy + 0.3)  # bottom right: the title is on top
+    return x_free
+
+
+def _machines(G: nx.Graph) -> tuple[list[str], dict[str, list[str]]]:
     hosts = [n for n, k in G.nodes(data="kind") if k == "host"]
     vms_of: dict[str, list[str]] = {h: [] for h in hosts}
     for n, d in G.nodes(data=True):
         if d["kind"] == "vm":
             vms_of.setdefault(d.get("runs_on") or "", []).append(n)
+    return hosts, vms_of
 
+
+def topology_layout(G: nx.Graph) -> Layout:
+    """Positions for :func:`topology`, computed from the graph alone.
+
+    All machines stand on one row when that fits in :data:`MAX_WIDTH`; otherwise the
+    hosts running VMs (with their VMs above) take the first row and the outside world
+    a second row below, its NICs on top, facing the first row.
+    """
+    layout = _one_row(G)
+    hosts, vms_of = _machines(G)
+    hyper = [h for h in hosts if vms_of.get(h)]
+    xmin, xmax, _ymin, _ymax = layout.extent
+    if xmax - xmin > MAX_WIDTH and hyper and len(hyper) < len(hosts):
+        layout = _two_rows(G, hyper, [h for h in hosts if h not in hyper], vms_of)
+    _route_cables(layout)
+    return layout
+
+
+def _one_row(G: nx.Graph) -> Layout:
+    layout = Layout(G)
+    hosts, vms_of = _machines(G)
     # Rows are shared by all hosts (a row no host uses is dropped), so every host's
     # NICs sit on one line and the cables between hosts run level.
     split = {host: _rows(G, host) for host in hosts}
     used = [i for i in range(3) if any(split[h][i] for h in hosts)] or [0]
-    height = len(used) * ROW
+    ys = [-ROW / 2 - used.index(i) * ROW if i in used else None for i in range(3)]
     x = 0.0
     for host in hosts:
-        loops, row_lists = split[host][3], split[host][:3]
-        width = max((len(r) for r in row_lists), default=1) * SLOT or SLOT
-        cx = x + PAD + width / 2
-        top = 0.0
-        for i, row in enumerate(row_lists):
-            if row:
-                _place_row(layout, row, cx, top - ROW / 2 - used.index(i) * ROW)
-        layout.boxes[host] = (x, top - height - PAD, width + 2 * PAD, height + 2 * PAD)
-        # lo: a small mark in the box's top-right corner, out of the frames' way.
-        for n in loops:
-            layout.pos[n] = (x + width + 2 * PAD - 0.25, top + PAD - 0.25)
-
-        # The VMs of this host: each guest NIC right above the tap its qemu uses, so
-        # the dashed "qemu" line is vertical; VMs without such a tap go to the right.
-        vm_x = x + width + 2 * PAD + GAP
-        for vm in vms_of.get(host, []):
-            vdevs = _devices(G, vm)
-            vnics = [n for n in vdevs if G.nodes[n]["kind"] != "loopback"]
-            taps = [m for n in vnics for m in G.neighbors(n)
-                    if G.edges[n, m]["kind"] in ("qemu", "slirp") and m in layout.pos]
-            # A VM box is exactly as wide as its taps' slots (minus a sliver), so the
-            # VMs of neighbouring taps stand side by side without overlapping; its NIC
-            # sits left of centre, leaving room for the label on its right.
-            vw = max(len(vnics), 1) * SLOT - 0.1
-            first = min((layout.pos[t][0] for t in taps), default=vm_x + 0.35)
-            vx = first - 0.35
-            if not taps:
-                vm_x += vw + GAP
-            vy = top + PAD + GAP
-            for i, n in enumerate(vnics):
-                layout.pos[n] = (first + i * SLOT, vy + 0.2 + ROW / 2)
-            layout.boxes[vm] = (vx, vy, vw, ROW + 0.6)
-            for n in vdevs:
-                if n not in vnics:
-                    layout.pos[n] = (vx + vw - 0.2, vy + 0.3)  # bottom right: the title is on top
-        x = max(x + width + 2 * PAD, vm_x - GAP) + GAP * 2
+        width = _place_machine(layout, host, split[host], ys, x, 0.0, len(used) * ROW)
+        vm_x = _place_vms(layout, vms_of.get(host, []), x + width + GAP, 0.0)
+        x = max(x + width, vm_x - GAP) + GAP
     return layout
+
+
+def _outside_order(G: nx.Graph, hyper: list[str], rest: list[str]) -> list[str]:
+    """The outside row, left to right: the machine cabled to a hypervisor in the
+    middle, its leaf neighbours (lan1) on its left, the rest (gw, then web) on its
+    right, so that no two cables cross."""
+    peers: dict[str, list[str]] = {m: [] for m in rest}
+    for u, v, k in G.edges(data="kind"):
+        hu, hv = G.nodes[u]["host"], G.nodes[v]["host"]
+        if k == "cable" and hu in peers and hv in peers and hu != hv:
+            peers[hu].append(hv)
+            peers[hv].append(hu)
+    anchors = [m for m in rest if any(
+        G.nodes[p]["host"] in hyper for n in _devices(G, m) for p in _links(G, n, "cable"))]
+    order: list[str] = []
+    seen: set[str] = set(anchors)
+
+    def subtree(m: str) -> list[str]:
+        out = [m]
+        for n in peers[m]:
+            if n not in seen:
+                seen.add(n)
+                out += subtree(n)
+        return out
+
+    for a in anchors or rest[:1]:
+        seen.add(a)
+        left = [n for n in peers[a] if n not in seen and len(set(peers[n])) == 1]
+        seen.update(left)
+        right: list[str] = []
+        for n in peers[a]:
+            if n not in seen:
+                seen.add(n)
+                right += subtree(n)
+        order += left + [a] + right
+    return order + [m for m in rest if m not in order]
+
+
+def _two_rows(G: nx.Graph, hyper: list[str], rest: list[str],
+              vms_of: dict[str, list[str]]) -> Layout:
+    layout = Layout(G, rows=2)
+    split = {host: _rows(G, host) for host in hyper}
+    used = [i for i in range(3) if any(split[h][i] for h in hyper)] or [0]
+    ys = [-ROW / 2 - used.index(i) * ROW if i in used else None for i in range(3)]
+    x = 0.0
+    for host in hyper:
+        width = _place_machine(layout, host, split[host], ys, x, 0.0, len(used) * ROW)
+        vm_x = _place_vms(layout, vms_of.get(host, []), x + width + GAP, 0.0)
+        x = max(x + width, vm_x - GAP) + GAP
+    row1 = set(hyper) | {vm for h in hyper for vm in vms_of.get(h, [])}
+
+    # The outside world, facing up: NICs on its top row, then bridges, then the rest.
+    order = _outside_order(G, hyper, rest)
+    flipped = {m: [r[2], r[1], r[0], r[3]] for m, r in ((m, _rows(G, m)) for m in order)}
+    used2 = [i for i in range(3) if any(flipped[m][i] for m in order)] or [0]
+    top = -(len(used) * ROW + 2 * PAD) - ROW_GAP - PAD
+    xs, x = {}, 0.0
+    for m in order:
+        xs[m] = x
+        x += _inner_width(G, flipped[m][:3]) + 2 * PAD + GAP / 2
+    centre = {m: xs[m] + _inner_width(G, flipped[m][:3]) / 2 for m in order}
+
+    def side(n: str, m: str) -> float:
+        """Where a NIC's cable goes: left (<0) or right (>0) of its machine, up (0)."""
+        far = next((G.nodes[p]["host"] for p in _links(G, n, "cable")), None)
+        return centre[far] - centre[m] if far in centre else 0.0
+
+    ys2 = [None, None, None]
+    for k, i in enumerate(used2):
+        ys2[i] = top - ROW / 2 - k * ROW
+    for m in order:
+        flipped[m][0].sort(key=lambda n, m=m: side(n, m))
+        _place_machine(layout, m, flipped[m], ys2, xs[m], top, len(used2) * ROW)
+    # Line the hypervisor's NIC up above the port it is cabled to: a vertical cable.
+    for u, v, k in G.edges(data="kind"):
+        if k != "cable":
+            continue
+        up, down = (u, v) if G.nodes[u]["host"] in row1 else (v, u)
+        if G.nodes[up]["host"] in row1 and G.nodes[down]["host"] not in row1:
+            dx = layout.pos[up][0] - layout.pos[down][0]
+            if dx >= 0:
+                layout.shift(set(order), dx)
+            else:
+                layout.shift(row1, -dx)
+            break
+    return layout
+
+
+def _route_cables(layout: Layout) -> None:
+    """Each cable as a polyline: straight when nothing is in its way, else an elbow
+    between the rows, or a dip under the boxes."""
+    G, pos = layout.graph, layout.pos
+    dips = 0
+    for u, v, k in G.edges(data="kind"):
+        if k != "cable" or u not in pos or v not in pos:
+            continue
+        (a, b) = sorted((pos[u], pos[v]))
+        if abs(a[1] - b[1]) < 1e-9:
+            between = [n for n, p in pos.items() if n not in (u, v) and abs(p[1] - a[1]) < 0.1
+                       and a[0] < p[0] < b[0]]
+            if not between:
+                layout.cables[(u, v)] = [a, b]
+                continue
+            bottom = min(layout.boxes[G.nodes[n]["host"]][1] for n in (u, v))
+            y = bottom - 0.25 - 0.2 * dips
+            dips += 1
+            layout.cables[(u, v)] = [a, (a[0], y), (b[0], y), b]
+            continue
+        hi, lo = (pos[u], pos[v]) if pos[u][1] > pos[v][1] else (pos[v], pos[u])
+        if abs(hi[0] - lo[0]) < 1e-9:
+            layout.cables[(u, v)] = [hi, lo]
+            continue
+        box_hi = layout.boxes[G.nodes[u if pos[u] == hi else v]["host"]]
+        box_lo = layout.boxes[G.nodes[v if pos[u] == hi else u]["host"]]
+        mid = (box_hi[1] + box_lo[1] + box_lo[3]) / 2
+        layout.cables[(u, v)] = [hi, (hi[0], mid), (lo[0], mid), lo]
+
+
+def figure_size(layout: Layout, legend_outside: bool = False) -> tuple[float, float]:
+    """Inches for ``layout``: an inch per data unit, so labels keep their size whatever
+    the lab's size (plus room on the right for a legend outside the axes)."""
+    xmin, xmax, ymin, ymax = layout.extent
+    w = xmax - xmin + 0.6 + (3.6 if legend_outside else 0.0)
+    return (min(max(w, 6.0), 60.0), min(max(ymax - ymin + 0.8, 4.0), 30.0))
 
 
 def _abbrev_mac(mac: str) -> str:
@@ -190,10 +376,10 @@ def topology(lab: Lab, ax=None, *, graph: nx.Graph | None = None,
     layout = topology_layout(G)
     pos = layout.pos
     xmin, xmax, ymin, ymax = layout.extent
+    # Two rows leave the first row's right side free: the legend goes there, inside.
+    legend_inside = layout.rows == 2
     if ax is None:
-        # About an inch per data unit, so labels keep their size whatever the lab's size.
-        w, h = min(xmax - xmin + 1.5, 60), min(ymax - ymin + 1.8, 30)
-        _fig, ax = plt.subplots(figsize=(max(w, 6), max(h, 4)))
+        _fig, ax = plt.subplots(figsize=figure_size(layout, legend and not legend_inside))
 
     boxes, titles = {}, {}
     for m, (x, y, w, h) in layout.boxes.items():
@@ -234,10 +420,14 @@ def topology(lab: Lab, ax=None, *, graph: nx.Graph | None = None,
             edges.setdefault(kind, []).append(_draw_routed(ax, pos[u], pos[v], style,
                                                            FancyArrowPatch))
             continue
-        # Cables bend slightly below the NIC row, so they pass under any NIC in between.
-        a, b = sorted((pos[u], pos[v]))  # left to right, so rad bends the same way
-        # arc3's dip is rad * distance: keep it about half a unit whatever the distance.
-        rad = min(0.2, 0.6 / max(abs(b[0] - a[0]), 0.1)) if kind == "cable" else 0.0
+        if kind == "cable":  # the route the layout chose: straight, elbow or dip
+            route = layout.cables.get((u, v)) or layout.cables.get((v, u))
+            xs, ys = zip(*route, strict=True)
+            (line,) = ax.plot(xs, ys, zorder=2, solid_joinstyle="round", **style)
+            edges.setdefault(kind, []).append(line)
+            continue
+        a, b = sorted((pos[u], pos[v]))
+        rad = 0.0
         patch = FancyArrowPatch(a, b, arrowstyle="-", connectionstyle=f"arc3,rad={rad}",
                                 shrinkA=9, shrinkB=9, zorder=2, **style)
         edges.setdefault(kind, []).append(ax.add_patch(patch))
@@ -275,11 +465,18 @@ def topology(lab: Lab, ax=None, *, graph: nx.Graph | None = None,
         handles = [Line2D([], [], marker=STYLE[k][0], color="none", markerfacecolor=STYLE[k][1],
                           markersize=9, label=STYLE[k][3]) for k in STYLE if k in nodes]
         handles += [Line2D([], [], label=EDGE_LEGEND[k], **EDGE_STYLE[k]) for k in edges]
-        leg = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0),
-                        fontsize=8, frameon=False)
+        if legend_inside:
+            leg = ax.legend(handles=handles, loc="upper right", fontsize=8, frameon=False,
+                            bbox_to_anchor=(xmax + 0.3, ymax + 0.3),
+                            bbox_transform=ax.transData)
+        else:
+            leg = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0),
+                            fontsize=8, frameon=False)
     ax.set_xlim(xmin - 0.3, xmax + 0.3)
-    # Room below for the cables' curve and the bottom row's labels.
+    # Room below for a cable's dip.
     ax.set_ylim(ymin - 0.5, ymax + 0.3)
+    if ax.figure.get_size_inches()[0] <= 60:  # the axes fill a figure made for them
+        ax.set_position([0, 0, 1, 1]) if legend_inside or not legend else None
     ax.set_aspect("equal")
     ax.axis("off")
     return {"pos": pos, "boxes": boxes, "titles": titles, "nodes": nodes, "labels": labels,
