@@ -1,4 +1,4 @@
-"""``tcpdump`` as 4.99.3 prints it: one line per frame for ARP, ICMP and UDP over IPv4.
+"""``tcpdump`` as 4.99.3 prints it: one line per frame for ARP, ICMP, UDP and TCP over IPv4.
 
 ``tcpdump -i DEV [-e] [-n] [-p] [-c N] [-w FILE] [-r FILE]``. The capture is a
 :class:`~netsim.stack.capture.Capture` (an AF_PACKET socket on the device): it sees
@@ -15,7 +15,10 @@ suggests ``host.spawn("tcpdump ...")``, which runs it in the background until
 character, latin-1) and ``-r FILE`` reads one back. Times are the host's wall clock,
 :func:`netsim.user.process.wall_clock` of simulated time, printed in UTC.
 
-Not modelled: filter expressions, ``-v``, ``-X``, TCP, IPv6 and DNS decoding (a UDP
+TCP prints as tcpdump does, with sequence numbers relative to each conversation's
+first ACKed segment (:func:`netsim.packets.summary.describe_tcp`).
+
+Not modelled: filter expressions, ``-v``, ``-X``, ``-S``, IPv6 and DNS decoding (a UDP
 datagram to port 53 prints as plain UDP, where the real one decodes DNS).
 """
 
@@ -27,6 +30,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from netsim.cli.io import Io
+from netsim.packets.summary import SeqState, describe_tcp
 from netsim.stack.capture import Capture, CapturedFrame
 from netsim.stack.pcap import (
     LINKTYPE_ETHERNET,
@@ -214,8 +218,10 @@ def _icmp_text(payload: bytes) -> str:
     return f"ICMP type-#{icmp_type}, length {length}"
 
 
-def ipv4_text(packet: bytes) -> str:
-    """``10.0.0.1 > 10.0.0.2: ICMP echo request, id 7, seq 1, length 64`` (no ``IP``)."""
+def ipv4_text(packet: bytes, seqs: SeqState | None = None) -> str:
+    """``10.0.0.1 > 10.0.0.2: ICMP echo request, id 7, seq 1, length 64`` (no ``IP``).
+
+    ``seqs`` is one tcpdump run's memory of TCP conversations (relative numbers)."""
     if len(packet) < 20:
         return "[|ip]"
     ihl = (packet[0] & 0x0F) * 4
@@ -228,17 +234,19 @@ def ipv4_text(packet: bytes) -> str:
     if proto == 17 and len(payload) >= 8:
         sport, dport, ulen = struct.unpack_from("!HHH", payload)
         return f"{src}.{sport} > {dst}.{dport}: UDP, length {ulen - 8}"
+    if proto == 6:
+        return describe_tcp(packet[12:16], packet[16:20], payload, seqs)
     return f"{src} > {dst}: ip-proto-{proto} {len(payload)}"
 
 
 def frame_text(data: bytes, link_type: int, *, numeric: bool = False,
-               ether: bool = False) -> str:
+               ether: bool = False, seqs: SeqState | None = None) -> str:
     """One frame as tcpdump prints it after the timestamp (without the newline).
 
     ``ether`` is ``-e`` (print the link-level header), ``numeric`` is ``-n``.
     """
     if link_type == LINKTYPE_RAW:
-        return ("ip: " if ether else "IP ") + ipv4_text(data)
+        return ("ip: " if ether else "IP ") + ipv4_text(data, seqs)
     if len(data) < 14:
         return f"[|ether], length {len(data)}"
     ethertype = struct.unpack_from("!H", data, 12)[0]
@@ -247,17 +255,17 @@ def frame_text(data: bytes, link_type: int, *, numeric: bool = False,
               f"ethertype {_ETHERTYPES.get(ethertype, 'Unknown')} (0x{ethertype:04x}), "
               f"length {len(data)}: ")
     if ethertype == 0x0800:
-        return (header if ether else "IP ") + ipv4_text(payload)
+        return (header if ether else "IP ") + ipv4_text(payload, seqs)
     if ethertype == 0x0806:
         return (header if ether else "ARP, ") + arp_text(payload, numeric)
     return header + hex_and_ascii(payload)
 
 
 def line(frame: CapturedFrame, link_type: int, *, numeric: bool = False,
-         ether: bool = False) -> str:
+         ether: bool = False, seqs: SeqState | None = None) -> str:
     """A captured frame as one line of tcpdump's output, with its newline."""
     return (f"{timestamp_text(timestamp(frame.time))} "
-            f"{frame_text(frame.data, link_type, numeric=numeric, ether=ether)}\n")
+            f"{frame_text(frame.data, link_type, numeric=numeric, ether=ether, seqs=seqs)}\n")
 
 
 def listening(ifname: str, link_type: int, writing: bool) -> str:
@@ -343,8 +351,10 @@ def _read_file(host: Host, opts: dict[str, str], io: Io) -> int:
                   for r in records]
         _write_file(host, opts["w"], frames, link_type)
         return 0
+    seqs: SeqState = {}
     for r in records:
-        text = frame_text(r.data, link_type, numeric="n" in opts, ether="e" in opts)
+        text = frame_text(r.data, link_type, numeric="n" in opts, ether="e" in opts,
+                          seqs=seqs)
         io.write(f"{timestamp_text((r.ts_sec, r.ts_usec))} {text}\n")
     return 0
 
@@ -386,8 +396,10 @@ def main(host: Host, argv: list[str], io: Io) -> int:
     if "w" in opts:
         _write_file(host, opts["w"], shown, link_type)
     else:
+        seqs: SeqState = {}
         for frame in shown:
-            io.write(line(frame, link_type, numeric="n" in opts, ether="e" in opts))
+            io.write(line(frame, link_type, numeric="n" in opts, ether="e" in opts,
+                          seqs=seqs))
     if not enough.triggered:
         io.write("\n")  # what an interrupted tcpdump prints, in case a line was half done
         io.error(f"tcpdump: netsim: gave up after {FOREGROUND_LIMIT:g} simulated seconds "
@@ -416,6 +428,7 @@ def background(host: Host, argv: list[str], proc: Process) -> None:
     count = int(opts["c"]) if "c" in opts else None
     link_type = _link_number(cap)
     numeric, ether = "n" in opts, "e" in opts
+    seqs: SeqState = {}
     proc.install_fd(f"socket:[{host.processes.new_pipe_inode()}]")
     proc.err(listening(cap.dev.name, link_type, "w" in opts))
 
@@ -436,7 +449,8 @@ def background(host: Host, argv: list[str], proc: Process) -> None:
         if count is not None and len(cap.frames) > count:
             return
         if "w" not in opts:
-            proc.out(line(cap.frames[-1], link_type, numeric=numeric, ether=ether))
+            proc.out(line(cap.frames[-1], link_type, numeric=numeric, ether=ether,
+                          seqs=seqs))
         if count is not None and len(cap.frames) == count:
             host.lab.call_soon(finish, False)  # not while the device walks its taps
 

@@ -1,7 +1,7 @@
 """The host's IPv4 stack (net/ipv4/ip_input.c, ip_output.c, ip_forward.c, icmp.c).
 
 Receive: :meth:`IPv4Stack.rcv` (``ip_rcv``) checks the header, then the routing
-decision: *local* -> ``ip_local_deliver`` to ICMP or UDP; *elsewhere* ->
+decision: *local* -> ``ip_local_deliver`` to ICMP, UDP or TCP (:mod:`.tcp`); *elsewhere* ->
 ``ip_forward`` only if ``net.ipv4.ip_forward=1`` (TTL - 1), otherwise dropped.
 
 Send: :meth:`IPv4Stack.output` picks a route (longest prefix match), a source
@@ -30,6 +30,7 @@ from netsim.packets.checksum import internet_checksum
 from netsim.stack.neighbour import NeighbourTable
 from netsim.stack.route import IfAddr, Route, RoutingTable, prefix_mask, to_bytes, to_int
 from netsim.stack.skb import PACKET_OTHERHOST, Skb
+from netsim.stack.tcp import TcpLayer
 
 if TYPE_CHECKING:
     from netsim.stack.namespace import NetNamespace
@@ -66,6 +67,7 @@ class IPv4Stack:
         self.icmp = IcmpLayer(self)
         self.udp_sockets: dict[int, object] = {}
         self.ping_sockets: dict[int, object] = {}
+        self.tcp = TcpLayer(self)
         ns.notifiers.append(self._netdev_event)
 
     # ------------------------------------------------------------- helpers
@@ -207,12 +209,14 @@ class IPv4Stack:
     def output(self, dst: bytes, proto: int, payload: bytes, *, src: bytes | None = None,
                ttl: int = 64, df: bool = True, oif: NetDevice | None = None,
                frame_id: int | None = None, func: str = "ip_queue_xmit",
-               route: tuple | None = None, confirm: bool = False) -> int:
+               route: tuple | None = None, confirm: bool = False,
+               ident: int | None = None) -> int:
         """ip_local_out(): route, build the header, resolve the next hop, transmit.
 
         ``route`` is a result of :meth:`route_output` the caller already has (UDP looks
         the route up first to pick the source address for its checksum). ``confirm`` is
-        sendmsg's MSG_CONFIRM: the sender knows the next hop answered lately.
+        sendmsg's MSG_CONFIRM: the sender knows the next hop answered lately. ``ident``
+        is the IP id when the caller keeps its own (a TCP socket counts up; a RST has 0).
         Returns the frame id. Raises :class:`NoRoute` when nothing routes ``dst``.
         """
         dev, nexthop, prefsrc = route or self.route_output(dst, oif)
@@ -220,8 +224,9 @@ class IPv4Stack:
             self.arp.confirm(dev, nexthop)
         if src is None:
             src = prefsrc or self.select_source(dev, nexthop) or bytes(4)
-        packet = ip_pkt.build(src, dst, proto, payload, ident=self._rng.getrandbits(16),
-                              ttl=ttl, df=df)
+        if ident is None:
+            ident = self._rng.getrandbits(16)
+        packet = ip_pkt.build(src, dst, proto, payload, ident=ident, ttl=ttl, df=df)
         if frame_id is None:
             frame_id = next(self._frame_ids)
         nf = self.ns.netfilter
@@ -327,6 +332,8 @@ class IPv4Stack:
         proto = packet[9]
         if proto == ip_pkt.IPPROTO_UDP:
             self.udp_rcv(skb, packet)
+        elif proto == ip_pkt.IPPROTO_TCP:
+            self.tcp.rcv(skb, packet)
         elif proto == ip_pkt.IPPROTO_ICMP:
             self.icmp.rcv(skb, ip_pkt.parse(packet), packet)
         else:
@@ -449,6 +456,9 @@ class IcmpLayer:
         if len(inner) >= 20 and inner[9] == ip_pkt.IPPROTO_UDP and self._udp_err(skb, msg,
                                                                                   packet):
             return
+        if len(inner) >= 28 and inner[9] == ip_pkt.IPPROTO_TCP and self.stack.tcp.err(
+                inner, msg.type, msg.code, skb.frame_id):
+            return
         self.stack.drop(skb.dev.name, skb.frame_id, "ICMP error for no local socket",
                         "icmp_unreach", packet)
 
@@ -520,6 +530,9 @@ class IcmpLayer:
 
     def _local_error(self, packet: bytes, type_: int, code: int, dev: NetDevice) -> None:
         """The error is for one of our own sockets: deliver it without a wire."""
+        if packet[9] == ip_pkt.IPPROTO_TCP:  # our SYN's next hop never answered ARP
+            self.stack.tcp.err(packet, type_, code, 0)
+            return
         if packet[9] != ip_pkt.IPPROTO_ICMP:
             return
         ihl = (packet[0] & 0xF) * 4
