@@ -13,8 +13,9 @@ DISCOVER options       12 hostname, 55 (13 codes)           57 max size, 55 (7 c
 IP header              TOS 0x10, TTL 128                    TOS 0, TTL 64
 retries                interval 3-8 s, about doubling,      ``-t 3`` discovers ``-T 3`` s
                        capped near 15 s, for 60 s           apart, then ``-A 20`` s pause
-interface set up by    dhclient-script: ``ip addr add``     default.script: address,
-                       address, default route,              default route, resolv.conf
+interface set up by    dhclient-script: ``ip addr add``     default.script: address
+                       address with the lease as its        (ifconfig: forever), default
+                       lifetimes, default route,            route, resolv.conf
                        resolv.conf
 =====================  ===================================  ==============================
 
@@ -24,9 +25,12 @@ Before it has an address the client talks through an AF_PACKET socket
 stack (a UDP socket on port 68), rebinds by broadcast after T2, and gives the address
 up when the lease expires.
 
+dhclient's script gives the address the lease as its lifetimes (``ip addr`` shows
+``dynamic``, ``valid_lft 3599sec``) and refreshes them on renewal; udhcpc's sets the
+address with ``busybox ifconfig``, which makes it permanent (``forever``).
+
 Left out: INIT-REBOOT from a saved lease, DHCPDECLINE after an ARP check, several
-offers compared (the first one wins, as with both real clients on one server),
-address lifetimes on the address (``ip addr`` shows them forever).
+offers compared (the first one wins, as with both real clients on one server).
 """
 
 from __future__ import annotations
@@ -320,29 +324,37 @@ class DhcpClient:
         self.say(f"bound to {ip_ntoa(self.lease.ip)} -- renewal in {renew} seconds.")
 
     def configure(self, first: bool) -> None:
-        """dhclient-script BOUND/RENEW: address, default route, resolv.conf."""
+        """dhclient-script BOUND/RENEW: address, default route, resolv.conf.
+
+        The address gets the lease as its lifetimes (``valid_lft``/``preferred_lft``),
+        so ``ip addr`` shows it ``dynamic`` and counting down, and the kernel deletes
+        it by itself if the lease runs out. A renewal of the same address refreshes
+        the lifetimes with ``ip addr change``; the mask is written dotted, as the
+        script's ``$new_subnet_mask`` is.
+        """
         lease = self.lease
+        dev = self.dev.name
+        brd = f" broadcast {ip_ntoa(lease.broadcast)}" if lease.broadcast else ""
+        lifetimes = f" valid_lft {lease.lease_time} preferred_lft {lease.lease_time}"
+        addr = f"{ip_ntoa(lease.ip)}/{ip_ntoa(lease.netmask)}{brd}{lifetimes}"
         if first:
-            brd = f" broadcast {ip_ntoa(lease.broadcast)}" if lease.broadcast else ""
-            self.run(f"ip -4 addr add {ip_ntoa(lease.ip)}/{lease.prefixlen}{brd} "
-                     f"dev {self.dev.name} label {self.dev.name}")
+            self.run(f"ip -4 addr add {addr} dev {dev} label {dev}")
             if lease.router:
-                self.run(f"ip -4 route add default via {ip_ntoa(lease.router)} "
-                         f"dev {self.dev.name}")
+                self.run(f"ip -4 route add default via {ip_ntoa(lease.router)} dev {dev}")
+        else:
+            self.run(f"ip -4 addr change {addr} dev {dev} label {dev}")
         if lease.dns:
             text = f"domain {lease.domain}\nsearch {lease.domain}\n" if lease.domain else ""
             text += "".join(f"nameserver {ip_ntoa(d)}\n" for d in lease.dns)
             self.write_resolv_conf(text)
 
     def deconfigure(self) -> None:
-        """dhclient-script EXPIRE/RELEASE: the address goes, and its routes with it.
+        """dhclient-script EXPIRE/RELEASE: ``ip -4 addr flush dev eth0 label eth0``.
 
-        Linux drops every route through a device when its last IPv4 address goes
-        (fib_disable_ip); the model's stack does not, so the flush says it here.
+        The routes go by themselves: when a device's last IPv4 address goes, Linux
+        drops every route through it (fib_disable_ip).
         """
         self.run(f"ip -4 addr flush dev {self.dev.name} label {self.dev.name}")
-        if not self.ns.ipv4.addresses_of(self.dev):
-            self.run(f"ip -4 route flush dev {self.dev.name}")
 
     def run(self, command: str) -> None:
         """One command of the client's script, in a shell of its own (not the student's)."""

@@ -82,8 +82,10 @@ def test_dhclient_configures_address_route_and_dns():
     assert lines[0] == "Internet Systems Consortium DHCP Client 4.4.3-P1"
     assert f"Listening on LPF/eth0/{CLIENT_MAC}" in lines
     assert lines[-1].startswith("bound to 192.168.122.76 -- renewal in ")
-    assert "inet 192.168.122.76/24 brd 192.168.122.255 scope global eth0" in \
-        vm.sh("ip addr show eth0").stdout
+    # as on a real machine (tests/data/ip_lifetimes/dhcp_guest.txt): the lease as lifetimes
+    assert vm.sh("ip addr show eth0").stdout.splitlines()[2:] == [
+        "    inet 192.168.122.76/24 brd 192.168.122.255 scope global dynamic eth0",
+        "       valid_lft 3600sec preferred_lft 3600sec"]
     assert "default via 192.168.122.1 dev eth0" in vm.sh("ip route").stdout
     assert vm.sh("cat /etc/resolv.conf").stdout == "nameserver 192.168.122.1\n"
     assert "dhclient -v eth0" in vm.sh("ps -ef").stdout

@@ -140,8 +140,10 @@ def test_the_ack_carries_what_this_mode_hands_out(renewal):
 def test_guest_configured_itself_from_the_ack(renewal):
     given = handed_out(renewal)
     net = ipaddress.ip_network(f"{given['address']}/{given['mask']}", strict=False)
-    assert re.search(rf"^\s+inet {re.escape(given['address'])}/{net.prefixlen} "
-                     rf"brd {net.broadcast_address} scope global eth0$", renewal.addr, re.M)
+    shown = re.search(rf"^\s+inet {re.escape(given['address'])}/{net.prefixlen} "
+                      rf"brd {net.broadcast_address} scope global dynamic eth0\n"
+                      r"\s+valid_lft (\d+)sec preferred_lft \1sec$", renewal.addr, re.M)
+    assert shown and given["lease"] - 5 <= int(shown[1]) <= given["lease"]  # dhclient-script
     routes = [line.strip() for line in renewal.route.splitlines()]
     assert f"{net} dev eth0 proto kernel scope link src {given['address']}" in routes
     defaults = [r for r in routes if r.startswith("default")]
