@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from netsim.viz.ladder import place
+from netsim.viz.ladder import addresses, nat_note, place
 
 if TYPE_CHECKING:
     from netsim.engine.lab import Lab
@@ -27,12 +27,35 @@ FRAME_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf
 _REPLY_TO = re.compile(r"\(frame #(\d+)\)")
 
 
+# Functions of the IP layer: at the drawn host, their records sit in the IP stack box,
+# not on the device the packet came in by.
+IP_LAYER = ("ip_", "ipt_", "nf_conntrack", "icmp_", "ping_", "raw_", "udp_", "tcp_")
+
+
 @dataclass
 class Step:
     record: TraceRecord
     caption: str
     # copy index -> (x, y, alive); every copy that exists at this step
     copies: dict[int, tuple[float, float, bool]]
+    # copy index -> the addresses its frame carries now, "192.168.1.10 > 198.51.100.10"
+    labels: dict[int, str] = field(default_factory=dict)
+    nat: str = ""   # what this step's netfilter nat record rewrote, if it is one
+
+
+def spot(record: TraceRecord, positions: dict[str, tuple[float, float]]) -> str:
+    """The position key of a record: its place, or inside the IP stack for the IP
+    layer's work (``host:ip@eth0`` as a packet enters, ``host:ip`` as it is routed,
+    ``host:nat@eth0`` for netfilter's NAT)."""
+    p = place(record)
+    host, dev = record.host, record.dev
+    if record.action == "nat" and f"{host}:nat@{dev}" in positions:
+        return f"{host}:nat@{dev}"
+    if record.func.startswith(IP_LAYER) and f"{host}:ip" in positions:
+        if record.func == "ip_rcv" and f"{host}:ip@{dev}" in positions:
+            return f"{host}:ip@{dev}"
+        return f"{host}:ip"
+    return p
 
 
 def default_frames(lab: Lab) -> list[int]:
@@ -82,13 +105,18 @@ def journey_steps(records: Iterable[TraceRecord], positions: dict[str, tuple[flo
     live: dict[int, list[int]] = {}  # frame -> its live copies
     last: dict[int, int] = {}        # frame -> the copy that moved last
     flood_at: dict[int, str] = {}
+    summary: dict[int, str] = {}     # frame -> its latest tcpdump line
     steps: list[Step] = []
     for r in records:
-        p = place(r)
+        p = spot(r, positions)
         xy = positions.get(p)
         if xy is None:
             continue
         f = r.frame_id
+        before = summary.get(f, "")
+        if r.summary:
+            summary[f] = r.summary
+        nat = nat_note(before, r.summary) if r.action == "nat" and r.summary else ""
         mine = live.setdefault(f, [])
         here = next((c for c in mine if where[c][3] == p), None)
         if here is None and (not mine or flood_at.get(f) == p):
@@ -105,8 +133,12 @@ def journey_steps(records: Iterable[TraceRecord], positions: dict[str, tuple[flo
         if r.action == "drop":
             where[here][2] = False
             mine.remove(here)
-        caption = f"#{f} {p} ({r.action}): {r.reason} [{r.func}]"
-        steps.append(Step(r, caption, {c: (w[0], w[1], w[2]) for c, w in enumerate(where)}))
+        caption = f"#{f} {place(r)} ({r.action}): {r.reason} [{r.func}]"
+        if nat:
+            caption = f"{nat}: {caption}"
+        labels = {c: addresses(summary.get(copy_frame[c], "")) for c in range(len(where))}
+        steps.append(Step(r, caption, {c: (w[0], w[1], w[2]) for c, w in enumerate(where)},
+                          labels, nat))
     return steps, copy_frame
 
 
@@ -120,6 +152,10 @@ def animate(lab: Lab, frames=None, ax=None, *, interval: int = 700, snapshot: bo
     (one Line2D per frame copy), ``netsim_caption`` (the Text) and ``netsim_update(i)``.
 
     ``records``: animate exactly these trace records instead (e.g. a journey cut short).
+
+    Beside each marker a tag (``netsim_tags``) shows the addresses its frame carries;
+    at a netfilter ``nat`` record the tag turns yellow with the new addresses and the
+    caption starts "NAT src a -> b": a NAT ping shows the host's MASQUERADE, then gw's.
 
     ``snapshot``: the host's picture never changes during the journey, so it is drawn
     once, kept as an image behind the axes, and its artists are hidden; each frame then
@@ -156,17 +192,31 @@ def animate(lab: Lab, frames=None, ax=None, *, interval: int = 700, snapshot: bo
         ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
     caption = ax.text(0.01, -0.01, "", transform=ax.transAxes, fontsize=8.5, va="top",
                       ha="left", wrap=False, zorder=7)
+    # beside each marker, the addresses its frame carries: they change where NAT rewrites
+    tags = [ax.text(0, 0, "", fontsize=7, zorder=7, ha="left", va="bottom", color=colour[f],
+                    bbox={"facecolor": "white", "edgecolor": colour[f], "pad": 1.5,
+                          "alpha": 0.9}) for f in copy_frame]
 
     if snapshot:
-        _snapshot_background(ax, keep=[*markers, caption])
+        _snapshot_background(ax, keep=[*markers, *tags, caption])
 
     def update(i: int):
         step = steps[i]
         for c, m in enumerate(markers):
+            tag = tags[c]
             if c in step.copies:
                 x, y, alive = step.copies[c]
                 dx, dy = nudge[copy_frame[c]]
                 m.set_data([x + dx], [y + dy])
+                tag.set_text(step.labels.get(c, "") if alive else "")
+                # on the marker's left in the right half, so it never leaves the picture
+                left = x > sum(ax.get_xlim()) / 2
+                tag.set_horizontalalignment("right" if left else "left")
+                tag.set_position((x + dx + (-0.2 if left else 0.15), y + dy + 0.12))
+                # the step that rewrote it: the tag stands out
+                tag.get_bbox_patch().set_facecolor(
+                    "#FFF59D" if step.nat and step.record.frame_id == copy_frame[c]
+                    else "white")
                 if alive:
                     m.set_marker("o")
                     m.set_color(colour[copy_frame[c]])
@@ -175,15 +225,17 @@ def animate(lab: Lab, frames=None, ax=None, *, interval: int = 700, snapshot: bo
                     m.set_color("red")
             else:
                 m.set_data([], [])
+                tag.set_text("")
         caption.set_text(f"step {i + 1}/{len(steps)}   t = {step.record.time * 1e3:.6f} ms\n"
                          + textwrap.fill(step.caption, 120))
-        return [*markers, caption]
+        return [*markers, *tags, caption]
 
     anim = _journey_class()(ax.figure, update, frames=len(steps), interval=interval,
                             blit=False, repeat=True)
     anim.netsim_steps = steps
     anim.netsim_markers = markers
     anim.netsim_caption = caption
+    anim.netsim_tags = tags
     anim.netsim_update = update
     anim.netsim_positions = drawn["positions"]
     return anim

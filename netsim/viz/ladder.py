@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 _ETH_PREFIX = re.compile(r"^[0-9a-f:]{17} > [0-9a-f:]{17}, ")
 _LENGTH = re.compile(r", length \d+$")
 _MAX_LABEL = 64
+# "IP 192.168.1.10 > 198.51.100.10: ..." or with ports "IP 10.0.2.15.5000 > ...": tcpdump's
+# addresses, the part NAT rewrites.
+_IP_PAIR = re.compile(r"\bIP (\S+) > (\S+?):")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,6 +44,7 @@ class Hop:
     dst: str
     summary: str
     record: TraceRecord  # the first record at ``dst``: its reason and func explain the hop
+    nat: str = ""        # the translation since the previous hop: "NAT src a -> b"
 
 
 def place(record: TraceRecord) -> str:
@@ -54,21 +58,49 @@ def short_summary(summary: str) -> str:
     return text if len(text) <= _MAX_LABEL else text[:_MAX_LABEL - 1] + "…"
 
 
+def addresses(summary: str) -> str:
+    """The IP addresses of a tcpdump line, ``"192.168.1.10 > 198.51.100.10"`` ("" if none)."""
+    m = _IP_PAIR.search(summary)
+    return f"{m.group(1)} > {m.group(2)}" if m else ""
+
+
+def nat_note(before: str, after: str) -> str:
+    """What a translation changed, from tcpdump's lines before and after it:
+    ``"NAT src 192.168.122.244 -> 192.168.1.10"`` (both ends if both changed)."""
+    a, b = _IP_PAIR.search(before), _IP_PAIR.search(after)
+    if a is None or b is None:
+        return ""
+    changed = [f"{side} {x} -> {y}" for side, x, y in
+               (("src", a.group(1), b.group(1)), ("dst", a.group(2), b.group(2))) if x != y]
+    return "NAT " + ", ".join(changed) if changed else ""
+
+
 def hops(records: Iterable[TraceRecord]) -> list[Hop]:
-    """The hops in ``records`` (any mix of frames; records about no frame are skipped)."""
+    """The hops in ``records`` (any mix of frames; records about no frame are skipped).
+
+    A netfilter ``nat`` record (MASQUERADE on the way out, the reply's de-NAT on the way
+    in) marks the next hop of its frame with what it rewrote (:attr:`Hop.nat`).
+    """
     last_place: dict[int, str] = {}
     last_summary: dict[int, str] = {}
+    pending: dict[int, list[str]] = {}
     out: list[Hop] = []
     for r in records:
         if not r.frame_id:
             continue
         where = place(r)
-        summary = r.summary or last_summary.get(r.frame_id, "")
+        before = last_summary.get(r.frame_id, "")
+        summary = r.summary or before
         if summary:
             last_summary[r.frame_id] = summary
+        if r.action == "nat":
+            note = nat_note(before, summary)
+            if note:
+                pending.setdefault(r.frame_id, []).append(f"{note} at {where}")
         prev = last_place.get(r.frame_id)
         if prev is not None and prev != where:
-            out.append(Hop(r.time, r.frame_id, prev, where, summary, r))
+            out.append(Hop(r.time, r.frame_id, prev, where, summary, r,
+                           "; ".join(pending.pop(r.frame_id, []))))
         last_place[r.frame_id] = where
     return out
 
@@ -121,8 +153,12 @@ def ladder(records: Iterable[TraceRecord], ax=None, *, lane_width: float = 1.5,
                                         "shrinkA": 0, "shrinkB": 0})
         # The label starts at the arrow's left end, just above it, and runs right: long
         # summaries then spill over empty lanes, never into the time column on the left.
-        arrow.hop_label = ax.text(min(x0, x1) + 0.08, y + 0.08, short_summary(h.summary),
+        text = short_summary(h.summary)
+        if h.nat:  # the addresses changed on the way here: say which, and where
+            text = f"{h.nat}\n{text}"
+        arrow.hop_label = ax.text(min(x0, x1) + 0.08, y + 0.08, text,
                                   fontsize=6.5, color=colour, ha="left", va="bottom",
+                                  fontweight="bold" if h.nat else None,
                                   zorder=3, bbox={"facecolor": "white", "edgecolor": "none",
                                                   "pad": 0.3, "alpha": 0.85})
         ax.text(-0.35 * lane_width, y, f"{h.time * 1e6:.3f} µs", ha="right", va="center",
@@ -141,4 +177,5 @@ def ladder_text(records: Iterable[TraceRecord]) -> str:
         return "(no hops)"
     width = max(len(h.src) for h in hop_list)
     return "\n".join(f"{h.time * 1e6:10.3f} us  #{h.frame_id:<3} {h.src:>{width}} --> "
-                     f"{h.dst:<{width}}  {short_summary(h.summary)}" for h in hop_list)
+                     f"{h.dst:<{width}}  {short_summary(h.summary)}"
+                     + (f"   [{h.nat}]" if h.nat else "") for h in hop_list)

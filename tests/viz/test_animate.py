@@ -162,3 +162,50 @@ def test_demo_text_is_unchanged_without_out(capsys):
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     assert "wrote" not in out and "demo.gif" not in out
+
+
+def test_a_nat_ping_shows_each_translation_on_the_frames_tag():
+    """vm1 -> web through libvirt's NAT and gw's: the tag beside the request's marker
+    changes source at the host's eth0, then at gw; the reply's changes destination."""
+    from netsim import scenarios
+
+    lab = scenarios.nat(vms=1)
+    assert "1 received" in ok(lab.vm("vm1").guest, "ping -c 1 198.51.100.10")
+    anim = animate(lab)
+    steps, update, tags = anim.netsim_steps, anim.netsim_update, anim.netsim_tags
+    nat = [(i, s) for i, s in enumerate(steps) if s.nat]
+    assert [s.nat for _i, s in nat] == [
+        "NAT src 192.168.122.244 -> 192.168.1.10", "NAT src 192.168.1.10 -> 198.51.100.1",
+        "NAT dst 198.51.100.1 -> 192.168.1.10", "NAT dst 192.168.1.10 -> 192.168.122.244"]
+    (first, _), (at_gw, _) = nat[0], nat[1]
+    update(first - 1)
+    assert tags[0].get_text() == "192.168.122.244 > 198.51.100.10"
+    update(first)
+    assert tags[0].get_text() == "192.168.1.10 > 198.51.100.10"
+    assert anim.netsim_caption.get_text().split("\n")[1].startswith("NAT src 192.168.122.244")
+    # at the host, the translation happens in netfilter's box on eth0's way out
+    x, y = anim.netsim_markers[0].get_data()
+    assert (x[0], y[0]) == pytest.approx(anim.netsim_positions["host:nat@eth0"])
+    update(at_gw)
+    assert tags[0].get_text() == "198.51.100.1 > 198.51.100.10"
+    x, y = anim.netsim_markers[0].get_data()
+    assert (x[0], y[0]) == pytest.approx(anim.netsim_positions["gw:eth1"])  # gw's box
+    update(len(steps) - 1)
+    assert tags[1].get_text() == "198.51.100.10 > 192.168.122.244"  # the reply, de-NATed
+    assert "NAT src 192.168.122.244 -> 192.168.1.10" in animate_text(lab)
+
+
+def test_the_nat_ladder_marks_the_hops_whose_addresses_changed():
+    from netsim import scenarios
+    from netsim.viz import ladder, ladder_text
+
+    lab = scenarios.nat(vms=1)
+    ok(lab.vm("vm1").guest, "ping -c 1 198.51.100.10")
+    request = default_frames(lab)[0]
+    records = lab.trace.filter(frame=request)
+    text = ladder_text(records)
+    assert "host:virbr0 --> host:eth0" in text
+    assert "[NAT src 192.168.122.244 -> 192.168.1.10 at host:eth0]" in text
+    assert "[NAT src 192.168.1.10 -> 198.51.100.1 at gw:eth1]" in text
+    labels = [a.hop_label.get_text() for a in ladder(records)]
+    assert sum(label.startswith("NAT ") for label in labels) == 2
