@@ -11,6 +11,7 @@ and number, the seconds left (counting down in simulated time), the original tup
 one), ``[ASSURED]``, ``mark=0 use=1``. The count of entries goes to standard error::
 
     icmp     1 29 src=192.168.122.10 dst=10.0.0.2 type=8 code=0 id=7 src=10.0.0.2 ...
+    tcp      6 431999 ESTABLISHED src=192.168.122.10 dst=198.51.100.10 sport=40000 ...
     conntrack v1.4.7 (conntrack-tools): 1 flow entries have been shown.
 
 A host with no connection tracking (no nat table, no ``-m conntrack`` rule) has an
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from netsim.stack.netfilter import conntrack_tcp as ct_tcp
 from netsim.stack.netfilter.conntrack import ORIGINAL, REPLY, Conn, ConntrackTable, tuple_text
 
 if TYPE_CHECKING:
@@ -108,9 +110,10 @@ class _Error(Exception):
 
 
 def format_entry(ct: ConntrackTable, conn: Conn) -> str:
-    """One line of conntrack -L."""
+    """One line of conntrack -L (a TCP entry names its state after the seconds left)."""
     proto = conn.proto
-    line = (f"{_NAMES.get(proto, 'unknown'):<8} {proto} {ct.remaining(conn)} "
+    state = f"{ct_tcp.NAMES[conn.tcp_state]} " if proto == 6 else ""
+    line = (f"{_NAMES.get(proto, 'unknown'):<8} {proto} {ct.remaining(conn)} {state}"
             f"{tuple_text(conn.tuples[ORIGINAL])} ")
     if not conn.seen_reply:
         line += "[UNREPLIED] "

@@ -1,4 +1,4 @@
-"""``socat``: the UDP part of socat 1.7.4, enough for an echo service and a UDP client.
+"""``socat``: the UDP and TCP parts of socat 1.7.4: echo services and clients.
 
 socat joins two *addresses* and copies data both ways between them. The mode
 scenarios use the two classic UDP one-liners:
@@ -12,8 +12,11 @@ A server waits forever, which a notebook cell cannot do: typed at the prompt it 
 on in the background with a note (``host.spawn("socat ...")`` is ``socat ... &``).
 Addresses modelled: ``-``/``STDIO``, ``PIPE``, ``EXEC:cat``, ``UDP4-RECVFROM``,
 ``UDP4-LISTEN``, ``UDP4``/``UDP4-CONNECT``, ``UDP4-SENDTO`` (and their ``UDP-``
-spellings), with the options ``fork``, ``reuseaddr``, ``sourceport``/``sp`` and
-``bind``. Anything else gets socat's own "unknown device/address" error.
+spellings), ``TCP4-LISTEN`` and ``TCP4``/``TCP4-CONNECT`` (and ``TCP-``; see
+:mod:`netsim.cli.socat_tcp`: ``socat TCP4-LISTEN:7,fork PIPE`` and
+``echo hello | socat - TCP4:198.51.100.10:7``), with the options ``fork``,
+``reuseaddr``, ``sourceport``/``sp`` and ``bind``. Anything else gets socat's own
+"unknown device/address" error.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from netsim.cli import socat_tcp
 from netsim.packets.addr import ip_aton
 from netsim.user.process import wall_clock
 
@@ -35,9 +39,10 @@ VERSION = "socat version 1.7.4.4 on 06 Nov 2022 08:15:51"
 DEFAULT_HALF_CLOSE = 0.5  # -t: how long socat waits for answers after stdin ended
 
 _BUFFER_ADDRESS = "0x563d0ba88000"  # socat prints its read buffer's address; any will do
-_SERVER_KINDS = {"UDP4-RECVFROM", "UDP-RECVFROM", "UDP4-LISTEN", "UDP-LISTEN"}
+_SERVER_KINDS = {"UDP4-RECVFROM", "UDP-RECVFROM", "UDP4-LISTEN", "UDP-LISTEN",
+                 *socat_tcp.SERVER_KINDS}
 _CLIENT_KINDS = {"UDP4", "UDP", "UDP4-CONNECT", "UDP-CONNECT", "UDP4-SENDTO", "UDP-SENDTO",
-                 "UDP4-DATAGRAM", "UDP-DATAGRAM"}
+                 "UDP4-DATAGRAM", "UDP-DATAGRAM", *socat_tcp.CLIENT_KINDS}
 _STDIO_KINDS = {"-", "STDIO", "STDIN", "STDOUT"}
 _ECHO_KINDS = {"PIPE"}
 _PARAMETERS = {**dict.fromkeys(_SERVER_KINDS, 1), **dict.fromkeys(_CLIENT_KINDS, 2),
@@ -110,12 +115,12 @@ def main(host: Host, argv: list[str], io: Io) -> int:
     server, other = _server_and_other(first, second)
     if server is not None:
         if not other.echoes:
-            return _fail(host, io, "netsim: a UDP server is modelled with PIPE or EXEC:cat "
-                         "(an echo service)")
+            return _fail(host, io, "netsim: a UDP or TCP server is modelled with PIPE or "
+                         "EXEC:cat (an echo service)")
         proc = host.processes.spawn(argv, ppid=host.shell_pid, tty="pts/0")
         try:
             _serve(host, server, proc)
-        except SocatError as err:
+        except (SocatError, socat_tcp.TcpError) as err:
             proc.exit(1)
             host.processes.reap(proc)
             return _fail(host, io, str(err))
@@ -124,11 +129,13 @@ def main(host: Host, argv: list[str], io: Io) -> int:
         return 0
     client = next((a for a in (first, second) if a.kind in _CLIENT_KINDS), None)
     if client is None or not ({first.kind, second.kind} & _STDIO_KINDS):
-        return _fail(host, io, "netsim: only STDIO <-> UDP and UDP server <-> PIPE are "
-                     "modelled")
+        return _fail(host, io, "netsim: only STDIO <-> UDP/TCP and UDP/TCP server <-> PIPE "
+                     "are modelled")
     try:
+        if client.kind in socat_tcp.CLIENT_KINDS:
+            return socat_tcp.client(host, client, io, half_close)
         return _client(host, client, io, half_close)
-    except SocatError as err:
+    except (SocatError, socat_tcp.TcpError) as err:
         return _fail(host, io, str(err))
 
 
@@ -138,10 +145,11 @@ def background(host: Host, argv: list[str], proc: Process) -> None:
         addresses = [parse_address(a) for a in argv[1:] if not a.startswith("-") or a == "-"]
         server, other = _server_and_other(*addresses) if len(addresses) == 2 else (None, None)
         if server is None or not other.echoes:
-            raise SocatError("netsim: in the background, socat runs a UDP echo server "
-                             "(UDP4-RECVFROM:PORT,fork PIPE)")
+            raise SocatError("netsim: in the background, socat runs a UDP or TCP echo "
+                             "server (UDP4-RECVFROM:PORT,fork PIPE or TCP4-LISTEN:PORT,fork "
+                             "PIPE)")
         _serve(host, server, proc)
-    except SocatError as err:
+    except (SocatError, socat_tcp.TcpError) as err:
         proc.err(_message(host, proc.pid, str(err)))
         proc.exit(1)
 
@@ -164,6 +172,9 @@ def _port(text: str) -> int:
 
 def _serve(host: Host, server: Address, proc: Process) -> None:
     """Bind the port; every datagram goes back to where it came from, from this port."""
+    if server.kind in socat_tcp.SERVER_KINDS:
+        socat_tcp.serve(host, server, proc)
+        return
     port = _port(server.params[0])
     try:
         sock = host.udp_socket(port)

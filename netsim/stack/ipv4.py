@@ -521,24 +521,34 @@ class IcmpLayer:
             stack.output(src, ip_pkt.IPPROTO_ICMP, message, src=own, df=False, func="icmp_send")
 
     def host_unreachable(self, packet: bytes, dev: NetDevice) -> None:
-        """ARP failed for a queued packet: tell its sender (or our socket) 'host unreachable'."""
-        src = packet[12:16]
-        if self.stack.is_local_address(src):
-            self._local_error(packet, icmp.DEST_UNREACH, icmp.HOST_UNREACH, dev)
-        else:
-            self.send_error(packet, icmp.DEST_UNREACH, icmp.HOST_UNREACH, dev)
+        """ARP failed for a queued packet: tell its sender (or our socket) 'host unreachable'.
 
-    def _local_error(self, packet: bytes, type_: int, code: int, dev: NetDevice) -> None:
-        """The error is for one of our own sockets: deliver it without a wire."""
+        A source of our own that no socket of ours claims is a forwarded packet our
+        MASQUERADE rewrote: the error goes out to that address, and conntrack's
+        un-SNAT at OUTPUT turns it towards the real sender (as icmp_send() to a local
+        address does in Linux).
+        """
+        src = packet[12:16]
+        if self.stack.is_local_address(src) and self._local_error(
+                packet, icmp.DEST_UNREACH, icmp.HOST_UNREACH, dev):
+            return
+        self.send_error(packet, icmp.DEST_UNREACH, icmp.HOST_UNREACH, dev)
+
+    def _local_error(self, packet: bytes, type_: int, code: int, dev: NetDevice) -> bool:
+        """The error is for one of our own sockets: deliver it without a wire.
+        False when no socket of ours sent the packet."""
         if packet[9] == ip_pkt.IPPROTO_TCP:  # our SYN's next hop never answered ARP
-            self.stack.tcp.err(packet, type_, code, 0)
-            return
+            return self.stack.tcp.err(packet, type_, code, 0)
         if packet[9] != ip_pkt.IPPROTO_ICMP:
-            return
+            return packet[9] == ip_pkt.IPPROTO_UDP and (
+                (packet[(packet[0] & 0xF) * 4] << 8) | packet[(packet[0] & 0xF) * 4 + 1]
+            ) in self.stack.udp_sockets
         ihl = (packet[0] & 0xF) * 4
         ident, seq = struct.unpack_from("!HH", packet, ihl + 4)
         sock = self.stack.ping_sockets.get(ident)
-        if sock is not None:
-            msg = icmp.Icmp(type_, code, 0, 0, packet[: ihl + 8])
-            sock.error(self.stack.select_source(dev, packet[16:20]) or packet[12:16], msg, seq)
+        if sock is None:
+            return False
+        msg = icmp.Icmp(type_, code, 0, 0, packet[: ihl + 8])
+        sock.error(self.stack.select_source(dev, packet[16:20]) or packet[12:16], msg, seq)
+        return True
 

@@ -128,13 +128,16 @@ class TcpLayer:
         return listener
 
     def connect(self, dst: str | bytes, dport: int, sport: int | None = None) -> TcpSocket:
-        """tcp_v4_connect(): route, source address, port, ISN, SYN. Raises NoRoute."""
+        """tcp_v4_connect(): route, source address, port, ISN, SYN. Raises NoRoute, or
+        OSError(EADDRINUSE) when ``sport`` (bind() before connect()) is taken."""
         if isinstance(dst, str):
             dst = ip_aton(dst)
         dev, nexthop, prefsrc = self.stack.route_output(dst)
         src = prefsrc or self.stack.select_source(dev, nexthop) or ANY
         if sport is None:
             sport = self.ephemeral_port(src, dst, dport)
+        elif sport in self.listeners or any(k[1] == sport for k in self.conns):
+            raise OSError(98, "Address already in use")  # bind() to a port in use
         sock = TcpSocket(self, src, sport, dst, dport)
         self.conns[sock.key] = sock
         sock.state = SYN_SENT

@@ -139,7 +139,10 @@ def _check_rule(table: Table, cmd: Command) -> None:
     if target is None:
         return
     hooks = _NAT_HOOKS.get(target.name)
-    refused = (table.name == "nat" and target.name == "REJECT") or (
+    # reject_tg_check(): a TCP reset only for rules that match TCP alone
+    tcp_reset_elsewhere = target.name == "REJECT" and target.reject_with == "tcp-reset" and (
+        rule.proto != 6 or rule.proto_inv)
+    refused = tcp_reset_elsewhere or (table.name == "nat" and target.name == "REJECT") or (
         hooks is not None and (table.name != "nat" or (chain in BUILTIN_CHAINS["nat"]
                                                        and chain not in hooks)))
     if refused:

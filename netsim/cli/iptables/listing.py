@@ -74,6 +74,8 @@ def _port_text(m: PortMatch, numeric: bool) -> str:
         else:
             parts.append(f"{short}s:{bang}{_port(ports[0], m.proto, numeric)}:"
                          f"{_port(ports[1], m.proto, numeric)}")
+    if m.flags is not None:
+        parts.append(f"flags:{'!' if m.flags_inv else ''}0x{m.flags[0]:02X}/0x{m.flags[1]:02X}")
     return " ".join(parts)
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from netsim.cli.iptables.services import SERVICES
 from netsim.stack.netfilter.rules import (
     CT_STATES,
+    TCP_FLAG_BITS,
     Iface,
     Net,
     PortMatch,
@@ -273,6 +274,19 @@ def parse(argv: list[str]) -> Command:
                 port_match.sport, port_match.sport_inv = ports, invert
             else:
                 port_match.dport, port_match.dport_inv = ports, invert
+        elif opt in ("--syn", "--tcp-flags") and (
+                port_match.proto == "tcp" if port_match is not None
+                else rule.proto == PROTOCOLS["tcp"] and not rule.proto_inv):
+            if port_match is None:
+                port_match = PortMatch("tcp")  # libxt_tcp, loaded by -p tcp
+                rule.matches.append(port_match)
+            if port_match.flags is not None:
+                raise ParamError("multiple flags not allowed")
+            if opt == "--syn":
+                port_match.flags = (0x17, 0x02)  # FIN,SYN,RST,ACK SYN
+            else:
+                port_match.flags = (_tcp_flags(take(word)), _tcp_flags(take(word)))
+            port_match.flags_inv = invert
         elif opt in ("--ctstate", "--state") and (
                 ("conntrack" if opt == "--ctstate" else "state") in loaded):
             match = loaded["conntrack" if opt == "--ctstate" else "state"]
@@ -315,6 +329,19 @@ class _BadArgument(ParamError):
 
     def text(self) -> str:
         return f"{self}\n{TRY}"
+
+
+def _tcp_flags(text: str) -> int:
+    """``SYN,ACK`` / ``ALL`` / ``NONE`` -> the bits (libxt_tcp's parse_tcp_flags)."""
+    bits = 0
+    for name in text.upper().split(","):
+        if name == "ALL":
+            bits |= 0x3F
+        elif name != "NONE":
+            if name not in TCP_FLAG_BITS:
+                raise ParamError(f'Unknown TCP flag "{name}"')
+            bits |= TCP_FLAG_BITS[name]
+    return bits
 
 
 def _owner(option: str) -> str:

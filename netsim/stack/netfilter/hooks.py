@@ -21,11 +21,13 @@ POSTROUTING), which run one after the other without a pause.
 
 from __future__ import annotations
 
+import contextlib
 from collections import deque
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from netsim.packets.addr import ip_ntoa
+from netsim.packets import tcp as tcp_pkt
+from netsim.packets.addr import MalformedPacket, ip_ntoa
 from netsim.stack.netfilter import nat
 from netsim.stack.netfilter.conntrack import (
     ORIGINAL,
@@ -35,7 +37,7 @@ from netsim.stack.netfilter.conntrack import (
     Tuple,
     invert,
 )
-from netsim.stack.netfilter.packet import IPPROTO_ICMP, Flow, flow_of
+from netsim.stack.netfilter.packet import IPPROTO_ICMP, IPPROTO_TCP, Flow, flow_of
 from netsim.stack.netfilter.rules import Rule, Table
 
 if TYPE_CHECKING:
@@ -369,6 +371,27 @@ class Netfilter:
                   "ipt_do_table", packet)
         return False
 
+    def _send_reset(self, packet: bytes) -> None:
+        """nf_send_reset(): the RST the rejected segment's destination would have sent
+        (from that address, even on a router), IP id 0, through ip_local_out."""
+        ihl = (packet[0] & 0x0F) * 4
+        src, dst = packet[12:16], packet[16:20]
+        if packet[9] != IPPROTO_TCP or packet[6] & 0x3F or packet[7]:
+            return  # not TCP, or a fragment
+        try:
+            seg = tcp_pkt.parse(packet[ihl:])
+        except MalformedPacket:
+            return
+        if not tcp_pkt.verify(src, dst, packet[ihl:]):
+            return  # nf_ip_checksum(): no RST for a corrupt segment
+        rst = tcp_pkt.reset_for(src, dst, seg)
+        if rst is None:
+            return
+        from netsim.stack.ipv4 import NoRoute
+
+        with contextlib.suppress(NoRoute):  # no way back: nothing is sent
+            self.ns.ipv4.output(src, IPPROTO_TCP, rst, src=dst, ident=0, func="nf_send_reset")
+
     def _record(self, frame_id: int, table: str, chain: str, verdict: str,
                 rule: str | None, flow: Flow) -> None:
         proto = {1: "icmp", 17: "udp", 6: "tcp"}.get(flow.proto, str(flow.proto))
@@ -377,11 +400,15 @@ class Netfilter:
             f"{proto} {ip_ntoa(flow.src)} -> {ip_ntoa(flow.dst)}"))
 
     def _send_reject(self, packet: bytes, reject_with: str, dev: NetDevice) -> None:
-        """nf_send_unreach(): an ICMP destination unreachable back to the sender."""
+        """nf_send_unreach(): an ICMP destination unreachable back to the sender;
+        ``tcp-reset``: nf_send_reset(), a TCP RST instead."""
         code = REJECT_CODES.get(reject_with)
-        if code is None:  # tcp-reset: no TCP in netsim, so nothing is sent
-            return
         conn, direction, _state = self.nfct
+        if code is None:
+            if conn is not None and direction == ORIGINAL and conn.dst_nat:
+                packet = nat.original_destination(packet, conn)
+            self._send_reset(packet)
+            return
         if conn is not None and direction == ORIGINAL and conn.dst_nat:
             # The error is attached to the packet's connection (nf_ct_attach) and leaves
             # through nf_nat_icmp_reply_translation: the quoted header is put back as

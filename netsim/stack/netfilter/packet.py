@@ -53,6 +53,7 @@ class Flow:
     icmp_code: int
     ihl: int
     length: int
+    tcp_flags: int = 0
 
     @property
     def is_icmp_error(self) -> bool:
@@ -65,14 +66,17 @@ def flow_of(packet: bytes) -> Flow:
     proto = packet[9]
     sport = dport = 0
     icmp_type = icmp_code = -1
+    tcp_flags = 0
     if proto in (IPPROTO_UDP, IPPROTO_TCP) and len(packet) >= ihl + 4:
         sport, dport = _PORTS.unpack_from(packet, ihl)
+        if proto == IPPROTO_TCP and len(packet) >= ihl + 14:
+            tcp_flags = packet[ihl + 13]
     elif proto == IPPROTO_ICMP and len(packet) >= ihl + 8:
         icmp_type, icmp_code = packet[ihl], packet[ihl + 1]
         if icmp_type not in ICMP_ERRORS:
             sport = dport = (packet[ihl + 4] << 8) | packet[ihl + 5]
     return Flow(proto, packet[12:16], packet[16:20], sport, dport, icmp_type, icmp_code,
-                ihl, len(packet))
+                ihl, len(packet), tcp_flags)
 
 
 def inner_flow(packet: bytes, flow: Flow) -> Flow | None:

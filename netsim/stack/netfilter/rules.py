@@ -69,12 +69,17 @@ class PortMatch:
     sport_inv: bool = False
     dport: tuple[int, int] | None = None
     dport_inv: bool = False
+    flags: tuple[int, int] | None = None  # tcp only: (mask, compare), --syn is (0x17, 0x02)
+    flags_inv: bool = False
 
     def matches(self, flow: Flow, ctstate: str) -> bool:
         if flow.proto not in (IPPROTO_TCP, IPPROTO_UDP):
             return False
         if self.sport is not None and (
                 (self.sport[0] <= flow.sport <= self.sport[1]) == self.sport_inv):
+            return False
+        if self.flags is not None and (
+                (flow.tcp_flags & self.flags[0] == self.flags[1]) == self.flags_inv):
             return False
         return self.dport is None or (
             (self.dport[0] <= flow.dport <= self.dport[1]) != self.dport_inv)
@@ -86,6 +91,9 @@ class PortMatch:
             if ports is not None:
                 text = str(ports[0]) if ports[0] == ports[1] else f"{ports[0]}:{ports[1]}"
                 parts.append(f"{'! ' if inv else ''}{flag} {text}")
+        if self.flags is not None:
+            parts.append(f"{'! ' if self.flags_inv else ''}--tcp-flags "
+                         f"{tcp_flag_names(self.flags[0])} {tcp_flag_names(self.flags[1])}")
         return " ".join(parts)
 
 
@@ -110,6 +118,17 @@ class StateMatch:
 
 
 Match = PortMatch | StateMatch
+
+TCP_FLAG_BITS = {"FIN": 0x01, "SYN": 0x02, "RST": 0x04, "PSH": 0x08, "ACK": 0x10, "URG": 0x20}
+"""--tcp-flags names in the order iptables prints them."""
+
+
+def tcp_flag_names(bits: int) -> str:
+    """``FIN,SYN,RST,ACK`` for 0x17; ``NONE`` for 0, ``ALL`` for 0x3f (libxt_tcp)."""
+    if bits == 0x3F:
+        return "ALL"
+    names = [name for name, bit in TCP_FLAG_BITS.items() if bits & bit]
+    return ",".join(names) if names else "NONE"
 
 
 # ============================================================================ targets
