@@ -162,3 +162,39 @@ def test_tcpdump_on_web_prints_the_handshake_in_its_own_words():
     assert re.fullmatch(rf"IP {GW_WAN}\.\d+ > {WEB}\.7: Flags \[\.\], ack 1, win 63, "
                         r"options \[nop,nop,TS val \d+ ecr \d+\], length 0", lines[2])
     assert ", seq 1:4, ack 1, win 63," in lines[3]
+
+
+def test_a_dnat_port_forward_reaches_a_tcp_server_in_the_vm(tmp_path):
+    lab = scenarios.nat(vms=1)
+    host, guest, lan1 = lab.host("host"), lab.vm("vm1").guest, lab.host("lan1")
+    vm1 = guest_address(guest)
+    assert guest.spawn("socat TCP4-LISTEN:7,fork PIPE").running
+    forward = f"echo knock | socat - TCP4:{HOST_LAN}:8080"
+
+    # nothing listens on the host's 8080: its TCP answers RST
+    assert "Connection refused" in lan1.sh(forward).stderr
+    # the DNAT alone meets libvirt's FORWARD REJECT (an ICMP port unreachable): refused too
+    assert host.sh("iptables -t nat -A PREROUTING -i eth0 -p tcp --dport 8080 "
+                   f"-j DNAT --to-destination {vm1}:7").returncode == 0
+    at_vm = guest.capture("eth0")
+    result = lan1.sh(forward)
+    assert result.stderr.endswith(f"E connect(5, AF=2 {HOST_LAN}:8080, 16): "
+                                  "Connection refused\n")
+    assert segments(at_vm.save(tmp_path / "refused.pcap")) == []
+
+    # with a FORWARD accept the handshake reaches the VM, from lan1's own address
+    assert host.sh(f"iptables -I FORWARD -d {vm1} -p tcp --dport 7 -j ACCEPT").returncode == 0
+    at_lan1 = lan1.capture("eth0")
+    result = lan1.sh(forward)
+    assert (result.returncode, result.stdout) == (0, "knock\n")
+    in_vm = segments(at_vm.save(tmp_path / "vm.pcap"))
+    syn = next(s for s in in_vm if s.flags == SYN)
+    assert (syn.src, syn.dst, syn.dport) == ("192.168.1.20", vm1, 7)
+    at_client = segments(at_lan1.save(tmp_path / "lan1.pcap"))
+    synack = next(s for s in at_client if s.flags == SYNACK)
+    assert (synack.src, synack.sport, synack.dport) == (HOST_LAN, 8080, syn.sport)
+    line = next(x for x in host.sh("conntrack -L -p tcp").stdout.splitlines()
+                if "dport=8080" in x)
+    assert _shape(line) == (f"tcp      6 T TIME_WAIT src=192.168.1.20 dst={HOST_LAN} "
+                            f"sport={syn.sport} dport=8080 src={vm1} dst=192.168.1.20 sport=7 "
+                            f"dport={syn.sport} [ASSURED] mark=0 use=1")
