@@ -257,10 +257,6 @@ def start(host: Host, argv: list[str], proc: Process, err: Callable[[str], None]
         err(failure.text)
         startup.undo()
         return failure.status, None
-    for rule in (r for nd in cfg.netdevs for r in nd.hostfwd if r.proto == "tcp"):
-        # QEMU itself says nothing here; netsim owes the student the truth.
-        err(f"netsim: hostfwd={rule.text}: netsim has no TCP yet; the host port "
-            f"{rule.host_port} is held but nothing is forwarded\n")
     if cfg.daemonize:
         proc = host.processes.daemonize(proc)
     return 0, _boot(host, cfg, proc, startup)

@@ -41,7 +41,7 @@ def learn_peer(sock: TcpSocket, seg: Tcp) -> None:
     opts = seg.options
     sock.rcv_nxt = (seg.seq + 1) & 0xFFFFFFFF
     peer_mss = opts.mss if opts.mss is not None else 536
-    sock.send_mss = min(peer_mss, sock.mss) - (tcp_pkt_ts_len(seg))
+    sock.send_mss = min(peer_mss, sock.mss) - (tcp_pkt_ts_len(seg) if sock.timestamps else 0)
     sock.snd_wnd = seg.window  # a SYN's window is never scaled
     sock.snd_wscale = opts.wscale if opts.wscale is not None else 0
     if opts.ts is not None:

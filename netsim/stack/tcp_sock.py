@@ -76,6 +76,8 @@ class TcpSocket:
     fires at the first of connect or error, for code that runs the lab until then.
     """
 
+    timestamps = True  # we send the timestamp option (slirp's TCP does not)
+
     def __init__(self, layer: TcpLayer, laddr: bytes, lport: int, raddr: bytes, rport: int,
                  ) -> None:
         self.layer = layer

@@ -24,7 +24,7 @@ from netsim.packets import ipv4 as ip_pkt
 from netsim.packets.addr import MalformedPacket, ip_ntoa, mac_ntoa
 from netsim.packets.arp import ARPOP_REQUEST, Arp
 from netsim.packets.checksum import internet_checksum
-from netsim.qemu.slirp import arp, icmp, udp
+from netsim.qemu.slirp import arp, icmp, tcp, udp
 from netsim.qemu.slirp.net import VirtualNetwork
 from netsim.qemu.slirp.sockets import SocketTable
 
@@ -67,6 +67,9 @@ class Slirp:
         self.ip_id = 0           # slirp numbers its IP packets 0, 1, 2...
         self.pending: list[_Pending] = []
         self.hostfwd: list[HostFwd] = []
+        self.tcp_conns: dict[tuple, tcp.GuestConn] = {}  # slirp's tcb list, by 4-tuple
+        self.tcp_listeners: list = []                     # hostfwd=tcp: host listeners
+        self.tcp_iss_state = [1, 0.0]                     # tcp_iss, last slow tick
         self.closed = False
 
     def __repr__(self) -> str:
@@ -112,7 +115,7 @@ class Slirp:
                        "ARP and IP (IPv6 is left out of netsim)", "slirp_input", frame)
 
     def ip_input(self, packet: bytes, frame_id: int) -> None:
-        """ip_input(): header checks, then ICMP, UDP (TCP is not in netsim yet)."""
+        """ip_input(): header checks, then ICMP, UDP or TCP."""
         try:
             ip = ip_pkt.parse(packet)
         except MalformedPacket as err:
@@ -134,8 +137,7 @@ class Slirp:
         elif ip.proto == ip_pkt.IPPROTO_UDP:
             udp.udp_input(self, packet, ip, frame_id)
         elif ip.proto == ip_pkt.IPPROTO_TCP:
-            self.trace("drop", frame_id, "TCP: slirp would open a TCP connection from the "
-                       "host, but netsim has no TCP yet", "tcp_input", packet, True)
+            tcp.tcp_input(self, packet, ip, frame_id)
         else:
             self.trace("drop", frame_id, f"IP protocol {ip.proto}: slirp handles ICMP, UDP "
                        "and TCP only", "ip_input", packet, True)
@@ -218,4 +220,4 @@ class Slirp:
             return
         self.closed = True
         self.sockets.close_all()
-        udp.release_tcp(self.ns, self.hostfwd)
+        tcp.close_all(self)

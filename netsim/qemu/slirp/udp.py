@@ -20,7 +20,6 @@ from that port leave through the same socket.
 from __future__ import annotations
 
 import errno
-import weakref
 from typing import TYPE_CHECKING
 
 from netsim.packets import ipv4 as ip_pkt
@@ -35,7 +34,6 @@ from netsim.stack.sockets import UdpSocket
 if TYPE_CHECKING:
     from netsim.qemu.cmdline import HostFwd
     from netsim.qemu.slirp.stack import Slirp
-    from netsim.stack.namespace import NetNamespace
 
 TFTP_PORT = 69
 DNS_PORT = 53
@@ -185,10 +183,9 @@ def add_hostfwd(slirp: Slirp, rule: HostFwd) -> None:
             raise OSError(errno.EADDRNOTAVAIL, "Cannot assign requested address")
     guest = ip_aton(rule.guest_addr)
     if rule.proto == "tcp":
-        _tcp_listen(ns, rule)
-        slirp.trace("info", 0, f"hostfwd {rule.text}: TCP port {rule.host_port} is held on "
-                    "the host, but netsim has no TCP yet: nothing will be forwarded",
-                    "tcp_listen")
+        from netsim.qemu.slirp import tcp
+
+        tcp.add_hostfwd(slirp, rule, ip_aton(rule.host_addr) if rule.host_addr else bytes(4))
         return
     sock = UdpSocket(ns, rule.host_port)
     so = slirp.sockets.insert(SlirpSocket("udp", guest, rule.guest_port, slirp.vnet.host,
@@ -197,20 +194,3 @@ def add_hostfwd(slirp: Slirp, rule: HostFwd) -> None:
     slirp.trace("info", 0, f"hostfwd {rule.text}: UDP port {rule.host_port} of the host now "
                 f"leads to the guest's {rule.guest_addr}:{rule.guest_port}", "udp_listen")
 
-
-_TCP_PORTS: weakref.WeakKeyDictionary[NetNamespace, set[int]] = weakref.WeakKeyDictionary()
-
-
-def _tcp_listen(ns: NetNamespace, rule: HostFwd) -> None:
-    """netsim has no TCP: remember the port, so a second rule on it fails as bind() would."""
-    held = _TCP_PORTS.setdefault(ns, set())
-    if rule.host_port in held:
-        raise OSError(errno.EADDRINUSE, "Address already in use")
-    held.add(rule.host_port)
-
-
-def release_tcp(ns: NetNamespace, rules: list[HostFwd]) -> None:
-    held = _TCP_PORTS.get(ns, set())
-    for rule in rules:
-        if rule.proto == "tcp":
-            held.discard(rule.host_port)
