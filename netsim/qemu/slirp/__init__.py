@@ -11,7 +11,8 @@ is whatever the qemu process sends through its own ordinary sockets::
                              |-- DHCP to port 67 ----------------> bootp_input answers
                              |-- ICMP echo to 10.0.2.2 ----------> icmp_reflect answers
                              |-- ICMP echo to X ---> icmp_send --> the host's ICMP socket
-                             '-- UDP to X:p -------> sosendto ---> the host's UDP socket
+                             |-- UDP to X:p -------> sosendto ---> the host's UDP socket
+                             '-- TCP SYN to X:p ---> tcp_fconnect -> connect() on the host
     the host's socket has data --> sorecvfrom / icmp_receive --> udp_output / icmp_reflect
                              --> if_encap: a frame from 52:55:0a:00:02:02 --> guest eth0
 
@@ -24,11 +25,12 @@ apply to those sockets as to any program's. In the trace these steps are layer
 Modules, in the order a frame meets them (named after libslirp 4.7's files):
 :mod:`.net` (the virtual network's addresses), :mod:`.stack` (``slirp_input``,
 ``ip_input``, ``ip_output``, ``if_encap``), :mod:`.arp`, :mod:`.bootp`, :mod:`.icmp`,
-:mod:`.udp` (with ``hostfwd=``), :mod:`.sockets` (the host sockets slirp holds).
+:mod:`.udp` (with ``hostfwd=udp``), :mod:`.tcp` (with ``hostfwd=tcp``), :mod:`.sockets`
+(the host sockets slirp holds).
 
-Left out: TCP (netsim has none yet: ``hostfwd=tcp:`` rules hold their port and carry
-nothing), TFTP, SMB, ``guestfwd=``, IPv6, fragments, ICMP errors arriving on the
-host's UDP sockets (``IP_RECVERR``).
+Left out: slirp's BSD TCP timers (netsim's TCP timers stand in), TFTP, SMB,
+``guestfwd=``, IPv6, fragments, ICMP errors arriving on the host's UDP sockets
+(``IP_RECVERR``).
 """
 
 from netsim.qemu.slirp.net import VirtualNetwork, slirp_mac

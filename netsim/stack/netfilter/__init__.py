@@ -17,7 +17,7 @@ Modules, in the order a packet meets them:
 
 * :mod:`.packet` -- the fields rules read, and NAT's rewriting with checksums
 * :mod:`.rules` -- tables, chains, rules with counters, matches, targets
-* :mod:`.conntrack` -- tuples, connections, states, timeouts
+* :mod:`.conntrack` -- tuples, connections, states, timeouts (:mod:`.conntrack_tcp`: TCP's)
 * :mod:`.nat` -- the binding made by the first packet, translation of the rest
 * :mod:`.hooks` -- :class:`Netfilter`, what runs at each hook, and the trace hops
 
@@ -32,8 +32,8 @@ From Python, rules are added the way a person adds them::
     nf.conntrack.entries()                       # [Conn], see conntrack.tuple_text
     nf.last_verdicts                             # recent filter decisions (Verdict)
 
-Left out: the raw, mangle and security tables, TCP tracking, IPv6, logging (LOG),
-marks, helpers, fragments.
+Left out: the raw, mangle and security tables, TCP window tracking (states are
+followed, see :mod:`.conntrack_tcp`), IPv6, logging (LOG), marks, helpers, fragments.
 """
 
 from __future__ import annotations
