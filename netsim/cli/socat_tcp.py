@@ -116,8 +116,12 @@ def client(host: Host, address: Address, io: Io, half_close: float) -> int:
     sock.on_data = received.extend
     sock.on_eof = lambda: eof.succeed() if not eof.triggered else None
     sock.on_error = lambda _errno: eof.succeed() if not eof.triggered else None
-    if io.stdin:
-        sock.send(io.stdin.encode())
+    if io.stdin and sock.error is None:
+        try:
+            sock.send(io.stdin.encode())
+        except OSError as err:  # the server already reset the connection
+            raise TcpError(f"write(5, {BUFFER_ADDRESS}, {len(io.stdin.encode())}): "
+                           f"{err.strerror}") from None
     sock.shutdown()
     lab.run_until(eof | lab.env.timeout(half_close))
     error = sock.error

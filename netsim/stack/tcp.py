@@ -96,7 +96,12 @@ class TcpLayer:
 
     def route_mss(self, raddr: bytes) -> int:
         """The MSS we announce: the route's device MTU less 40 (tcp_mss_clamp)."""
-        dev = self.stack.route_output(raddr)[0]
+        from netsim.stack.ipv4 import NoRoute
+
+        try:
+            dev = self.stack.route_output(raddr)[0]
+        except NoRoute:
+            return 1460
         return min(getattr(dev, "mtu", 1500) - 40, MAX_MSS)
 
     def xmit(self, src: bytes, dst: bytes, segment: bytes, func: str, ident: int) -> int:
@@ -212,6 +217,14 @@ class TcpLayer:
             self.send_reset(src, dst, seg, frame_id)
             return
         if not flags & tcp_pkt.SYN:
+            return
+        from netsim.stack.ipv4 import NoRoute
+
+        try:
+            self.stack.route_output(src)
+        except NoRoute:  # inet_csk_route_req() fails: no SYN-ACK, no request socket
+            self.stack.drop("", frame_id, f"SYN from {ip_ntoa(src)}: no route back for the "
+                            "SYN-ACK", "inet_csk_route_req", packet)
             return
         sock = TcpSocket(self, dst, seg.dport, src, seg.sport)
         sock.listener = listener

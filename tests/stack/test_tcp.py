@@ -273,3 +273,15 @@ def test_the_echo_server_forks_a_child_per_connection_that_exits_at_the_end():
     lab.run(0.1)
     ps = ts.sh("ps -e -o args").stdout
     assert ps.count("TCP4-LISTEN") == 1
+
+
+def test_a_syn_from_a_source_with_no_route_back_gets_no_syn_ack_and_no_socket():
+    lab = world()
+    tc, ts = lab.host("tc"), lab.host("ts")
+    spoofed = ip_aton("203.0.113.9")  # not masqueraded: not from 192.168.122.0/24
+    syn = tcp_pkt.build(spoofed, ip_aton(SERVER), 1234, 7, 5, 0, tcp_pkt.SYN, 1000)
+    tc.ns.ipv4.output(ip_aton(SERVER), 6, syn, src=spoofed)
+    lab.run(0.1)
+    drops = [r for r in lab.trace.records if r.host == "ts" and r.func == "inet_csk_route_req"]
+    assert len(drops) == 1 and "no route back" in drops[0].reason
+    assert ts.ns.ipv4.tcp.conns == {}
