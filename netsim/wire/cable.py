@@ -20,6 +20,7 @@ DEFAULT_BANDWIDTH = 1e9       # 1 Gbit/s
 PREAMBLE_AND_GAP = 20         # 8 bytes preamble + 12 bytes inter-frame gap, plus the FCS below
 FCS = 4
 _OVERHEAD_BYTES = FCS + PREAMBLE_AND_GAP
+_MAX_REASONS = 256  # trace texts remembered per cable (see Cable._tx_reason)
 
 
 class _Arrival:
@@ -57,6 +58,7 @@ class Cable:
         a.cable = b.cable = self
         a.cable_peer, b.cable_peer = b, a
         a.tx_busy_until = b.tx_busy_until = 0.0  # when each end's transmitter is free
+        self._reasons: dict[tuple[str, str, float], str] = {}  # see _tx_reason
 
     def other(self, nic: Nic) -> Nic:
         return self.b if nic is self.a else self.a
@@ -66,6 +68,25 @@ class Cable:
         both = self.a.admin_up and self.b.admin_up
         self.a.set_carrier(both)
         self.b.set_carrier(both)
+
+    def _tx_reason(self, sender: Nic, receiver: Nic, delay: float) -> str:
+        """"on the cable h1:eth0 -> sw:p1, arrives in 5.78 us", remembered.
+
+        Formatting this (a float to 2 decimals and four names) cost ~620 ns per frame,
+        a quarter of what tracing added to a cable hop; a steady stream of equal-sized
+        frames has one delay, so the text is looked up (~100 ns) instead. The key holds
+        the device names, so a renamed NIC gets a new text.
+        """
+        key = (sender.name, receiver.name, delay)
+        reasons = self._reasons
+        text = reasons.get(key)
+        if text is None:
+            if len(reasons) >= _MAX_REASONS:  # a queue makes every delay new: stay bounded
+                reasons.clear()
+            text = reasons[key] = (f"on the cable {sender.ns.name}:{sender.name} -> "
+                                   f"{receiver.ns.name}:{receiver.name}, arrives in "
+                                   f"{delay * 1e6:.2f} us")
+        return text
 
     def transmit(self, sender: Nic, data: bytes, frame_id: int) -> None:
         """Serialise after the previous frame, propagate, arrive at the far NIC."""
@@ -81,9 +102,7 @@ class Cable:
         trace = self._trace
         if trace.enabled:
             trace.hop(sender.ns.name, "", "wire", "tx", frame_id,
-                      f"on the cable {sender.ns.name}:{sender.name} -> "
-                      f"{receiver.ns.name}:{receiver.name}, arrives in "
-                      f"{(arrival - now) * 1e6:.2f} us", "phy", data)
+                      self._tx_reason(sender, receiver, arrival - now), "phy", data)
         # Lab.call_later() written out: this runs for every frame on every cable.
         heappush(self._queue, (arrival, NORMAL, next(env._eid),
                                _Arrival(receiver, data, frame_id)))
