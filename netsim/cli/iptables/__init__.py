@@ -3,9 +3,9 @@
     iptables [-t filter|nat] -A CHAIN RULE        append       -I CHAIN [N] RULE  insert
     iptables [-t T] -R CHAIN N RULE               replace
     iptables [-t T] -D CHAIN N|RULE               delete       -F [CHAIN]         flush
-    iptables [-t T] -L [CHAIN] [-n] [-v] [-x] [--line-numbers] -S [CHAIN] [-v]
+    iptables [-t T] -L [CHAIN [N]] [-n] [-v] [-x] [--line-numbers]   -S [CHAIN [N]] [-v]
     iptables [-t T] -P CHAIN ACCEPT|DROP          policy       -Z [CHAIN]         zero
-    iptables [-t T] -N CHAIN / -X [CHAIN]         user chains
+    iptables [-t T] -N CHAIN / -X [CHAIN]         user chains        -V  version
 
 RULE: ``[!] -s ADDR[/N] [!] -d .. [!] -i IF[+] [!] -o .. [!] -p icmp|udp|tcp|all``,
 ``--sport/--dport P[:P]`` after ``-p udp|tcp``, ``-m conntrack --ctstate S,..``,
@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from netsim.cli.iptables.listing import list_chain, list_rules
+from netsim.cli.iptables.listing import list_chain, list_rules, rule_line, rule_spec
 from netsim.cli.iptables.parse import PROG, TARGETS, Command, ParamError, parse
 from netsim.stack.netfilter import netfilter_of
 from netsim.stack.netfilter.rules import BUILTIN_CHAINS, Chain, Table
@@ -52,6 +52,9 @@ _NO_CHAIN = KernelError("iptables: No chain/target/match by that name.\n")
 def main(host: Host, argv: list[str], io: Io) -> int:
     try:
         cmd = parse(argv[1:])
+        if cmd.op == "V":
+            io.write(f"{PROG}\n")
+            return 0
         if cmd.table not in BUILTIN_CHAINS:
             raise ParamError(f"table '{cmd.table}' does not exist\n"
                              "Perhaps iptables or your kernel needs to be upgraded.",
@@ -211,7 +214,19 @@ def _listing(table: Table, cmd: Command) -> str:
         raise KernelError(f"{PROG}: chain `{cmd.chain}' in table `{table.name}' is "
                           "incompatible, use 'nft' tool.\n")
     chains = _chains(table, cmd.chain)
+    if cmd.rulenum is not None:  # -L CHAIN N / -S CHAIN N: one rule, no header
+        return _one_rule(chains[0], cmd)
     if cmd.op == "S":
         return list_rules(table, chains, cmd.verbose)
     return "\n".join(list_chain(table, c, cmd.verbose, cmd.exact, cmd.numeric,
                                 cmd.line_numbers) for c in chains)
+
+
+def _one_rule(chain: Chain, cmd: Command) -> str:
+    """Rule N of a chain as -L or -S prints it alone; nothing if there is no rule N."""
+    if cmd.rulenum is None or cmd.rulenum > len(chain.rules):
+        return ""
+    rule = chain.rules[cmd.rulenum - 1]
+    if cmd.op == "S":
+        return rule_spec(rule, chain.name, cmd.verbose) + "\n"
+    return rule_line(rule, cmd.rulenum, cmd.verbose, cmd.exact, cmd.numeric, cmd.line_numbers)

@@ -112,13 +112,43 @@ def _dotted(text: str, partial: bool = False) -> int | None:
 
 
 def parse_port(text: str, proto: str) -> int:
+    """One port of ``--sport``/``--dport``: a number or a service name.
+
+    The two matches read it differently in iptables 1.8.9. libxt_tcp still calls
+    ``xtables_parse_port``, which refuses anything above 65535 or unknown
+    (``invalid port/service `99999' specified``); libxt_udp goes through the guided
+    parser, which keeps the low 16 bits of a number (99999 becomes 34463) and names an
+    unknown service its own way.
+    """
+    name = _service_port(text)
+    if proto == "tcp":
+        if name is not None:
+            return name
+        if text.isdigit() and int(text) <= 0xFFFF:
+            return int(text)
+        raise ParamError(f"invalid port/service `{text}' specified")
     if text.isdigit():
-        return int(text) & 0xFFFF  # xtables_parse_port keeps 16 bits
-    for table in ("tcp", "udp"):  # xtables_getportbyname(): any protocol's name will do
+        return int(text) & 0xFFFF
+    if name is not None:
+        return name
+    raise ParamError(f'Port "{text}" does not resolve to anything.\n')
+
+
+def _service_port(text: str) -> int | None:
+    """xtables_getportbyname(): a name from /etc/services, any protocol's will do."""
+    for table in ("tcp", "udp"):
         for port, name in SERVICES[table].items():
             if name == text:
                 return port
-    raise ParamError(f'Port "{text}" does not resolve to anything.\n')
+    return None
+
+
+def _nat_port(text: str) -> int:
+    """A port of a NAT target's range (``--to-destination A:P``, ``--to-ports P``):
+    a number up to 65535, else iptables' ``Port `P' not valid``."""
+    if not text.isdigit() or int(text) > 0xFFFF:
+        raise ParamError(f"Port `{text}' not valid")
+    return int(text)
 
 
 def parse_ports(text: str, proto: str) -> tuple[int, int]:
@@ -144,9 +174,7 @@ def parse_nat_range(text: str) -> tuple[tuple[bytes, bytes] | None, tuple[int, i
     port_range = None
     if ports:
         low, _, high = ports.partition("-")
-        if not low.isdigit() or (high and not high.isdigit()):
-            raise ParamError(f'Port "{ports}" not valid\n')
-        port_range = (int(low), int(high or low))
+        port_range = (_nat_port(low), _nat_port(high or low))
     return addr_range, port_range
 
 
@@ -203,9 +231,20 @@ def parse(argv: list[str]) -> Command:
                     cmd.rulenum = int(number)
             elif op == "P":
                 cmd.chain = take(word)
+                if i >= len(words):
+                    raise ParamError("-P requires a chain and a policy")
                 cmd.policy = take(word)
             else:
                 cmd.chain = optional()
+                if op in ("L", "S") and cmd.chain is not None:
+                    number = optional()  # -L CHAIN N: that one rule only
+                    if number is not None:
+                        if not number.isdigit() or int(number) < 1:
+                            raise ParamError(f"Invalid rule number `{number}'")
+                        cmd.rulenum = int(number)
+        elif opt in ("-V", "--version"):
+            cmd.op = "V"  # iptables prints its version and exits, whatever else is there
+            return cmd
         elif opt == "-t":
             cmd.table = take(word)
         elif opt in ("-n", "-v", "-x", "--line-numbers"):
@@ -298,6 +337,8 @@ def parse(argv: list[str]) -> Command:
                     raise ParamError(f'Bad {kind} "{s}"')
             match.states, match.invert = frozenset(states), invert  # type: ignore[attr-defined]
         elif opt == "-j":
+            if invert:
+                raise ParamError("cannot have ! before -j")
             name = take(word)
             once("-j")
             rule.target = Target(name)
@@ -315,6 +356,7 @@ def parse(argv: list[str]) -> Command:
         else:
             raise _BadArgument(word)
         invert = False
+    _finish_matches(rule)
     _finish_target(rule, target_opts)
     if not cmd.op:
         raise ParamError("no command specified")
@@ -360,13 +402,20 @@ def _target_option(rule: Rule, option: str, value: str) -> None:
         raise ParamError(f'unknown reject type "{value}"')
     if option == "--to-ports":
         low, _, high = value.partition("-")
-        if not low.isdigit() or (high and not high.isdigit()):
-            raise ParamError(f'Port "{value}" not valid\n')
-        target.port_range = (int(low), int(high or low))
+        target.port_range = (_nat_port(low), _nat_port(high or low))
     else:
         target.addr_range, target.port_range = parse_nat_range(value)
     if target.port_range is not None and (rule.proto not in (6, 17) or rule.proto_inv):
         raise ParamError("Need TCP, UDP, SCTP or DCCP with port specification")
+
+
+def _finish_matches(rule: Rule) -> None:
+    """The matches' final checks: ``-m conntrack`` and ``-m state`` need a state."""
+    for match in rule.matches:
+        if isinstance(match, StateMatch) and not match.states:
+            if match.module == "conntrack":
+                raise ParamError("conntrack: At least one option is required")
+            raise ParamError('state: option "--state" must be specified\n')
 
 
 def _finish_target(rule: Rule, given: set[str]) -> None:
