@@ -4,6 +4,10 @@
     conntrack -D [-p ..] [-s ..] [-d ..]                               delete
     conntrack -F                                                       flush
     conntrack -C                                                       count
+    conntrack -V                                                       version
+
+``-s``/``-d``/``-r``/``-q`` take ``ADDR[/LEN]``; a bad address or mask is refused with
+conntrack's words before anything is listed or deleted.
 
 A line is what the kernel's ctnetlink dump holds, in conntrack's words: protocol name
 and number, the seconds left (counting down in simulated time), the original tuple,
@@ -20,6 +24,7 @@ empty table, as on Linux before nf_conntrack is loaded.
 
 from __future__ import annotations
 
+import socket
 from typing import TYPE_CHECKING
 
 from netsim.stack.netfilter import conntrack_tcp as ct_tcp
@@ -34,7 +39,7 @@ TRY = "Try `conntrack -h' or 'conntrack --help' for more information.\n"
 PROTOS = {"icmp": 1, "tcp": 6, "udp": 17, "udplite": 136, "sctp": 132, "dccp": 33, "gre": 47}
 _NAMES = {1: "icmp", 6: "tcp", 17: "udp"}
 _COMMANDS = {"-L": "L", "--dump": "L", "-D": "D", "--delete": "D", "-F": "F",
-             "--flush": "F", "-C": "C", "--count": "C"}
+             "--flush": "F", "-C": "C", "--count": "C", "-V": "V", "--version": "V"}
 _FILTERS = {"-p": "--protonum", "--protonum": "--protonum", "--proto": "--protonum",
             "-s": "--orig-src", "--src": "--orig-src", "--orig-src": "--orig-src",
             "-d": "--orig-dst", "--dst": "--orig-dst", "--orig-dst": "--orig-dst",
@@ -132,6 +137,9 @@ def main(host: Host, argv: list[str], io: Io) -> int:
     if command is None:
         io.write(USAGE)
         return 0
+    if command == "V":
+        io.write(f"{PROG}\n")
+        return 0
     nf = host.ns.netfilter
     ct = nf.conntrack if nf is not None else None
     entries = [c for c in (ct.entries() if ct is not None else []) if _selected(c, filters)]
@@ -161,6 +169,8 @@ def _parse(args: list[str]) -> tuple[str | None, dict[str, object]]:
         word = args[i]
         i += 1
         if word in _COMMANDS:
+            if command is not None and "V" in (command, _COMMANDS[word]):
+                raise _Error("Invalid commands combination")
             command = _COMMANDS[word]
             if i < len(args) and not args[i].startswith("-"):
                 table = args[i]
@@ -182,7 +192,7 @@ def _parse(args: list[str]) -> tuple[str | None, dict[str, object]]:
                     raise _Error(f"`{value}' unsupported protocol")
                 filters[name] = proto
             else:
-                filters[name] = value
+                filters[name] = _address(value, name)
             continue
         field = _PROTO_OPTIONS.get(filters.get("--protonum"), {}).get(word)  # type: ignore[arg-type]
         if field is not None:
@@ -203,9 +213,31 @@ def _parse(args: list[str]) -> tuple[str | None, dict[str, object]]:
     return command, filters
 
 
-def _selected(conn: Conn, filters: dict[str, object]) -> bool:
-    from netsim.packets.addr import ip_ntoa
+def _address(text: str, option: str) -> tuple[int, int] | None:
+    """``-s ADDR[/LEN]`` as conntrack reads it: ``(network, mask)``, or None for an
+    IPv6 address (valid, and matching none of our IPv4 entries). A bad one is refused
+    before anything is listed or deleted; only the original direction takes a /LEN."""
+    addr, slash, length = text.partition("/")
+    if slash and option in ("--reply-src", "--reply-dst"):
+        raise _Error(f"CIDR notation unavailable for `{option}'")
+    if ":" in addr:
+        try:
+            socket.inet_pton(socket.AF_INET6, addr)
+        except OSError:
+            raise _Error(f"Invalid IP address `{text}'") from None
+        return None
+    try:
+        value = int.from_bytes(socket.inet_aton(addr), "big")
+    except OSError:
+        raise _Error(f"Invalid IP address `{text}'") from None
+    if slash and not (length.isdigit() and int(length) <= 32):
+        raise _Error("Invalid netmask")
+    prefix = int(length) if slash else 32
+    mask = (0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF
+    return value & mask, mask
 
+
+def _selected(conn: Conn, filters: dict[str, object]) -> bool:
     orig, reply = conn.tuples[ORIGINAL], conn.tuples[REPLY]
     addresses = {"--orig-src": orig[1], "--orig-dst": orig[2],
                  "--reply-src": reply[1], "--reply-dst": reply[2]}
@@ -217,6 +249,10 @@ def _selected(conn: Conn, filters: dict[str, object]) -> bool:
             direction, index = name
             if conn.tuples[direction][index] != wanted:
                 return False
-        elif ip_ntoa(addresses[name]) != wanted:
-            return False
+        else:
+            if wanted is None:  # an IPv6 address: no IPv4 entry has it
+                return False
+            network, mask = wanted  # type: ignore[misc]
+            if int.from_bytes(addresses[name], "big") & mask != network:
+                return False
     return True

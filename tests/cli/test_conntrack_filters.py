@@ -46,3 +46,20 @@ def test_port_options_need_the_protocol_first(lab):
     assert missing.returncode == 2
     assert missing.stderr.startswith("conntrack v1.4.7 (conntrack-tools): option `--sport' "
                                      "requires an argument\n")
+
+
+def test_address_filters_take_a_network_and_compare_addresses_not_text(lab):
+    udp = _lines(lab, "-p udp --dport 7")
+    assert len(udp) == 2
+    # -s takes ADDR/LEN for the original direction: both guests are in 192.168.122.0/24
+    assert _lines(lab, "-p udp --dport 7 -s 192.168.122.0/24") == udp
+    assert _lines(lab, "-p udp --dport 7 -s 192.168.0.0/16") == udp
+    assert _lines(lab, "-p udp --dport 7 -s 10.0.0.0/8") == []
+    # one guest's own address selects its line only, however it is spelled
+    guest = udp[0].split("src=")[1].split()[0]
+    assert _lines(lab, f"-p udp --dport 7 -s {guest}") == [udp[0]]
+    assert _lines(lab, f"-p udp --dport 7 -s {guest}/32") == [udp[0]]
+    # the reply goes to the host's LAN address (MASQUERADE), whatever the guest
+    assert _lines(lab, "-p udp --dport 7 -q 192.168.1.10") == udp
+    # an IPv6 address is valid and matches no IPv4 entry
+    assert _lines(lab, "-d ::1") == []
