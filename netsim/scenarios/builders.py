@@ -78,6 +78,21 @@ def _boot_guest(lab: Lab, name: str, dhcp_client: str) -> None:
     run(guest, DHCP_CLIENTS[dhcp_client])
 
 
+MAX_VMS = {"bridged": 100, "nat": 253, "nat_user": 255, "host_only": 154}
+"""How many VMs each set-up can hold: the DHCP pool that leases their addresses (gw's
+.100-.199 on the LAN, libvirt's .2-.254, VirtualBox's .101-.254), and for user mode
+the last byte of the VMs' 52:54:00:12:34:NN MACs (each guest has its own slirp)."""
+
+
+def _check_vms(vms: int, mode: str) -> None:
+    """A clear error up front, instead of a half-built lab or a failure deep inside."""
+    if isinstance(vms, bool) or not isinstance(vms, int):
+        raise TypeError(f"vms must be a whole number of VMs, not {vms!r}")
+    if not 0 <= vms <= MAX_VMS[mode]:
+        raise ValueError(f"vms must be between 0 and {MAX_VMS[mode]} for {mode}() "
+                         f"(its DHCP pool's size), not {vms}")
+
+
 def _check_client(dhcp_client: str) -> None:
     if dhcp_client not in DHCP_CLIENTS:
         raise ValueError(f"dhcp_client must be one of {sorted(DHCP_CLIENTS)}, "
@@ -97,6 +112,7 @@ def _tap_vm(lab: Lab, host, index: int, bridge: str, dhcp_client: str) -> None:
 
 def bridged(vms: int = 1, seed: int = 0, dhcp_client: str = "dhclient") -> Lab:
     """Bridged: eth0 and each VM's tap in br0; the VMs lease LAN addresses from gw."""
+    _check_vms(vms, "bridged")
     _check_client(dhcp_client)
     lab, host = _new_lab(NetworkMode.BRIDGED, seed)
     world.host_uplink_on_eth0(host)
@@ -113,6 +129,7 @@ def bridged(vms: int = 1, seed: int = 0, dhcp_client: str = "dhclient") -> Lab:
 
 def nat(vms: int = 1, seed: int = 0, dhcp_client: str = "dhclient") -> Lab:
     """NAT, libvirt style: virbr0 192.168.122.1/24, dnsmasq, ip_forward, MASQUERADE."""
+    _check_vms(vms, "nat")
     _check_client(dhcp_client)
     lab, host = _new_lab(NetworkMode.NAT, seed)
     world.host_uplink_on_eth0(host)
@@ -132,6 +149,7 @@ def nat(vms: int = 1, seed: int = 0, dhcp_client: str = "dhclient") -> Lab:
 
 def nat_user(vms: int = 1, seed: int = 0, dhcp_client: str = "dhclient") -> Lab:
     """NAT in QEMU itself (``-netdev user``): no tap, no bridge, slirp's 10.0.2.0/24."""
+    _check_vms(vms, "nat_user")
     _check_client(dhcp_client)
     lab, host = _new_lab(NetworkMode.NAT_USER, seed)
     world.host_uplink_on_eth0(host)
@@ -145,6 +163,7 @@ def nat_user(vms: int = 1, seed: int = 0, dhcp_client: str = "dhclient") -> Lab:
 def host_only(vms: int = 2, seed: int = 0, dhcp_client: str = "dhclient") -> Lab:
     """Host-only (VirtualBox's vboxnet0): a bridge with no uplink, a DHCP server that
     hands out no gateway, and no forwarding."""
+    _check_vms(vms, "host_only")
     _check_client(dhcp_client)
     lab, host = _new_lab(NetworkMode.HOST_ONLY, seed)
     world.host_uplink_on_eth0(host)

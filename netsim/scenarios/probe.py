@@ -20,6 +20,13 @@ if TYPE_CHECKING:
     from netsim.host import Host
 
 
+class UnknownMachine(KeyError):
+    """A name that is no machine of the lab; prints its message without KeyError's quotes."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 def machine(lab: Lab, name: str) -> Host:
     """A host by name, or a VM's guest by the VM's name."""
     if name in lab.hosts:
@@ -27,7 +34,8 @@ def machine(lab: Lab, name: str) -> Host:
     if name in lab.vms:
         return lab.vms[name].guest
     known = ", ".join(sorted([*lab.hosts, *lab.vms]))
-    raise KeyError(f"no machine {name!r} in this lab (machines: {known})")
+    raise UnknownMachine(f"no machine {name!r} in this lab (machines: {known}); "
+                         "name a machine, not an address")
 
 
 def default_machines(lab: Lab) -> list[str]:

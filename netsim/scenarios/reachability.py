@@ -13,7 +13,7 @@ import html
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from netsim.scenarios.probe import Probe, default_machines, ping
+from netsim.scenarios.probe import Probe, default_machines, machine, ping
 
 if TYPE_CHECKING:
     from netsim.engine.lab import Lab
@@ -73,8 +73,19 @@ class Reachability(dict[tuple[str, str], bool]):
 
 
 def reachability(lab: Lab, machines: Iterable[str] | None = None) -> Reachability:
-    """Ping from every machine to every other one (VMs, host, lan1, web by default)."""
+    """Ping from every machine to every other one (VMs, host, lan1, web by default).
+
+    ``machines`` names the rows and columns, e.g. ``["vm1", "web"]``; each must be a
+    machine of this lab (a ``KeyError`` lists the known ones), each once.
+    """
+    if isinstance(machines, str):
+        raise TypeError(f"machines is a list of names, e.g. [{machines!r}], not a string")
     names = list(machines) if machines is not None else default_machines(lab)
+    for name in names:
+        machine(lab, name)  # an unknown name fails here, before any ping
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise ValueError(f"each machine once, please: {', '.join(twice)} given twice")
     probes = {(src, dst): ping(lab, src, dst)
               for src in names for dst in names if src != dst}
     title = f"reachability, {lab.mode.label} mode" if lab.mode is not None else "reachability"

@@ -230,6 +230,13 @@ def _filtered(lab: Lab, probe: Probe, answer: Why, drop: TraceRecord) -> Why:
                           " (narrow it with -p/--dport)")
     elif policy:
         answer.fix = f"{drop.host}$ iptables -t {table} -I {chain} ... -j ACCEPT"
+    if "bridged frame" in drop.reason:
+        # br_netfilter: a frame the bridge forwards meets iptables' FORWARD chain too
+        answer.explanation += (f" The frame was bridged by {drop.dev}, not routed: it met "
+                               f"iptables only because net.bridge.bridge-nf-call-iptables=1 "
+                               f"(br_netfilter, loaded by Docker, Kubernetes...).")
+        answer.fix = (f"{answer.fix}, or {drop.host}$ sysctl -w "
+                      "net.bridge.bridge-nf-call-iptables=0")
     return answer
 
 

@@ -135,3 +135,19 @@ def test_a_bridged_path_names_the_bridges_it_crossed():
     assert answer.reached
     assert "Bridged by: switch br0, host br0." in answer.explanation
     assert "Routed by" not in answer.explanation  # same LAN: nothing routes
+
+
+def test_a_bridged_frame_dropped_by_forward_names_br_netfilter():
+    """With bridge-nf-call-iptables=1 a FORWARD policy DROP also stops bridged frames
+    (Docker's classic surprise): why says the frame was bridged and how to undo it."""
+    lab = scenarios.bridged(vms=1)
+    host = lab.host("host")
+    host.sh("iptables -P FORWARD DROP")
+    answer = lab.why("vm1", "lan1")
+    assert answer.verdict == w.FILTERED and (answer.where, answer.dev) == ("host", "br0")
+    assert answer.decided_by == "iptables -t filter FORWARD: policy DROP"
+    assert "bridged by br0, not routed" in answer.explanation
+    assert "net.bridge.bridge-nf-call-iptables=1" in answer.explanation
+    assert answer.fix.endswith("host$ sysctl -w net.bridge.bridge-nf-call-iptables=0")
+    host.sh(answer.fix.split("host$ ")[-1])
+    assert lab.why("vm1", "lan1").reached
