@@ -405,10 +405,16 @@ def launch(host: Host, cfg: DnsmasqConfig, proc: Process, daemonize: bool) -> Dn
     dev = daemon.pick_interface()
     if isinstance(dev, str):
         proc.exit(2)
-        return dev
+        return "\n" + dev  # dnsmasq's die() starts its message on a line of its own
     if dhcp.SERVER_PORT in host.ns.ipv4.udp_sockets:
         proc.exit(2)
-        return "dnsmasq: failed to bind DHCP server socket: Address already in use\n"
+        own = [a for a in host.ns.ipv4.addresses if a.dev is dev]
+        if cfg.port and cfg.bind_interfaces and own:
+            # the DNS socket is bound first (to each address, under --bind-interfaces):
+            # a second dnsmasq on the same network fails there, before DHCP
+            return (f"\ndnsmasq: failed to create listening socket for "
+                    f"{ip_ntoa(own[0].local)}: Address already in use\n")
+        return "\ndnsmasq: failed to bind DHCP server socket: Address already in use\n"
     if daemonize:
         proc = host.processes.daemonize(proc)
         daemon.proc = proc
@@ -416,7 +422,7 @@ def launch(host: Host, cfg: DnsmasqConfig, proc: Process, daemonize: bool) -> Dn
     error = daemon.start()
     if error is not None:
         proc.exit(2)
-        return error
+        return "\n" + error
     with contextlib.suppress(OSError):  # dnsmasq carries on without its pid file
         host.fs.mkdir(cfg.pid_file.rsplit("/", 1)[0] or "/", parents=True)
         host.fs.write(cfg.pid_file, f"{proc.pid}\n")

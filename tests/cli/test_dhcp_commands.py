@@ -206,8 +206,9 @@ def test_pool_exhaustion_no_offer_for_second_client():
     ("dnsmasq --dhcp-option=option:nosuch,1.2.3.4", 1,
      "\ndnsmasq: bad command line options: bad dhcp-option\n"),
     ("dnsmasq x", 1, "\ndnsmasq: junk found in command line\n"),
-    ("dnsmasq --interface=eth9 --dhcp-range=10.0.0.2,10.0.0.9", 2,
-     "dnsmasq: unknown interface eth9\n"),
+    # (without --bind-interfaces the real one starts anyway, on the wildcard address)
+    ("dnsmasq --interface=eth9 --bind-interfaces --dhcp-range=10.0.0.2,10.0.0.9", 2,
+     "\ndnsmasq: unknown interface eth9\n"),
     ("udhcpc -t x", 1, "udhcpc: invalid number 'x'\n"),
     ("udhcpc -i eth9", 1, "udhcpc: SIOCGIFINDEX: No such device\n"),
     ("dhclient eth9", 1, 'Cannot find device "eth9"\n'),
@@ -262,3 +263,17 @@ def test_discover_bytes_match_the_real_clients(command, recording):
     ours = next(f.data for f in cap.frames if f.pkttype == "outgoing"
                 and f.data[12:14] == b"\x08\x00")
     assert _masked(ours) == _masked(_first_frame(DATA / recording))
+
+
+def test_a_second_libvirt_dnsmasq_fails_on_its_dns_socket_and_the_first_serves_on():
+    """Recorded with dnsmasq 2.90: with DNS on (no --port=0) the listening socket on
+    virbr0's address is bound first, so that is what a second copy trips over."""
+    from netsim import scenarios
+
+    host = scenarios.nat(vms=0).host("host")
+    line = next(p.args for p in host.processes.running() if p.args.startswith("dnsmasq "))
+    again = host.sh(line)
+    assert (again.returncode, again.stdout, again.stderr) == (
+        2, "", "\ndnsmasq: failed to create listening socket for 192.168.122.1: "
+               "Address already in use\n")
+    assert [p.args for p in host.processes.running()].count(line) == 1
