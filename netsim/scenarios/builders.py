@@ -17,6 +17,7 @@ from netsim.scenarios.modes import NetworkMode
 from netsim.scenarios.world import GW_LAN_IP, HOST_LAN_IP, boot, run
 
 VIRBR_IP = "192.168.122.1"
+VIRBR_MAC = "52:54:00:8e:4f:21"  # any 52:54:00 MAC: libvirt draws one per network
 VIRBR_DHCP = ("192.168.122.2", "192.168.122.254")
 HOSTONLY_IP = "192.168.56.1"
 HOSTONLY_DHCP = ("192.168.56.101", "192.168.56.254")
@@ -136,6 +137,9 @@ def nat(vms: int = 1, seed: int = 0, dhcp_client: str = "dhclient") -> Lab:
     lab.note("# libvirt's default network")
     run(host,
         "ip link add name virbr0 type bridge",
+        # libvirt gives the bridge a MAC of its own (the network's <mac address=...>), so
+        # virbr0 does not take its lowest port's fe: MAC (seed S4: a hand-set MAC sticks)
+        f"ip link set virbr0 address {VIRBR_MAC}",
         f"ip addr add {VIRBR_IP}/24 dev virbr0 && ip link set virbr0 up",
         "sysctl -w net.ipv4.ip_forward=1",
         *LIBVIRT_NAT_RULES,

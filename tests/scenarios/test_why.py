@@ -151,3 +151,13 @@ def test_a_bridged_frame_dropped_by_forward_names_br_netfilter():
     assert answer.fix.endswith("host$ sysctl -w net.bridge.bridge-nf-call-iptables=0")
     host.sh(answer.fix.split("host$ ")[-1])
     assert lab.why("vm1", "lan1").reached
+
+
+def test_virbr0_keeps_libvirts_own_mac_when_vms_join(nat_lab):
+    from netsim.scenarios.builders import VIRBR_MAC, tap_mac
+
+    shown = nat_lab.host("host").sh("ip -br link show virbr0").stdout.split()
+    assert shown[2] == VIRBR_MAC and shown[2] != tap_mac(1)  # not the port's fe: MAC
+    assert nat_lab.vm("vm1").sh("ping -c 1 192.168.122.1").returncode == 0
+    neighbours = nat_lab.vm("vm1").sh("ip neigh show 192.168.122.1").stdout
+    assert f"lladdr {VIRBR_MAC}" in neighbours  # the guests' gateway MAC is virbr0's
