@@ -55,12 +55,18 @@ def tap_mac(index: int) -> str:
     return f"fe:54:00:12:34:{index:02x}"
 
 
-def _new_lab(mode: NetworkMode, seed: int) -> tuple[Lab, object]:
+def _new_lab(mode: NetworkMode, builder: str, seed: int, vms: int,
+             dhcp_client: str) -> tuple[Lab, object]:
+    """What every mode starts from, once its arguments are checked: the outside world
+    and the host with its LAN address on eth0."""
+    _check_vms(vms, builder)
+    _check_client(dhcp_client)
     lab = Lab(seed=seed)
     lab.mode = mode
     lab.note(f"# {mode}")
     world.build_outside(lab)
     host = boot(lab.host("host"))
+    world.host_uplink_on_eth0(host)
     return lab, host
 
 
@@ -113,10 +119,7 @@ def _tap_vm(lab: Lab, host, index: int, bridge: str, dhcp_client: str) -> None:
 
 def bridged(vms: int = 1, seed: int = 0, dhcp_client: str = "dhclient") -> Lab:
     """Bridged: eth0 and each VM's tap in br0; the VMs lease LAN addresses from gw."""
-    _check_vms(vms, "bridged")
-    _check_client(dhcp_client)
-    lab, host = _new_lab(NetworkMode.BRIDGED, seed)
-    world.host_uplink_on_eth0(host)
+    lab, host = _new_lab(NetworkMode.BRIDGED, "bridged", seed, vms, dhcp_client)
     lab.note("# bridge the uplink: eth0 into br0, its address moves to br0 (seed S3)")
     run(host, *BRIDGE_THE_UPLINK)
     for index in range(1, vms + 1):
@@ -130,10 +133,7 @@ def bridged(vms: int = 1, seed: int = 0, dhcp_client: str = "dhclient") -> Lab:
 
 def nat(vms: int = 1, seed: int = 0, dhcp_client: str = "dhclient") -> Lab:
     """NAT, libvirt style: virbr0 192.168.122.1/24, dnsmasq, ip_forward, MASQUERADE."""
-    _check_vms(vms, "nat")
-    _check_client(dhcp_client)
-    lab, host = _new_lab(NetworkMode.NAT, seed)
-    world.host_uplink_on_eth0(host)
+    lab, host = _new_lab(NetworkMode.NAT, "nat", seed, vms, dhcp_client)
     lab.note("# libvirt's default network")
     run(host,
         "ip link add name virbr0 type bridge",
@@ -153,10 +153,7 @@ def nat(vms: int = 1, seed: int = 0, dhcp_client: str = "dhclient") -> Lab:
 
 def nat_user(vms: int = 1, seed: int = 0, dhcp_client: str = "dhclient") -> Lab:
     """NAT in QEMU itself (``-netdev user``): no tap, no bridge, slirp's 10.0.2.0/24."""
-    _check_vms(vms, "nat_user")
-    _check_client(dhcp_client)
-    lab, host = _new_lab(NetworkMode.NAT_USER, seed)
-    world.host_uplink_on_eth0(host)
+    lab, host = _new_lab(NetworkMode.NAT_USER, "nat_user", seed, vms, dhcp_client)
     for index in range(1, vms + 1):
         name = f"vm{index}"
         run(host, _qemu(name, "user,id=net0", vm_mac(index), model="e1000"))
@@ -167,10 +164,7 @@ def nat_user(vms: int = 1, seed: int = 0, dhcp_client: str = "dhclient") -> Lab:
 def host_only(vms: int = 2, seed: int = 0, dhcp_client: str = "dhclient") -> Lab:
     """Host-only (VirtualBox's vboxnet0): a bridge with no uplink, a DHCP server that
     hands out no gateway, and no forwarding."""
-    _check_vms(vms, "host_only")
-    _check_client(dhcp_client)
-    lab, host = _new_lab(NetworkMode.HOST_ONLY, seed)
-    world.host_uplink_on_eth0(host)
+    lab, host = _new_lab(NetworkMode.HOST_ONLY, "host_only", seed, vms, dhcp_client)
     lab.note("# the host-only network: a bridge that no uplink joins")
     run(host,
         "ip link add name vboxnet0 type bridge",

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from netsim.packets.addr import ip_aton, ip_ntoa
 from netsim.scenarios.probe import Probe, machine, ping
+from netsim.stack.netfilter import source_nat_targets
 from netsim.stack.route import prefix_mask, to_int
 
 if TYPE_CHECKING:
@@ -383,8 +384,7 @@ def _behind_nat(lab: Lab, target: str, address: str) -> tuple[str, str] | None:
     host = vm.host
     if _connected_subnet(host, address).endswith("/32"):
         return None
-    rules = host.sh("iptables -t nat -S POSTROUTING", record=False).stdout
-    if "MASQUERADE" in rules or "SNAT" in rules:
+    if source_nat_targets(host.ns):
         return host.name, "masquerade"
     return None
 
@@ -398,11 +398,9 @@ def _host_only_network(lab: Lab, name: str) -> tuple[str, str, str] | None:
     host = vm.host
     if host.ns.ipv4.forwarding:
         return None
-    if lab.mode is None or lab.mode.label != "host-only":
-        # A NAT host with forwarding turned off is a broken NAT, not a host-only network.
-        nat_rules = host.sh("iptables -t nat -S POSTROUTING", record=False).stdout
-        if "MASQUERADE" in nat_rules or "SNAT" in nat_rules:
-            return None
+    # A NAT host with forwarding turned off is a broken NAT, not a host-only network.
+    if (lab.mode is None or lab.mode.label != "host-only") and source_nat_targets(host.ns):
+        return None
     for backend in vm.backends:
         tfile = getattr(backend, "tfile", None)
         bridge = getattr(getattr(tfile, "device", None), "master", None)

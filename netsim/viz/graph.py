@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING
 import networkx as nx
 
 from netsim.packets.addr import ip_ntoa, mac_ntoa
+from netsim.stack.netfilter import source_nat_targets
 
 if TYPE_CHECKING:
     from netsim.engine.lab import Lab
@@ -187,7 +188,7 @@ def routing(host: Host) -> Routing:
     uplink = (default.dev if is_default and default.dev in addressed
               else addressed[-1] if addressed else None)
     gateway = ip_ntoa(default.gateway) if is_default and default.gateway else None
-    nat = _nat_targets(host, uplink.name) if uplink is not None else []
+    nat = source_nat_targets(host.ns, uplink.name) if uplink is not None else []
     return Routing(bool(stack.forwarding), addressed, uplink, gateway, nat)
 
 
@@ -199,19 +200,3 @@ def _add_routed(G: nx.Graph, host: Host) -> None:
     for dev in r.routed:
         G.add_edge(node_id(dev), node_id(r.uplink), kind="routed", nat=list(r.nat),
                    uplink=node_id(r.uplink))
-
-
-def _nat_targets(host: Host, out_dev: str) -> list[str]:
-    """The nat POSTROUTING targets that can translate packets leaving by ``out_dev``."""
-    netfilter = host.ns.netfilter
-    table = netfilter.tables.get("nat") if netfilter is not None else None
-    if table is None:
-        return []
-    found: list[str] = []
-    for rule in table.chains["POSTROUTING"].rules:
-        name = rule.target.name if rule.target is not None else ""
-        if name not in ("MASQUERADE", "SNAT") or name in found:
-            continue
-        if rule.out_iface is None or rule.out_iface.matches(out_dev) != rule.out_inv:
-            found.append(name)
-    return found

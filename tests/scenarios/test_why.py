@@ -161,3 +161,15 @@ def test_virbr0_keeps_libvirts_own_mac_when_vms_join(nat_lab):
     assert nat_lab.vm("vm1").sh("ping -c 1 192.168.122.1").returncode == 0
     neighbours = nat_lab.vm("vm1").sh("ip neigh show 192.168.122.1").stdout
     assert f"lladdr {VIRBR_MAC}" in neighbours  # the guests' gateway MAC is virbr0's
+
+
+def test_asking_why_changes_nothing_on_the_machines(host_only_lab):
+    """why reads the firewall's tables; `iptables -t nat -S` would have created the nat
+    table and loaded connection tracking on a host that had none."""
+    host = host_only_lab.host("host")
+    assert host.ns.netfilter is None
+    before = len(host_only_lab.history())
+    assert host_only_lab.why("lan1", "vm1").verdict == w.HOST_ONLY
+    assert host.ns.netfilter is None
+    assert host.sh("sysctl net.netfilter.nf_conntrack_count").returncode == 1
+    assert len(host_only_lab.history()) == before + 1  # only the sysctl just typed

@@ -45,7 +45,7 @@ from netsim.stack.netfilter.hooks import Netfilter, Verdict
 if TYPE_CHECKING:
     from netsim.stack.namespace import NetNamespace
 
-__all__ = ["Netfilter", "Verdict", "netfilter_of"]
+__all__ = ["Netfilter", "Verdict", "netfilter_of", "source_nat_targets"]
 
 
 def netfilter_of(ns: NetNamespace) -> Netfilter:
@@ -53,3 +53,22 @@ def netfilter_of(ns: NetNamespace) -> Netfilter:
     if ns.netfilter is None:
         ns.netfilter = Netfilter(ns)
     return ns.netfilter
+
+
+def source_nat_targets(ns: NetNamespace, out_dev: str | None = None) -> list[str]:
+    """The nat POSTROUTING targets (MASQUERADE, SNAT) that can translate packets leaving
+    by ``out_dev`` (None: by any device), read without creating anything -- asking
+    ``iptables -t nat -S`` would create the nat table and load connection tracking."""
+    netfilter = ns.netfilter
+    table = netfilter.tables.get("nat") if netfilter is not None else None
+    if table is None:
+        return []
+    found: list[str] = []
+    for rule in table.chains["POSTROUTING"].rules:
+        name = rule.target.name if rule.target is not None else ""
+        if name not in ("MASQUERADE", "SNAT") or name in found:
+            continue
+        if (out_dev is None or rule.out_iface is None
+                or rule.out_iface.matches(out_dev) != rule.out_inv):
+            found.append(name)
+    return found
