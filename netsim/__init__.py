@@ -27,11 +27,11 @@ Quick start::
     print(h1.sh("ping -c 3 10.0.0.2").stdout)
 """
 
-from netsim.cli.io import CommandResult
 from netsim.engine.lab import Lab
 from netsim.engine.trace import Trace, TraceRecord
 from netsim.host import Host
 from netsim.packets import MalformedPacket
+from netsim.user.io import CommandResult
 
 __all__ = ["CommandResult", "Host", "Lab", "MalformedPacket", "Trace", "TraceRecord"]
 __version__ = "0.1.0"

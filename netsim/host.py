@@ -12,16 +12,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from netsim.cli.io import CommandResult
 from netsim.devices.tun import TunFile, tun_set_iff
 from netsim.stack.capture import Capture
 from netsim.stack.namespace import NetNamespace
 from netsim.stack.sockets import UdpSocket
+from netsim.user.io import CommandResult
 from netsim.user.process import Process, ProcessTable
 
 if TYPE_CHECKING:
-    from netsim.cli.shell import Shell
     from netsim.engine.lab import Lab
+    from netsim.shell import Shell
 
 
 class Host:

@@ -1,6 +1,6 @@
 """`netsim demo`: the seed's path, hop by hop, from the VM's fd to the LAN and back."""
 
-from netsim.cli.main import main
+from netsim.app.main import main
 
 
 def test_demo_tells_the_whole_path(capsys):

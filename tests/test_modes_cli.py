@@ -1,6 +1,6 @@
 """`netsim modes`: each mode's meaning, its reachability table and one why, in a terminal."""
 
-from netsim.cli.main import main
+from netsim.app.main import main
 
 
 def test_modes_prints_a_mode_with_its_table_and_a_why(capsys):

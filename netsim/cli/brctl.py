@@ -41,8 +41,8 @@ from typing import TYPE_CHECKING
 
 from netsim.bridge.port import BridgeError, add_if, del_if
 from netsim.cli.host_fs import clock_t, elapsed_clock_t, gc_timer_ticks
-from netsim.cli.io import Io
 from netsim.cli.sysctl import GetoptError, gnu_getopt
+from netsim.user.io import Io
 
 if TYPE_CHECKING:
     from netsim.bridge.device import Bridge

@@ -23,7 +23,7 @@ import shlex
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from netsim.cli.io import CommandFn, Io
+from netsim.user.io import CommandFn, Io
 
 if TYPE_CHECKING:
     from netsim.host import Host
@@ -80,7 +80,7 @@ REGISTRY = Registry(PROGRAMS)
 def make_shell(host: Host):
     """The shell a host's ``sh()`` runs in: every registered program, the host's files."""
     from netsim.cli import kill  # noqa: F401  (registers bash's `kill` builtin)
-    from netsim.cli.shell import Shell
+    from netsim.shell import Shell
 
     return Shell(host, REGISTRY, host.fs)
 

@@ -31,8 +31,8 @@ from netsim.stack.netfilter import conntrack_tcp as ct_tcp
 from netsim.stack.netfilter.conntrack import ORIGINAL, REPLY, Conn, ConntrackTable, tuple_text
 
 if TYPE_CHECKING:
-    from netsim.cli.io import Io
     from netsim.host import Host
+    from netsim.user.io import Io
 
 PROG = "conntrack v1.4.7 (conntrack-tools)"
 TRY = "Try `conntrack -h' or 'conntrack --help' for more information.\n"

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from netsim.cli.io import Io
 from netsim.packets.addr import mac_ntoa
 from netsim.services import clients, syslog
 from netsim.services.dhcp_client import ISC_RETRY
+from netsim.user.io import Io
 
 if TYPE_CHECKING:
     from netsim.host import Host

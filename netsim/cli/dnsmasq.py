@@ -18,10 +18,10 @@ import ipaddress
 import re
 from typing import TYPE_CHECKING
 
-from netsim.cli.io import Io
 from netsim.packets.addr import ip_aton
 from netsim.services.dhcp_server import MIN_LEASE_TIME, DhcpRange
 from netsim.services.dnsmasq import DEFAULT_LEASE_FILE, DnsmasqConfig, launch
+from netsim.user.io import Io
 
 if TYPE_CHECKING:
     from netsim.host import Host

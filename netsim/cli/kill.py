@@ -29,7 +29,7 @@ import errno
 import os
 import re
 
-from netsim.cli.shell.plumbing import _builtin, _Ctx
+from netsim.shell.plumbing import _builtin, _Ctx
 from netsim.user.process import NSIG, SIGNAL_NAMES, SIGTERM, Process
 
 USAGE = ("kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... "

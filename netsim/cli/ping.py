@@ -10,7 +10,7 @@ from __future__ import annotations
 import ipaddress
 from typing import TYPE_CHECKING
 
-from netsim.cli.io import Io
+from netsim.user.io import Io
 from netsim.user.ping import run_ping, statistics
 
 if TYPE_CHECKING:

@@ -36,7 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from netsim.cli.io import Io
+from netsim.user.io import Io
 from netsim.user.process import MEM_TOTAL_KB, Process, wall_clock
 
 if TYPE_CHECKING:

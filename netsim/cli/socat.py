@@ -31,8 +31,8 @@ from netsim.packets.addr import ip_aton
 from netsim.user.process import wall_clock
 
 if TYPE_CHECKING:
-    from netsim.cli.io import Io
     from netsim.host import Host
+    from netsim.user.io import Io
     from netsim.user.process import Process
 
 VERSION = "socat version 1.7.4.4 on 06 Nov 2022 08:15:51"

@@ -23,10 +23,10 @@ from netsim.stack.ipv4 import NoRoute
 from netsim.stack.tcp_sock import ERRNO_TEXT
 
 if TYPE_CHECKING:
-    from netsim.cli.io import Io
     from netsim.cli.socat import Address
     from netsim.host import Host
     from netsim.stack.tcp_sock import TcpSocket
+    from netsim.user.io import Io
     from netsim.user.process import Process
 
 SERVER_KINDS = {"TCP4-LISTEN", "TCP-LISTEN"}

@@ -30,7 +30,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from netsim.cli.io import Io
+from netsim.user.io import Io
 
 if TYPE_CHECKING:
     from netsim.host import Host

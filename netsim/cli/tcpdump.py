@@ -29,7 +29,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from netsim.cli.io import Io
 from netsim.packets.summary import SeqState, describe_tcp
 from netsim.stack.capture import Capture, CapturedFrame
 from netsim.stack.pcap import (
@@ -40,6 +39,7 @@ from netsim.stack.pcap import (
     pcap_bytes,
     timestamp,
 )
+from netsim.user.io import Io
 from netsim.user.process import SIGINT, SIGTERM, wall_clock
 
 if TYPE_CHECKING:

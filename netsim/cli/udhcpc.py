@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from netsim.cli.io import Io
 from netsim.services import clients
 from netsim.services.dhcp_client import Options
+from netsim.user.io import Io
 
 if TYPE_CHECKING:
     from netsim.host import Host

@@ -12,8 +12,8 @@ import re
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from netsim.cli.io import Io
     from netsim.host import Host
+    from netsim.user.io import Io
 
 FORMATS = {
     "raw": "fmt=raw size={size}",

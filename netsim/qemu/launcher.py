@@ -36,8 +36,8 @@ from netsim.qemu.vm import VirtualMachine
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-    from netsim.cli.io import Io
     from netsim.host import Host
+    from netsim.user.io import Io
     from netsim.user.process import Process
 
 SIGTERM = 15

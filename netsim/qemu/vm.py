@@ -18,9 +18,9 @@ from netsim.qemu.backend import TapBackend
 from netsim.qemu.nic import EmulatedNic
 
 if TYPE_CHECKING:
-    from netsim.cli.io import CommandResult
     from netsim.devices.tun import TunFile
     from netsim.host import Host
+    from netsim.user.io import CommandResult
     from netsim.user.process import Process
 
 

@@ -9,8 +9,8 @@ import re
 import shlex
 
 import netsim
-from netsim.cli.io import Io
 from netsim.cli.ip import main
+from netsim.user.io import Io
 
 MAC = re.compile(r"\b[0-9a-f]{1,2}(?::[0-9a-f]{1,2}){5}\b")
 FIXED_MACS = {"00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff", "01:80:c2:00:00:00", "0:0:0:0:0:0"}

@@ -1,4 +1,4 @@
-"""awk (``netsim/cli/shell/awk/``) against the real thing.
+"""awk (``netsim/shell/awk/``) against the real thing.
 
 Every expected output and exit status in :data:`CASES` and :data:`OPTION_CASES` was
 produced by mawk 1.3.4 (Debian 12's ``/usr/bin/awk``) on the same program and input;
@@ -14,9 +14,9 @@ import shlex
 import pytest
 
 import netsim
-import netsim.cli.shell.interpreter as interpreter
-from netsim.cli.io import CommandResult
+import netsim.shell.interpreter as interpreter
 from netsim.host import Host
+from netsim.user.io import CommandResult
 
 
 @pytest.fixture

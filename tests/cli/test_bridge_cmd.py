@@ -17,7 +17,7 @@ import pytest
 
 import netsim
 from netsim.cli import bridge_cmd
-from netsim.cli.io import Io
+from netsim.user.io import Io
 
 HOST_INIT = ("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1; "
              "sysctl -qw net.ipv4.igmp_link_local_mcast_reports=0; ip link set lo up")

@@ -13,9 +13,9 @@ import string
 
 import pytest
 
-from netsim.cli.io import Io
-from netsim.cli.shell import MAX_FUNC_DEPTH, MAX_STEPS, Shell
+from netsim.shell import MAX_FUNC_DEPTH, MAX_STEPS, Shell
 from netsim.user.fs import VirtualFS
+from netsim.user.io import Io
 
 
 def _say(host: object, argv: list[str], io: Io) -> int:

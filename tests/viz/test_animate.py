@@ -135,7 +135,7 @@ def test_animation_renders_to_html_and_gif(lab, tmp_path):
 
 
 def test_demo_writes_pcap_and_gif(tmp_path, capsys):
-    from netsim.cli.main import main
+    from netsim.app.main import main
 
     assert main(["demo", "--out", str(tmp_path)]) == 0
     out = capsys.readouterr().out
@@ -157,7 +157,7 @@ def test_demo_writes_pcap_and_gif(tmp_path, capsys):
 
 
 def test_demo_text_is_unchanged_without_out(capsys):
-    from netsim.cli.main import main
+    from netsim.app.main import main
 
     assert main(["demo"]) == 0
     out = capsys.readouterr().out

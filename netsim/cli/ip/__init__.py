@@ -35,10 +35,10 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from netsim.cli.hints import ip_hint
-from netsim.cli.io import Io
 from netsim.cli.ip import usage
 from netsim.cli.ip.args import IpExit, emit, invarg, matches
 from netsim.cli.ip.opts import Ctx
+from netsim.user.io import Io
 
 if TYPE_CHECKING:
     from netsim.host import Host

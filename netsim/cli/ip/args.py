@@ -20,7 +20,7 @@ from __future__ import annotations
 import string
 from collections.abc import Callable, Sequence
 
-from netsim.cli.io import Io
+from netsim.user.io import Io
 
 
 class IpExit(Exception):

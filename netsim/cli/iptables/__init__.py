@@ -29,8 +29,8 @@ from netsim.stack.netfilter import netfilter_of
 from netsim.stack.netfilter.rules import BUILTIN_CHAINS, Chain, Table
 
 if TYPE_CHECKING:
-    from netsim.cli.io import Io
     from netsim.host import Host
+    from netsim.user.io import Io
 
 _NAT_HOOKS = {"MASQUERADE": ("POSTROUTING",), "SNAT": ("POSTROUTING", "INPUT"),
               "DNAT": ("PREROUTING", "OUTPUT")}

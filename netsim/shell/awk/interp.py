@@ -13,7 +13,7 @@ import random
 import re
 from collections.abc import Callable
 
-from netsim.cli.shell.awk.ast import (
+from netsim.shell.awk.ast import (
     _NODE_TYPES,
     _Arith,
     _Assign,
@@ -53,8 +53,8 @@ from netsim.cli.shell.awk.ast import (
     _Var,
     _While,
 )
-from netsim.cli.shell.awk.builtins import _BUILTIN_IMPLS
-from netsim.cli.shell.awk.errors import (
+from netsim.shell.awk.builtins import _BUILTIN_IMPLS
+from netsim.shell.awk.errors import (
     _AwkRuntimeError,
     _BreakLoop,
     _ContinueLoop,
@@ -63,10 +63,10 @@ from netsim.cli.shell.awk.errors import (
     _NextRecord,
     _ReturnValue,
 )
-from netsim.cli.shell.awk.lexer import _unescape
-from netsim.cli.shell.awk.printf import _format
-from netsim.cli.shell.awk.records import _dynamic_regex, _split_text, _Stream
-from netsim.cli.shell.awk.values import (
+from netsim.shell.awk.lexer import _unescape
+from netsim.shell.awk.printf import _format
+from netsim.shell.awk.records import _dynamic_regex, _split_text, _Stream
+from netsim.shell.awk.values import (
     _MAX_CALL_DEPTH,
     _MAX_FIELDS,
     _MAX_STRING,
@@ -85,9 +85,9 @@ from netsim.cli.shell.awk.values import (
     _truth,
     _Value,
 )
-from netsim.cli.shell.errors import MAX_TEXT, _LimitExceeded
-from netsim.cli.shell.plumbing import _Ctx
-from netsim.cli.shell.redirect import _Input, _Output
+from netsim.shell.errors import MAX_TEXT, _LimitExceeded
+from netsim.shell.plumbing import _Ctx
+from netsim.shell.redirect import _Input, _Output
 
 
 class _Runner:
@@ -720,5 +720,5 @@ class _Runner:
 
     # ---------------------------------------------------------------- printf
     def format(self, fmt: str, values: list[_Value], who: str) -> str:
-        """``printf``/``sprintf``: :func:`netsim.cli.shell.awk.printf._format`."""
+        """``printf``/``sprintf``: :func:`netsim.shell.awk.printf._format`."""
         return _format(self, fmt, values, who)

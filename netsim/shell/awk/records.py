@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-from netsim.cli.shell.awk.errors import _AwkRuntimeError
-from netsim.cli.shell.awk.regex import _compile, _RegexError
-from netsim.cli.shell.awk.values import _MAX_STRING
-from netsim.cli.shell.errors import _LimitExceeded
+from netsim.shell.awk.errors import _AwkRuntimeError
+from netsim.shell.awk.regex import _compile, _RegexError
+from netsim.shell.awk.values import _MAX_STRING
+from netsim.shell.errors import _LimitExceeded
 
 # ====================================================================== records, fields, sub/gsub
 

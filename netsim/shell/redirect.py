@@ -6,7 +6,7 @@ front, an :class:`_Output` collects what is written. ``> file`` is a
 :class:`_FileOutput`, written to the host's file system in one piece when the
 redirection closes.
 
-:class:`_Redirector` is mixed into :class:`~netsim.cli.shell.interpreter.Shell`: it
+:class:`_Redirector` is mixed into :class:`~netsim.shell.interpreter.Shell`: it
 opens a command's redirections on a copy of the shell's descriptors, runs the command
 with them, then closes them.
 """
@@ -17,8 +17,8 @@ import errno
 import os
 from collections.abc import Callable
 
-from netsim.cli.shell.ast import Redirect, Word
-from netsim.cli.shell.errors import MAX_TEXT, _LimitExceeded, _RedirError
+from netsim.shell.ast import Redirect, Word
+from netsim.shell.errors import MAX_TEXT, _LimitExceeded, _RedirError
 from netsim.user.fs import VirtualFS
 
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from netsim.cli.shell.arith import _wrap64
-from netsim.cli.shell.plumbing import _Ctx
+from netsim.shell.arith import _wrap64
+from netsim.shell.plumbing import _Ctx
 
 _SIMPLE_ESCAPES = {"\\": "\\", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b", "f": "\f",
                    "n": "\n", "r": "\r", "t": "\t", "v": "\v"}

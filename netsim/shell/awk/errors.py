@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from netsim.cli.shell.awk.values import _Value
+    from netsim.shell.awk.values import _Value
 
 
 class _AwkSyntaxError(Exception):

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from netsim.cli.shell.awk.lexer import _escape
-from netsim.cli.shell.awk.values import _SPACE
-from netsim.cli.shell.patterns import _CLASSES
+from netsim.shell.awk.lexer import _escape
+from netsim.shell.awk.values import _SPACE
+from netsim.shell.patterns import _CLASSES
 
 
 class _RegexError(Exception):

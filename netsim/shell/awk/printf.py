@@ -12,8 +12,8 @@ import math
 import re
 from typing import TYPE_CHECKING
 
-from netsim.cli.shell.awk.errors import _AwkRuntimeError
-from netsim.cli.shell.awk.values import (
+from netsim.shell.awk.errors import _AwkRuntimeError
+from netsim.shell.awk.values import (
     _MAX_STRING,
     _MAX_WIDTH,
     _is_numeric,
@@ -22,10 +22,10 @@ from netsim.cli.shell.awk.values import (
     _Uninit,
     _Value,
 )
-from netsim.cli.shell.errors import _LimitExceeded
+from netsim.shell.errors import _LimitExceeded
 
 if TYPE_CHECKING:
-    from netsim.cli.shell.awk.interp import _Runner
+    from netsim.shell.awk.interp import _Runner
 
 
 _FORMAT_SPEC = re.compile(

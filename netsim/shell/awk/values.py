@@ -15,8 +15,8 @@ import math
 import re
 from functools import lru_cache
 
-from netsim.cli.shell.awk.errors import _AwkRuntimeError
-from netsim.cli.shell.errors import MAX_TEXT
+from netsim.shell.awk.errors import _AwkRuntimeError
+from netsim.shell.errors import MAX_TEXT
 
 _MAX_FIELDS = 100_000  # $N and NF beyond this are an error, not a 10 GB record
 _MAX_CALL_DEPTH = 400  # nested user-function calls; Python's stack must hold them

@@ -1,7 +1,7 @@
 """The parser: tokens into a syntax tree, by recursive descent over the POSIX grammar.
 
 ``_Parser(_Lexer(text)).parse_command_line()`` returns the next complete command (a
-node of :mod:`netsim.cli.shell.ast`), or None at the end of the text. The interpreter
+node of :mod:`netsim.shell.ast`), or None at the end of the text. The interpreter
 parses and runs one command line at a time, as bash reads a script, so a syntax error
 on line 5 is reported after lines 1 to 4 have run.
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from netsim.cli.shell.ast import (
+from netsim.shell.ast import (
     AndOr,
     ArithCmd,
     ArithFor,
@@ -33,8 +33,8 @@ from netsim.cli.shell.ast import (
     Simple,
     Word,
 )
-from netsim.cli.shell.errors import MAX_PARSE_DEPTH, ShellSyntaxError
-from netsim.cli.shell.lexer import _NAME_RE, _Lexer, _Token
+from netsim.shell.errors import MAX_PARSE_DEPTH, ShellSyntaxError
+from netsim.shell.lexer import _NAME_RE, _Lexer, _Token
 
 _REDIR_OPS = frozenset(["<", ">", ">>", ">|", "<>", "<&", ">&", "&>", "&>>", "<<", "<<-", "<<<"])
 _CLOSERS = frozenset(["then", "else", "elif", "fi", "do", "done", "esac", "}"])

@@ -19,11 +19,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from netsim.cli.shell.errors import _Usage
-from netsim.cli.shell.redirect import _Input
+from netsim.shell.errors import _Usage
+from netsim.shell.redirect import _Input
 
 if TYPE_CHECKING:
-    from netsim.cli.shell.interpreter import Shell
+    from netsim.shell.interpreter import Shell
 
 
 def _shell_quote(s: str) -> str:

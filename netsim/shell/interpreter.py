@@ -15,8 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from netsim.cli.io import CommandFn, CommandResult
-from netsim.cli.shell.ast import (
+from netsim.shell.ast import (
     AndOr,
     ArithCmd,
     ArithFor,
@@ -33,9 +32,9 @@ from netsim.cli.shell.ast import (
     Sequence,
     Simple,
 )
-from netsim.cli.shell.conditions import _cond_eval, _cond_parse, _TestError
-from netsim.cli.shell.dispatch import _Dispatcher
-from netsim.cli.shell.errors import (
+from netsim.shell.conditions import _cond_eval, _cond_parse, _TestError
+from netsim.shell.dispatch import _Dispatcher
+from netsim.shell.errors import (
     _LIMIT_STATUS,
     _RECURSION_LIMIT,
     MAX_NESTING,
@@ -50,12 +49,13 @@ from netsim.cli.shell.errors import (
     _LimitExceeded,
     _Return,
 )
-from netsim.cli.shell.expand import _Expander
-from netsim.cli.shell.lexer import _Lexer
-from netsim.cli.shell.parser import _Parser
-from netsim.cli.shell.patterns import _compile_glob
-from netsim.cli.shell.redirect import Fd, _FileOutput, _Input, _NullOutput, _Output, _Redirector
+from netsim.shell.expand import _Expander
+from netsim.shell.lexer import _Lexer
+from netsim.shell.parser import _Parser
+from netsim.shell.patterns import _compile_glob
+from netsim.shell.redirect import Fd, _FileOutput, _Input, _NullOutput, _Output, _Redirector
 from netsim.user.fs import VirtualFS
+from netsim.user.io import CommandFn, CommandResult
 
 
 @dataclass

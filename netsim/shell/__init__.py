@@ -57,8 +57,8 @@ The package, in the order a command line flows through it:
 """
 
 # Importing these modules registers their commands in the tables of .plumbing.
-from netsim.cli.shell import awk, builtins, fileutils, shellutils, textutils  # noqa: F401
-from netsim.cli.shell.errors import (
+from netsim.shell import awk, builtins, fileutils, shellutils, textutils  # noqa: F401
+from netsim.shell.errors import (
     MAX_FUNC_DEPTH,
     MAX_NESTING,
     MAX_PARSE_DEPTH,
@@ -66,7 +66,7 @@ from netsim.cli.shell.errors import (
     MAX_TEXT,
     ShellSyntaxError,
 )
-from netsim.cli.shell.interpreter import Shell
+from netsim.shell.interpreter import Shell
 
 __all__ = [
     "MAX_FUNC_DEPTH",

@@ -14,10 +14,10 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from netsim.cli.shell.errors import _Usage
-from netsim.cli.shell.patterns import _posix_regex, _regex_error
-from netsim.cli.shell.plumbing import _Ctx, _getopts, _lines_keep, _split_lines, _utility
-from netsim.cli.shell.printf import _unescape
+from netsim.shell.errors import _Usage
+from netsim.shell.patterns import _posix_regex, _regex_error
+from netsim.shell.plumbing import _Ctx, _getopts, _lines_keep, _split_lines, _utility
+from netsim.shell.printf import _unescape
 
 
 @_utility("cat")

@@ -5,7 +5,7 @@ redirections, then find what the first word names, in bash's order: a shell
 function, a builtin, a path with a slash, a registered netsim program (``ip``,
 ``bridge``...), a coreutil written in this package, an executable file in ``$PATH``.
 
-:class:`_Dispatcher` is mixed into :class:`~netsim.cli.shell.interpreter.Shell`.
+:class:`_Dispatcher` is mixed into :class:`~netsim.shell.interpreter.Shell`.
 """
 
 from __future__ import annotations
@@ -14,11 +14,10 @@ import errno
 import os
 from typing import Any
 
-from netsim.cli.io import CommandFn, Io
-from netsim.cli.shell.ast import Simple, Word
-from netsim.cli.shell.errors import MAX_FUNC_DEPTH, _debug, _Exit, _RedirError, _Return, _Unwind
-from netsim.cli.shell.parser import _assignment
-from netsim.cli.shell.plumbing import (
+from netsim.shell.ast import Simple, Word
+from netsim.shell.errors import MAX_FUNC_DEPTH, _debug, _Exit, _RedirError, _Return, _Unwind
+from netsim.shell.parser import _assignment
+from netsim.shell.plumbing import (
     _BUILTINS,
     _PROGRAM_BUILTINS,
     _SET_FLAGS,
@@ -27,7 +26,8 @@ from netsim.cli.shell.plumbing import (
     _Ctx,
     _shell_quote,
 )
-from netsim.cli.shell.redirect import _FileOutput, _Input, _Output
+from netsim.shell.redirect import _FileOutput, _Input, _Output
+from netsim.user.io import CommandFn, Io
 
 # Where `which` says a program lives: the network tools are in /usr/sbin on Debian.
 _SBIN = frozenset({

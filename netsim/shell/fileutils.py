@@ -13,8 +13,8 @@ import os
 import re
 import time
 
-from netsim.cli.shell.errors import _Usage
-from netsim.cli.shell.plumbing import _Ctx, _getopts, _quote_name, _utility
+from netsim.shell.errors import _Usage
+from netsim.shell.plumbing import _Ctx, _getopts, _quote_name, _utility
 from netsim.user.fs import VirtualFS
 
 

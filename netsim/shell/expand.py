@@ -5,18 +5,18 @@ become text; then the text that came from unquoted expansions is split into fiel
 ``$IFS`` characters. There is no globbing: ``*`` stays literal. ``"$@"`` gives one
 field per positional parameter, even an empty one.
 
-:class:`_Expander` is mixed into :class:`~netsim.cli.shell.interpreter.Shell`.
+:class:`_Expander` is mixed into :class:`~netsim.shell.interpreter.Shell`.
 """
 
 from __future__ import annotations
 
 import re
 
-from netsim.cli.shell.arith import _Arith, _ArithError
-from netsim.cli.shell.ast import CmdSub, Lit, Param, Tilde, Word
-from netsim.cli.shell.errors import MAX_TEXT, _ExpansionError, _LimitExceeded
-from netsim.cli.shell.lexer import _NAME_RE
-from netsim.cli.shell.patterns import (
+from netsim.shell.arith import _Arith, _ArithError
+from netsim.shell.ast import CmdSub, Lit, Param, Tilde, Word
+from netsim.shell.errors import MAX_TEXT, _ExpansionError, _LimitExceeded
+from netsim.shell.lexer import _NAME_RE
+from netsim.shell.patterns import (
     _EXPANDED,
     _FIELD_BREAK,
     _QUOTED,
@@ -24,7 +24,7 @@ from netsim.cli.shell.patterns import (
     _ifs_split,
     _Segment,
 )
-from netsim.cli.shell.redirect import _Output
+from netsim.shell.redirect import _Output
 
 
 class _Expander:

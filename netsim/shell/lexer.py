@@ -2,7 +2,7 @@
 
 Words are where shell syntax is hardest -- quotes, backslashes, ``$VAR``,
 ``${x:-default}``, ``$(...)``, backquotes, ``$((...))`` -- so the lexer does that work
-and hands the parser each word as a :class:`~netsim.cli.shell.ast.Word`. Operators
+and hands the parser each word as a :class:`~netsim.shell.ast.Word`. Operators
 (``|``, ``&&``, ``;;``, ``>>``...) and newlines are tokens of their own. Keywords are
 not: ``if`` is a word, and the parser decides where it is a keyword.
 
@@ -17,8 +17,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
-from netsim.cli.shell.ast import Arith, CmdSub, HereDoc, Lit, Node, Param, Part, Tilde, Word
-from netsim.cli.shell.errors import MAX_PARSE_DEPTH, ShellSyntaxError
+from netsim.shell.ast import Arith, CmdSub, HereDoc, Lit, Node, Param, Part, Tilde, Word
+from netsim.shell.errors import MAX_PARSE_DEPTH, ShellSyntaxError
 
 _META = frozenset(" \t\n;&|()<>")
 _OPERATORS = sorted(

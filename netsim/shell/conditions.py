@@ -14,11 +14,11 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from netsim.cli.shell.ast import Word
-from netsim.cli.shell.patterns import _QUOTED, _compile_glob, _posix_regex
+from netsim.shell.ast import Word
+from netsim.shell.patterns import _QUOTED, _compile_glob, _posix_regex
 
 if TYPE_CHECKING:
-    from netsim.cli.shell.interpreter import Shell
+    from netsim.shell.interpreter import Shell
 
 
 class _TestError(Exception):

@@ -54,13 +54,13 @@ from __future__ import annotations
 
 import re
 
-from netsim.cli.shell.awk.errors import _AwkRuntimeError, _AwkSyntaxError
-from netsim.cli.shell.awk.interp import _Runner
-from netsim.cli.shell.awk.lexer import _unescape
-from netsim.cli.shell.awk.parser import _Parser
-from netsim.cli.shell.awk.values import _Strnum
-from netsim.cli.shell.errors import _Usage
-from netsim.cli.shell.plumbing import _Ctx, _utility
+from netsim.shell.awk.errors import _AwkRuntimeError, _AwkSyntaxError
+from netsim.shell.awk.interp import _Runner
+from netsim.shell.awk.lexer import _unescape
+from netsim.shell.awk.parser import _Parser
+from netsim.shell.awk.values import _Strnum
+from netsim.shell.errors import _Usage
+from netsim.shell.plumbing import _Ctx, _utility
 
 _USAGE = "usage: awk [-F fs][-v var=value][prog | -f progfile][file ...]"
 

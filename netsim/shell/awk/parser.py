@@ -8,7 +8,7 @@ level and loops over its own operators. Mistakes are reported as mawk does:
 
 from __future__ import annotations
 
-from netsim.cli.shell.awk.ast import (
+from netsim.shell.awk.ast import (
     _Arith,
     _Assign,
     _Block,
@@ -49,9 +49,9 @@ from netsim.cli.shell.awk.ast import (
     _Var,
     _While,
 )
-from netsim.cli.shell.awk.errors import _AwkSyntaxError
-from netsim.cli.shell.awk.lexer import _BUILTINS, _Tok, _tokenize
-from netsim.cli.shell.awk.regex import _compile, _RegexError
+from netsim.shell.awk.errors import _AwkSyntaxError
+from netsim.shell.awk.lexer import _BUILTINS, _Tok, _tokenize
+from netsim.shell.awk.regex import _compile, _RegexError
 
 # ====================================================================== parsing
 _ASSIGN_OPS = {"=": "=", "+=": "+", "-=": "-", "*=": "*", "/=": "/", "%=": "%", "^=": "^",

@@ -14,12 +14,12 @@ import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from netsim.cli.shell.awk.ast import _Expr, _Field, _Index, _Num, _Regex, _Var
-from netsim.cli.shell.awk.records import _split_text, _substitute
-from netsim.cli.shell.awk.values import _num, _Pending, _Strnum, _trunc, _Value
+from netsim.shell.awk.ast import _Expr, _Field, _Index, _Num, _Regex, _Var
+from netsim.shell.awk.records import _split_text, _substitute
+from netsim.shell.awk.values import _num, _Pending, _Strnum, _trunc, _Value
 
 if TYPE_CHECKING:
-    from netsim.cli.shell.awk.interp import _Runner
+    from netsim.shell.awk.interp import _Runner
 
 
 def _bi_length(r: _Runner, args: list[_Expr]) -> _Value:

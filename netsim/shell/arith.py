@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
-from netsim.cli.shell.errors import _ExpansionError
+from netsim.shell.errors import _ExpansionError
 
 if TYPE_CHECKING:
-    from netsim.cli.shell.interpreter import Shell
+    from netsim.shell.interpreter import Shell
 
 
 _ARITH_TOKEN = re.compile(

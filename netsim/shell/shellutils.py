@@ -11,9 +11,9 @@ import errno
 import os
 import re
 
-from netsim.cli.shell.errors import _Usage
-from netsim.cli.shell.lexer import _NAME_RE
-from netsim.cli.shell.plumbing import _SET_FLAGS, _Ctx, _getopts, _utility
+from netsim.shell.errors import _Usage
+from netsim.shell.lexer import _NAME_RE
+from netsim.shell.plumbing import _SET_FLAGS, _Ctx, _getopts, _utility
 
 
 @_utility("sleep")

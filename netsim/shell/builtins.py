@@ -16,17 +16,17 @@ import os
 import re
 from typing import TYPE_CHECKING
 
-from netsim.cli.shell.arith import _Arith, _ArithError
-from netsim.cli.shell.conditions import _TestError, _TestParser
-from netsim.cli.shell.errors import MAX_NESTING, _Break, _Continue, _Exit, _LimitExceeded, _Return
-from netsim.cli.shell.lexer import _NAME_RE
-from netsim.cli.shell.patterns import _ifs_split
-from netsim.cli.shell.plumbing import _BUILTINS, _SET_FLAGS, _builtin, _Ctx, _shell_quote
-from netsim.cli.shell.printf import _printf_once, _unescape
-from netsim.cli.shell.redirect import _Input
+from netsim.shell.arith import _Arith, _ArithError
+from netsim.shell.conditions import _TestError, _TestParser
+from netsim.shell.errors import MAX_NESTING, _Break, _Continue, _Exit, _LimitExceeded, _Return
+from netsim.shell.lexer import _NAME_RE
+from netsim.shell.patterns import _ifs_split
+from netsim.shell.plumbing import _BUILTINS, _SET_FLAGS, _builtin, _Ctx, _shell_quote
+from netsim.shell.printf import _printf_once, _unescape
+from netsim.shell.redirect import _Input
 
 if TYPE_CHECKING:
-    from netsim.cli.shell.interpreter import Shell
+    from netsim.shell.interpreter import Shell
 
 
 @_builtin(":", "true")

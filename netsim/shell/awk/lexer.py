@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from netsim.cli.shell.awk.errors import _AwkSyntaxError
+from netsim.shell.awk.errors import _AwkSyntaxError
 
 
 class _Tok(NamedTuple):

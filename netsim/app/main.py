@@ -21,7 +21,7 @@ def main(argv: list[str] | None = None) -> int:
                        help="also print the commands that built each lab")
     args = parser.parse_args(argv)
     if args.command == "demo":
-        from netsim.demo import run
+        from netsim.app.demo import run
 
         return run(seed=args.seed, out_dir=args.out)
     if args.command == "modes":
