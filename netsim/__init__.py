@@ -27,9 +27,9 @@ Quick start::
     print(h1.sh("ping -c 3 10.0.0.2").stdout)
 """
 
-from netsim.engine.lab import Lab
 from netsim.engine.trace import Trace, TraceRecord
 from netsim.host import Host
+from netsim.lab import Lab
 from netsim.packets import MalformedPacket
 from netsim.user.io import CommandResult
 

@@ -20,12 +20,12 @@ from netsim.user.io import CommandResult
 from netsim.user.process import Process, ProcessTable
 
 if TYPE_CHECKING:
-    from netsim.engine.lab import Lab
     from netsim.shell import Shell
+    from netsim.world import World
 
 
 class Host:
-    def __init__(self, lab: Lab, name: str) -> None:
+    def __init__(self, lab: World, name: str) -> None:
         self.lab = lab
         self.name = name
         self.ns = NetNamespace(lab, name)
@@ -39,8 +39,8 @@ class Host:
     # ------------------------------------------------------------------ commands
     @property
     def fs(self):
-        if self._fs is None:
-            from netsim.cli.host_fs import make_fs
+        if self._fs is None:  # built on first use: most hosts never read /proc
+            from netsim.pseudofs.tree import make_fs
 
             self._fs = make_fs(self)
         return self._fs
@@ -49,10 +49,15 @@ class Host:
     def shell(self) -> Shell:
         """The login shell's session (one terminal: variables and cwd persist)."""
         if self._shell is None:
-            from netsim.cli.commands import make_shell
-
-            self._shell = make_shell(self)
+            self._shell = self.new_shell()
         return self._shell
+
+    def new_shell(self) -> Shell:
+        """A new shell on this host (a script a daemon runs: its own variables and cwd),
+        finding the world's programs on its PATH and this host's files."""
+        from netsim.shell import Shell  # the shell and its coreutils load on first use
+
+        return Shell(self, self.lab.commands, self.fs)
 
     def sh(self, script: str, *, record: bool = True) -> CommandResult:
         """Run a command line (or a whole script) as root in this host's shell.
@@ -81,7 +86,7 @@ class Host:
         The line goes through the host's shell (quotes, ``$VARS``, redirections). A
         program that can run in the background -- its module in the command registry
         defines ``background(host, argv, proc)`` (see
-        :func:`netsim.cli.commands.background_entry`) -- starts as a new process, child
+        :mod:`netsim.user.commands`) -- starts as a new process, child
         of the login shell on ``pts/0``, and keeps running after ``spawn`` returns;
         its messages collect in ``p.stdout`` / ``p.stderr`` (fd 0 is /dev/null, 1 and
         2 are pipes, unless ``stdio`` says otherwise). Any other command line runs to
@@ -93,7 +98,7 @@ class Host:
         ``p.kill()`` sends SIGTERM (``p.returncode`` is then 143, or the program's own
         status if it handles the signal), ``p.fds()`` lists its descriptors.
         """
-        from netsim.cli.commands import spawn_in_background
+        from netsim.shell.background import spawn_in_background
 
         self.lab.log_command(self.name, f"{command} &", None)
         return spawn_in_background(self, command, stdio)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from netsim.engine.lab import Lab
+from netsim.lab import Lab
 from netsim.packets import arp, ethernet, icmp, ipv4
 from netsim.packets.addr import BROADCAST_MAC, ZERO_MAC, ip_aton, mac_aton
 

@@ -12,7 +12,7 @@ error messages:
 * **sysfs files** for every setting (``setageing`` writes
   ``/sys/class/net/br0/bridge/ageing_time``, ``setpathcost`` writes
   ``/sys/class/net/eth0/brport/path_cost``), so they go through the host's file
-  system (:mod:`netsim.cli.host_fs`) and fail exactly as those files do. When the file
+  system (:mod:`netsim.pseudofs.tree`) and fail exactly as those files do. When the file
   cannot be opened, bridge-utils falls back to an old ioctl on the bridge name, and
   that ioctl's errno is what it prints (ENODEV: no such device; EOPNOTSUPP: not a
   bridge).
@@ -40,8 +40,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from netsim.bridge.port import BridgeError, add_if, del_if
-from netsim.cli.host_fs import clock_t, elapsed_clock_t, gc_timer_ticks
 from netsim.cli.sysctl import GetoptError, gnu_getopt
+from netsim.pseudofs.tree import clock_t, elapsed_clock_t, gc_timer_ticks
 from netsim.user.io import Io
 
 if TYPE_CHECKING:

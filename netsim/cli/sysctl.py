@@ -3,7 +3,7 @@
 sysctl is a thin program: ``net.ipv4.ip_forward`` is turned into the path
 ``/proc/sys/net/ipv4/ip_forward`` (dots become slashes), and reading or writing the
 parameter is reading or writing that file. This one does the same through the host's
-file system (:mod:`netsim.cli.host_fs` serves /proc/sys from ``host.ns.sysctl``), so
+file system (:mod:`netsim.pseudofs.tree` serves /proc/sys from ``host.ns.sysctl``), so
 every message comes from the same place as on Linux::
 
     sysctl net.ipv4.ip_forward            net.ipv4.ip_forward = 0

@@ -225,13 +225,11 @@ def run_script(host: Host, script: str, ifname: str) -> int:
     A script that cannot be executed (missing, not executable) is the child's
     ``_exit(1)`` after a failed exec: status 256.
     """
-    from netsim.cli.commands import make_shell
-
     fs = host.fs
     path = fs.resolve(script, "/root")
     if not fs.exists(path) or fs.is_dir(path) or not fs.mode(path) & 0o111:
         return errors.wait_status(1)
-    result = make_shell(host).run_file(path, args=[ifname])  # $0 is the path itself
+    result = host.new_shell().run_file(path, args=[ifname])  # $0 is the path itself
     return errors.wait_status(result.returncode)
 
 

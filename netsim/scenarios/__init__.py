@@ -8,9 +8,9 @@ students ask of them.
 >>> print(lab.history())                    # the commands that built it
 """
 
+from netsim.analysis.reachability import Reachability, reachability
 from netsim.scenarios.builders import bridged, host_only, nat, nat_user
 from netsim.scenarios.modes import NetworkMode
-from netsim.scenarios.reachability import Reachability, reachability
 
 __all__ = ["NetworkMode", "Reachability", "bridged", "host_only", "nat", "nat_user",
            "reachability"]

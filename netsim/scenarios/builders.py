@@ -1,7 +1,7 @@
 """The four ready-made labs of issue 5, built the way real systems build them.
 
-Each function returns a running :class:`~netsim.engine.lab.Lab` with the outside
-world of :mod:`netsim.scenarios.world`, the hypervisor ``host`` configured for one
+Each function returns a running :class:`~netsim.lab.Lab` with the outside
+world of :mod:`netsim.scenarios.outside`, the hypervisor ``host`` configured for one
 :class:`NetworkMode`, and VMs ``vm1``, ``vm2``... started with real
 ``qemu-system-x86_64`` command lines whose guests got their address by DHCP
 (``dhclient eth0``, or ``udhcpc -i eth0`` with ``dhcp_client="udhcpc"``). Nothing is
@@ -11,10 +11,10 @@ is the list of commands to type on real machines to build the same thing.
 
 from __future__ import annotations
 
-from netsim.engine.lab import Lab
-from netsim.scenarios import world
+from netsim.lab import Lab
+from netsim.scenarios import outside
 from netsim.scenarios.modes import NetworkMode
-from netsim.scenarios.world import GW_LAN_IP, HOST_LAN_IP, boot, run
+from netsim.scenarios.outside import GW_LAN_IP, HOST_LAN_IP, boot, run
 
 VIRBR_IP = "192.168.122.1"
 VIRBR_MAC = "52:54:00:8e:4f:21"  # any 52:54:00 MAC: libvirt draws one per network
@@ -64,9 +64,9 @@ def _new_lab(mode: NetworkMode, builder: str, seed: int, vms: int,
     lab = Lab(seed=seed)
     lab.mode = mode
     lab.note(f"# {mode}")
-    world.build_outside(lab)
+    outside.build_outside(lab)
     host = boot(lab.host("host"))
-    world.host_uplink_on_eth0(host)
+    outside.host_uplink_on_eth0(host)
     return lab, host
 
 

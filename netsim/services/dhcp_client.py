@@ -358,9 +358,7 @@ class DhcpClient:
 
     def run(self, command: str) -> None:
         """One command of the client's script, in a shell of its own (not the student's)."""
-        from netsim.cli.commands import make_shell
-
-        result = make_shell(self.host).run(command)
+        result = self.host.new_shell().run(command)
         self.trace("info", f"script: {command}" + (f" -> {result.stderr.strip()}"
                                                   if result.returncode else ""),
                    "execve")

@@ -16,7 +16,7 @@ from netsim.packets.ethernet import ETH_P_ARP, ETH_P_IP
 from netsim.stack.skb import Skb
 
 if TYPE_CHECKING:
-    from netsim.engine.lab import Lab
+    from netsim.lab import Lab
     from netsim.stack.netdevice import NetDevice
     from netsim.stack.netfilter import Netfilter
 
@@ -44,8 +44,8 @@ DEFAULT_SYSCTLS = {
 
 class NetNamespace:
     def __init__(self, lab: Lab, name: str) -> None:
-        from netsim.devices.loopback import Loopback
         from netsim.stack.ipv4 import IPv4Stack
+        from netsim.stack.loopback import Loopback
 
         self.lab = lab
         self.name = name

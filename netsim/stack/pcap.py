@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from netsim.user.process import wall_clock
+from netsim.engine.clock import wall_clock
 
 if TYPE_CHECKING:
     from netsim.stack.capture import Capture, CapturedFrame

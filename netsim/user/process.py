@@ -37,22 +37,9 @@ import errno
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 
-# ============================================================================ time
-BOOT_WALL_CLOCK = datetime(2025, 1, 1, 9, 50, tzinfo=UTC).timestamp()
-"""The wall-clock time (Unix seconds, UTC) of simulated time 0, when every host boots.
-
-A fixed, plausible date: ``ps`` shows ``STIME 09:50`` and ``ls -l /proc/PID/fd``
-``Jan  1 09:50``, the same in every run. Files in the host's tree carry no time and
-``ls -l`` shows them as ``Jan  1 00:00``: installed that morning, before the boot.
-"""
-
-
-def wall_clock(sim_seconds: float) -> float:
-    """Simulated seconds since boot -> wall-clock Unix time (what ``date`` would say)."""
-    return BOOT_WALL_CLOCK + sim_seconds
-
+# The boot time every host shares (what `ps` shows as STIME) is the clock's.
+from netsim.engine.clock import BOOT_WALL_CLOCK, wall_clock  # noqa: F401
 
 # ============================================================================ PIDs
 PID_MAX = 32768

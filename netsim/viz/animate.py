@@ -20,8 +20,8 @@ from typing import TYPE_CHECKING
 from netsim.viz.ladder import addresses, nat_note, place
 
 if TYPE_CHECKING:
-    from netsim.engine.lab import Lab
     from netsim.engine.trace import TraceRecord
+    from netsim.lab import Lab
 
 FRAME_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf"]
 _REPLY_TO = re.compile(r"\(frame #(\d+)\)")

@@ -43,8 +43,8 @@ from netsim.packets.addr import ip_ntoa, mac_ntoa
 from netsim.stack.netfilter import source_nat_targets
 
 if TYPE_CHECKING:
-    from netsim.engine.lab import Lab
     from netsim.host import Host
+    from netsim.lab import Lab
     from netsim.stack.netdevice import NetDevice
 
 DEVICE_KINDS = ("nic", "veth", "tap", "tun", "bridge", "loopback", "emulated-nic", "slirp")
@@ -60,11 +60,11 @@ def device_kind(dev: NetDevice) -> str:
     # Imported here: these modules are the kernel model, cheap, but the import order
     # of netsim.qemu vs netsim.devices must not matter to netsim.viz.
     from netsim.bridge.device import Bridge
-    from netsim.devices.loopback import Loopback
     from netsim.devices.nic import Nic
     from netsim.devices.tun import TunDevice
     from netsim.devices.veth import Veth
     from netsim.qemu.nic import EmulatedNic
+    from netsim.stack.loopback import Loopback
 
     if isinstance(dev, EmulatedNic):
         return "emulated-nic"

@@ -33,7 +33,7 @@ from netsim.viz.graph import to_networkx
 if TYPE_CHECKING:
     import networkx as nx
 
-    from netsim.engine.lab import Lab
+    from netsim.lab import Lab
 
 SLOT = 1.6      # horizontal room per device: a label of ~14 characters at 7 pt
 VM_SLOT = 2.0   # per tap under a VM: the VM box above must hold "192.168.122.244/24"

@@ -12,7 +12,7 @@ import errno
 import pytest
 
 import netsim
-from netsim.cli import host_fs
+from netsim.pseudofs import tree as host_fs
 
 HOST_INIT = ("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1; "
              "sysctl -qw net.ipv4.igmp_link_local_mcast_reports=0; ip link set lo up")

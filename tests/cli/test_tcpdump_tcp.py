@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from netsim.engine.lab import Lab
+from netsim.lab import Lab
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "tcp"
 

@@ -20,9 +20,9 @@ import pytest
 
 import netsim
 from netsim import scenarios
-from netsim.engine.lab import Lab
 from netsim.engine.trace import TraceRecord
-from netsim.scenarios import world
+from netsim.lab import Lab
+from netsim.scenarios import outside as world
 from netsim.scenarios.builders import BRIDGE_THE_UPLINK
 
 HOST_LAN = "192.168.1.10"

@@ -20,7 +20,7 @@ import dpkt
 import pytest
 
 from netsim import scenarios
-from netsim.engine.lab import Lab
+from netsim.lab import Lab
 
 VM1_MAC, VM2_MAC = "52:54:00:12:34:01", "52:54:00:12:34:02"
 DISCOVER, OFFER, REQUEST, ACK, RELEASE = 1, 2, 3, 5, 7

@@ -15,8 +15,8 @@ import pytest
 
 import netsim
 from netsim import scenarios
-from netsim.engine.history import History
 from netsim.host import Host
+from netsim.world.history import History
 
 CABLE = "# cable: "
 

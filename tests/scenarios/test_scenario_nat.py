@@ -17,8 +17,8 @@ import dpkt
 import pytest
 
 from netsim import scenarios
-from netsim.engine.lab import Lab
 from netsim.host import Host
+from netsim.lab import Lab
 from netsim.stack.capture import Capture
 
 WEB, GW_WAN, HOST_LAN, LAN1 = "198.51.100.10", "198.51.100.1", "192.168.1.10", "192.168.1.20"

@@ -18,8 +18,8 @@ import dpkt
 import pytest
 
 from netsim import scenarios
-from netsim.engine.lab import Lab
 from netsim.host import Host
+from netsim.lab import Lab
 
 WEB, GW_WAN, HOST_LAN = "198.51.100.10", "198.51.100.1", "192.168.1.10"
 SPORT = 40000

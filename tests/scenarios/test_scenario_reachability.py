@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 from netsim import scenarios
-from netsim.engine.lab import Lab
+from netsim.lab import Lab
 from netsim.scenarios import NetworkMode, Reachability
 
 MACHINES = ["vm1", "vm2", "host", "lan1", "web"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from netsim import scenarios
-from netsim.scenarios import why as w
+from netsim.analysis import why as w
 
 
 def fix_command(answer: w.Why) -> tuple[str, str]:

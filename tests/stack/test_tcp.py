@@ -14,7 +14,7 @@ from pathlib import Path
 import dpkt
 import pytest
 
-from netsim.engine.lab import Lab
+from netsim.lab import Lab
 from netsim.packets import tcp as tcp_pkt
 from netsim.packets.addr import ip_aton
 from netsim.stack import tcp_sock

@@ -13,10 +13,10 @@ import html
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
-from netsim.scenarios.probe import Probe, default_machines, machine, ping
+from netsim.analysis.probe import Probe, default_machines, machine, ping
 
 if TYPE_CHECKING:
-    from netsim.engine.lab import Lab
+    from netsim.lab import Lab
 
 REACHED, NOT_REACHED, SELF = "✓", "✗", "·"
 

@@ -26,15 +26,15 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from netsim.analysis.probe import Probe, machine, ping
 from netsim.packets.addr import ip_aton, ip_ntoa
-from netsim.scenarios.probe import Probe, machine, ping
 from netsim.stack.netfilter import source_nat_targets
 from netsim.stack.route import prefix_mask, to_int
 
 if TYPE_CHECKING:
-    from netsim.engine.lab import Lab
     from netsim.engine.trace import TraceRecord
     from netsim.host import Host
+    from netsim.lab import Lab
 
 # The verdicts, one per kind of answer.
 REACHED = "reached"

@@ -1,75 +1,55 @@
-"""The lab: one simulated world of hosts, cables and a clock.
+"""The world: the hosts, the cables between them, the VMs, and what was typed.
 
-Time is discrete-event time from simpy: nothing happens between events, and the
-same seed gives the same run, byte for byte (random MACs, IP ids and timer jitter
-all come from one seeded :class:`random.Random`).
-
-The per-frame path never creates a simpy process: a device that hands a frame on
-"later" (a veth to its peer, a cable to the far NIC, the loopback backlog) schedules
-a plain callback with :meth:`Lab.call_later`. Generator processes are kept for
-applications and timers (ping, ARP retransmits, the FDB garbage collector).
+The world reads its time from a :class:`~netsim.engine.clock.Clock` and knows nothing
+of the tools that run on it: the command table a host's shell looks programs up in is
+handed in (:class:`netsim.lab.Lab` hands in the simulated tools of :mod:`netsim.cli`).
+Analysis that reads a whole world -- ``why``, reachability -- lives above it, in
+:mod:`netsim.analysis`.
 """
 
 from __future__ import annotations
 
-import itertools
-import random
-from collections.abc import Callable
-from heapq import heappush
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-import simpy
-from simpy.events import NORMAL, Event
-
-from netsim.engine.history import History, HistoryEntry
+from netsim.engine.clock import Clock
 from netsim.engine.trace import Trace
+from netsim.world.history import History, HistoryEntry
 
 if TYPE_CHECKING:
     from netsim.host import Host
     from netsim.qemu.vm import VirtualMachine
     from netsim.stack.capture import LabCapture
+    from netsim.user.io import CommandFn
     from netsim.wire.cable import Cable
 
 
-class _Call:
-    """What simpy's event loop needs of an event, and no more: the per-frame scheduler.
+class World:
+    """A simulated world: hosts, cables and VMs on one clock.
 
-    ``Environment.step`` pops an entry, calls each of ``callbacks`` with the entry and
-    checks ``_ok``. A plain slotted object with those attributes costs a fraction of a
-    ``simpy.Timeout`` and needs no closure.
+    ``commands`` is the table of programs every host's shell finds on its PATH
+    (name -> ``(host, argv, io) -> status``); a world without one has only the
+    shell's builtins and coreutils.
     """
 
-    __slots__ = ("callbacks", "fn", "args")
-    _ok = True
-    _value = None
-    _defused = True
-
-    def __init__(self, fn: Callable, args: tuple) -> None:
-        self.fn = fn
-        self.args = args
-        self.callbacks = _FIRE
-
-    def fire(self) -> None:
-        self.fn(*self.args)
-
-
-_FIRE = (_Call.fire,)
-
-
-class Lab:
-    """A simulated world. ``Lab(seed=0)``; then :meth:`host`, :meth:`link`, :meth:`run`."""
-
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, seed: int = 0, commands: Mapping[str, CommandFn] | None = None) -> None:
+        self.clock = Clock(seed)
         self.seed = seed
-        self.env = simpy.Environment()
-        self.rng = random.Random(seed)
+        self.commands: Mapping[str, CommandFn] = {} if commands is None else commands
+        # The clock's parts, looked up on every hop: plain attributes, not properties.
+        self.env = self.clock.env
+        self.rng = self.clock.rng
+        self.frame_ids = self.clock.frame_ids
+        self.call_later = self.clock.call_later
+        self.call_soon = self.clock.call_soon
+        self.process = self.clock.process
+        self.new_frame_id = self.clock.new_frame_id
+        self.run = self.clock.run
+        self.run_until = self.clock.run_until
         self.trace = Trace(self.env)
         self.hosts: dict[str, Host] = {}
         self.vms: dict[str, VirtualMachine] = {}  # by name (QEMU's -name)
         self.cables: list[Cable] = []
-        self.frame_ids = itertools.count(1)  # every new frame takes the next id
-        self._running = False
-        self._schedule = self.env.schedule
         # Tools add a "netsim hint:" line after some errors (see netsim.cli.hints);
         # False gives the real tools' output byte for byte.
         self.hints = True
@@ -142,14 +122,6 @@ class Lab:
         """A comment line in :meth:`history` (what no command does: cabling, booting)."""
         self._history.append(HistoryEntry(self.env.now, "", comment))
 
-    def why(self, source: str, target: str):
-        """Why can (or can't) ``source`` reach ``target``? One real ping, explained from
-        the trace: where the last packet died, the rule, route or setting that decided,
-        the kernel function, and a fix to try. See :mod:`netsim.scenarios.why`."""
-        from netsim.scenarios.why import why
-
-        return why(self, source, target)
-
     def capture_all(self) -> LabCapture:
         """Capture on every Ethernet device of every host and VM (``tcpdump -i any``)."""
         from netsim.stack.capture import LabCapture
@@ -159,43 +131,5 @@ class Lab:
     # ------------------------------------------------------------------ time
     @property
     def now(self) -> float:
-        """Simulated seconds since the lab was made."""
+        """Simulated seconds since the world was made."""
         return self.env.now
-
-    def run(self, duration: float) -> None:
-        """Let ``duration`` simulated seconds pass."""
-        if duration < 0:
-            raise ValueError("duration must be >= 0")
-        self.run_until(self.env.now + duration)
-
-    def run_until(self, until) -> None:
-        """Run the world until a time or until an event (e.g. a process) is done."""
-        if self._running:
-            raise RuntimeError("the simulation is already running (called from inside it?)")
-        self._running = True
-        try:
-            if isinstance(until, Event):
-                if not until.triggered or until.callbacks is not None:
-                    self.env.run(until=until)
-            elif until > self.env.now:
-                self.env.run(until=until)
-        finally:
-            self._running = False
-
-    def call_later(self, delay: float, fn: Callable, *args) -> None:
-        """Run ``fn(*args)`` after ``delay`` simulated seconds (the per-frame scheduler).
-
-        This is ``Environment.schedule`` written out, one call less per hop.
-        """
-        env = self.env
-        heappush(env._queue, (env._now + delay, NORMAL, next(env._eid), _Call(fn, args)))
-
-    def call_soon(self, fn: Callable, *args) -> None:
-        self._schedule(_Call(fn, args), NORMAL, 0.0)
-
-    def process(self, generator) -> simpy.Process:
-        """Start an application or timer written as a simpy generator."""
-        return self.env.process(generator)
-
-    def new_frame_id(self) -> int:
-        return next(self.frame_ids)

@@ -1,6 +1,6 @@
 """Machines by name, the address to ping them at, and one real ping between them.
 
-Both :func:`~netsim.scenarios.reachability` and ``lab.why`` ask the same thing: does
+Both :func:`~netsim.analysis.reachability` and ``lab.why`` ask the same thing: does
 a ping from A get an answer *from B*? A reply alone is not proof: two QEMU user-mode
 guests both have 10.0.2.15, so vm1 pinging "vm2" gets its own answer. The probe
 therefore also checks, in the trace, that B's kernel answered the echo.
@@ -15,9 +15,9 @@ from netsim.packets.addr import ip_ntoa
 from netsim.stack.route import prefix_mask, to_int
 
 if TYPE_CHECKING:
-    from netsim.engine.lab import Lab
     from netsim.engine.trace import TraceRecord
     from netsim.host import Host
+    from netsim.lab import Lab
 
 
 class UnknownMachine(KeyError):

@@ -22,8 +22,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from netsim.engine.lab import Lab
     from netsim.host import Host
+    from netsim.lab import Lab
 
 LAN = "192.168.1.0/24"
 GW_LAN_IP = "192.168.1.1"
