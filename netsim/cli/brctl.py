@@ -41,7 +41,8 @@ from typing import TYPE_CHECKING
 
 from netsim.bridge.port import BridgeError, add_if, del_if
 from netsim.cli.sysctl import GetoptError, gnu_getopt
-from netsim.pseudofs.tree import clock_t, elapsed_clock_t, gc_timer_ticks
+from netsim.engine.units import clock_t, elapsed_clock_t
+from netsim.pseudofs.bridge import gc_timer_ticks
 from netsim.user.io import Io
 
 if TYPE_CHECKING:

@@ -41,7 +41,8 @@ from netsim.cli.ip import devinfo
 from netsim.cli.ip.args import IpExit, duparg, duparg2, emit, incomplete, invarg, matches
 from netsim.cli.ip.link_show import print_flags
 from netsim.cli.ip.render import ANY, JSON, Printer
-from netsim.pseudofs.tree import KERNEL_HZ, PORT_STATES, USER_HZ, port_store
+from netsim.engine.units import KERNEL_HZ, USER_HZ
+from netsim.pseudofs.bridge import PORT_STATES, port_store
 from netsim.user.io import Io
 
 if TYPE_CHECKING:

@@ -694,10 +694,3 @@ def test_proc_ints() -> None:
     assert host_fs.proc_ints("-2147483648", 1, lo, hi) == [lo]
     for bad in ("", "\n", "+1", "1=2", "abc", "2147483648", "0x"):
         assert errno_of(lambda bad=bad: host_fs.proc_ints(bad, 1, lo, hi)) == errno.EINVAL
-
-
-def test_clock_conversions_round_through_jiffies() -> None:
-    assert host_fs.clock_t(300.0) == 30000
-    assert host_fs.seconds_from_clock_t(7) == 0.068  # 17 jiffies
-    assert host_fs.clock_t(host_fs.seconds_from_clock_t(7)) == 6
-    assert host_fs.elapsed_clock_t(1.519) == 151

@@ -19,9 +19,8 @@ from dataclasses import dataclass, field
 from netsim.cli.ip import usage
 from netsim.cli.ip.args import Args, IpExit, get_unsigned, invarg, ll_addr_a2n, matches
 from netsim.cli.ip.rtnl import NetlinkError, not_modelled
+from netsim.engine.units import KERNEL_HZ, USER_HZ
 
-KERNEL_HZ = 250
-USER_HZ = 100
 BR_GROUPFWD_RESTRICTED = 0x0007
 
 # keyword -> (how it matches, value limit); "exact" keywords use strcmp in iproute2

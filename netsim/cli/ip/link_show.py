@@ -19,14 +19,13 @@ from typing import TYPE_CHECKING
 
 from netsim.cli.ip import devinfo
 from netsim.cli.ip.render import ANY, JSON, Printer
+from netsim.engine.units import USER_HZ, clock_t
 from netsim.packets.addr import mac_ntoa
 
 if TYPE_CHECKING:
     from netsim.cli.ip.opts import Ctx
     from netsim.stack.netdevice import NetDevice
 
-USER_HZ = 100  # clock_t ticks per second: bridge times are in centiseconds
-KERNEL_HZ = 250
 
 
 @dataclass
@@ -98,12 +97,6 @@ def _timer(p: Printer, name: str, centisecs: int) -> None:
         p.raw_json(name, f"{secs}.{cs:02d}")
     else:
         p.fp(f"{name} {secs:4d}.{cs:02d} ")
-
-
-def clock_t(seconds: float) -> int:
-    """Seconds in the model -> what the kernel reports: jiffies (HZ=250) -> clock_t (1/100 s)."""
-    jiffies = int(round(seconds * KERNEL_HZ))
-    return jiffies * USER_HZ // KERNEL_HZ
 
 
 # ---------------------------------------------------------------------- drivers' details
