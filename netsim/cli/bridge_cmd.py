@@ -31,7 +31,6 @@ not simulated and say so. ``-c`` (colour) is accepted but prints no colour.
 from __future__ import annotations
 
 import errno
-import os
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -42,6 +41,7 @@ from netsim.cli.ip.args import IpExit, duparg, duparg2, emit, incomplete, invarg
 from netsim.cli.ip.link_show import print_flags
 from netsim.cli.ip.render import ANY, JSON, Printer
 from netsim.engine.units import KERNEL_HZ, USER_HZ
+from netsim.netlink import NetlinkError
 from netsim.pseudofs.bridge import PORT_STATES, port_store
 from netsim.user.io import Io
 
@@ -99,21 +99,6 @@ NLM_F_REPLACE, NLM_F_EXCL, NLM_F_CREATE, NLM_F_APPEND = 0x100, 0x200, 0x400, 0x8
 
 _STATE_NAMES = {NUD_PERMANENT: "permanent", NUD_NOARP: "static", NUD_STALE: "stale",
                 NUD_REACHABLE: ""}
-
-
-class NetlinkError(Exception):
-    """The simulated kernel refused a request: errno, and the extack message if any."""
-
-    def __init__(self, code: int, extack: str | None = None) -> None:
-        super().__init__(extack or os.strerror(code))
-        self.code = code
-        self.extack = extack
-
-    def text(self) -> str:
-        """What iproute2's rtnl_talk() prints for it."""
-        if self.extack:
-            return f"Error: {self.extack}.\n"
-        return f"RTNETLINK answers: {os.strerror(self.code)}\n"
 
 
 def not_simulated(what: str) -> IpExit:
