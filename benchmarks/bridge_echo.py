@@ -86,6 +86,7 @@ class NetsimBench:
         self.env = lab.env
         self.nics: list[Nic] = []
         for i in range(hosts):
+            lab.host(f"h{i}"), lab.host("sw")
             cable = lab.link(f"h{i}:eth0", f"sw:p{i}")
             self.nics += [cable.a, cable.b]
         sw = lab.host("sw").ns

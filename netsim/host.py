@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from netsim.devices.tun import TunFile, tun_set_iff
+from netsim.devices.tun import TunDevice, TunFile, tun_set_iff
 from netsim.stack.capture import Capture
 from netsim.stack.namespace import NetNamespace
 from netsim.stack.sockets import UdpSocket
@@ -65,6 +65,10 @@ class Host:
         The line joins ``lab.history()`` unless ``record`` is False (tools that probe
         the world for the student, like ``reachability``, leave no trace there).
         """
+        if not isinstance(script, str):
+            hint = " (join a list with shlex.join)" if isinstance(script, list | tuple) else ""
+            raise TypeError(f"{self.name}.sh() expected a command line as a string, got "
+                            f"{type(script).__name__}: e.g. {self.name}.sh('ip link'){hint}")
         result = self.shell.run(script)
         if record:
             self.lab.log_command(self.name, script, result.returncode)
@@ -130,11 +134,40 @@ class Host:
         proc.fd_table[tfile.fd] = tfile
         try:
             tun_set_iff(self.ns, tfile, name, mode, vnet_hdr=vnet_hdr, multi_queue=multi_queue)
-        except OSError:
+        except OSError as error:
             proc.exit(1)
             self.processes.reap(proc)
-            raise
+            why = self._tunsetiff_refusal(name, mode, multi_queue)
+            raise OSError(error.errno, f"{error.strerror}: {why}") from None
         return tfile
+
+    def _tunsetiff_refusal(self, name: str, mode: str, multi_queue: bool) -> str:
+        """Why TUNSETIFF said EINVAL or EBUSY, in the words a student needs."""
+        dev = self.ns.get(name)
+        if dev is None:
+            return f"TUNSETIFF refused {name!r}"
+        if not isinstance(dev, TunDevice):
+            return (f"{name} exists and is not a tun/tap device: TUNSETIFF attaches only to "
+                    "tun/tap devices (pick a new name, e.g. 'tap0')")
+        if dev.mode != mode:
+            return f"{name} is a {dev.mode} device, not a {mode} (open it with mode={dev.mode!r})"
+        if dev.multi_queue != multi_queue:
+            return (f"{name} was made {'with' if dev.multi_queue else 'without'} multi_queue; "
+                    f"open it with multi_queue={dev.multi_queue}")
+        return (f"{name} is already held by another process's fd, and a tap without "
+                "multi_queue has one queue (close the other fd first)")
+
+    def bridge(self, name: str):
+        """The bridge device ``name`` on this host (for :func:`netsim.viz.fdb` and friends)."""
+        from netsim.bridge.device import Bridge
+
+        dev = self.ns.get(name) if isinstance(name, str) else None
+        if not isinstance(dev, Bridge):
+            bridges = ", ".join(d.name for d in self.ns.in_order() if isinstance(d, Bridge))
+            what = "is not a bridge" if dev is not None else "does not exist"
+            raise ValueError(f"{self.name}: {name!r} {what} (bridges here: {bridges or 'none'}; "
+                             f"make one with {self.name}.sh('ip link add br0 type bridge'))")
+        return dev
 
     def capture(self, dev: str, promisc: bool = False, limit: int | None = None) -> Capture:
         """Start capturing on a device, like ``tcpdump -p -i DEV`` (``promisc`` drops -p)."""

@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
+from pathlib import Path
+
+from netsim import __version__
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="netsim", description="Watch Linux VM networking work.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser.add_argument("--version", action="version", version=f"netsim {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     demo = sub.add_parser("demo", help="a VM's frames through tap0, br0 and eth0, hop by hop")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     demo.add_argument("--out", metavar="DIR",
@@ -20,13 +25,39 @@ def main(argv: list[str] | None = None) -> int:
     modes.add_argument("--history", action="store_true",
                        help="also print the commands that built each lab")
     args = parser.parse_args(argv)
+    if args.command is None:  # `netsim` alone: say what it can do
+        parser.print_help()
+        return 0
     if args.command == "demo":
         from netsim.app.demo import run
 
-        return run(seed=args.seed, out_dir=args.out)
+        problem = args.out and unwritable_dir(args.out)
+        if problem:
+            print(f"netsim demo: --out {args.out}: {problem}", file=sys.stderr)
+            return 2
+        try:
+            return run(seed=args.seed, out_dir=args.out)
+        except OSError as error:  # the disk filled up, or permissions changed meanwhile
+            print(f"netsim demo: {error.filename or args.out}: {error.strerror}", file=sys.stderr)
+            return 1
     if args.command == "modes":
         return show_modes(args.mode, args.history)
     return 2
+
+
+def unwritable_dir(path: str) -> str | None:
+    """Why files cannot be written into directory ``path`` (made if missing), or None."""
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        return "exists and is not a directory"
+    probe = target
+    while not probe.exists():  # the nearest existing parent decides
+        probe = probe.parent
+    if not probe.is_dir():
+        return f"{probe} is not a directory"
+    if not os.access(probe, os.W_OK | os.X_OK):
+        return f"{os.strerror(errno.EACCES)} (cannot write in {probe})"
+    return None
 
 
 # One question per mode whose answer teaches the mode: (source, target).
@@ -60,6 +91,8 @@ def entry() -> int:
         status = main()
         sys.stdout.flush()
         return status
+    except KeyboardInterrupt:
+        return 130  # what a shell reports for a program stopped by Ctrl-C
     except BrokenPipeError:
         # Python flushes stdout again at exit; point it at /dev/null so that is silent too.
         devnull = os.open(os.devnull, os.O_WRONLY)

@@ -25,5 +25,14 @@ class NetworkMode(Enum):
         self.label = label
         self.meaning = meaning
 
+    @classmethod
+    def _missing_(cls, value: object) -> NetworkMode:
+        """``NetworkMode("nat")``: a mode by its label, as ``netsim modes`` names it."""
+        for mode in cls:
+            if value == mode.label:
+                return mode
+        labels = ", ".join(mode.label for mode in cls)
+        raise ValueError(f"{value!r} is not a network mode (modes: {labels})")
+
     def __str__(self) -> str:
         return f"{self.label}: {self.meaning}"

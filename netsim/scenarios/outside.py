@@ -56,12 +56,19 @@ def boot(machine: Host) -> Host:
     return machine
 
 
+def cable(lab: Lab, a: str, b: str) -> None:
+    """Plug a cable between two machines, making each machine the first time it is named."""
+    for spec in (a, b):
+        lab.host(spec.partition(":")[0])
+    lab.link(a, b)
+
+
 def build_outside(lab: Lab) -> None:
     """Cables, the LAN switch, the gateway, lan1 and web; the host's side is the mode's."""
     lab.note("# the world outside the host: LAN switch, gw (router, NAT, DHCP), lan1, web")
     for name, port in SWITCH_PORTS.items():
-        lab.link(f"{name}:eth0", f"switch:{port}")
-    lab.link("gw:eth1", "web:eth0")
+        cable(lab, f"{name}:eth0", f"switch:{port}")
+    cable(lab, "gw:eth1", "web:eth0")
     switch, gw, lan1, web = (boot(lab.host(n)) for n in ("switch", "gw", "lan1", "web"))
 
     run(switch, "ip link add name br0 type bridge", "ip link set br0 up")

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from netsim.viz._args import need_lab
 from netsim.viz.ladder import addresses, nat_note, place
 
 if TYPE_CHECKING:
@@ -93,7 +94,7 @@ def crossed_host(lab: Lab, records: Iterable[TraceRecord]):
         if r.host in lab.hosts:
             counts[r.host] = counts.get(r.host, 0) + 1
     if not counts:
-        return next(iter(lab.hosts.values()))
+        return next(iter(lab.hosts.values()))  # callers made sure there is one
     return lab.hosts[max(counts, key=counts.get)]
 
 
@@ -163,9 +164,14 @@ def animate(lab: Lab, frames=None, ax=None, *, interval: int = 700, snapshot: bo
     """
     import textwrap
 
-    import matplotlib.pyplot as plt
+    need_lab(lab, "animate")
     if records is None:
         records = select(lab, frames)
+    if not records:
+        raise ValueError("viz.animate(): nothing to animate: no frame in the trace yet "
+                         "(send one first, e.g. h1.sh('ping -c 1 10.0.0.2'))")
+    import matplotlib.pyplot as plt
+
     host = crossed_host(lab, records)
     from netsim.viz.inside import host_inside
 
@@ -318,7 +324,9 @@ def _snapshot_background(ax, keep: list) -> None:
 
 def animate_text(lab: Lab, frames=None) -> str:
     """The animation's captions, one line per step."""
-    records = select(lab, frames)
+    records = select(need_lab(lab, "animate_text"), frames)
+    if not records or not lab.hosts:
+        return "(no steps)"
     from netsim.viz.inside import host_inside_layout
 
     positions = host_inside_layout(crossed_host(lab, records)).positions

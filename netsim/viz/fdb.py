@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from netsim.packets.addr import mac_ntoa
+from netsim.viz._args import need_bridge
 
 if TYPE_CHECKING:
     from netsim.bridge.device import Bridge
@@ -63,6 +64,7 @@ class FdbEvent:
 
 def fdb_rows(bridge: Bridge) -> list[FdbRow]:
     """The bridge's entries sorted by MAC (as ``brctl showmacs`` sorts them)."""
+    bridge = need_bridge(bridge, "fdb_rows")
     now = bridge.ns.env.now
     rows = []
     for e in bridge.fdb.entries.values():
@@ -99,6 +101,7 @@ def _fmt_age(age: float | None) -> str:
 
 def fdb_text(bridge: Bridge, history: Iterable[TraceRecord] | None = None) -> str:
     """The table in words (one line per entry) and, with ``history``, its changes."""
+    bridge = need_bridge(bridge, "fdb_text")
     rows = fdb_rows(bridge)
     lines = [f"{bridge.name} FDB at t={bridge.ns.env.now:.6f} s "
              f"(ageing time {bridge.ageing_time:g} s)",
@@ -124,6 +127,7 @@ def fdb(bridge: Bridge, ax=None, history: Iterable[TraceRecord] | None = None):
     one matplotlib artist per learn/age/flush record, in trace order, each carrying its
     :class:`FdbEvent` as ``mark.fdb_event``.
     """
+    bridge = need_bridge(bridge, "fdb")
     import matplotlib.pyplot as plt  # lazily: importing netsim must not pull matplotlib in
 
     rows = fdb_rows(bridge)

@@ -41,6 +41,7 @@ import networkx as nx
 
 from netsim.packets.addr import ip_ntoa, mac_ntoa
 from netsim.stack.netfilter import source_nat_targets
+from netsim.viz._args import need_lab
 
 if TYPE_CHECKING:
     from netsim.host import Host
@@ -95,6 +96,7 @@ def node_id(dev: NetDevice) -> str:
 
 def to_networkx(lab: Lab) -> nx.Graph:
     """The lab's topology as an undirected :class:`networkx.Graph` (see the module doc)."""
+    lab = need_lab(lab, "to_networkx")
     G = nx.Graph(name=f"netsim lab (seed {lab.seed})")
     for host, kind, runs_on in machines(lab):
         G.add_node(host.name, kind=kind, host=host.name, name=host.name, runs_on=runs_on)

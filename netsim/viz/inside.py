@@ -41,6 +41,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from netsim.packets.addr import ip_ntoa, mac_ntoa
+from netsim.viz._args import need_host
 from netsim.viz.graph import Routing, device_kind, routing
 
 if TYPE_CHECKING:
@@ -173,6 +174,7 @@ def _plan(host: Host) -> _Plan:
 
 def host_inside_layout(host: Host) -> InsideLayout:
     """Where every part of ``host`` goes in the layered picture (no matplotlib)."""
+    host = need_host(host, "host_inside_layout")
     plan = _plan(host)
     L = InsideLayout(host.name, width=plan.width)
     for layer, (y0, y1) in LAYERS.items():
@@ -521,6 +523,7 @@ def host_inside(host: Host, ax=None) -> dict:
     ``boxes[i]`` is the patch of ``layout.boxes[i]`` and ``box_texts[i]`` its label
     (None for a box without one), so tests can hold each label to its box.
     """
+    host = need_host(host, "host_inside")
     import matplotlib.pyplot as plt
     from matplotlib.patches import FancyBboxPatch
 
@@ -581,4 +584,5 @@ def host_inside(host: Host, ax=None) -> dict:
 
 def host_inside_text(host: Host) -> str:
     """The layered picture in words: user space, kernel, wire."""
+    host = need_host(host, "host_inside_text")
     return "\n".join(host_inside_layout(host).text)

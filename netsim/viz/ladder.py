@@ -22,6 +22,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from netsim.viz._args import need_records
+
 if TYPE_CHECKING:
     from netsim.engine.trace import TraceRecord
 
@@ -81,6 +83,7 @@ def hops(records: Iterable[TraceRecord]) -> list[Hop]:
     A netfilter ``nat`` record (MASQUERADE on the way out, the reply's de-NAT on the way
     in) marks the next hop of its frame with what it rewrote (:attr:`Hop.nat`).
     """
+    records = need_records(records, "hops")
     last_place: dict[int, str] = {}
     last_summary: dict[int, str] = {}
     pending: dict[int, list[str]] = {}
@@ -127,6 +130,7 @@ def ladder(records: Iterable[TraceRecord], ax=None, *, lane_width: float = 1.5,
     Returns the arrows drawn (matplotlib ``Annotation`` objects), one per hop, in the
     order of :func:`hops`; each carries its label as ``arrow.hop_label`` (a Text).
     """
+    records = need_records(records, "ladder")
     import matplotlib.pyplot as plt  # lazily: importing netsim must not pull matplotlib in
 
     hop_list = hops(records)
@@ -172,6 +176,7 @@ def ladder(records: Iterable[TraceRecord], ax=None, *, lane_width: float = 1.5,
 
 def ladder_text(records: Iterable[TraceRecord]) -> str:
     """The ladder in words: one line per hop, ``time  src --> dst  summary``."""
+    records = need_records(records, "ladder_text")
     hop_list = hops(records)
     if not hop_list:
         return "(no hops)"

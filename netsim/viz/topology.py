@@ -28,6 +28,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from netsim.viz._args import need_lab
 from netsim.viz.graph import to_networkx
 
 if TYPE_CHECKING:
@@ -368,6 +369,7 @@ def topology(lab: Lab, ax=None, *, graph: nx.Graph | None = None,
     per device), ``"labels"`` (device -> Text), ``"edges"`` (edge kind -> list of
     patches), ``"titles"`` (machine -> Text), ``"legend"`` and ``"pos"``.
     """
+    lab = need_lab(lab, "topology")
     import matplotlib.pyplot as plt  # lazily: importing netsim must not pull matplotlib in
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
@@ -518,6 +520,7 @@ def topology_text(lab: Lab, graph: nx.Graph | None = None) -> str:
         links
           host:tap0 --qemu-- vm1:eth0   (pid 1034, fd 3)
     """
+    lab = need_lab(lab, "topology_text")
     G = to_networkx(lab) if graph is None else graph
     lines: list[str] = []
     for m, kind in G.nodes(data="kind"):

@@ -24,6 +24,21 @@ if TYPE_CHECKING:
     from netsim.wire.cable import Cable
 
 
+def check_host_name(name: object) -> None:
+    """A machine's name: what ``ip netns add`` takes, without ``:`` (``lab.link`` splits
+    ``host:device`` on it) or blanks. ``<``, ``&`` and other characters are fine."""
+    if not isinstance(name, str):
+        raise TypeError(f"a host name is a string, got {type(name).__name__}: "
+                        "e.g. lab.host('h1')")
+    bad = next((c for c in name if c in ":/" or c.isspace() or not c.isprintable()), None)
+    if not name or name in (".", "..") or bad is not None or len(name) > 64:
+        reason = (f"it contains {bad!r}" if bad is not None else
+                  "it is empty" if not name else "it is too long" if len(name) > 64 else
+                  f"{name!r} names a directory")
+        raise ValueError(f"invalid host name {name!r}: {reason} (use letters, digits, "
+                         "'-' or '_', e.g. lab.host('h1'))")
+
+
 class World:
     """A simulated world: hosts, cables and VMs on one clock.
 
@@ -62,6 +77,7 @@ class World:
         from netsim.host import Host
 
         if name not in self.hosts:
+            check_host_name(name)
             self.hosts[name] = Host(self, name)
         return self.hosts[name]
 
@@ -78,14 +94,22 @@ class World:
 
     def link(self, a: str, b: str, *, latency: float | None = None,
              bandwidth: float | None = None) -> Cable:
-        """A cable between ``"h1:eth0"`` and ``"h2:eth0"``; missing NICs are created."""
+        """A cable between ``"h1:eth0"`` and ``"h2:eth0"``; missing NICs are created.
+
+        Both ends are checked before anything is made, so a refused cable leaves no
+        NIC behind.
+        """
+        from netsim.devices.nic import Nic
         from netsim.wire.cable import DEFAULT_BANDWIDTH, DEFAULT_LATENCY, Cable
 
-        nic_a, nic_b = self._nic(a), self._nic(b)
-        for nic in (nic_a, nic_b):
-            if nic.cable is not None:
-                raise ValueError(f"{nic.ns.name}:{nic.name} is already cabled")
-        cable = Cable(self, nic_a, nic_b,
+        ends = [self._cable_end(a), self._cable_end(b)]
+        if ends[0][:2] == ends[1][:2]:
+            raise ValueError(f"a cable needs two different ends, got {a!r} twice")
+        nics = []
+        for ns, dev_name, dev in ends:
+            nics.append(dev if dev is not None else ns.register(
+                Nic(ns, dev_name, ns.random_mac())))
+        cable = Cable(self, nics[0], nics[1],
                       DEFAULT_LATENCY if latency is None else latency,
                       DEFAULT_BANDWIDTH if bandwidth is None else bandwidth)
         self.cables.append(cable)
@@ -93,20 +117,32 @@ class World:
         self.note(f"# cable: {a} <-> {b}")
         return cable
 
-    def _nic(self, spec: str):
+    def _cable_end(self, spec: str):
+        """``"h1:eth0"`` -> (namespace, device name, the NIC if it exists), or why not."""
         from netsim.devices.nic import Nic
 
+        if not isinstance(spec, str):
+            raise TypeError(f"lab.link() expected 'host:device' strings, got "
+                            f"{type(spec).__name__}: e.g. lab.link('h1:eth0', 'h2:eth0')")
         host_name, sep, dev_name = spec.partition(":")
         if not sep or not host_name or not dev_name:
             raise ValueError(f"expected 'host:device', got {spec!r}")
-        ns = self.host(host_name).ns
+        if host_name not in self.hosts:  # a typo must not make a machine
+            known = ", ".join(sorted(self.hosts)) or "none yet"
+            raise ValueError(f"no host {host_name!r} in {spec!r} (hosts: {known}); "
+                             f"make it first with lab.host({host_name!r})")
+        if (len(dev_name) > 15 or dev_name in (".", "..")
+                or any(c in ":/" or c.isspace() or not c.isprintable() for c in dev_name)):
+            raise ValueError(f"invalid device name {dev_name!r} in {spec!r}: Linux names "
+                             "have 1-15 characters and no '/', ':' or blanks (e.g. 'eth0')")
+        ns = self.hosts[host_name].ns
         dev = ns.get(dev_name)
-        if dev is None:
-            dev = ns.register(Nic(ns, dev_name, ns.random_mac()))
-        elif not isinstance(dev, Nic):
+        if dev is not None and not isinstance(dev, Nic):
             raise ValueError(f"{spec} exists and is a {dev.kind or dev.link_type} device, "
                              "not a NIC that takes a cable")
-        return dev
+        if dev is not None and dev.cable is not None:
+            raise ValueError(f"{host_name}:{dev_name} is already cabled")
+        return ns, dev_name, dev
 
     # ------------------------------------------------------------------ history
     def history(self) -> History:

@@ -187,6 +187,7 @@ def test_pool_exhaustion_no_offer_for_second_client():
           "&& ip link set virbr0 up")
     clients = []
     for i in (1, 2):
+        lab.host(f"c{i}")
         lab.link(f"gw:p{i}", f"c{i}:eth0")
         gw.sh(f"ip link set p{i} master virbr0 && ip link set p{i} up")
         clients.append(lab.host(f"c{i}"))

@@ -29,6 +29,8 @@ def replay(history: History, seed: int) -> netsim.Lab:
         if not entry.machine:
             if entry.command.startswith(CABLE):
                 a, b = entry.command.removeprefix(CABLE).split(" <-> ")
+                for end in (a, b):  # a cable's machines exist before it is plugged in
+                    lab.host(end.partition(":")[0])
                 lab.link(a, b)
             continue
         name = entry.machine

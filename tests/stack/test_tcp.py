@@ -26,6 +26,7 @@ ROUTER_OUT = "198.51.100.1"
 
 def world() -> Lab:
     lab = Lab(seed=3)
+    lab.host("tc"), lab.host("tr"), lab.host("ts")
     lab.link("tc:c0", "tr:r0")
     lab.link("tr:r1", "ts:s0")
     tc, tr, ts = lab.host("tc"), lab.host("tr"), lab.host("ts")
