@@ -12,7 +12,6 @@ import errno
 import pytest
 
 import netsim
-from netsim.pseudofs import tree as host_fs
 
 HOST_INIT = ("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1; "
              "sysctl -qw net.ipv4.igmp_link_local_mcast_reports=0; ip link set lo up")
@@ -667,30 +666,3 @@ def test_proc_net_dev_header() -> None:
         "errs drop fifo colls carrier compressed",
         "    lo:       0       0    0    0    0     0          0         0        0       0 "
         "   0    0    0     0       0          0"]
-
-
-# ----------------------------------------------------------------------------- units
-@pytest.mark.parametrize(("text", "value"), [
-    ("7", 7), ("7\n", 7), ("+7", 7), ("0x10", 16), ("010", 8), ("0", 0),
-    ("18446744073709551615", 2 ** 64 - 1)])
-def test_kstrtoul_accepts(text: str, value: int) -> None:
-    assert host_fs.kstrtoul(text) == value
-
-
-@pytest.mark.parametrize(("text", "code"), [
-    ("", errno.EINVAL), ("-1", errno.EINVAL), ("7 ", errno.EINVAL), (" 7", errno.EINVAL),
-    ("7\n\n", errno.EINVAL), ("0x", errno.EINVAL), ("09", errno.EINVAL),
-    ("18446744073709551616", errno.ERANGE)])
-def test_kstrtoul_refuses(text: str, code: int) -> None:
-    assert errno_of(lambda: host_fs.kstrtoul(text)) == code
-
-
-def test_proc_ints() -> None:
-    lo, hi = -(2 ** 31), 2 ** 31 - 1
-    assert host_fs.proc_ints("  9\n", 1, lo, hi) == [9]
-    assert host_fs.proc_ints("010", 1, lo, hi) == [8]
-    assert host_fs.proc_ints("1 2", 2, lo, hi) == [1, 2]
-    assert host_fs.proc_ints("3\tx", 1, lo, hi) == [3]
-    assert host_fs.proc_ints("-2147483648", 1, lo, hi) == [lo]
-    for bad in ("", "\n", "+1", "1=2", "abc", "2147483648", "0x"):
-        assert errno_of(lambda bad=bad: host_fs.proc_ints(bad, 1, lo, hi)) == errno.EINVAL

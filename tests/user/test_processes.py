@@ -12,7 +12,7 @@ import pytest
 
 import netsim
 from netsim.cli import commands
-from netsim.pseudofs.tree import QEMU_IFDOWN, QEMU_IFUP
+from netsim.user.etc import QEMU_IFDOWN, QEMU_IFUP
 from netsim.user.process import (
     IGNORE,
     PID_MAX,
