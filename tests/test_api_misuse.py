@@ -28,8 +28,10 @@ def one_line(error: BaseException) -> str:
 
 
 @pytest.mark.parametrize("call, expected, hint", [
-    (lambda lab: viz.topology(lab.host("h1")), "expected a Lab, got Host 'h1'", "viz.topology(lab)"),
-    (lambda lab: viz.topology_text("lab"), "expected a Lab, got str 'lab'", "viz.topology_text(lab)"),
+    (lambda lab: viz.topology(lab.host("h1")), "expected a Lab, got Host 'h1'",
+     "viz.topology(lab)"),
+    (lambda lab: viz.topology_text("lab"), "expected a Lab, got str 'lab'",
+     "viz.topology_text(lab)"),
     (lambda lab: viz.fdb(lab.host("h1")), "expected a Bridge, got Host 'h1'", "host.bridge('br0')"),
     (lambda lab: viz.fdb("br0"), "expected a Bridge, got str 'br0'", "host.bridge('br0')"),
     (lambda lab: viz.fdb_text(lab), "expected a Bridge, got Lab", "host.bridge('br0')"),
