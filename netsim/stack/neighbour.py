@@ -70,7 +70,7 @@ class NeighbourTable:
 
     # ------------------------------------------------------------- helpers
     def _now(self) -> float:
-        return self.ns.env._now
+        return self.ns.env.now
 
     def _trace(self, n: Neighbour, action: str, reason: str, func: str, frame_id: int = 0,
                data: bytes | None = None) -> None:

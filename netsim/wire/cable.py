@@ -7,7 +7,6 @@ previous one has left, takes ``8 * len / bandwidth`` seconds to put on the wire 
 
 from __future__ import annotations
 
-from heapq import heappush
 from typing import TYPE_CHECKING
 
 from simpy.events import NORMAL
@@ -24,7 +23,7 @@ _MAX_REASONS = 256  # trace texts remembered per cable (see Cable._tx_reason)
 
 
 class _Arrival:
-    """A frame reaching the far NIC: an entry of simpy's event queue (see Lab.call_later)."""
+    """A frame reaching the far NIC: an entry of simpy's event queue (see Clock.call_later)."""
 
     __slots__ = ("callbacks", "nic", "data", "frame_id")
     _ok = True
@@ -53,7 +52,7 @@ class Cable:
         self.bandwidth = bandwidth
         self._byte_time = 8 / bandwidth
         self._env = lab.env
-        self._queue = lab.env._queue  # simpy's event heap: frames are pushed straight in
+        self._schedule = lab.env.schedule  # simpy's public scheduling call, bound once
         self._trace = lab.trace
         a.cable = b.cable = self
         a.cable_peer, b.cable_peer = b, a
@@ -90,8 +89,7 @@ class Cable:
 
     def transmit(self, sender: Nic, data: bytes, frame_id: int) -> None:
         """Serialise after the previous frame, propagate, arrive at the far NIC."""
-        env = self._env
-        now = env._now
+        now = self._env.now
         start = sender.tx_busy_until
         if start < now:
             start = now
@@ -103,6 +101,4 @@ class Cable:
         if trace.enabled:
             trace.hop(sender.ns.name, "", "wire", "tx", frame_id,
                       self._tx_reason(sender, receiver, arrival - now), "phy", data)
-        # Lab.call_later() written out: this runs for every frame on every cable.
-        heappush(self._queue, (arrival, NORMAL, next(env._eid),
-                               _Arrival(receiver, data, frame_id)))
+        self._schedule(_Arrival(receiver, data, frame_id), NORMAL, arrival - now)
