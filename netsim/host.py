@@ -69,7 +69,8 @@ class Host:
             hint = " (join a list with shlex.join)" if isinstance(script, list | tuple) else ""
             raise TypeError(f"{self.name}.sh() expected a command line as a string, got "
                             f"{type(script).__name__}: e.g. {self.name}.sh('ip link'){hint}")
-        result = self.shell.run(script)
+        with self.lab.clock.budget():  # no single command line can run away
+            result = self.shell.run(script)
         if record:
             self.lab.log_command(self.name, script, result.returncode)
         return result
@@ -105,7 +106,8 @@ class Host:
         from netsim.shell.background import spawn_in_background
 
         self.lab.log_command(self.name, f"{command} &", None)
-        return spawn_in_background(self, command, stdio)
+        with self.lab.clock.budget():
+            return spawn_in_background(self, command, stdio)
 
     def write_file(self, path: str, text: str, mode: int = 0o644) -> None:
         """Create or replace a file, as ``cat > path`` and ``chmod`` would; 0o755 makes a

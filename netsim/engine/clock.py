@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import simpy
-from simpy.events import NORMAL, Event
+from simpy.core import EmptySchedule
+from simpy.events import NORMAL, URGENT, Event
 
 BOOT_WALL_CLOCK = datetime(2025, 1, 1, 9, 50, tzinfo=UTC).timestamp()
 """The wall-clock time (Unix seconds, UTC) of simulated time 0, when every host boots.
@@ -59,7 +61,29 @@ class _Call:
         self.fn(*self.args)
 
 
+def _nothing() -> None:
+    """The marker event of a run that stops at a given time."""
+
+
 _FIRE = (_Call.fire,)
+
+
+EVENT_BUDGET = 2_000_000
+"""How many simulated events one command (or one ``lab.run`` from outside) may process.
+
+A ping across a bridge is a few dozen events; two million take a few seconds of wall
+time. A loop without spanning tree, a flood ping of a million packets or ``sleep 2^63``
+on a host whose timers keep ticking stops here, with :class:`RunawayError`, instead of
+running for hours. ``lab.clock.event_budget`` raises (or lowers) the limit.
+"""
+
+
+class RunawayError(RuntimeError):
+    """A command, or a ``run`` call, used up its budget of simulated events.
+
+    The world is left as it was at that instant (time stopped there); the next command
+    gets a fresh budget.
+    """
 
 
 class Clock:
@@ -70,8 +94,26 @@ class Clock:
         self.env = simpy.Environment()
         self.rng = random.Random(seed)
         self.frame_ids = itertools.count(1)  # every new frame takes the next id
+        self.event_budget = EVENT_BUDGET
+        self._budget_left: int | None = None  # set while a command runs (see budget())
         self._running = False
         self._schedule = self.env.schedule  # simpy's public scheduling call, bound once
+
+    @contextmanager
+    def budget(self) -> Iterator[None]:
+        """One allowance of :attr:`event_budget` events for everything inside.
+
+        ``host.sh`` opens one per command line; nested ones (a script a daemon runs
+        inside a command) share the outer allowance.
+        """
+        if self._budget_left is not None:
+            yield
+            return
+        self._budget_left = self.event_budget
+        try:
+            yield
+        finally:
+            self._budget_left = None
 
     @property
     def now(self) -> float:
@@ -92,11 +134,43 @@ class Clock:
         try:
             if isinstance(until, Event):
                 if not until.triggered or until.callbacks is not None:
-                    self.env.run(until=until)
+                    self._step_until(until)
             elif until > self.env.now:
-                self.env.run(until=until)
+                self._step_until(until)
         finally:
             self._running = False
+
+    def _step_until(self, until: Event | float) -> None:
+        """``env.run(until)``, one event at a time, counting them against the budget.
+
+        A time is reached the way simpy's ``run`` reaches it: an URGENT marker at that
+        time, so events due at exactly ``until`` stay in the queue for the next run.
+        """
+        if isinstance(until, Event):
+            target = until
+        else:
+            target = _Call(_nothing, ())
+            self._schedule(target, URGENT, until - self.env.now)
+        left = self.event_budget if self._budget_left is None else self._budget_left
+        step = self.env.step
+        done = 0
+        try:
+            while target.callbacks is not None:
+                if done >= left:
+                    raise RunawayError(self._runaway_text(done))
+                step()
+                done += 1
+        except EmptySchedule:
+            raise RuntimeError(f'No scheduled events left but "until" event was not '
+                               f"triggered: {until}") from None
+        finally:
+            if self._budget_left is not None:
+                self._budget_left -= done
+
+    def _runaway_text(self, done: int) -> str:
+        return (f"netsim: stopped at t={self.env.now:.6f} s: {done:,} simulated events "
+                f"without finishing (a loop, a flood, or a very long wait?); "
+                f"lab.clock.event_budget = N allows more")
 
     def call_later(self, delay: float, fn: Callable, *args) -> None:
         """Run ``fn(*args)`` after ``delay`` simulated seconds (the per-frame scheduler)."""

@@ -14,8 +14,17 @@ import errno
 import os
 from typing import Any
 
+from netsim.engine.clock import RunawayError
 from netsim.shell.ast import Simple, Word
-from netsim.shell.errors import MAX_FUNC_DEPTH, _debug, _Exit, _RedirError, _Return, _Unwind
+from netsim.shell.errors import (
+    MAX_FUNC_DEPTH,
+    _debug,
+    _Exit,
+    _RedirError,
+    _Return,
+    _Runaway,
+    _Unwind,
+)
 from netsim.shell.parser import _assignment
 from netsim.shell.plumbing import (
     _BUILTINS,
@@ -242,6 +251,8 @@ class _Dispatcher:
             return fn(ctx, argv)
         except _Unwind:
             raise
+        except RunawayError as e:
+            raise _Runaway(str(e)) from None
         except Exception as e:
             if _debug():
                 raise
@@ -255,6 +266,10 @@ class _Dispatcher:
                 env=env)
         try:
             status = program(self.host, list(argv), io)
+        except RunawayError as e:  # what it printed so far, then the guard's word
+            self._write(1, io.stdout)
+            self._write(2, io.stderr)
+            raise _Runaway(str(e)) from None
         except Exception as e:
             if _debug():
                 raise

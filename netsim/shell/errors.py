@@ -74,6 +74,11 @@ class _LimitExceeded(_Unwind):
     """A resource limit: ends the whole ``run``, whatever subshell it happened in."""
 
 
+class _Runaway(_LimitExceeded):
+    """The simulation's own guard stopped a command (see ``netsim.engine.clock``): the
+    message is netsim's, printed as it is, and the whole ``run`` ends."""
+
+
 class _RedirError(Exception):
     """A redirection that cannot be opened: the command is not run, status 1."""
 

@@ -48,6 +48,7 @@ from netsim.shell.errors import (
     _ExpansionError,
     _LimitExceeded,
     _Return,
+    _Runaway,
 )
 from netsim.shell.expand import _Expander
 from netsim.shell.lexer import _Lexer
@@ -163,6 +164,9 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         except _ExpansionError as e:
             self._diag(str(e))
             return e.status
+        except _Runaway as e:
+            self._emergency(f"{e}\n")
+            return _LIMIT_STATUS
         except _LimitExceeded as e:
             self._emergency(f"bash: {e}\n")
             return _LIMIT_STATUS
