@@ -1,6 +1,7 @@
 """glibc's getopt_long(): clusters, arguments, permutation, ``--``, long names and
-their abbreviations, and each message glibc prints (the lines were checked against
-glibc 2.36's getopt on Debian 12, e.g. ``ls``, ``sysctl`` and ``tcpdump``)."""
+their abbreviations, and each message glibc prints. The expectations were checked
+against glibc 2.36's own getopt_long (Debian 12), called from a small C program with
+the same option tables."""
 
 from __future__ import annotations
 
@@ -87,6 +88,18 @@ def test_an_exact_name_wins_over_longer_names_it_is_a_prefix_of() -> None:
 def test_names_for_the_same_option_are_not_ambiguous() -> None:
     longopts = {"proto": "p:", "protonum": "p:", "src": "s:"}
     assert getopt_long("p", ["--prot", "tcp"], "p:s:", longopts)[0] == [("-p", "tcp")]
+
+
+def test_an_ambiguous_prefix_lists_each_different_option_once() -> None:
+    longopts = {"quiet": "q", "quit": "q", "query": "r:"}  # --quit is --quiet again
+    with pytest.raises(GetoptError) as err:
+        getopt_long("p", ["--qu"], "qr:", longopts)
+    assert str(err.value) == "p: option '--qu' is ambiguous; possibilities: '--quiet' '--query'\n"
+    assert err.value.possibilities == ["--quiet", "--query"]
+    assert getopt_long("p", ["--qui"], "qr:", longopts)[0] == [("-q", None)]
+    with pytest.raises(GetoptError) as err:  # long-only options are each their own
+        getopt_long("sysctl", ["--v"], "", {"values": "", "version": ""})
+    assert err.value.possibilities == ["--values", "--version"]
 
 
 def test_exact_refuses_abbreviations() -> None:
