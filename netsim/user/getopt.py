@@ -18,8 +18,9 @@ character may set the ordering (below): ``+`` or ``-``.
   next word (even one that starts with ``-``). ``-nrX`` is ``-n -r X``.
 * ``-pX``: an optional argument must be glued; ``-p X`` is ``-p`` and an operand X.
 * ``--name=value``, ``--name value`` (required arguments only), ``--name``: long
-  options. A long name may be shortened to any prefix that is unique, or shared
-  only by names that mean the same option (``--val`` for ``--values``).
+  options. A long name may be shortened to any prefix that is unique (``--val`` for
+  ``--values``), or shared only by names of the same option (``--prot`` when
+  ``--proto`` and ``--protonum`` both mean ``-p``).
 * ``--`` ends the options: every later word is an operand, even ``-x``.
 * ``-`` alone is an operand (conventionally: standard input); so is any word not
   starting with ``-``.
@@ -34,7 +35,7 @@ named :data:`OPERAND`.
 
 **Errors.** A bad option makes getopt print a line to stderr and return ``'?'``;
 nearly every program then prints its usage and exits. Here :class:`GetoptError` is
-raised instead; ``str(err)`` is the line glibc prints::
+raised instead; ``str(err)`` is the line glibc prints (with its newline)::
 
     ls: invalid option -- 'Z'
     ls: option requires an argument -- 'w'
@@ -74,8 +75,9 @@ class GetoptError(Exception):
 
     ``kind`` is one of the constants below; ``option`` is what the message quotes
     (the letter, or the long option as typed or as found); ``word`` is the argv word
-    the bad option was in (``argv[optind - 1]`` in C). :func:`getopt_long` also
-    leaves the options accepted before it in ``options``.
+    the bad option was in -- what C programs print as ``argv[optind - 1]``, except that
+    for a bad letter inside a cluster C's ``optind`` has not moved on yet.
+    :func:`getopt_long` also leaves the options accepted before it in ``options``.
     """
 
     INVALID = "invalid"                # -Z: not in the option string
@@ -131,10 +133,10 @@ class Getopt:
     abbreviations, for a table that lists only some of a program's long options
     (an abbreviation unique among those may be ambiguous in the real one).
 
-    Like C's ``optind``, :attr:`optind` indexes the next word to scan and may be
-    moved between options; :attr:`args` is argv as permuted so far, and
-    :attr:`longopts` may be changed between options too (conntrack adds a
-    protocol's options once ``-p`` names it).
+    Like C's ``optind``, :attr:`optind` indexes the next word to scan (in ``args``,
+    so it is C's value minus one) and may be moved between options; :attr:`args` is
+    argv as permuted so far, and :attr:`longopts` may be changed between options too
+    (conntrack adds a protocol's options once ``-p`` names it).
     """
 
     def __init__(self, prog: str, args: Sequence[str], shortopts: str,
