@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING
 
 from netsim.stack.netfilter import conntrack_tcp as ct_tcp
 from netsim.stack.netfilter.conntrack import ORIGINAL, REPLY, Conn, ConntrackTable, tuple_text
+from netsim.user.getopt import Getopt, GetoptError
 
 if TYPE_CHECKING:
     from netsim.host import Host
@@ -38,13 +39,15 @@ PROG = "conntrack v1.4.7 (conntrack-tools)"
 TRY = "Try `conntrack -h' or 'conntrack --help' for more information.\n"
 PROTOS = {"icmp": 1, "tcp": 6, "udp": 17, "udplite": 136, "sctp": 132, "dccp": 33, "gre": 47}
 _NAMES = {1: "icmp", 6: "tcp", 17: "udp"}
-_COMMANDS = {"-L": "L", "--dump": "L", "-D": "D", "--delete": "D", "-F": "F",
-             "--flush": "F", "-C": "C", "--count": "C", "-V": "V", "--version": "V"}
-_FILTERS = {"-p": "--protonum", "--protonum": "--protonum", "--proto": "--protonum",
-            "-s": "--orig-src", "--src": "--orig-src", "--orig-src": "--orig-src",
-            "-d": "--orig-dst", "--dst": "--orig-dst", "--orig-dst": "--orig-dst",
-            "-r": "--reply-src", "--reply-src": "--reply-src",
-            "-q": "--reply-dst", "--reply-dst": "--reply-dst"}
+_COMMANDS = "LDFCV"
+_FILTERS = {"p": "--protonum", "s": "--orig-src", "d": "--orig-dst", "r": "--reply-src",
+            "q": "--reply-dst"}  # letter -> the name conntrack's messages use
+# a command may name its table (-L conntrack, -Lconntrack); -V takes none
+_SHORTOPTS = "+L::D::F::C::V" + "".join(f"{c}:" for c in _FILTERS)
+# long names, each another name for a letter; not all of conntrack's, so typed in full
+_LONGOPTS = {"dump": "L::", "delete": "D::", "flush": "F::", "count": "C::", "version": "V",
+             "protonum": "p:", "proto": "p:", "src": "s:", "orig-src": "s:", "dst": "d:",
+             "orig-dst": "d:", "reply-src": "r:", "reply-dst": "q:"}
 # Options a protocol's extension adds once -p names it (conntrack's proto helpers):
 # option -> (direction, tuple field: 3 = sport / ICMP id, 4 = dport / ICMP type)
 _PORT_OPTIONS = {"--orig-port-src": (0, 3), "--sport": (0, 3),
@@ -162,52 +165,56 @@ def main(host: Host, argv: list[str], io: Io) -> int:
 
 
 def _parse(args: list[str]) -> tuple[str | None, dict[str, object]]:
+    """conntrack's getopt_long() loop. It prints no getopt message (``opterr = 0``) but
+    its own, naming the word (``argv[optind - 1]``); a command takes its table from
+    the next word unless that is an option; ``-p`` brings its protocol's options."""
     command: str | None = None
     filters: dict[str, object] = {}
-    i = 0
-    while i < len(args):
-        word = args[i]
-        i += 1
-        if word in _COMMANDS:
-            if command is not None and "V" in (command, _COMMANDS[word]):
-                raise _Error("Invalid commands combination")
-            command = _COMMANDS[word]
-            if i < len(args) and not args[i].startswith("-"):
-                table = args[i]
-                i += 1
-                if table != "conntrack":
+    scan = Getopt("conntrack", args, _SHORTOPTS, _LONGOPTS, exact=True)
+    try:
+        for name, value in scan:
+            letter = name[1:] if len(name) == 2 else ""  # "" for a protocol's --option
+            if letter and letter in _COMMANDS:
+                if command is not None and "V" in (command, letter):
+                    raise _Error("Invalid commands combination")
+                command = letter
+                # the table: glued (-Lconntrack, --dump=conntrack), or the next word
+                # unless it is an option (conntrack's get_optional_arg())
+                table = value
+                following = scan.args[scan.optind] if scan.optind < len(scan.args) else "-"
+                if table is None and not following.startswith("-"):
+                    table = following
+                    scan.optind += 1
+                if table is not None and table != "conntrack":
                     raise _Error(f"unknown type `{table}'" if table not in (
-                        "expect", "dying", "unconfirmed") else "netsim: only the conntrack "
-                        "table is modelled")
-            continue
-        if word in _FILTERS:
-            if i >= len(args):
-                raise _Error(f"option `{word}' requires an argument")
-            value = args[i]
-            i += 1
-            name = _FILTERS[word]
-            if name == "--protonum":
-                proto = PROTOS.get(value.lower(), int(value) if value.isdigit() else None)
-                if proto is None:
-                    raise _Error(f"`{value}' unsupported protocol")
-                filters[name] = proto
-            else:
-                filters[name] = _address(value, name)
-            continue
-        field = _PROTO_OPTIONS.get(filters.get("--protonum"), {}).get(word)  # type: ignore[arg-type]
-        if field is not None:
-            if i >= len(args):
-                raise _Error(f"option `{word}' requires an argument")
-            value = args[i]
-            i += 1
-            # conntrack-tools reads the number with atoi() into 16 bits: no error for
-            # "abc" (0) or 70000 (4464), as the real tool shows.
-            digits = value[:len(value) - len(value.lstrip("0123456789"))]
-            filters[field] = (int(digits) if digits else 0) & 0xFFFF
-            continue
-        if word.startswith("-"):
-            raise _Error(f"unknown option `{word}'")
-        raise _Error(f"unknown type `{word}'")
+                        "expect", "dying", "unconfirmed") else "netsim: only the "
+                        "conntrack table is modelled")
+            elif letter in _FILTERS:
+                assert value is not None
+                option = _FILTERS[letter]
+                if option == "--protonum":
+                    proto = PROTOS.get(value.lower(), int(value) if value.isdigit() else None)
+                    if proto is None:
+                        raise _Error(f"`{value}' unsupported protocol")
+                    filters[option] = proto
+                    scan.longopts = {**_LONGOPTS, **{extra[2:]: ":" for extra in
+                                                     _PROTO_OPTIONS.get(proto, {})}}
+                else:
+                    filters[option] = _address(value, option)
+            else:  # an option of the protocol -p named: --sport 53
+                assert value is not None
+                field = _PROTO_OPTIONS[filters["--protonum"]][name]  # type: ignore[index]
+                # conntrack-tools reads the number with atoi() into 16 bits: no error for
+                # "abc" (0) or 70000 (4464), as the real tool shows.
+                digits = value[:len(value) - len(value.lstrip("0123456789"))]
+                filters[field] = (int(digits) if digits else 0) & 0xFFFF
+    except GetoptError as err:
+        if err.kind in (GetoptError.MISSING, GetoptError.NEEDS_ARGUMENT):
+            raise _Error(f"option `{err.word}' requires an argument") from None
+        raise _Error(f"unknown option `{err.word}'") from None
+    if scan.operands:
+        stray = scan.operands[0]
+        raise _Error(f"unknown {'option' if stray.startswith('-') else 'type'} `{stray}'")
     if command in ("C", "F") and filters:
         raise _Error(f"Illegal option `{next(iter(filters))}' with this command")
     return command, filters

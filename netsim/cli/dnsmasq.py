@@ -1,11 +1,11 @@
 """``dnsmasq``: the options libvirt and people give it, read as dnsmasq 2.90 reads them.
 
-Parsing is GNU getopt_long's (``--opt=value``, ``--opt value``, ``-i virbr0``;
-abbreviated long names are not accepted). Errors print what the real one prints -- an empty line,
-then ``dnsmasq: bad command line options: bad dhcp-range`` -- and exit 1 before
-anything starts. Then dnsmasq forks into the background (``-d``/``-k`` keep it in
-the foreground; here it still runs on, since a notebook cell cannot be blocked) and
-serves DHCP: see :mod:`netsim.services.dnsmasq`.
+Parsing is GNU getopt_long's (:mod:`netsim.user.getopt`: ``--opt=value``,
+``--opt value``, ``-i virbr0``; abbreviated long names are not accepted). Errors print
+what the real one prints -- an empty line, then ``dnsmasq: bad command line options:
+bad dhcp-range`` -- and exit 1 before anything starts. Then dnsmasq forks into the
+background (``-d``/``-k`` keep it in the foreground; here it still runs on, since a
+notebook cell cannot be blocked) and serves DHCP: see :mod:`netsim.services.dnsmasq`.
 
 DNS is not modelled: ``--port``, ``--no-resolv``, ``--domain-needed``... are accepted;
 ``--conf-file`` is accepted and not read (a note says so unless it is /dev/null or
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from netsim.packets.addr import ip_aton
 from netsim.services.dhcp_server import MIN_LEASE_TIME, DhcpRange
 from netsim.services.dnsmasq import DEFAULT_LEASE_FILE, DnsmasqConfig, launch
+from netsim.user.getopt import GetoptError, getopt_long
 from netsim.user.io import Io
 
 if TYPE_CHECKING:
@@ -46,6 +47,9 @@ LONG = {
     "log-queries": ("q", "optional"), "cache-size": ("c", "required"),
 }
 SHORT = {short: name for name, (short, _) in LONG.items() if short}
+_TAKES = {"no": "", "required": ":", "optional": "::"}
+_SHORTOPTS = "+" + "".join(short + _TAKES[kind] for short, kind in LONG.values() if short)
+_LONGOPTS = {name: short + _TAKES[kind] for name, (short, kind) in LONG.items()}
 
 OPTION_NAMES = {"netmask": 1, "router": 3, "dns-server": 6, "domain-name": 15,
                 "broadcast": 28, "hostname": 12, "ntp-server": 42, "domain-search": 119}
@@ -64,50 +68,22 @@ def _ip(text: str) -> bytes | None:
 
 
 def parse_argv(argv: list[str]) -> list[tuple[str, str | None]]:
-    """getopt_long: (long option name, value) pairs; a stray word is "junk"."""
-    out: list[tuple[str, str | None]] = []
-    i = 1
-    while i < len(argv):
-        arg = argv[i]
-        if arg.startswith("--") and len(arg) > 2:
-            name, eq, value = arg[2:].partition("=")
-            # getopt_long also takes unique abbreviations, unique among dnsmasq's ~200
-            # options; only exact names are read here (a partial table would let
-            # `--bogus` through, which the real one finds ambiguous).
-            if name not in LONG:
-                raise BadOption("try --help")
-            kind = LONG[name][1]
-            if kind == "no" and eq:
-                raise BadOption("try --help")
-            if kind == "required" and not eq:
-                i += 1
-                if i >= len(argv):
-                    raise BadOption("try --help")
-                value = argv[i]
-            out.append((name, value if (eq or kind == "required") else None))
-        elif arg.startswith("-") and len(arg) > 1:
-            j = 1
-            while j < len(arg):
-                name = SHORT.get(arg[j])
-                if name is None:
-                    raise BadOption("try --help")
-                kind = LONG[name][1]
-                if kind == "no":
-                    out.append((name, None))
-                    j += 1
-                    continue
-                value = arg[j + 1:]
-                if not value and kind == "required":
-                    i += 1
-                    if i >= len(argv):
-                        raise BadOption("try --help")
-                    value = argv[i]
-                out.append((name, value or None))
-                break
-        else:
-            raise ValueError("junk")
-        i += 1
-    return out
+    """getopt_long: (long option name, value) pairs; a stray word is "junk".
+
+    The table here is only part of dnsmasq's ~200 options, so long names must be
+    typed in full: an abbreviation unique among these may be ambiguous in the real
+    one (``--bogus``). Reading stops at the first stray word (``+``), and any word
+    left over is junk, as the old loop had it.
+    """
+    try:
+        options, operands = getopt_long("dnsmasq", argv[1:], _SHORTOPTS, _LONGOPTS,
+                                        exact=True)
+    except GetoptError:
+        raise BadOption("try --help") from None
+    if operands:
+        raise ValueError("junk")
+    return [(SHORT[name[1:]] if len(name) == 2 else name[2:], value)
+            for name, value in options]
 
 
 def parse_range(text: str) -> DhcpRange:

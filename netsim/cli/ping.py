@@ -10,6 +10,7 @@ from __future__ import annotations
 import ipaddress
 from typing import TYPE_CHECKING
 
+from netsim.user.getopt import GetoptError, getopt
 from netsim.user.io import Io
 from netsim.user.ping import run_ping, statistics
 
@@ -70,7 +71,8 @@ IPv6 options:
 
 For more details see ping(8).
 """
-_WITH_ARG = set("cisWwItlmMpQSeF")
+# getopt's option string: the flags, then the options that take an argument
+_SHORTOPTS = "46abqnvdDfhLOrRUAB" + "".join(f"{c}:" for c in "cisWwItlmMpQSeF")
 
 
 class _UsageError(Exception):
@@ -91,37 +93,13 @@ def _number(text: str, kind: type, low: float, high: float | None = None) -> flo
 
 
 def _parse(argv: list[str]) -> tuple[dict[str, str], list[str]]:
-    """getopt-style: `-c3`, `-c 3` and grouped flags like `-qn`."""
-    opts: dict[str, str] = {}
-    rest: list[str] = []
-    i = 1
-    while i < len(argv):
-        arg = argv[i]
-        if arg == "--":
-            rest.extend(argv[i + 1:])
-            break
-        if arg.startswith("-") and len(arg) > 1:
-            j = 1
-            while j < len(arg):
-                letter = arg[j]
-                if letter in _WITH_ARG:
-                    value = arg[j + 1:]
-                    if not value:
-                        i += 1
-                        if i >= len(argv):
-                            raise _UsageError(f"ping: option requires an argument -- '{letter}'",
-                                              2)
-                        value = argv[i]
-                    opts[letter] = value
-                    break
-                if letter not in "46abqnvdDfhLOrRUAB":
-                    raise _UsageError(f"ping: invalid option -- '{letter}'", 2)
-                opts[letter] = ""
-                j += 1
-        else:
-            rest.append(arg)
-        i += 1
-    return opts, rest
+    """iputils' getopt() loop (``-c3``, ``-c 3``, ``-qn``, options after the address);
+    the last of an option wins, a flag maps to ""."""
+    try:
+        options, rest = getopt("ping", argv[1:], _SHORTOPTS)
+    except GetoptError as err:
+        raise _UsageError(str(err).rstrip("\n"), 2) from None
+    return {name[1:]: value or "" for name, value in options}, rest
 
 
 def main(host: Host, argv: list[str], io: Io) -> int:

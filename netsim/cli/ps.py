@@ -36,6 +36,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from netsim.user.getopt import OPERAND, Getopt, GetoptError
 from netsim.user.io import Io
 from netsim.user.process import MEM_TOTAL_KB, Process, wall_clock
 
@@ -357,85 +358,111 @@ def _apply_valued(req: Request, letter: str, value: str, option: str) -> None:
         raise NotSimulated(f"option {option}")
 
 
+_SHORTOPTS = "-" + "".join(  # in order: BSD words and PIDs come back where they stand
+    letter + (":" if letter in _SYSV_VALUED else "")
+    for letter in sorted(_SYSV_REAL | set(_SYSV_SIMPLE) | {"V"}))
+_LONG_VALUED = ("pid", "ppid", "format", "quick-pid", "user", "User")
+_LONG_NOT_SIMULATED = ("sort", "cols", "columns", "width", "lines", "rows", "forest", "headers",
+                       "sid", "tty", "group", "Group", "context", "cumulative")
+# procps looks long names up whole, and ignores "=..." after one that takes no value
+_LONGOPTS = {**{name: "::" for name in ("help", "info", "version", "no-headers", "no-heading",
+                                        "no-header", "deselect", *_LONG_NOT_SIMULATED)},
+             **{name: ":" for name in _LONG_VALUED}}
+
+
 def parse_args(args: list[str]) -> Request | str:
-    """Read ps's options into a :class:`Request` (or ``"help"``/``"version"``)."""
+    """Read ps's options into a :class:`Request` (or ``"help"``/``"version"``).
+
+    procps reads its words in order, each by its look: ``--name`` (GNU), ``-abc``
+    (SysV letters; one that takes a value takes the rest of the word or the next
+    word), a bare word of letters (BSD) or of PIDs. The scanning is getopt's,
+    in-order (:mod:`netsim.user.getopt`); the errors are procps's own.
+    """
     req = Request()
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        i += 1
-        if arg.startswith("--"):
-            name, eq, value = arg[2:].partition("=")
-            if name in ("help", "info"):
-                return "help"
-            if name == "version":
-                return "version"
-            if name in ("no-headers", "no-heading", "no-header"):
-                req.headers = False
-                continue
-            if name == "deselect":
-                req.negate = True
-                continue
-            if name in ("pid", "ppid", "format", "quick-pid", "user", "User"):
-                if not eq:
-                    value = args[i] if i < len(args) else ""
-                    i += 1
-                if name in ("pid", "quick-pid"):
-                    req.pids += _pid_list(value, f"--{name}")
-                elif name == "ppid":
-                    req.ppids += _pid_list(value, "--ppid")
-                elif name == "format":
-                    req.fields += parse_format(value)
-                else:
-                    _apply_valued(req, "u", value, f"--{name}")
-                continue
-            if name in ("sort", "cols", "columns", "width", "lines", "rows", "forest",
-                        "headers", "sid", "tty", "group", "Group", "context", "cumulative"):
-                raise NotSimulated(f"option --{name}")
-            raise PsError("unknown gnu long option")
-        if arg.startswith("-") and len(arg) > 1:
-            j = 1
-            while j < len(arg):
-                letter = arg[j]
-                j += 1
-                if letter in _SYSV_SIMPLE:
-                    setattr(req, _SYSV_SIMPLE[letter], True)
-                    req.bsd = req.bsd or letter == "x"  # procps takes -x as BSD x
-                elif letter in _SYSV_VALUED:
-                    value = arg[j:]
-                    if not value:
-                        value = args[i] if i < len(args) else ""
-                        i += 1
-                    _apply_valued(req, letter, value, f"-{letter}")
-                    break
-                elif letter == "V":
-                    return "version"
-                elif letter in _SYSV_IGNORED:
-                    continue
-                elif letter in _SYSV_REAL:
-                    raise NotSimulated(f"option -{letter}")
-                else:
-                    raise PsError("unsupported SysV option")
-            continue
-        if re.fullmatch(r"[\d,]+", arg):  # bare PIDs are a BSD-style selection
-            req.pids += _pid_list(arg, "p")
-            req.bsd = True
-            continue
-        for letter in arg:
-            if letter == "a":
-                req.bsd_a = True
-            elif letter == "x":
-                req.bsd_x = True
-            elif letter == "u":
-                req.user_format = True
-            elif letter == "w":
-                pass
-            elif letter in _BSD_REAL:
-                raise NotSimulated(f"BSD option {letter}")
-            else:
-                raise PsError("unsupported option (BSD syntax)")
-        req.bsd = True
+    scan = Getopt("ps", args, _SHORTOPTS, _LONGOPTS, exact=True)
+    try:
+        for name, value in scan:
+            result = _apply_option(req, name, value)
+            if result is not None:
+                return result
+    except GetoptError as err:
+        if err.kind == GetoptError.MISSING:  # -p at the end: an empty list
+            _apply_valued(req, err.option, "", f"-{err.option}")
+            return req
+        if err.kind == GetoptError.NEEDS_ARGUMENT:  # --pid at the end
+            _apply_long(req, err.option[2:], "")
+            return req
+        raise PsError("unsupported SysV option" if err.kind == GetoptError.INVALID
+                      else "unknown gnu long option") from None
+    if scan.dashdash:  # "--" is no option to procps
+        raise PsError("unknown gnu long option")
     return req
+
+
+def _apply_option(req: Request, name: str, value: str | None) -> str | None:
+    """One option into ``req``; "help" or "version" when it asks for that."""
+    if name.startswith("--"):
+        long_name = name[2:]
+        if long_name in ("help", "info"):
+            return "help"
+        if long_name == "version":
+            return "version"
+        if long_name in ("no-headers", "no-heading", "no-header"):
+            req.headers = False
+        elif long_name == "deselect":
+            req.negate = True
+        elif long_name in _LONG_VALUED:
+            _apply_long(req, long_name, value or "")
+        else:
+            raise NotSimulated(f"option {name}")
+        return None
+    if name == OPERAND:
+        _apply_bsd(req, value or "")
+        return None
+    letter = name[1]
+    if letter in _SYSV_SIMPLE:
+        setattr(req, _SYSV_SIMPLE[letter], True)
+        req.bsd = req.bsd or letter == "x"  # procps takes -x as BSD x
+    elif letter in _SYSV_VALUED:
+        _apply_valued(req, letter, value or "", name)
+    elif letter == "V":
+        return "version"
+    elif letter not in _SYSV_IGNORED:
+        raise NotSimulated(f"option {name}")
+    return None
+
+
+def _apply_long(req: Request, name: str, value: str) -> None:
+    if name in ("pid", "quick-pid"):
+        req.pids += _pid_list(value, f"--{name}")
+    elif name == "ppid":
+        req.ppids += _pid_list(value, "--ppid")
+    elif name == "format":
+        req.fields += parse_format(value)
+    else:
+        _apply_valued(req, "u", value, f"--{name}")
+
+
+def _apply_bsd(req: Request, arg: str) -> None:
+    """A word without a dash: BSD options (``aux``) or PIDs (``1031,1032``)."""
+    if re.fullmatch(r"[\d,]+", arg):  # bare PIDs are a BSD-style selection
+        req.pids += _pid_list(arg, "p")
+        req.bsd = True
+        return
+    for letter in arg:
+        if letter == "a":
+            req.bsd_a = True
+        elif letter == "x":
+            req.bsd_x = True
+        elif letter == "u":
+            req.user_format = True
+        elif letter == "w":
+            pass
+        elif letter in _BSD_REAL:
+            raise NotSimulated(f"BSD option {letter}")
+        else:
+            raise PsError("unsupported option (BSD syntax)")
+    req.bsd = True
 
 
 # ============================================================================ selection

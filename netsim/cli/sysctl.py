@@ -17,19 +17,18 @@ Options: ``-a`` ``-n`` ``-N`` ``-b`` ``-e`` ``-q`` ``-w`` ``-p [FILE]`` ``--syst
 ``-r REGEX`` ``--dry-run`` ``--deprecated`` ``-V`` ``-h``. Exit status as procps: a
 failed write counts 1, failed reads *add up* (``sysctl a b c`` exits 3).
 
-Also here: :func:`gnu_getopt`, GNU getopt_long's argument scanning (option
-permutation, clusters, abbreviated long options and its error messages), which
-``brctl`` uses too.
+Options are read by glibc's getopt_long (:mod:`netsim.user.getopt`); its names
+``gnu_getopt`` and ``GetoptError`` are still importable from here, as brctl does.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from netsim.user.getopt import GetoptError, getopt_long
 from netsim.user.io import Io
 
 if TYPE_CHECKING:
@@ -73,90 +72,6 @@ Options:
 
 For more details see sysctl(8).
 """
-
-
-# ================================================================== GNU getopt_long
-class GetoptError(Exception):
-    """getopt_long() returned '?': the message glibc printed to standard error."""
-
-
-def gnu_getopt(prog: str, args: Sequence[str], shortopts: str,
-               longopts: dict[str, str]) -> tuple[list[tuple[str, str | None]], list[str]]:
-    """Scan ``args`` (argv without argv[0]) as glibc's getopt_long does.
-
-    ``shortopts`` uses getopt's syntax (``"p::qr:"``: ``p`` takes an optional argument
-    glued to it, ``r`` a required one). ``longopts`` maps long names to ``""`` (no
-    argument), ``":"`` (required) or ``"::"`` (optional, only as ``--name=value``).
-    Options may come anywhere (GNU permutation) until ``--``; a lone ``-`` is an
-    operand. Long names may be abbreviated to any unique prefix.
-
-    Returns the options in order, as ``("-p", value)`` or ``("--load", value)``, and
-    the operands. Scanning stops at the first bad option, like the C loop does on
-    '?': :class:`GetoptError` carries the options accepted so far in ``.options``
-    and glibc's message (``sysctl: invalid option -- 'Z'``) as its text.
-    """
-    options: list[tuple[str, str | None]] = []
-    operands: list[str] = []
-
-    def fail(message: str) -> GetoptError:
-        err = GetoptError(f"{prog}: {message}\n")
-        err.options = options  # type: ignore[attr-defined]
-        return err
-
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        i += 1
-        if arg == "--":
-            operands.extend(args[i:])
-            break
-        if not arg.startswith("-") or arg == "-":
-            operands.append(arg)
-            continue
-        if arg.startswith("--"):
-            name, eq, value = arg[2:].partition("=")
-            matches = [n for n in longopts if n.startswith(name)]
-            exact = name in longopts
-            if exact:
-                matches = [name]
-            if not matches:
-                raise fail(f"unrecognized option '{arg}'")
-            if len(matches) > 1:
-                listed = " ".join(f"'--{n}'" for n in matches)
-                raise fail(f"option '--{name}' is ambiguous; possibilities: {listed}")
-            full = matches[0]
-            kind = longopts[full]
-            if kind == "" and eq:
-                raise fail(f"option '--{full}' doesn't allow an argument")
-            if kind == ":" and not eq:
-                if i >= len(args):
-                    raise fail(f"option '--{full}' requires an argument")
-                value, eq = args[i], "="
-                i += 1
-            options.append((f"--{full}", value if eq else None))
-            continue
-        j = 1
-        while j < len(arg):
-            char = arg[j]
-            pos = shortopts.find(char)
-            if char == ":" or pos < 0:
-                raise fail(f"invalid option -- '{char}'")
-            spec = shortopts[pos + 1:pos + 3]
-            if spec.startswith(":"):
-                rest = arg[j + 1:]
-                if spec == "::":
-                    options.append((f"-{char}", rest or None))
-                elif rest:
-                    options.append((f"-{char}", rest))
-                elif i < len(args):
-                    options.append((f"-{char}", args[i]))
-                    i += 1
-                else:
-                    raise fail(f"option requires an argument -- '{char}'")
-                break
-            options.append((f"-{char}", None))
-            j += 1
-    return options, operands
 
 
 # ================================================================== the program
@@ -450,6 +365,7 @@ class SysctlRun:
 
 
 SHORT_OPTS = "bneNwfp::qoxaAXr:Vdh"
+gnu_getopt = getopt_long  # the name brctl imports it under
 LONG_OPTS = {"all": "", "deprecated": "", "dry-run": "", "binary": "", "ignore": "",
              "names": "", "values": "", "load": "::", "quiet": "", "write": "", "system": "",
              "pattern": ":", "help": "", "version": ""}
@@ -465,10 +381,10 @@ def main(host: Host, argv: list[str], io: Io) -> int:
         io.error(USAGE)
         return 1
     try:
-        options, operands = gnu_getopt(run.prog, argv[1:], SHORT_OPTS, LONG_OPTS)
+        options, operands = getopt_long(run.prog, argv[1:], SHORT_OPTS, LONG_OPTS)
         bad = None
     except GetoptError as err:
-        options, operands, bad = err.options, [], str(err)  # type: ignore[attr-defined]
+        options, operands, bad = err.options, [], str(err)
     write_mode = display_all = preload = False
     preload_file: str | None = None
     for opt, value in options:

@@ -39,6 +39,7 @@ from netsim.stack.pcap import (
     pcap_bytes,
     timestamp,
 )
+from netsim.user.getopt import GetoptError, getopt_long
 from netsim.user.io import Io
 from netsim.user.process import SIGINT, SIGTERM, wall_clock
 
@@ -61,8 +62,9 @@ Usage: tcpdump [-AbdDefhHIJKlLnNOpqStuUvxX#] [ -B size ] [ -c count ] [--count]
 \t\t[ --time-stamp-precision precision ] [ --micro ] [ --nano ]
 \t\t[ -z postrotate-command ] [ -Z user ] [ expression ]
 """
-_WITH_ARG = set("BcCEFGijMQrsTVwWyzZ")  # tcpdump's options that take an argument
-_FLAGS = set("AbdDefhHIJKlLnNOpqStuUvxX#")
+_WITH_ARG = "BcCEFGijMQrsTVwWyzZ"  # tcpdump's options that take an argument
+_FLAGS = "AbdDefhHIJKlLnNOpqStuUvxX#"
+_SHORTOPTS = _FLAGS + "".join(f"{c}:" for c in _WITH_ARG)  # getopt's option string
 _MODELLED = set("ciwrenp")
 
 _LINK_NAMES = {LINKTYPE_ETHERNET: "EN10MB (Ethernet)", LINKTYPE_RAW: "RAW (Raw IP)"}
@@ -80,38 +82,14 @@ class TcpdumpError(Exception):
 # ============================================================================ options
 def parse_args(argv: list[str]) -> tuple[dict[str, str], list[str]]:
     """getopt-style options (``-en``, ``-c3``, ``-c 3``) and the filter expression."""
-    opts: dict[str, str] = {}
-    rest: list[str] = []
-    i = 1
-    while i < len(argv):
-        arg = argv[i]
-        if arg == "--":
-            rest.extend(argv[i + 1:])
-            break
-        if not arg.startswith("-") or arg == "-":
-            rest.append(arg)
-            i += 1
-            continue
-        if arg.startswith("--"):
-            raise TcpdumpError(f"tcpdump: netsim: option {arg} is not modelled", 2)
-        j = 1
-        while j < len(arg):
-            letter = arg[j]
-            if letter in _WITH_ARG:
-                value = arg[j + 1:]
-                if not value:
-                    i += 1
-                    if i >= len(argv):
-                        raise TcpdumpError(
-                            f"tcpdump: option requires an argument -- '{letter}'\n{USAGE}")
-                    value = argv[i]
-                opts[letter] = value
-                break
-            if letter not in _FLAGS:
-                raise TcpdumpError(f"tcpdump: invalid option -- '{letter}'\n{USAGE}")
-            opts[letter] = ""
-            j += 1
-        i += 1
+    try:
+        options, rest = getopt_long("tcpdump", argv[1:], _SHORTOPTS, {})
+    except GetoptError as err:
+        if err.kind == GetoptError.UNRECOGNIZED:  # none of the long options is modelled
+            raise TcpdumpError(f"tcpdump: netsim: option {err.option} is not modelled",
+                               2) from None
+        raise TcpdumpError(f"{err}{USAGE}") from None
+    opts = {name[1:]: value or "" for name, value in options}
     for letter in opts:
         if letter not in _MODELLED:
             raise TcpdumpError(f"tcpdump: netsim: option -{letter} is not modelled "

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from netsim.services import clients
 from netsim.services.dhcp_client import Options
+from netsim.user.getopt import GetoptError, getopt_long
 from netsim.user.io import Io
 
 if TYPE_CHECKING:
@@ -59,13 +60,17 @@ Signals:
 \tUSR1\tRenew lease
 \tUSR2\tRelease lease
 """
-_LONG = {"--clientid-none": "C", "--foreground": "f", "--background": "b", "--interface": "i",
-         "--now": "n", "--pidfile": "p", "--quit": "q", "--release": "R", "--request": "r",
-         "--script": "s", "--timeout": "T", "--retries": "t", "--tryagain": "A",
-         "--syslog": "S", "--request-option": "O", "--no-default-options": "o",
-         "--vendorclass": "V", "--fqdn": "F", "--broadcast": "B"}
-_FLAGS = set("fbqRBSnoCa")
-_WITH_ARG = set("itTAspxrOVF")
+_FLAGS = "fbqRBSnoCa"
+_WITH_ARG = "itTAspxrOVF"
+_SHORTOPTS = _FLAGS + "".join(f"{c}:" for c in _WITH_ARG)
+# busybox's long names, each another name for a short option (getopt_long's `val`);
+# not all of them, so they must be typed in full (an abbreviation unique here might
+# not be unique in busybox)
+_LONG = {"clientid-none": "C", "foreground": "f", "background": "b", "interface": "i:",
+         "now": "n", "pidfile": "p:", "quit": "q", "release": "R", "request": "r:",
+         "script": "s:", "timeout": "T:", "retries": "t:", "tryagain": "A:", "syslog": "S",
+         "request-option": "O:", "no-default-options": "o", "vendorclass": "V:",
+         "fqdn": "F:", "broadcast": "B"}
 
 
 class _Usage(Exception):
@@ -73,39 +78,15 @@ class _Usage(Exception):
 
 
 def _parse(argv: list[str]) -> dict[str, list[str]]:
+    """busybox's getopt32(): getopt_long() underneath. Each option's values in order
+    ("" for a flag); stray words are ignored, as busybox ignores them."""
+    try:
+        options, _operands = getopt_long("udhcpc", argv[1:], _SHORTOPTS, _LONG, exact=True)
+    except GetoptError as err:
+        raise _Usage(str(err).rstrip("\n")) from None
     opts: dict[str, list[str]] = {}
-    i = 1
-    while i < len(argv):
-        arg = argv[i]
-        if arg.startswith("--"):
-            name, eq, value = arg.partition("=")
-            letter = _LONG.get(name)
-            if letter is None:
-                raise _Usage(f"udhcpc: unrecognized option '{arg}'")
-            if letter in _WITH_ARG and not eq:
-                i += 1
-                if i >= len(argv):
-                    raise _Usage(f"udhcpc: option '{name}' requires an argument")
-                value = argv[i]
-            opts.setdefault(letter, []).append(value)
-        elif arg.startswith("-") and len(arg) > 1:
-            j = 1
-            while j < len(arg):
-                letter = arg[j]
-                if letter in _WITH_ARG:
-                    value = arg[j + 1:]
-                    if not value:
-                        i += 1
-                        if i >= len(argv):
-                            raise _Usage(f"udhcpc: option requires an argument -- '{letter}'")
-                        value = argv[i]
-                    opts.setdefault(letter, []).append(value)
-                    break
-                if letter not in _FLAGS:
-                    raise _Usage(f"udhcpc: invalid option -- '{letter}'")
-                opts.setdefault(letter, []).append("")
-                j += 1
-        i += 1  # busybox getopt stops at nothing: stray words are ignored
+    for name, value in options:
+        opts.setdefault(name[1:], []).append(value or "")
     return opts
 
 

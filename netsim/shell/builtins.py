@@ -24,6 +24,7 @@ from netsim.shell.patterns import _ifs_split
 from netsim.shell.plumbing import _BUILTINS, _SET_FLAGS, _builtin, _Ctx, _shell_quote
 from netsim.shell.printf import _printf_once, _unescape
 from netsim.shell.redirect import _Input
+from netsim.user.getopt import Getopt, GetoptError
 
 if TYPE_CHECKING:
     from netsim.shell.interpreter import Shell
@@ -373,30 +374,37 @@ def _let(ctx: _Ctx, argv: list[str]) -> int:
 def _read(ctx: _Ctx, argv: list[str]) -> int:
     """``read [-r] [NAME...]``: one line of standard input, split on IFS."""
     sh = ctx.sh
-    args = argv[1:]
     raw = False
     stdin = ctx.stdin
-    while args and args[0].startswith("-") and len(args[0]) > 1:
-        opt = args.pop(0)
-        if opt == "--":
-            break
-        for k, flag in enumerate(opt[1:], 1):
-            if flag == "r":
-                raw = True
-            elif flag in "ptu":  # a prompt (no terminal here), a timeout, or an fd
-                value = opt[k + 1 :] or (args.pop(0) if args else "")
-                if flag == "u":
-                    source = sh._fds.get(int(value)) if value.isdigit() else None
-                    if not isinstance(source, _Input):
-                        return ctx.diag(f"read: {value}: invalid file descriptor: "
-                                        "Bad file descriptor")
-                    stdin = source
-                break
-            elif flag != "s":
-                ctx.diag(f"read: -{flag}: invalid option")
-                return ctx.diag("read: usage: read [-ers] [-a array] [-d delim] [-i text] "
-                                "[-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] "
-                                "[name ...]", 2)
+
+    def option(name: str, value: str | None) -> int | None:
+        """Act on one option; a status if it failed."""
+        nonlocal raw, stdin
+        if name == "-r":
+            raw = True
+        elif name == "-u":
+            fd = value or ""
+            source = sh._fds.get(int(fd)) if fd.isdigit() else None
+            if not isinstance(source, _Input):
+                return ctx.diag(f"read: {fd}: invalid file descriptor: Bad file descriptor")
+            stdin = source
+        return None  # -s, and -p/-t: a prompt and a timeout, with no terminal here
+
+    # bash's internal_getopt: options first (POSIX order), bash's own messages
+    scan = Getopt("read", argv[1:], "+rsp:t:u:")
+    try:
+        for name, value in scan:
+            if (failed := option(name, value)) is not None:
+                return failed
+    except GetoptError as err:
+        if err.kind != GetoptError.MISSING:
+            ctx.diag(f"read: -{err.option}: invalid option")
+            return ctx.diag("read: usage: read [-ers] [-a array] [-d delim] [-i text] "
+                            "[-n nchars] [-N nchars] [-p prompt] [-t timeout] [-u fd] "
+                            "[name ...]", 2)
+        if (failed := option(f"-{err.option}", "")) is not None:  # missing: taken as empty
+            return failed
+    args = scan.operands
     names = args or ["REPLY"]
     for name in names:
         if not _NAME_RE.fullmatch(name):

@@ -16,6 +16,7 @@ import time
 from netsim.shell.errors import _Usage
 from netsim.shell.plumbing import _Ctx, _getopts, _quote_name, _utility
 from netsim.user.fs import VirtualFS
+from netsim.user.getopt import Getopt, GetoptError
 
 
 def _chmod_mode(spec: str, old: int, is_dir: bool) -> int | None:
@@ -53,14 +54,27 @@ def _chmod_mode(spec: str, old: int, is_dir: bool) -> int | None:
     return mode
 
 
+# chmod's option string: -R -c -f -v, and every letter a mode may start with, taking the
+# rest of its word, so that `chmod -w f` reads the mode -w (GNU chmod's own trick); the
+# options end at the first operand
+_CHMOD_OPTS = "+Rcfv" + "".join(f"{c}::" for c in "rwxXstugoa,+=01234567")
+
+
 @_utility("chmod")
 def _chmod(ctx: _Ctx, argv: list[str]) -> int:
-    args = argv[1:]
+    scan = Getopt("chmod", argv[1:], _CHMOD_OPTS, {})
     recursive = False
-    while args and args[0] in ("-R", "-v", "-f", "-c", "--"):
-        recursive = recursive or args[0] == "-R"
-        if args.pop(0) == "--":
-            break
+    mode: list[str] = []
+    try:
+        for name, _value in scan:
+            if name == "-R":
+                recursive = True
+            elif name not in ("-c", "-f", "-v"):
+                mode.append(scan.args[scan.optind - 1])  # the mode is its whole word
+                break  # and every later word an operand
+    except GetoptError as err:
+        raise _Usage(str(err).rstrip("\n")) from None
+    args = mode + scan.operands
     if not args:
         raise _Usage("chmod: missing operand")
     spec, files = args[0], args[1:]

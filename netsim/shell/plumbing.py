@@ -6,8 +6,8 @@ Each one is a function ``fn(ctx, argv) -> status``, registered under its names w
 different points of bash's search order (see :mod:`.dispatch`). ``ctx``
 (:class:`_Ctx`) gives the shell, standard input and ways to write.
 
-Also the helpers many of them share: GNU option parsing, splitting text into lines,
-quoting names in messages.
+Also the helpers many of them share: reading options (glibc's getopt, from
+:mod:`netsim.user.getopt`), splitting text into lines, quoting names in messages.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from netsim.shell.errors import _Usage
 from netsim.shell.redirect import _Input
+from netsim.user.getopt import Getopt, GetoptError
 
 if TYPE_CHECKING:
     from netsim.shell.interpreter import Shell
@@ -124,47 +125,35 @@ def _utility(*names: str, usage_status: int = 1) -> Callable[[_BuiltinFn], _Buil
 
 def _getopts(prog: str, args: list[str], flags: str = "", valued: str = "",
              numeric: bool = False) -> tuple[dict[str, Any], list[str]]:
-    """GNU-style short options: ``-abc``, ``-n5``/``-n 5``, ``--``, options after operands.
+    """A coreutil's getopt_long() loop (:mod:`netsim.user.getopt`): ``-abc``, ``-n5`` or
+    ``-n 5``, options after operands, ``--``, and glibc's messages as a :class:`_Usage`.
 
-    Flags map to True, valued options to the list of their values, and with ``numeric``
-    a ``-5`` (as in ``head -5``) is stored under ``"#"``.
+    Flags map to True, valued options to the list of their values. ``--color[=WHEN]``
+    is accepted and ignored (by every tool here, so no abbreviations are read). With
+    ``numeric`` a count typed as an option (``head -5``, ``tail -20``) is stored
+    under ``"#"``: a word whose first letter is a digit is that count, whole.
     """
+    digits = "".join(f"{d}::" for d in "0123456789") if numeric else ""
+    shortopts = "".join(f"{c}:" for c in valued) + flags + digits
+    scan = Getopt(prog, args, shortopts, {"color": "::"}, exact=True)
     opts: dict[str, Any] = {}
-    operands: list[str] = []
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        i += 1
-        if arg == "--":
-            operands.extend(args[i:])
-            break
-        if arg.startswith("--"):
-            if arg.startswith("--color"):
+    try:
+        for name, value in scan:
+            letter = name[1:]
+            if name == "--color":
                 continue
-            raise _Usage(f"{prog}: unrecognized option '{arg}'")
-        if not arg.startswith("-") or arg == "-":
-            operands.append(arg)
-            continue
-        j = 1
-        while j < len(arg):
-            ch = arg[j]
-            if numeric and ch.isdigit() and j == 1:
-                opts["#"] = arg[1:]
-                break
-            if ch in valued:
-                value = arg[j + 1 :]
-                if not value:
-                    if i >= len(args):
-                        raise _Usage(f"{prog}: option requires an argument -- '{ch}'")
-                    value = args[i]
-                    i += 1
-                opts.setdefault(ch, []).append(value)
-                break
-            if ch not in flags:
-                raise _Usage(f"{prog}: invalid option -- '{ch}'")
-            opts[ch] = True
-            j += 1
-    return opts, operands
+            if numeric and letter.isdigit():
+                word = scan.args[scan.optind - 1]  # the word it came from, as in C
+                if word != f"-{letter}{value or ''}":  # a digit after other letters
+                    raise GetoptError(prog, GetoptError.INVALID, letter, word)
+                opts["#"] = word[1:]
+            elif letter in valued:
+                opts.setdefault(letter, []).append(value)
+            else:
+                opts[letter] = True
+    except GetoptError as err:
+        raise _Usage(str(err).rstrip("\n")) from None
+    return opts, scan.operands
 
 
 def _split_lines(text: str) -> list[str]:

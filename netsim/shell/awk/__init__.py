@@ -61,6 +61,7 @@ from netsim.shell.awk.parser import _Parser
 from netsim.shell.awk.values import _Strnum
 from netsim.shell.errors import _Usage
 from netsim.shell.plumbing import _Ctx, _utility
+from netsim.user.getopt import Getopt, GetoptError
 
 _USAGE = "usage: awk [-F fs][-v var=value][prog | -f progfile][file ...]"
 
@@ -73,34 +74,33 @@ def _awk(ctx: _Ctx, argv: list[str]) -> int:
     assignments: list[tuple[str, str]] = []
     fs: str | None = None
     sources: list[str] = []
-    while args and args[0].startswith("-") and args[0] != "-":
-        opt = args.pop(0)
-        if opt == "--":
-            break
-        if opt in ("--version", "-V"):
-            ctx.out(f"{prog} (netsim): a POSIX awk subset, after mawk 1.3.4 and gawk 5\n")
-            return 0
-        letter = opt[1]
-        if letter not in "Fvf":
-            raise _Usage(f"{prog}: not an option: {opt}\n{_USAGE}", hint=False)
-        value = opt[2:]
-        if not value:
-            if not args:
-                raise _Usage(f"{prog}: option requires an argument -- {letter}\n{_USAGE}",
-                             hint=False)
-            value = args.pop(0)
-        if letter == "F":
-            fs = _unescape(value)  # `-Ft` is a "t", not a tab, in mawk and gawk alike
-        elif letter == "v":
-            name, equals, text = value.partition("=")
-            if not equals or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-                return ctx.fail(f"{prog}: improper assignment: -v {value}", 2)
-            assignments.append((name, text))
-        else:
-            text = ctx.read_input(value, prog, style="open")
-            if text is None:
-                return 2
-            sources.append(text)
+    # mawk reads its options up to the first operand: -F fs, -v var=value, -f progfile,
+    # each value glued or the next word; its own messages, naming the word
+    scan = Getopt(prog, args, "+F:v:f:V", {"version": "V"}, exact=True)
+    try:
+        for name, arg in scan:
+            if name == "-V":
+                ctx.out(f"{prog} (netsim): a POSIX awk subset, after mawk 1.3.4 and gawk 5\n")
+                return 0
+            value = arg or ""  # -F, -v and -f all require one
+            if name == "-F":
+                fs = _unescape(value)  # `-Ft` is a "t", not a tab, in mawk and gawk alike
+            elif name == "-v":
+                var, equals, text = value.partition("=")
+                if not equals or not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", var):
+                    return ctx.fail(f"{prog}: improper assignment: -v {value}", 2)
+                assignments.append((var, text))
+            else:
+                text = ctx.read_input(value, prog, style="open")
+                if text is None:
+                    return 2
+                sources.append(text)
+    except GetoptError as err:
+        if err.kind == GetoptError.MISSING:
+            raise _Usage(f"{prog}: option requires an argument -- {err.option}\n{_USAGE}",
+                         hint=False) from None
+        raise _Usage(f"{prog}: not an option: {err.word}\n{_USAGE}", hint=False) from None
+    args = scan.operands
     if not sources:
         if not args:
             raise _Usage(_USAGE, hint=False)
