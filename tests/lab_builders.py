@@ -6,15 +6,10 @@ import netsim
 from netsim.packets import arp, ethernet, icmp, ipv4
 from netsim.packets.addr import BROADCAST_MAC, ZERO_MAC, ip_aton, mac_aton
 
+from helpers import ok
+
 VM1 = mac_aton("52:54:00:00:00:01")
 VM2 = mac_aton("52:54:00:00:00:02")
-
-
-def ok(host: netsim.Host, script: str) -> str:
-    """Run a command that must succeed; return its stdout."""
-    result = host.sh(script)
-    assert result.returncode == 0, f"{host.name}$ {script}\n{result.stderr}"
-    return result.stdout
 
 
 def bridge_with_taps_and_lan(seed: int = 0, taps: int = 2):
