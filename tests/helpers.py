@@ -56,6 +56,12 @@ def sh(host: netsim.Host, script: str) -> tuple[int, str, str]:
     return result.returncode, result.stdout, result.stderr
 
 
+def guest_address(guest: netsim.Host) -> str:
+    """The guest's IPv4 address on eth0, as ``ip -4 -o addr show eth0`` prints it."""
+    fields = guest.sh("ip -4 -o addr show eth0").stdout.split()
+    return fields[fields.index("inet") + 1].split("/")[0]
+
+
 class ToolUnderTest:
     """A simulated tool checked against the real one.
 
