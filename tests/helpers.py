@@ -1,5 +1,7 @@
-"""What the tests of the simulated tools share: a fresh host, a tool run through its main()
-or the host's shell, and the transcripts recorded on Linux that the tools replay.
+"""What the tests share, as plain functions: a fresh host (:func:`new_host`), a script run
+in its shell (:func:`ok`, :func:`sh`), a simulated tool run through its main() and checked
+against the real one (:class:`ToolUnderTest`), and the transcripts recorded on Linux that
+the tools replay (:func:`parse_transcript`).
 
 A transcript is a run of blocks ``### CMD -> rc=N`` followed by the lines the command
 printed, ``O|line$`` on standard output and ``E|line$`` on standard error; ``<T>`` is a
@@ -7,7 +9,8 @@ tab, ``$`` ends a line (so trailing spaces show) and ``<+>`` at the end of a lin
 it to the next (a long line cut in two). A file may name markers, lines that stand for a
 long text such as a usage message (``@USAGE``).
 
-Fixtures built on these (the ``host`` fixture) are in ``conftest.py``.
+Fixtures built on these (the ``host`` fixture) are in ``conftest.py``; small worlds of
+several hosts and the frames sent through them are in ``lab_builders.py``.
 """
 
 from __future__ import annotations
