@@ -6,15 +6,34 @@ import netsim
 from netsim.packets import arp, ethernet, icmp, ipv4
 from netsim.packets.addr import BROADCAST_MAC, ZERO_MAC, ip_aton, mac_aton
 
+from helpers import ok
+
 VM1 = mac_aton("52:54:00:00:00:01")
 VM2 = mac_aton("52:54:00:00:00:02")
 
 
-def ok(host: netsim.Host, script: str) -> str:
-    """Run a command that must succeed; return its stdout."""
-    result = host.sh(script)
-    assert result.returncode == 0, f"{host.name}$ {script}\n{result.stderr}"
-    return result.stdout
+def two_hosts(seed: int = 0, names: tuple[str, str] = ("h1", "h2")):
+    """Two hosts cabled eth0 to eth0: 10.0.0.1/24 and 10.0.0.2/24, up. Returns (lab, a, b)."""
+    lab = netsim.Lab(seed=seed)
+    a, b = lab.host(names[0]), lab.host(names[1])
+    lab.link(f"{names[0]}:eth0", f"{names[1]}:eth0")
+    ok(a, "ip addr add 10.0.0.1/24 dev eth0 && ip link set eth0 up")
+    ok(b, "ip addr add 10.0.0.2/24 dev eth0 && ip link set eth0 up")
+    return lab, a, b
+
+
+def bridge_and_lan(seed: int = 0):
+    """host: br0 with eth0 as its port, eth0 cabled to lan (10.0.0.2/24). Returns (lab, host, lan).
+
+    The seed's host before any VM: what the qemu and animation tests start from.
+    """
+    lab = netsim.Lab(seed=seed)
+    host, lan = lab.host("host"), lab.host("lan")
+    lab.link("host:eth0", "lan:eth0")
+    ok(host, "ip link add name br0 type bridge && ip link set eth0 master br0 "
+             "&& ip link set br0 up && ip link set eth0 up")
+    ok(lan, "ip addr add 10.0.0.2/24 dev eth0 && ip link set eth0 up")
+    return lab, host, lan
 
 
 def bridge_with_taps_and_lan(seed: int = 0, taps: int = 2):

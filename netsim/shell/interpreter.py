@@ -189,7 +189,7 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         """Write a last message even if the error stream is already over its limit."""
         target = self._fds.get(2)
         if isinstance(target, _Output):
-            target.parts.append(text)
+            target.write_past_limit(text)
 
     def _run_text(self, text: str, label: str | None) -> int:
         """Parse and run text one complete command at a time, as bash reads a script.

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from netsim.shell.ast import Redirect, Word
 from netsim.shell.errors import MAX_TEXT, _LimitExceeded, _RedirError
 from netsim.user.fs import VirtualFS
+from netsim.user.io import OutputBuffer
 
 
 class _Input:
@@ -53,11 +54,17 @@ class _Input:
         return self.text[self.pos :]
 
 
-class _Output:
-    """Where a command's writes go: the terminal of ``run``, a pipe, or ``$(...)``."""
+class _Output(OutputBuffer):
+    """Where a command's writes go: the terminal of ``run``, a pipe, or ``$(...)``.
+
+    An :class:`~netsim.user.io.OutputBuffer` that refuses to grow past ``MAX_TEXT``
+    (an endless ``yes``-like loop stops instead of eating the memory).
+    """
+
+    __slots__ = ("size",)
 
     def __init__(self) -> None:
-        self.parts: list[str] = []
+        super().__init__()
         self.size = 0
 
     def write(self, text: str) -> None:
@@ -66,10 +73,11 @@ class _Output:
         self.size += len(text)
         if self.size > MAX_TEXT:
             raise _LimitExceeded(f"netsim: output longer than {MAX_TEXT} characters")
-        self.parts.append(text)
+        super().write(text)
 
-    def text(self) -> str:
-        return "".join(self.parts)
+    def write_past_limit(self, text: str) -> None:
+        """A last message, written even when the stream is over its limit."""
+        super().write(text)
 
 
 class _FileOutput(_Output):
@@ -85,7 +93,7 @@ class _FileOutput(_Output):
 
     def flush(self, fs: VirtualFS) -> None:
         text = self.text()
-        self.parts.clear()
+        self.clear()
         if text:
             fs.write(self.path, text, append=True)
 

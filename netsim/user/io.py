@@ -1,4 +1,9 @@
-"""What a command gets and gives: argv, standard input, output and error text."""
+"""What a command gets and gives: argv, standard input, output and error text.
+
+:class:`OutputBuffer` is the one place text written to a stream is kept: a command's
+``io.stdout``/``io.stderr``, a background process's ``proc.stdout``/``proc.stderr`` and
+the shell's pipes and ``$(...)`` (``netsim.shell.redirect``) all collect into one.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,44 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from netsim.host import Host
+
+
+class OutputBuffer:
+    """Text written to one stream, in the order it was written.
+
+    Writes are appended as pieces (cheap however many there are); :meth:`text` joins
+    them and keeps the joined text as the one piece, so reading again -- as a caller
+    polling a background process's output does -- costs nothing more until the next
+    write.
+    """
+
+    __slots__ = ("_parts",)
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+
+    def write(self, text: str) -> None:
+        if text:
+            self._parts.append(text)
+
+    def text(self) -> str:
+        """Everything written so far."""
+        if len(self._parts) > 1:
+            self._parts = ["".join(self._parts)]
+        return self._parts[0] if self._parts else ""
+
+    def clear(self) -> None:
+        self._parts = []
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, OutputBuffer):
+            return NotImplemented
+        return self.text() == other.text()
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, like the list it replaces
+
+    def __repr__(self) -> str:
+        return f"OutputBuffer({self.text()!r})"
 
 
 @dataclass
@@ -29,22 +72,22 @@ class Io:
     stdin: str = ""
     cwd: str = "/root"
     env: dict[str, str] = field(default_factory=dict)
-    _out: list[str] = field(default_factory=list)
-    _err: list[str] = field(default_factory=list)
+    _out: OutputBuffer = field(default_factory=OutputBuffer)
+    _err: OutputBuffer = field(default_factory=OutputBuffer)
 
     def write(self, text: str) -> None:
-        self._out.append(text)
+        self._out.write(text)
 
     def error(self, text: str) -> None:
-        self._err.append(text)
+        self._err.write(text)
 
     @property
     def stdout(self) -> str:
-        return "".join(self._out)
+        return self._out.text()
 
     @property
     def stderr(self) -> str:
-        return "".join(self._err)
+        return self._err.text()
 
 
 # A command: (host, argv, io) -> exit status. argv[0] is the command's name.

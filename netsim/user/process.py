@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 
 # The boot time every host shares (what `ps` shows as STIME) is the clock's.
 from netsim.engine.clock import BOOT_WALL_CLOCK, wall_clock  # noqa: F401
+from netsim.user.io import OutputBuffer
 
 # ============================================================================ PIDs
 PID_MAX = 32768
@@ -148,8 +149,8 @@ class Process:
     fd_access: dict[int, str] = field(default_factory=dict)  # "r", "w" or "rw" (default)
     handlers: dict[int, SignalHandler | str] = field(default_factory=dict)
     table: ProcessTable | None = field(default=None, repr=False)
-    _out: list[str] = field(default_factory=list, repr=False)
-    _err: list[str] = field(default_factory=list, repr=False)
+    _out: OutputBuffer = field(default_factory=OutputBuffer, repr=False)
+    _err: OutputBuffer = field(default_factory=OutputBuffer, repr=False)
     _pending: list[tuple[int, Process | None]] = field(default_factory=list, repr=False)
     _at_exit: list[Callable[[Process], None]] = field(default_factory=list, repr=False)
 
@@ -201,21 +202,21 @@ class Process:
     # ------------------------------------------------------------------ output
     def out(self, text: str) -> None:
         """The program writes ``text`` to its standard output."""
-        self._out.append(text)
+        self._out.write(text)
 
     def err(self, text: str) -> None:
         """The program writes ``text`` to its standard error (QEMU's messages go here)."""
-        self._err.append(text)
+        self._err.write(text)
 
     @property
     def stdout(self) -> str:
         """Everything the program wrote to its standard output so far."""
-        return "".join(self._out)
+        return self._out.text()
 
     @property
     def stderr(self) -> str:
         """Everything the program wrote to its standard error so far."""
-        return "".join(self._err)
+        return self._err.text()
 
     @property
     def args(self) -> str:

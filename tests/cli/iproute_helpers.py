@@ -6,16 +6,19 @@ MACs and running timers masked.
 from __future__ import annotations
 
 import re
-import shlex
 
 import netsim
 from netsim.cli.ip import main
-from netsim.user.io import Io
+
+from helpers import ToolUnderTest
 
 MAC = re.compile(r"\b[0-9a-f]{1,2}(?::[0-9a-f]{1,2}){5}\b")
 FIXED_MACS = {"00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff", "01:80:c2:00:00:00", "0:0:0:0:0:0"}
 TIMER = re.compile(r'("?(?:gc|hello|tcn|topology_change|hold|message_age|forward_delay)_timer"?)'
                    r'[: ]\s*\d+\.\d\d')
+
+IP = ToolUnderTest("ip", main)
+run = IP.run  # (status, stdout, stderr) of an `ip` command, through ip's main()
 
 # The setup of each file's "option parsing, unsimulated features" refusals.
 MORE_SETUP = [
@@ -25,12 +28,6 @@ MORE_SETUP = [
     "ip neigh add 10.0.0.10 lladdr 52:54:00:00:00:01 dev eth0", "ip link add br0 type bridge",
     "ip tuntap add tap0 mode tap",
 ]
-
-
-def run(host, cmd: str) -> tuple[int, str, str]:
-    io = Io()
-    rc = main(host, shlex.split(cmd), io)
-    return rc, io.stdout, io.stderr
 
 
 def new_lab(*names: str, hints: bool = True):

@@ -13,15 +13,12 @@ import shlex
 
 import pytest
 
-import netsim
 import netsim.shell.interpreter as interpreter
 from netsim.host import Host
 from netsim.user.io import CommandResult
 
-
-@pytest.fixture
-def host() -> Host:
-    return netsim.Lab(seed=0).host("h")
+# Tests asking for `host` (conftest.py) get h of a fresh lab, as it boots.
+pytestmark = pytest.mark.host(name="h", init=None)
 
 
 def awk(host: Host, args: list[str], stdin: str = "") -> CommandResult:

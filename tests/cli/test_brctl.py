@@ -17,8 +17,8 @@ import netsim
 from netsim.cli import brctl
 from netsim.user.io import Io
 
-HOST_INIT = ("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1; "
-             "sysctl -qw net.ipv4.igmp_link_local_mcast_reports=0; ip link set lo up")
+from helpers import ToolUnderTest, parse_transcript
+
 TIMER = re.compile(r"(gc timer\t\t)\s*\d+\.\d\d")
 
 USAGE = """Usage: brctl [commands]
@@ -43,22 +43,6 @@ commands:
 
 
 # ----------------------------------------------------------------------------- helpers
-def new_host(seed: int = 0) -> netsim.Host:
-    host = netsim.Lab(seed=seed).host("h1")
-    assert host.sh(HOST_INIT).returncode == 0
-    return host
-
-
-def run(host: netsim.Host, cmd: str) -> tuple[int, str, str]:
-    """brctl through its main(); anything else through the host's shell."""
-    if cmd.startswith("brctl"):
-        io = Io()
-        rc = brctl.main(host, shlex.split(cmd), io)
-        return rc, io.stdout, io.stderr
-    result = host.sh(cmd)
-    return result.returncode, result.stdout, result.stderr
-
-
 def world(host: netsim.Host) -> tuple:
     """Everything a bridge command could change: devices, ports, FDBs, parameters, sysctls."""
     devices = []
@@ -78,34 +62,8 @@ def world(host: netsim.Host) -> tuple:
     return tuple(devices), tuple(sorted(host.ns.sysctl.items()))
 
 
-def parse_transcript(text: str, usage: str = USAGE) -> list[tuple[str, int, str, str]]:
-    """``### CMD -> rc=N`` then ``O|line$`` / ``E|line$`` (``<T>`` is a tab)."""
-    steps: list[tuple[str, int, str, str]] = []
-    for block in text.split("### ")[1:]:
-        head, *lines = block.rstrip("\n").split("\n")
-        cmd, rc = head.rsplit(" -> rc=", 1)
-        out = err = ""
-        for line in lines:
-            if line == "@USAGE":
-                out += usage
-                continue
-            body = line[2:-1].replace("<T>", "\t") + "\n"
-            if line.startswith("O|"):
-                out += body
-            else:
-                err += body
-        steps.append((cmd, int(rc), out, err))
-    return steps
-
-
-def replay(host: netsim.Host, transcript: str) -> None:
-    for cmd, rc, out, err in parse_transcript(transcript):
-        before = world(host)
-        got = run(host, cmd)
-        got = (got[0], TIMER.sub(r"\1<TIMER>", got[1]), got[2])
-        assert got == (rc, out, err), f"$ {cmd}"
-        if rc != 0:
-            assert world(host) == before, f"$ {cmd} failed but changed the world"
+BRCTL = ToolUnderTest("brctl", brctl.main, world=world)
+run, ok, refused = BRCTL.run, BRCTL.ok, BRCTL.refused
 
 
 # ----------------------------------------------------------------------------- transcripts
@@ -238,45 +196,32 @@ O|br1<T><T>8000.000000000000<T>no<T><T>$
 """
 
 
-def test_session_recorded_on_linux() -> None:
+def test_session_recorded_on_linux(host: netsim.Host) -> None:
     """Bridges, ports, errors, settings and the usage, byte for byte as bridge-utils 1.7."""
-    host = new_host()
-    replay(host, REAL_SESSION)
+    BRCTL.replay(host, parse_transcript(REAL_SESSION, out_markers={"@USAGE": USAGE}),
+                 mask=lambda stdout: TIMER.sub(r"\1<TIMER>", stdout))
 
 
 # ----------------------------------------------------------------------------- helpers 2
-def ok(host: netsim.Host, cmd: str) -> str:
-    rc, out, err = run(host, cmd)
-    assert rc == 0 and err == "", f"$ {cmd}\n{err}"
-    return out
-
-
-def refused(host: netsim.Host, cmd: str, rc: int, stderr: str, stdout: str = "") -> None:
-    """The exact message and status, and nothing changed."""
-    before = world(host)
-    assert run(host, cmd) == (rc, stdout, stderr), f"$ {cmd}"
-    assert world(host) == before, f"$ {cmd} failed but changed the world"
-
-
 def veth(host: netsim.Host, name: str, mac: str, peer: str, peer_mac: str) -> None:
     ok(host, f"ip link add {name} address {mac} type veth peer name {peer} address {peer_mac}")
 
 
 # ----------------------------------------------------------------------------- usage
-def test_bare_brctl_prints_usage_on_stdout_and_fails() -> None:
-    assert run(new_host(), "brctl") == (1, USAGE, "")
+def test_bare_brctl_prints_usage_on_stdout_and_fails(host: netsim.Host) -> None:
+    assert run(host, "brctl") == (1, USAGE, "")
 
 
 @pytest.mark.parametrize("cmd", ["brctl --help", "brctl -h", "brctl --he", "brctl show --help",
                                  "brctl addbr --help", "brctl -h -x"])
-def test_help_anywhere_succeeds(cmd: str) -> None:
+def test_help_anywhere_succeeds(host: netsim.Host, cmd: str) -> None:
     """getopt permutes: -h is seen wherever it is, before a bad option stops the scan."""
-    assert run(new_host(), cmd) == (0, USAGE, "")
+    assert run(host, cmd) == (0, USAGE, "")
 
 
 @pytest.mark.parametrize("cmd", ["brctl -V", "brctl --version", "brctl -V x", "brctl show -V"])
-def test_version(cmd: str) -> None:
-    assert run(new_host(), cmd) == (0, "bridge-utils, 1.7\n", "")
+def test_version(host: netsim.Host, cmd: str) -> None:
+    assert run(host, cmd) == (0, "bridge-utils, 1.7\n", "")
 
 
 @pytest.mark.parametrize(("cmd", "message"), [
@@ -286,19 +231,18 @@ def test_version(cmd: str) -> None:
     ("brctl --foo", "brctl: unrecognized option '--foo'\n"),
     ("brctl --help=1", "brctl: option '--help' doesn't allow an argument\n"),
 ])
-def test_bad_option_prints_getopt_message_and_usage(cmd: str, message: str) -> None:
-    host = new_host()
+def test_bad_option_prints_getopt_message_and_usage(host: netsim.Host, cmd: str,
+                                                     message: str) -> None:
     ok(host, "brctl addbr br0")
     refused(host, cmd, 1, message + "Unknown option '?'\n", USAGE)
 
 
-def test_unknown_command() -> None:
-    refused(new_host(), "brctl foo", 1, "never heard of command [foo]\n", USAGE)
+def test_unknown_command(host: netsim.Host) -> None:
+    refused(host, "brctl foo", 1, "never heard of command [foo]\n", USAGE)
 
 
 @pytest.mark.parametrize(("name", "nargs", "text"), brctl.COMMANDS)
-def test_too_few_arguments(name: str, nargs: int, text: str) -> None:
-    host = new_host()
+def test_too_few_arguments(host: netsim.Host, name: str, nargs: int, text: str) -> None:
     if nargs == 0:
         return  # show takes none
     cmd = " ".join(["brctl", name] + ["x"] * (nargs - 1))
@@ -307,14 +251,12 @@ def test_too_few_arguments(name: str, nargs: int, text: str) -> None:
 
 
 # ----------------------------------------------------------------------------- addbr / delbr
-def test_addbr_takes_only_the_first_name() -> None:
-    host = new_host()
+def test_addbr_takes_only_the_first_name(host: netsim.Host) -> None:
     ok(host, "brctl addbr a b")
     assert host.ns.get("a") is not None and host.ns.get("b") is None
 
 
-def test_long_names_are_cut_to_15_characters() -> None:
-    host = new_host()
+def test_long_names_are_cut_to_15_characters(host: netsim.Host) -> None:
     ok(host, "brctl addbr 01234567890123456789")
     assert host.ns.get("012345678901234").is_bridge
     refused(host, "brctl addbr 0123456789012345", 1,
@@ -325,8 +267,7 @@ def test_long_names_are_cut_to_15_characters() -> None:
     assert host.ns.get("012345678901234") is None
 
 
-def test_percent_d_lets_the_kernel_choose() -> None:
-    host = new_host()
+def test_percent_d_lets_the_kernel_choose(host: netsim.Host) -> None:
     ok(host, "brctl addbr br%d")
     ok(host, "brctl addbr br%d")
     ok(host, "brctl addbr %d")
@@ -335,25 +276,23 @@ def test_percent_d_lets_the_kernel_choose() -> None:
 
 
 @pytest.mark.parametrize("name", ["a/b", "a:b", ".", "..", " ", "", "a b", "x%s"])
-def test_invalid_bridge_names(name: str) -> None:
-    refused(new_host(), f"brctl addbr '{name}'", 1, "add bridge failed: Invalid argument\n")
+def test_invalid_bridge_names(host: netsim.Host, name: str) -> None:
+    refused(host, f"brctl addbr '{name}'", 1, "add bridge failed: Invalid argument\n")
 
 
-def test_addbr_over_any_existing_device() -> None:
-    refused(new_host(), "brctl addbr lo", 1,
+def test_addbr_over_any_existing_device(host: netsim.Host) -> None:
+    refused(host, "brctl addbr lo", 1,
             "device lo already exists; can't create bridge with the same name\n")
 
 
-def test_delbr_errors() -> None:
-    host = new_host()
+def test_delbr_errors(host: netsim.Host) -> None:
     veth(host, "eth0", "02:00:00:00:01:01", "eth1", "02:00:00:00:01:02")
     refused(host, "brctl delbr lo", 1, "can't delete bridge lo: Operation not permitted\n")
     refused(host, "brctl delbr eth0", 1, "can't delete bridge eth0: Operation not permitted\n")
     refused(host, "brctl delbr ''", 1, "bridge  doesn't exist; can't delete it\n")
 
 
-def test_delbr_releases_the_ports() -> None:
-    host = new_host()
+def test_delbr_releases_the_ports(host: netsim.Host) -> None:
     veth(host, "eth0", "02:00:00:00:01:01", "eth1", "02:00:00:00:01:02")
     ok(host, "brctl addbr br0")
     ok(host, "brctl addif br0 eth0")
@@ -363,8 +302,7 @@ def test_delbr_releases_the_ports() -> None:
 
 
 # ----------------------------------------------------------------------------- addif / delif
-def test_addif_stops_at_the_first_failure() -> None:
-    host = new_host()
+def test_addif_stops_at_the_first_failure(host: netsim.Host) -> None:
     ok(host, "brctl addbr br0")
     veth(host, "eth0", "02:00:00:00:01:01", "eth1", "02:00:00:00:01:02")
     assert run(host, "brctl addif br0 eth0 eth9 eth1") == (
@@ -390,8 +328,7 @@ def test_addif_stops_at_the_first_failure() -> None:
     ("brctl delif lo eth9", "interface eth9 does not exist!\n"),
     ("brctl delif br0 eth0 eth0", "device eth0 is not a port of br0\n"),
 ])
-def test_port_errors(cmd: str, message: str) -> None:
-    host = new_host()
+def test_port_errors(host: netsim.Host, cmd: str, message: str) -> None:
     ok(host, "brctl addbr br0")
     ok(host, "brctl addbr br1")
     veth(host, "eth0", "02:00:00:00:01:01", "eth1", "02:00:00:00:01:02")
@@ -405,8 +342,7 @@ def test_port_errors(cmd: str, message: str) -> None:
 
 
 # ----------------------------------------------------------------------------- show
-def test_show_sorts_bridges_and_ports_by_name() -> None:
-    host = new_host()
+def test_show_sorts_bridges_and_ports_by_name(host: netsim.Host) -> None:
     for br in ("zz", "aa", "B"):
         ok(host, f"brctl addbr {br}")
     for i, name in enumerate(("veth9", "eth10", "Eth2", "eth2")):
@@ -422,12 +358,11 @@ def test_show_sorts_bridges_and_ports_by_name() -> None:
         "zz\t\t8000.000000000000\tno\t\t\n")
 
 
-def test_show_without_bridges_prints_nothing() -> None:
-    assert run(new_host(), "brctl show") == (0, "", "")
+def test_show_without_bridges_prints_nothing(host: netsim.Host) -> None:
+    assert run(host, "brctl show") == (0, "", "")
 
 
-def test_show_named_bridges_header_only_before_the_first_one() -> None:
-    host = new_host()
+def test_show_named_bridges_header_only_before_the_first_one(host: netsim.Host) -> None:
     refused(host, "brctl show nope", 1, "bridge nope does not exist!\n")
     ok(host, "brctl addbr br0")
     header = "bridge name\tbridge id\t\tSTP enabled\tinterfaces\n"
@@ -437,8 +372,7 @@ def test_show_named_bridges_header_only_before_the_first_one() -> None:
         "bridge nope does not exist!\ndevice lo is not a bridge!\n")
 
 
-def test_stp_on_shows_yes() -> None:
-    host = new_host()
+def test_stp_on_shows_yes(host: netsim.Host) -> None:
     ok(host, "brctl addbr br0")
     for word, shown in (("on", "yes"), ("off", "no"), ("yes", "yes"), ("0", "no"), ("1", "yes"),
                         ("no", "no")):
@@ -502,22 +436,19 @@ def test_showmacs_hides_expired_and_bridge_entries_and_zeroes_static_ones() -> N
     ("brctl showstp nope", "bridge nope does not exist!\n"),
     ("brctl showstp eth0", "device eth0 is not a bridge!\n"),
 ])
-def test_show_errors(cmd: str, message: str) -> None:
-    host = new_host()
+def test_show_errors(host: netsim.Host, cmd: str, message: str) -> None:
     veth(host, "eth0", "02:00:00:00:01:01", "eth1", "02:00:00:00:01:02")
     refused(host, cmd, 1, message)
 
 
-def test_showmacs_of_an_empty_bridge_is_the_header() -> None:
-    host = new_host()
+def test_showmacs_of_an_empty_bridge_is_the_header(host: netsim.Host) -> None:
     ok(host, "brctl addbr br0")
     header = "port no\tmac addr\t\tis local?\tageing timer\n"
     assert ok(host, "brctl showmacs br0 extra") == header
 
 
 # ----------------------------------------------------------------------------- showstp
-def test_showstp_lists_ports_by_name_with_their_settings() -> None:
-    host = new_host()
+def test_showstp_lists_ports_by_name_with_their_settings(host: netsim.Host) -> None:
     ok(host, "brctl addbr br0")
     veth(host, "eth0", "02:00:00:00:01:01", "eth1", "02:00:00:00:01:02")
     veth(host, "a0", "02:00:00:00:01:05", "a1", "02:00:00:00:01:06")
@@ -573,9 +504,9 @@ def test_showstp_lists_ports_by_name_with_their_settings() -> None:
     ("brctl setbridgeprio br0 70000", "priority", 4464, "bridge/bridge_id",
      "1170.000000000000"),
 ])
-def test_bridge_settings(cmd: str, attr: str, value: float, sysfs: str, text: str) -> None:
+def test_bridge_settings(host: netsim.Host, cmd: str, attr: str, value: float, sysfs: str,
+                         text: str) -> None:
     """bridge-utils writes the sysfs files: STP off lets forward_delay go out of range."""
-    host = new_host()
     ok(host, "brctl addbr br0")
     ok(host, cmd)
     assert getattr(host.ns.get("br0"), attr) == value
@@ -620,16 +551,14 @@ def test_bridge_settings(cmd: str, attr: str, value: float, sysfs: str, text: st
     ("brctl hairpin br0 eth9 on", "interface eth9 does not exist!\n"),
     ("brctl hairpin nope eth9 on", "interface eth9 does not exist!\n"),
 ])
-def test_setting_errors(cmd: str, message: str) -> None:
-    host = new_host()
+def test_setting_errors(host: netsim.Host, cmd: str, message: str) -> None:
     ok(host, "brctl addbr br0")
     veth(host, "eth0", "02:00:00:00:01:01", "eth1", "02:00:00:00:01:02")
     ok(host, "brctl addif br0 eth0")
     refused(host, cmd, 1, message)
 
 
-def test_setfd_is_range_checked_only_while_stp_runs() -> None:
-    host = new_host()
+def test_setfd_is_range_checked_only_while_stp_runs(host: netsim.Host) -> None:
     ok(host, "brctl addbr br0")
     ok(host, "brctl setfd br0 1")
     ok(host, "brctl stp br0 on")  # starting STP pulls forward_delay into 2..30 s
@@ -640,9 +569,8 @@ def test_setfd_is_range_checked_only_while_stp_runs() -> None:
     ok(host, "brctl setfd br0 30")
 
 
-def test_port_settings_ignore_the_bridge_name() -> None:
+def test_port_settings_ignore_the_bridge_name(host: netsim.Host) -> None:
     """port_set() writes /sys/class/net/PORT/brport/...: the bridge is never looked at."""
-    host = new_host()
     ok(host, "brctl addbr br0")
     veth(host, "eth0", "02:00:00:00:01:01", "eth1", "02:00:00:00:01:02")
     ok(host, "brctl addif br0 eth0")

@@ -11,43 +11,19 @@ from __future__ import annotations
 
 import errno
 import json
-import shlex
 
 import pytest
 
 import netsim
 from netsim.cli import bridge_cmd
-from netsim.user.io import Io
 
-HOST_INIT = ("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1; "
-             "sysctl -qw net.ipv4.igmp_link_local_mcast_reports=0; ip link set lo up")
+from helpers import ToolUnderTest, new_host, parse_transcript
+
 MARKERS = {"@USAGE": bridge_cmd.USAGE, "@FDB_USAGE": bridge_cmd.FDB_USAGE,
            "@LINK_USAGE": bridge_cmd.LINK_USAGE}
 
 
 # ----------------------------------------------------------------------------- helpers
-def new_host(seed: int = 0) -> netsim.Host:
-    host = netsim.Lab(seed=seed).host("h1")
-    assert host.sh(HOST_INIT).returncode == 0
-    return host
-
-
-def run(host: netsim.Host, cmd: str) -> tuple[int, str, str]:
-    """bridge through its main(); anything else through the host's shell."""
-    if cmd.startswith("bridge"):
-        io = Io()
-        rc = bridge_cmd.main(host, shlex.split(cmd), io)
-        return rc, io.stdout, io.stderr
-    result = host.sh(cmd)
-    return result.returncode, result.stdout, result.stderr
-
-
-def ok(host: netsim.Host, cmd: str) -> str:
-    rc, out, err = run(host, cmd)
-    assert rc == 0 and err == "", f"$ {cmd}\n{err}"
-    return out
-
-
 def world(host: netsim.Host) -> tuple:
     """Everything `bridge` could change: ports and their flags, FDBs, devices' own lists."""
     devices = []
@@ -69,31 +45,8 @@ def world(host: netsim.Host) -> tuple:
     return tuple(devices)
 
 
-def refused(host: netsim.Host, cmd: str, rc: int, stderr: str, stdout: str = "") -> None:
-    before = world(host)
-    assert run(host, cmd) == (rc, stdout, stderr), f"$ {cmd}"
-    assert world(host) == before, f"$ {cmd} failed but changed the world"
-
-
-def parse_transcript(text: str) -> list[tuple[str, int, str, str]]:
-    """``### CMD -> rc=N`` then ``O|line$`` / ``E|line$``; ``<T>`` is a tab."""
-    text = text.replace("<+>\n", "")
-    steps = []
-    for block in text.split("### ")[1:]:
-        head, *lines = block.rstrip("\n").split("\n")
-        cmd, rc = head.rsplit(" -> rc=", 1)
-        out = err = ""
-        for line in lines:
-            if line in MARKERS:
-                err += MARKERS[line]
-                continue
-            body = line[2:-1].replace("<T>", "\t") + "\n"
-            if line.startswith("O|"):
-                out += body
-            else:
-                err += body
-        steps.append((cmd, int(rc), out, err))
-    return steps
+BRIDGE = ToolUnderTest("bridge", bridge_cmd.main, world=world)
+run, ok, refused = BRIDGE.run, BRIDGE.ok, BRIDGE.refused
 
 
 # ----------------------------------------------------------------------------- transcript
@@ -381,13 +334,8 @@ e:00:00:01","flags":["self"],"state":"permanent"}]$
 """
 
 
-def test_session_recorded_on_linux() -> None:
-    host = new_host()
-    for cmd, rc, out, err in parse_transcript(REAL_SESSION):
-        before = world(host)
-        assert run(host, cmd) == (rc, out, err), f"$ {cmd}"
-        if rc != 0:
-            assert world(host) == before, f"$ {cmd} failed but changed the world"
+def test_session_recorded_on_linux(host: netsim.Host) -> None:
+    BRIDGE.replay(host, parse_transcript(REAL_SESSION, err_markers=MARKERS))
 
 
 # ----------------------------------------------------------------------------- fdb show
@@ -473,8 +421,7 @@ def test_fdb_statistics_count_whole_seconds() -> None:
     assert (first["used"], first["updated"]) == (3, 3)
 
 
-def test_fdb_show_pretty_json() -> None:
-    host = new_host()
+def test_fdb_show_pretty_json(host: netsim.Host) -> None:
     ok(host, "ip link add br0 type bridge")
     assert ok(host, "bridge -j -p fdb show dev br0") == (
         '[ {\n        "mac": "33:33:00:00:00:01",\n        "flags": [ "self" ],\n'
@@ -493,14 +440,12 @@ def test_fdb_show_pretty_json() -> None:
      "netsim: bridge fdb get is not simulated\n"),
     ("bridge fdb flush dev br0", 2, "netsim: bridge fdb flush is not simulated\n"),
 ])
-def test_fdb_show_errors(cmd: str, rc: int, message: str) -> None:
-    host = new_host()
+def test_fdb_show_errors(host: netsim.Host, cmd: str, rc: int, message: str) -> None:
     ok(host, "ip link add br0 type bridge")
     refused(host, cmd, rc, message)
 
 
-def test_ifN_names_a_device_by_number() -> None:
-    host = new_host()
+def test_ifN_names_a_device_by_number(host: netsim.Host) -> None:
     ok(host, "ip link add br0 type bridge")
     assert ok(host, "bridge fdb show dev if2") == "33:33:00:00:00:01 self permanent\n"
     assert ok(host, "bridge fdb show dev if9") == ""

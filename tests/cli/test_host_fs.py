@@ -13,35 +13,7 @@ import pytest
 
 import netsim
 
-HOST_INIT = ("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1; "
-             "sysctl -qw net.ipv4.igmp_link_local_mcast_reports=0; ip link set lo up")
-
-
-def new_host(seed: int = 0) -> netsim.Host:
-    host = netsim.Lab(seed=seed).host("h1")
-    assert host.sh(HOST_INIT).returncode == 0
-    return host
-
-
-def sh(host: netsim.Host, cmd: str) -> str:
-    result = host.sh(cmd)
-    assert result.returncode == 0, f"$ {cmd}\n{result.stderr}"
-    return result.stdout
-
-
-def parse_transcript(text: str) -> list[tuple[str, int, str, str]]:
-    text = text.replace("<+>\n", "")
-    steps = []
-    for block in text.split("### ")[1:]:
-        head, *lines = block.rstrip("\n").split("\n")
-        cmd, rc = head.rsplit(" -> rc=", 1)
-        out = "".join(line[2:-1].replace("<T>", "\t") + "\n" for line in lines
-                      if line.startswith("O|"))
-        err = "".join(line[2:-1].replace("<T>", "\t") + "\n" for line in lines
-                      if line.startswith("E|"))
-        steps.append((cmd, int(rc), out, err))
-    return steps
-
+from helpers import new_host, ok, parse_transcript
 
 REAL_SESSION = """\
 ### ip link add br0 address 02:00:00:00:00:aa type bridge -> rc=0
@@ -409,8 +381,7 @@ O|    a0:       0       0    0    0    0     0          0         0        0    
 """
 
 
-def test_session_recorded_on_linux() -> None:
-    host = new_host()
+def test_session_recorded_on_linux(host: netsim.Host) -> None:
     for cmd, rc, out, err in parse_transcript(REAL_SESSION):
         result = host.sh(cmd)
         got = (result.returncode, result.stdout, result.stderr.replace("line 1: ", ""))
@@ -420,10 +391,10 @@ def test_session_recorded_on_linux() -> None:
 # ----------------------------------------------------------------------------- helpers
 def bridge_host() -> netsim.Host:
     host = new_host()
-    sh(host, "ip link add br0 address 02:00:00:00:00:aa type bridge")
-    sh(host, "ip link add eth0 address 02:00:00:00:01:01 type veth peer name eth1 "
+    ok(host, "ip link add br0 address 02:00:00:00:00:aa type bridge")
+    ok(host, "ip link add eth0 address 02:00:00:00:01:01 type veth peer name eth1 "
              "address 02:00:00:00:01:02")
-    sh(host, "ip link set eth0 master br0")
+    ok(host, "ip link set eth0 master br0")
     return host
 
 
@@ -456,7 +427,7 @@ def test_class_net_links_into_devices_virtual_net() -> None:
 
 def test_devices_come_and_go() -> None:
     host = bridge_host()
-    sh(host, "ip link del eth0")
+    ok(host, "ip link del eth0")
     assert host.fs.listdir(SYS) == ["br0", "lo"]
     assert host.fs.listdir(f"{SYS}/br0/brif") == []
     assert errno_of(lambda: host.fs.read(f"{SYS}/eth0/mtu")) == errno.ENOENT
@@ -469,7 +440,7 @@ def test_attributes_of_a_device_that_is_down_or_up() -> None:
     for name in ("carrier", "dormant", "speed", "duplex"):
         assert errno_of(lambda name=name: fs.read(f"{SYS}/br0/{name}")) == errno.EINVAL
     assert fs.read(f"{SYS}/br0/operstate") == "down\n"
-    sh(host, "ip link set eth1 up && ip link set eth0 up && ip link set br0 up")
+    ok(host, "ip link set eth1 up && ip link set eth0 up && ip link set br0 up")
     assert [fs.read(f"{SYS}/br0/{n}") for n in ("carrier", "operstate", "flags", "speed",
                                                    "duplex")] == [
         "1\n", "up\n", "0x1003\n", "10000\n", "unknown\n"]
@@ -479,15 +450,13 @@ def test_attributes_of_a_device_that_is_down_or_up() -> None:
     assert errno_of(lambda: fs.read(f"{SYS}/lo/speed")) == errno.EINVAL
 
 
-def test_bridge_without_working_ports_has_unknown_speed() -> None:
-    host = new_host()
-    sh(host, "ip link add br0 type bridge && ip link set br0 up")
+def test_bridge_without_working_ports_has_unknown_speed(host: netsim.Host) -> None:
+    ok(host, "ip link add br0 type bridge && ip link set br0 up")
     assert host.fs.read(f"{SYS}/br0/speed") == "-1\n"
 
 
-def test_tun_and_tap_files() -> None:
-    host = new_host()
-    sh(host, "ip tuntap add tap0 mode tap && ip tuntap add tun0 mode tun")
+def test_tun_and_tap_files(host: netsim.Host) -> None:
+    ok(host, "ip tuntap add tap0 mode tap && ip tuntap add tun0 mode tun")
     fs = host.fs
     assert fs.read(f"{SYS}/tap0/tun_flags") == "0x1802\n"  # TAP | NO_PI | PERSIST
     assert fs.read(f"{SYS}/tun0/tun_flags") == "0x1801\n"
@@ -497,7 +466,7 @@ def test_tun_and_tap_files() -> None:
     host.open_tun("qtap0", mode="tap", vnet_hdr=True)  # as QEMU does: not persistent
     assert fs.read(f"{SYS}/qtap0/tun_flags") == "0x5002\n"  # VNET_HDR | NO_PI | TAP
     assert errno_of(lambda: fs.read(f"{SYS}/qtap0/carrier")) == errno.EINVAL  # down
-    sh(host, "ip link set qtap0 up")
+    ok(host, "ip link set qtap0 up")
     assert fs.read(f"{SYS}/qtap0/carrier") == "1\n"  # a process holds it
 
 
@@ -658,8 +627,8 @@ def test_proc_sys_files() -> None:
     assert fs.read("/proc/sys/kernel/hostname") == "h1\n"
 
 
-def test_proc_net_dev_header() -> None:
-    text = new_host().fs.read("/proc/net/dev")
+def test_proc_net_dev_header(host: netsim.Host) -> None:
+    text = host.fs.read("/proc/net/dev")
     assert text.splitlines()[:3] == [
         "Inter-|   Receive                                                |  Transmit",
         " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets "

@@ -1,19 +1,14 @@
 """`ping` as iputils prints it: replies, statistics, exit codes and errors."""
 
 import pytest
-from lab_builders import ok
+from lab_builders import ok, two_hosts
 
 import netsim
 
 
 @pytest.fixture
 def pair():
-    lab = netsim.Lab(seed=0)
-    a, b = lab.host("a"), lab.host("b")
-    lab.link("a:eth0", "b:eth0")
-    ok(a, "ip addr add 10.0.0.1/24 dev eth0 && ip link set eth0 up")
-    ok(b, "ip addr add 10.0.0.2/24 dev eth0 && ip link set eth0 up")
-    return lab, a, b
+    return two_hosts(names=("a", "b"))
 
 
 def state(host) -> str:

@@ -11,21 +11,14 @@ import random
 
 import pytest
 
-import netsim
 from netsim.cli.ps import parse_format, render
 from netsim.user.process import Process
 
+from helpers import sh
 
-def new_host():
-    lab = netsim.Lab(seed=0)
-    lab.hints = False
-    return lab, lab.host("h")
-
-
-def sh(host, script: str) -> tuple[int, str, str]:
-    r = host.sh(script)
-    return r.returncode, r.stdout, r.stderr
-
+# Tests asking for `host` (conftest.py) get h of a fresh lab, as it boots (the first command
+# gets PID 1031), with the real tools' texts only (no netsim hints).
+pytestmark = pytest.mark.host(name="h", init=None, hints=False)
 
 BOOT = [
     "root         1     0  0 09:50 ?        00:00:00 /sbin/init",
@@ -39,16 +32,15 @@ BOOT = [
 
 
 # ----------------------------------------------------------------------------- ps formats
-def test_ps_ef_columns_are_procps_full_format():
-    lab, host = new_host()
+def test_ps_ef_columns_are_procps_full_format(host):
+    lab = host.lab
     lab.run(125)  # 09:52:05: ps itself starts two minutes after boot
     assert sh(host, "ps -ef") == (0, "\n".join([
         "UID        PID  PPID  C STIME TTY          TIME CMD", *BOOT,
         "root      1031  1030  0 09:52 pts/0    00:00:00 ps -ef"]) + "\n", "")
 
 
-def test_ps_aux_is_the_bsd_user_format():
-    _lab, host = new_host()
+def test_ps_aux_is_the_bsd_user_format(host):
     out = sh(host, "ps aux")[1].splitlines()
     assert out[0] == "USER       PID %CPU %MEM    VSZ   RSS TTY      STAT START   TIME COMMAND"
     assert out[1] == "root         1  0.0  0.1 168112 12736 ?        Ss   09:50   0:00 /sbin/init"
@@ -56,8 +48,7 @@ def test_ps_aux_is_the_bsd_user_format():
     assert out[-1] == "root      1031  0.0  0.0  11084  4480 pts/0    R+   09:50   0:00 ps aux"
 
 
-def test_ps_alone_shows_this_terminal_and_p_selects_pids():
-    _lab, host = new_host()
+def test_ps_alone_shows_this_terminal_and_p_selects_pids(host):
     assert sh(host, "ps") == (0, "  PID TTY          TIME CMD\n 1030 pts/0    00:00:00 bash\n"
                                  " 1031 pts/0    00:00:00 ps\n", "")
     assert sh(host, "ps -p 1,231") == (0, "  PID TTY          TIME CMD\n"
@@ -101,13 +92,11 @@ For more details see ps(1).
     ("-u nosuch", "user name does not exist"),
     ("-C", "list of command names must follow -C"),
 ])
-def test_ps_errors_are_procps_texts(args, message):
-    _lab, host = new_host()
+def test_ps_errors_are_procps_texts(host, args, message):
     assert sh(host, f"ps {args}") == (1, "", f"error: {message}\n{USAGE_TAIL}")
 
 
-def test_ps_refuses_what_it_does_not_simulate_and_knows_its_version():
-    _lab, host = new_host()
+def test_ps_refuses_what_it_does_not_simulate_and_knows_its_version(host):
     assert sh(host, "ps -F") == (1, "", "ps: option -F is not simulated by netsim\n")
     assert sh(host, "ps -o lstart") == (
         1, "", 'ps: format specifier "lstart" is not simulated by netsim\n')
@@ -144,9 +133,9 @@ def test_a_command_column_that_is_not_last_is_cut_to_its_width():
 
 
 # ----------------------------------------------------------------------------- the seed
-def test_the_tun_holder_in_ps_ef_and_its_fd_on_dev_net_tun():
+def test_the_tun_holder_in_ps_ef_and_its_fd_on_dev_net_tun(host):
     """The seed: `ps -ef | grep qemu` then `ls -l /proc/PID/fd/ | grep tun`."""
-    lab, host = new_host()
+    lab = host.lab
     assert host.sh("ip tuntap add tap0 mode tap && ip link set tap0 up")
     tfile = host.open_tun("tap0")
     pid = tfile.process.pid
@@ -164,8 +153,7 @@ def test_the_tun_holder_in_ps_ef_and_its_fd_on_dev_net_tun():
     assert tfile.process.fds()[3] == (3, "/dev/net/tun")
 
 
-def test_cat_proc_cmdline_separates_words_with_nul():
-    _lab, host = new_host()
+def test_cat_proc_cmdline_separates_words_with_nul(host):
     p = host.spawn("sleep 30")
     assert sh(host, f"cat /proc/{p.pid}/cmdline") == (0, "sleep\x0030\x00", "")
     assert sh(host, "cat /proc/self/cmdline; cat /proc/1/comm") == (0, "-bash\x00systemd\n", "")
@@ -173,8 +161,7 @@ def test_cat_proc_cmdline_separates_words_with_nul():
         0, "1\nName:\tsleep\n", "")
 
 
-def test_killing_the_holder_of_a_persistent_tap_leaves_it_without_carrier():
-    _lab, host = new_host()
+def test_killing_the_holder_of_a_persistent_tap_leaves_it_without_carrier(host):
     assert host.sh("ip tuntap add tap0 mode tap && ip link set tap0 up")
     pid = host.open_tun("tap0").process.pid
     assert "LOWER_UP" in host.sh("ip link show tap0").stdout
@@ -186,8 +173,7 @@ def test_killing_the_holder_of_a_persistent_tap_leaves_it_without_carrier():
     assert sh(host, f"kill {pid}") == (1, "", f"bash: kill: ({pid}) - No such process\n")
 
 
-def test_killing_the_creator_of_a_non_persistent_tap_removes_it():
-    _lab, host = new_host()
+def test_killing_the_creator_of_a_non_persistent_tap_removes_it(host):
     proc = host.open_tun("tap1").process
     assert sh(host, "ip -br link show tap1")[0] == 0
     assert sh(host, f"kill -9 {proc.pid}; echo $?") == (0, "0\n", "")
@@ -195,8 +181,7 @@ def test_killing_the_creator_of_a_non_persistent_tap_removes_it():
     assert sh(host, "ip link show tap1") == (1, "", 'Device "tap1" does not exist.\n')
 
 
-def test_stop_and_continue_show_in_ps_stat():
-    _lab, host = new_host()
+def test_stop_and_continue_show_in_ps_stat(host):
     p = host.spawn("sleep 100")
     assert sh(host, f"kill -STOP {p.pid}; ps -o pid,stat,cmd -p {p.pid}")[1] == (
         f"  PID STAT CMD\n {p.pid} T    sleep 100\n")
@@ -204,8 +189,7 @@ def test_stop_and_continue_show_in_ps_stat():
     assert p.returncode == 143
 
 
-def test_kill_0_and_kill_init_change_nothing_and_kill_dollar_dollar_is_ignored():
-    _lab, host = new_host()
+def test_kill_0_and_kill_init_change_nothing_and_kill_dollar_dollar_is_ignored(host):
     assert sh(host, "kill 1; kill -9 2; kill $$; kill 0; kill -0 1030; echo $?") == (
         0, "0\n", "")
     assert [p.pid for p in host.processes.running()][:6] == [1, 2, 231, 498, 1017, 1030]
@@ -467,19 +451,17 @@ def _recorded_cases() -> list[tuple[str, str, int]]:
 
 
 @pytest.mark.parametrize(("command", "expected", "status"), _recorded_cases())
-def test_kill_prints_what_bash_prints(command, expected, status):
-    _lab, host = new_host()
+def test_kill_prints_what_bash_prints(host, command, expected, status):
     r = host.sh(command)
     assert (r.stdout + r.stderr, r.returncode) == (expected, status)
 
 
 # ----------------------------------------------------------------------------- no tracebacks
-def test_random_ps_and_kill_command_lines_never_break():
+def test_random_ps_and_kill_command_lines_never_break(host):
     rng = random.Random(3)
     words = ["-e", "-f", "-p", "1", "1030", "-o", "pid,cmd", "pid:", "=x", "a", "u", "x", "-",
              "--", "-s", "-n", "-l", "TERM", "99999", "-9", "%1", "", ",", "-C", "bash", "-N",
              "--pid", "--ppid", "-u", "root", "--no-headers", "-999", "abc", "-q", "2147483648"]
-    _lab, host = new_host()
     for _ in range(400):
         line = " ".join(repr(rng.choice(words)) for _ in range(rng.randint(0, 5)))
         for program in ("ps", "kill"):

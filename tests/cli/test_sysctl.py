@@ -8,65 +8,17 @@ command: same output, same status, and a refused command leaves every sysctl as 
 
 from __future__ import annotations
 
-import shlex
-
 import pytest
 
 import netsim
 from netsim.cli import sysctl
-from netsim.user.io import Io
 
-HOST_INIT = ("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1; "
-             "sysctl -qw net.ipv4.igmp_link_local_mcast_reports=0; ip link set lo up")
-
+from helpers import ToolUnderTest, parse_transcript
 
 # ----------------------------------------------------------------------------- helpers
-def new_host(seed: int = 0) -> netsim.Host:
-    host = netsim.Lab(seed=seed).host("h1")
-    assert host.sh(HOST_INIT).returncode == 0
-    return host
-
-
-def run(host: netsim.Host, cmd: str, stdin: str = "") -> tuple[int, str, str]:
-    """sysctl through its main(); anything else through the host's shell."""
-    if cmd.startswith("sysctl"):
-        io = Io(stdin=stdin)
-        rc = sysctl.main(host, shlex.split(cmd), io)
-        return rc, io.stdout, io.stderr
-    result = host.sh(cmd)
-    return result.returncode, result.stdout, result.stderr
-
-
-def ok(host: netsim.Host, cmd: str) -> str:
-    rc, out, err = run(host, cmd)
-    assert rc == 0 and err == "", f"$ {cmd}\n{err}"
-    return out
-
-
-def refused(host: netsim.Host, cmd: str, rc: int, stderr: str, stdout: str = "") -> None:
-    before = dict(host.ns.sysctl)
-    assert run(host, cmd) == (rc, stdout, stderr), f"$ {cmd}"
-    assert host.ns.sysctl == before, f"$ {cmd} failed but changed a sysctl"
-
-
-def parse_transcript(text: str) -> list[tuple[str, int, str, str]]:
-    text = text.replace("<+>\n", "")
-    steps = []
-    for block in text.split("### ")[1:]:
-        head, *lines = block.rstrip("\n").split("\n")
-        cmd, rc = head.rsplit(" -> rc=", 1)
-        out = err = ""
-        for line in lines:
-            if line == "@USAGE_OUT":
-                out += sysctl.USAGE
-            elif line == "@USAGE_ERR":
-                err += sysctl.USAGE
-            elif line.startswith("O|"):
-                out += line[2:-1].replace("<T>", "\t") + "\n"
-            else:
-                err += line[2:-1].replace("<T>", "\t") + "\n"
-        steps.append((cmd, int(rc), out, err))
-    return steps
+SYSCTL = ToolUnderTest("sysctl", sysctl.main, world=lambda host: dict(host.ns.sysctl))
+run, ok, refused = SYSCTL.run, SYSCTL.ok, SYSCTL.refused
+MARKERS = {"out_markers": {"@USAGE_OUT": sysctl.USAGE}, "err_markers": {"@USAGE_ERR": sysctl.USAGE}}
 
 
 # ----------------------------------------------------------------------------- transcript
@@ -328,18 +280,12 @@ O|lo$
 """
 
 
-def test_session_recorded_on_linux() -> None:
-    host = new_host()
-    for cmd, rc, out, err in parse_transcript(REAL_SESSION):
-        before = dict(host.ns.sysctl)
-        assert run(host, cmd) == (rc, out, err), f"$ {cmd}"
-        if rc != 0 and cmd not in PARTIAL:
-            assert host.ns.sysctl == before, f"$ {cmd} failed but changed a sysctl"
+def test_session_recorded_on_linux(host: netsim.Host) -> None:
+    SYSCTL.replay(host, parse_transcript(REAL_SESSION, **MARKERS), may_change=PARTIAL)
 
 
 # ----------------------------------------------------------------------------- forwarding
-def test_ip_forward_is_what_the_stack_reads() -> None:
-    host = new_host()
+def test_ip_forward_is_what_the_stack_reads(host: netsim.Host) -> None:
     assert ok(host, "sysctl -w net.ipv4.ip_forward=0x1") == "net.ipv4.ip_forward = 0x1\n"
     assert host.ns.sysctl["net.ipv4.ip_forward"] == "1"  # stored as the kernel prints it
     assert host.ns.sysctl["net.ipv4.conf.all.forwarding"] == "1"
@@ -351,8 +297,7 @@ def test_ip_forward_is_what_the_stack_reads() -> None:
         "net.ipv4.conf.all.forwarding = 0\n")
 
 
-def test_writing_ip_forward_sets_every_device_only_when_it_changes() -> None:
-    host = new_host()
+def test_writing_ip_forward_sets_every_device_only_when_it_changes(host: netsim.Host) -> None:
     ok(host, "ip link add eth0 type veth peer name eth1")
     ok(host, "sysctl -w net.ipv4.ip_forward=1")
     ok(host, "sysctl -w net.ipv4.conf.eth0.forwarding=0")
@@ -361,8 +306,7 @@ def test_writing_ip_forward_sets_every_device_only_when_it_changes() -> None:
                     "net.ipv4.conf.all.accept_redirects") == "0\n1\n0\n"
 
 
-def test_per_device_directories_follow_the_devices() -> None:
-    host = new_host()
+def test_per_device_directories_follow_the_devices(host: netsim.Host) -> None:
     ok(host, "ip link add eth0 type veth peer name eth1")
     ok(host, "ip link set eth0 mtu 1400")
     assert ok(host, "sysctl -n net.ipv6.conf.eth0.mtu net.ipv6.conf.eth0.disable_ipv6") == (
@@ -377,8 +321,7 @@ def test_per_device_directories_follow_the_devices() -> None:
     assert not [k for k in host.ns.sysctl if ".veth0." in k or ".eth1." in k]
 
 
-def test_dotted_device_names_use_slashes() -> None:
-    host = new_host()
+def test_dotted_device_names_use_slashes(host: netsim.Host) -> None:
     from netsim.devices.veth import Veth
 
     host.ns.register(Veth(host.ns, "eth0.100", bytes.fromhex("020000000101")))
@@ -389,10 +332,9 @@ def test_dotted_device_names_use_slashes() -> None:
     assert host.fs.read("/proc/sys/net/ipv4/conf/eth0.100/forwarding") == "0\n"
 
 
-def test_conf_default_reaches_devices_that_never_had_the_value_set() -> None:
+def test_conf_default_reaches_devices_that_never_had_the_value_set(host: netsim.Host) -> None:
     """devinet_copy_dflt_conf(), with Linux 6.18's quirks: lo never follows, and a device
     made after a default was written copied that "written" mark and no longer follows."""
-    host = new_host()
     ok(host, "ip link add eth0 type veth peer name eth1")
     ok(host, "sysctl -w net.ipv4.conf.eth1.arp_ignore=1")
     ok(host, "sysctl -w net.ipv4.conf.default.arp_ignore=2")
@@ -403,8 +345,7 @@ def test_conf_default_reaches_devices_that_never_had_the_value_set() -> None:
     assert values == "0\n8\n1\n2\n0\n"
 
 
-def test_disable_ipv6_all_reaches_default_and_devices() -> None:
-    host = new_host()
+def test_disable_ipv6_all_reaches_default_and_devices(host: netsim.Host) -> None:
     ok(host, "ip link add eth0 type veth peer name eth1")
     ok(host, "sysctl -w net.ipv6.conf.all.disable_ipv6=0")
     assert ok(host, "sysctl -n net.ipv6.conf.default.disable_ipv6 "
@@ -413,8 +354,7 @@ def test_disable_ipv6_all_reaches_default_and_devices() -> None:
 
 
 # ----------------------------------------------------------------------------- options
-def test_listing_all() -> None:
-    host = new_host()
+def test_listing_all(host: netsim.Host) -> None:
     out = ok(host, "sysctl -a")
     keys = [line.split(" = ")[0] for line in out.splitlines()]
     assert keys == sorted(keys, key=lambda k: k.split("."))
@@ -427,8 +367,7 @@ def test_listing_all() -> None:
         "net.ipv4.ip_default_ttl = 64\nnet.ipv4.ip_forward = 0\n")
 
 
-def test_value_only_name_only_and_binary() -> None:
-    host = new_host()
+def test_value_only_name_only_and_binary(host: netsim.Host) -> None:
     assert ok(host, "sysctl -b net.ipv4.ip_forward net.ipv4.ip_default_ttl") == "064"
     assert ok(host, "sysctl -n -b net.ipv4.ip_local_port_range") == "32768\t60999"
     assert ok(host, "sysctl -N net.ipv4.ip_forward") == "net.ipv4.ip_forward\n"
@@ -437,8 +376,7 @@ def test_value_only_name_only_and_binary() -> None:
     assert ok(host, "sysctl -b -w net.ipv4.ip_forward=1") == "1"
 
 
-def test_unknown_keys_and_errors() -> None:
-    host = new_host()
+def test_unknown_keys_and_errors(host: netsim.Host) -> None:
     refused(host, "sysctl net.ipv4.foo", 1,
             "sysctl: cannot stat /proc/sys/net/ipv4/foo: No such file or directory\n")
     refused(host, "sysctl a b c", 3, "".join(
@@ -459,14 +397,12 @@ def test_unknown_keys_and_errors() -> None:
             "sysctl: cannot stat /proc/sys/a: No such file or directory\n")
 
 
-def test_dry_run_writes_nothing() -> None:
-    host = new_host()
+def test_dry_run_writes_nothing(host: netsim.Host) -> None:
     refused(host, "sysctl --dry-run -w net.ipv4.ip_forward=1", 0, "",
             "net.ipv4.ip_forward = 1\n")
 
 
-def test_preload_files() -> None:
-    host = new_host()
+def test_preload_files(host: netsim.Host) -> None:
     refused(host, "sysctl -p", 1,
             'sysctl: cannot open "/etc/sysctl.conf": No such file or directory\n')
     host.fs.write("/etc/sysctl.conf", "# comment\n; comment\nnet.ipv4.ip_forward = 1\n"
@@ -483,8 +419,7 @@ def test_preload_files() -> None:
         0, "net.ipv4.ip_default_ttl = 7\n", "")
 
 
-def test_system_reads_sysctl_d_then_sysctl_conf() -> None:
-    host = new_host()
+def test_system_reads_sysctl_d_then_sysctl_conf(host: netsim.Host) -> None:
     host.fs.mkdir("/etc/sysctl.d", parents=True)
     host.fs.mkdir("/usr/lib/sysctl.d", parents=True)
     host.fs.write("/usr/lib/sysctl.d/50-a.conf", "net.ipv4.ip_default_ttl = 50\n")
@@ -508,12 +443,12 @@ def test_system_reads_sysctl_d_then_sysctl_conf() -> None:
     ("sysctl --help=3", "sysctl: option '--help' doesn't allow an argument\n"),
     ("sysctl -w -net.ipv4.nope=2", "sysctl: invalid option -- 't'\n"),
 ])
-def test_bad_options_print_usage_on_stdout_and_succeed(cmd: str, message: str) -> None:
-    refused(new_host(), cmd, 0, message, sysctl.USAGE)
+def test_bad_options_print_usage_on_stdout_and_succeed(host: netsim.Host, cmd: str,
+                                                         message: str) -> None:
+    refused(host, cmd, 0, message, sysctl.USAGE)
 
 
-def test_help_and_version() -> None:
-    host = new_host()
+def test_help_and_version(host: netsim.Host) -> None:
     assert run(host, "sysctl --help") == (0, sysctl.USAGE, "")
     assert run(host, "sysctl -d") == (0, sysctl.USAGE, "")
     assert run(host, "sysctl -V -Z") == (0, "sysctl from procps-ng 4.0.2\n", "")

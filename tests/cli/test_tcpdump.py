@@ -8,6 +8,7 @@ each option set) on the pcap file netsim wrote for the very same scenario below.
 from __future__ import annotations
 
 import pytest
+from lab_builders import two_hosts
 
 import netsim
 
@@ -48,15 +49,6 @@ REAL: dict[str, str] = {
 
 HEADER = ("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\n"
           "listening on eth0, link-type EN10MB (Ethernet), snapshot length 262144 bytes\n")
-
-
-def two_hosts() -> tuple[netsim.Lab, netsim.Host, netsim.Host]:
-    lab = netsim.Lab(seed=0)
-    h1, h2 = lab.host("h1"), lab.host("h2")
-    lab.link("h1:eth0", "h2:eth0")
-    h1.sh("ip addr add 10.0.0.1/24 dev eth0 && ip link set eth0 up")
-    h2.sh("ip addr add 10.0.0.2/24 dev eth0 && ip link set eth0 up")
-    return lab, h1, h2
 
 
 def scenario(lab: netsim.Lab, h1: netsim.Host) -> None:

@@ -6,20 +6,11 @@ text must never go stale: these tests change what the text depends on (a device'
 name, a frame's size) and read the trace again.
 """
 
-from lab_builders import ok
+from lab_builders import ok, two_hosts
 
 import netsim
 from netsim.packets.addr import ip_ntoa
 from netsim.wire.cable import FCS, PREAMBLE_AND_GAP
-
-
-def _two_hosts() -> tuple[netsim.Lab, object, object]:
-    lab = netsim.Lab(seed=1)
-    h1, h2 = lab.host("h1"), lab.host("h2")
-    lab.link("h1:eth0", "h2:eth0")
-    ok(h1, "ip addr add 10.0.0.1/24 dev eth0 && ip link set eth0 up")
-    ok(h2, "ip addr add 10.0.0.2/24 dev eth0 && ip link set eth0 up")
-    return lab, h1, h2
 
 
 def _wire_reasons(lab: netsim.Lab, host: str) -> list[str]:
@@ -27,7 +18,7 @@ def _wire_reasons(lab: netsim.Lab, host: str) -> list[str]:
 
 
 def test_a_renamed_nic_gets_a_new_cable_text():
-    lab, h1, _ = _two_hosts()
+    lab, h1, _ = two_hosts(seed=1)
     ok(h1, "ping -c 1 10.0.0.2")
     lab.run(1)
     assert _wire_reasons(lab, "h1")[-1].startswith("on the cable h1:eth0 -> h2:eth0,")
@@ -42,7 +33,7 @@ def test_a_renamed_nic_gets_a_new_cable_text():
 def test_the_remembered_text_is_keyed_by_the_names_not_the_device():
     # The trace above cannot pin this down alone: a delay computed at another time may
     # differ in its last bits and miss the memo anyway. Same delay, new name, new text.
-    lab, h1, _ = _two_hosts()
+    lab, h1, _ = two_hosts(seed=1)
     cable = lab.cables[0]
     before = cable._tx_reason(cable.a, cable.b, 5.78e-6)
     h1.ns.rename(cable.a, "lan0")
@@ -52,7 +43,7 @@ def test_the_remembered_text_is_keyed_by_the_names_not_the_device():
 
 
 def test_each_frame_size_gets_its_own_delay():
-    lab, h1, _ = _two_hosts()
+    lab, h1, _ = two_hosts(seed=1)
     ok(h1, "ping -c 1 10.0.0.2")
     ok(h1, "ping -c 1 -s 1000 10.0.0.2")
     lab.run(2)

@@ -1,8 +1,7 @@
 """A guest's frames: guest eth0 -> qemu process -> /dev/net/tun -> tap0 -> br0 -> eth0 -> wire."""
 
-from lab_builders import ok
+from lab_builders import bridge_and_lan, ok
 
-import netsim
 from netsim.devices.tun import TunFile, tun_set_iff
 from netsim.packets.addr import mac_aton
 from netsim.qemu.vm import VirtualMachine
@@ -19,18 +18,8 @@ def start_vm(host, name: str, tap: str, mac: str) -> VirtualMachine:
     return vm
 
 
-def seed_lab():
-    lab = netsim.Lab(seed=0)
-    host, lan = lab.host("host"), lab.host("lan")
-    lab.link("host:eth0", "lan:eth0")
-    ok(host, "ip link add name br0 type bridge && ip link set eth0 master br0 "
-             "&& ip link set br0 up && ip link set eth0 up")
-    ok(lan, "ip addr add 10.0.0.2/24 dev eth0 && ip link set eth0 up")
-    return lab, host, lan
-
-
 def test_guest_ping_travels_through_qemu_and_the_tap_and_back():
-    lab, host, lan = seed_lab()
+    lab, host, lan = bridge_and_lan()
     ok(host, "ip tuntap add tap0 mode tap && ip link set tap0 master br0 "
              "&& ip link set tap0 up")
     vm = start_vm(host, "one_socket", "tap0", "00:00:02:98:ac:61")
@@ -51,7 +40,7 @@ def test_guest_ping_travels_through_qemu_and_the_tap_and_back():
 
 
 def test_the_bridge_learns_the_guest_mac_on_the_tap_not_the_tap_mac():
-    lab, host, lan = seed_lab()
+    lab, host, lan = bridge_and_lan()
     ok(host, "ip tuntap add tap0 mode tap && ip link set tap0 master br0 "
              "&& ip link set tap0 up")
     vm = start_vm(host, "vm1", "tap0", "52:54:00:12:34:56")
@@ -63,7 +52,7 @@ def test_the_bridge_learns_the_guest_mac_on_the_tap_not_the_tap_mac():
 
 
 def test_two_vms_on_one_bridge_ping_each_other():
-    lab, host, _lan = seed_lab()
+    lab, host, _lan = bridge_and_lan()
     for i in (0, 1):
         ok(host, f"ip tuntap add tap{i} mode tap && ip link set tap{i} master br0 "
                  f"&& ip link set tap{i} up")

@@ -21,6 +21,8 @@ from netsim.host import Host
 from netsim.lab import Lab
 from netsim.stack.capture import Capture
 
+from helpers import guest_address
+
 WEB, GW_WAN, HOST_LAN, LAN1 = "198.51.100.10", "198.51.100.1", "192.168.1.10", "192.168.1.20"
 SPORT = 5000  # both guests send from the same source port: a clash for the host's NAT
 
@@ -60,12 +62,6 @@ def decode(path: Path) -> list[Packet]:
 
 def saved(capture: Capture, directory: Path, name: str) -> list[Packet]:
     return decode(capture.save(directory / f"{name}.pcap"))
-
-
-def guest_address(guest: Host) -> str:
-    """The guest's address as ``ip -4 -o addr show eth0`` prints it."""
-    fields = guest.sh("ip -4 -o addr show eth0").stdout.split()
-    return fields[fields.index("inet") + 1].split("/")[0]
 
 
 @dataclass

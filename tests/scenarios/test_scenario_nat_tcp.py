@@ -18,8 +18,9 @@ import dpkt
 import pytest
 
 from netsim import scenarios
-from netsim.host import Host
 from netsim.lab import Lab
+
+from helpers import guest_address
 
 WEB, GW_WAN, HOST_LAN = "198.51.100.10", "198.51.100.1", "192.168.1.10"
 SPORT = 40000
@@ -48,11 +49,6 @@ def segments(path: Path) -> list[Segment]:
                 out.append(Segment(socket.inet_ntoa(ip.src), t.sport, socket.inet_ntoa(ip.dst),
                                    t.dport, t.flags, t.seq, t.ack, bytes(t.data)))
     return out
-
-
-def guest_address(guest: Host) -> str:
-    fields = guest.sh("ip -4 -o addr show eth0").stdout.split()
-    return fields[fields.index("inet") + 1].split("/")[0]
 
 
 @dataclass

@@ -7,20 +7,12 @@ from pathlib import Path
 
 import dpkt
 import pytest
+from lab_builders import two_hosts
 
 import netsim
 from netsim.stack.capture import Capture
 from netsim.stack.pcap import LINKTYPE_ETHERNET, LINKTYPE_RAW, SNAPLEN, parse_pcap
 from netsim.user.process import wall_clock
-
-
-def two_hosts() -> tuple[netsim.Lab, netsim.Host, netsim.Host]:
-    lab = netsim.Lab(seed=0)
-    h1, h2 = lab.host("h1"), lab.host("h2")
-    lab.link("h1:eth0", "h2:eth0")
-    h1.sh("ip addr add 10.0.0.1/24 dev eth0 && ip link set eth0 up")
-    h2.sh("ip addr add 10.0.0.2/24 dev eth0 && ip link set eth0 up")
-    return lab, h1, h2
 
 
 def read(path: Path) -> tuple[int, list[tuple[float, bytes]], dpkt.pcap.Reader]:

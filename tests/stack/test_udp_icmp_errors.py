@@ -2,21 +2,13 @@
 
 from __future__ import annotations
 
-import netsim
+from lab_builders import two_hosts
+
 from netsim.stack.sockets import UdpSocket
 
 
-def _pair():
-    lab = netsim.Lab(seed=3)
-    a, b = lab.host("a"), lab.host("b")
-    lab.link("a:eth0", "b:eth0")
-    for h, ip in ((a, "10.0.0.1"), (b, "10.0.0.2")):
-        assert h.sh(f"ip addr add {ip}/24 dev eth0 && ip link set eth0 up").returncode == 0
-    return lab, a, b
-
-
 def test_a_connected_socket_gets_connection_refused_from_port_unreachable():
-    lab, a, _b = _pair()
+    lab, a, _b = two_hosts(seed=3, names=("a", "b"))
     sock = UdpSocket.autobind(a.ns)
     sock.connect(("10.0.0.2", 9))
     sock.sendto(b"hi", ("10.0.0.2", 9))
@@ -29,7 +21,7 @@ def test_a_connected_socket_gets_connection_refused_from_port_unreachable():
 
 
 def test_an_unconnected_socket_hears_nothing():
-    lab, a, _b = _pair()
+    lab, a, _b = two_hosts(seed=3, names=("a", "b"))
     sock = UdpSocket.autobind(a.ns)
     sock.sendto(b"hi", ("10.0.0.2", 9))
     sock.recv(timeout=0.1)
@@ -39,7 +31,7 @@ def test_an_unconnected_socket_hears_nothing():
 
 
 def test_socat_reports_the_refusal_as_the_real_one_does():
-    _lab, a, b = _pair()
+    _lab, a, b = two_hosts(seed=3, names=("a", "b"))
     refused = a.sh("echo hi | socat - UDP4:10.0.0.2:9")
     assert refused.returncode == 1
     assert refused.stderr.endswith(" E read(5, 0x563d0ba88000, 8192): Connection refused\n")

@@ -10,7 +10,6 @@ import types
 
 import pytest
 
-import netsim
 from netsim.cli import commands
 from netsim.user.etc import QEMU_IFDOWN, QEMU_IFUP
 from netsim.user.process import (
@@ -29,10 +28,8 @@ from netsim.user.process import (
     signal_number,
 )
 
-
-def new_host(name: str = "h") -> tuple[netsim.Lab, netsim.Host]:
-    lab = netsim.Lab(seed=0)
-    return lab, lab.host(name)
+# Tests asking for `host` (conftest.py) get h of a fresh lab, as it boots.
+pytestmark = pytest.mark.host(name="h", init=None)
 
 
 class Closable:
@@ -199,8 +196,7 @@ def test_daemonize_forks_twice_the_daemon_has_parent_1_and_no_terminal():
 
 
 # ----------------------------------------------------------------------------- /proc
-def test_proc_pid_files_cmdline_comm_status_and_fd_links():
-    _lab, host = new_host()
+def test_proc_pid_files_cmdline_comm_status_and_fd_links(host):
     proc = host.processes.spawn(["tun-holder", "tap0"], ppid=1030)
     proc.install_fd(Closable())
     fs, base = host.fs, f"/proc/{proc.pid}"
@@ -219,8 +215,7 @@ def test_proc_pid_files_cmdline_comm_status_and_fd_links():
     assert not fs.exists(base)
 
 
-def test_proc_status_shows_the_caught_signals():
-    _lab, host = new_host()
+def test_proc_status_shows_the_caught_signals(host):
     proc = host.processes.spawn(["qemu"])
     proc.on_signal(SIGTERM, lambda p, s, sender: p.exit(0))
     proc.on_signal(1, IGNORE)
@@ -228,8 +223,7 @@ def test_proc_status_shows_the_caught_signals():
     assert "SigIgn:\t0000000000000001\nSigCgt:\t0000000000004000\n" in status
 
 
-def test_etc_qemu_ifup_and_ifdown_are_debians_mode_0755():
-    _lab, host = new_host()
+def test_etc_qemu_ifup_and_ifdown_are_debians_mode_0755(host):
     ifup, ifdown = host.fs.read("/etc/qemu-ifup"), host.fs.read("/etc/qemu-ifdown")
     # Debian 12, qemu-system-common 1:7.2+dfsg-7+deb12u18: sha256 of the shipped files
     assert hashlib.sha256(ifup.encode()).hexdigest() == (
@@ -247,8 +241,8 @@ def test_etc_qemu_ifup_and_ifdown_are_debians_mode_0755():
 
 
 # ----------------------------------------------------------------------------- host API
-def test_spawn_sleep_runs_in_the_background_and_kill_ends_it_with_143():
-    lab, host = new_host()
+def test_spawn_sleep_runs_in_the_background_and_kill_ends_it_with_143(host):
+    lab = host.lab
     p = host.spawn("sleep 100")
     assert (p.pid, p.ppid, p.tty, p.cmdline, p.running, p.returncode) == (
         1031, 1030, "pts/0", ["sleep", "100"], True, None)
@@ -263,8 +257,7 @@ def test_spawn_sleep_runs_in_the_background_and_kill_ends_it_with_143():
     assert (q.running, q.returncode) == (False, 0)
 
 
-def test_spawn_goes_through_the_shell_expanding_variables():
-    _lab, host = new_host()
+def test_spawn_goes_through_the_shell_expanding_variables(host):
     host.sh("T=42")
     assert host.spawn('sleep "$T"').cmdline == ["sleep", "42"]
     bad = host.spawn("sleep soon")
@@ -273,8 +266,7 @@ def test_spawn_goes_through_the_shell_expanding_variables():
                           "Try 'sleep --help' for more information.\n")
 
 
-def test_spawn_of_an_ordinary_command_returns_it_finished():
-    _lab, host = new_host()
+def test_spawn_of_an_ordinary_command_returns_it_finished(host):
     p = host.spawn("echo hello; ls /nope")
     assert (p.running, p.returncode, p.stdout) == (False, 2, "hello\n")
     assert p.stderr == "ls: cannot access '/nope': No such file or directory\n"
@@ -284,7 +276,7 @@ def test_spawn_of_an_ordinary_command_returns_it_finished():
         p.kill()
 
 
-def test_spawn_hands_a_background_program_its_process(monkeypatch):
+def test_spawn_hands_a_background_program_its_process(host, monkeypatch):
     """A registered program with a background entry keeps running as the process."""
     module = types.ModuleType("netsim_test_daemon")
 
@@ -300,7 +292,6 @@ def test_spawn_hands_a_background_program_its_process(monkeypatch):
     module.main, module.background = main, background
     monkeypatch.setitem(sys.modules, "netsim_test_daemon", module)
     monkeypatch.setitem(commands.PROGRAMS, "testd", "netsim_test_daemon:main")
-    _lab, host = new_host()
     p = host.spawn("testd --flag 'two words'")
     assert (p.running, p.cmdline, p.stdout) == (True, ["testd", "--flag", "two words"],
                                                  "started --flag two words\n")
@@ -312,8 +303,7 @@ def test_spawn_hands_a_background_program_its_process(monkeypatch):
     assert (p.running, p.returncode, p.stderr) == (False, 0, "bye 15\n")
 
 
-def test_write_file_creates_files_with_their_mode_and_raises_the_kernels_errors():
-    _lab, host = new_host()
+def test_write_file_creates_files_with_their_mode_and_raises_the_kernels_errors(host):
     host.write_file("/tmp/ifup.sh", "#!/bin/sh\necho up $1\n", mode=0o755)
     assert host.sh("/tmp/ifup.sh tap0").stdout == "up tap0\n"
     host.write_file("notes.txt", "hello\n")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import dpkt
 import matplotlib
 import pytest
-from lab_builders import ok
+from lab_builders import bridge_and_lan, ok
 
-import netsim
 from netsim.viz import animate, animate_text, host_inside, host_inside_text
 from netsim.viz.animate import default_frames
 from netsim.viz.ladder import place
@@ -25,26 +24,13 @@ PING_PATH = ["vm1:eth0", "host:qemu", "host:/dev/net/tun", "host:tap0", "host:br
 @pytest.fixture(scope="module")
 def lab():
     """The seed: vm1's qemu on tap0, a port of br0 with eth0 cabled to lan; one ping."""
-    lab = netsim.Lab(seed=0)
-    host, lan = lab.host("host"), lab.host("lan")
-    lab.link("host:eth0", "lan:eth0")
-    ok(host, "ip link add name br0 type bridge && ip link set eth0 master br0 "
-             "&& ip link set br0 up && ip link set eth0 up")
-    ok(lan, "ip addr add 10.0.0.2/24 dev eth0 && ip link set eth0 up")
+    lab, host, _lan = bridge_and_lan()
     ok(host, "ip tuntap add tap0 mode tap && ip link set tap0 master br0 && ip link set tap0 up")
     ok(host, QEMU)
     vm = lab.vm("vm1")
     assert "1 received" in ok(vm, "ip addr add 10.0.0.10/24 dev eth0 && ip link set eth0 up "
                                   "&& ping -c 1 10.0.0.2")
     return lab
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    import matplotlib.pyplot as plt
-
-    yield
-    plt.close("all")
 
 
 def test_host_inside_places_the_ping_path(lab):

@@ -14,19 +14,6 @@ matplotlib.use("Agg")
 MODES = ("nat", "host_only", "bridged", "nat_user")
 
 
-@pytest.fixture(scope="module")
-def labs():
-    return {mode: getattr(scenarios, mode)(vms=2) for mode in MODES}
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    import matplotlib.pyplot as plt
-
-    yield
-    plt.close("all")
-
-
 def _rect(b):
     return (b.x, b.y, b.x + b.w, b.y + b.h)
 

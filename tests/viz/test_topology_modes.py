@@ -7,25 +7,11 @@ import matplotlib
 import pytest
 from viz_geometry import data_to_pixels, inside, overlap, polylines_cross, text_extents
 
-from netsim import scenarios
 from netsim.viz import to_networkx, topology, topology_layout
 
 matplotlib.use("Agg")
 MODES = ("nat", "host_only", "bridged", "nat_user")
 MAX_INCHES = 16.5
-
-
-@pytest.fixture(scope="module")
-def labs():
-    return {mode: getattr(scenarios, mode)(vms=2) for mode in MODES}
-
-
-@pytest.fixture(autouse=True)
-def _close_figures():
-    import matplotlib.pyplot as plt
-
-    yield
-    plt.close("all")
 
 
 def _rect(box):
