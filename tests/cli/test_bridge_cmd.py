@@ -16,7 +16,7 @@ import shlex
 import pytest
 
 import netsim
-from netsim.cli import bridge_cmd
+from netsim.cli import bridge as bridge_cmd
 from netsim.user.io import Io
 
 HOST_INIT = ("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1; "

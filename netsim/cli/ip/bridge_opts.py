@@ -1,27 +1,26 @@
-"""``ip link add/set DEV type bridge OPTIONS``: parsing (iplink_bridge.c) and the kernel side
-(br_netlink.c: br_changelink).
+"""``ip link add/set DEV type bridge OPTIONS``: parsing (iplink_bridge.c), and handing the
+request to the bridge's rtnetlink side (:mod:`netsim.bridge.netlink`: br_changelink).
 
 Times travel in *centiseconds* (USER_HZ clock ticks) and the kernel stores them in
 jiffies (HZ=250 here), so a value may come back rounded down: ``ageing_time 5``
-reads back as 4. The model keeps seconds.
-
-Kernel rules reproduced: hello_time 1..10 s and max_age 6..40 s always, forward_delay
-2..30 s only while STP is on (turning STP on clamps it into that range),
-group_fwd_mask may not touch bits 0-2, and vlan_filtering is refused because the
-recorded kernel is built without it.
+reads back as 4. iproute2 itself refuses what does not fit the attribute's size
+(``priority 70000``: ``invalid priority``); the kernel's rules are the setters'
+(:mod:`netsim.bridge.options`), the same for sysfs and brctl. vlan_filtering is refused
+because the recorded kernel is built without it.
 """
 
 from __future__ import annotations
 
-import errno
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from netsim.bridge.netlink import CHANGELINK_ORDER, br_changelink, check_changelink
 from netsim.cli.ip import usage
 from netsim.cli.ip.args import Args, IpExit, get_unsigned, invarg, ll_addr_a2n, matches
-from netsim.cli.ip.rtnl import NetlinkError, not_modelled
-from netsim.engine.units import KERNEL_HZ, USER_HZ
+from netsim.cli.ip.rtnl import not_modelled
 
-BR_GROUPFWD_RESTRICTED = 0x0007
+if TYPE_CHECKING:
+    from netsim.bridge.device import Bridge
 
 # keyword -> (how it matches, value limit); "exact" keywords use strcmp in iproute2
 _U32, _U16, _U8 = 0xFFFFFFFF, 0xFFFF, 0xFF
@@ -47,8 +46,7 @@ _OPTIONS: list[tuple[str, bool, int | None]] = [
     ("mcast_mld_version", False, _U8), ("nf_call_iptables", False, _U8),
     ("nf_call_ip6tables", False, _U8), ("nf_call_arptables", False, _U8),
 ]
-MODELLED = {"forward_delay", "hello_time", "max_age", "ageing_time", "stp_state", "priority",
-            "vlan_filtering", "group_fwd_mask", "fdb_flush"}
+MODELLED = frozenset(CHANGELINK_ORDER)  # what the bridge's br_changelink() knows
 
 
 @dataclass
@@ -107,57 +105,15 @@ def _value(name: str, text: str, limit: int | None) -> int | bytes:
 
 
 # ---------------------------------------------------------------------- kernel side
-def _jiffies(clock_t: int) -> int:
-    """clock_t_to_jiffies(): centiseconds -> jiffies, rounded down."""
-    return clock_t * KERNEL_HZ // USER_HZ
-
-
-def check(br, opts: BridgeOpts) -> None:
-    """Everything br_changelink() would refuse, before anything changes."""
+def check(br: Bridge | None, opts: BridgeOpts) -> None:
+    """Everything br_changelink() would refuse, before anything changes (``br`` None: the
+    bridge is being created). An option netsim does not model is refused first."""
     unmodelled = [k for k in opts.values if k not in MODELLED]
     if unmodelled:
         raise not_modelled(f'the bridge option "{unmodelled[0]}"')
-    v = opts.values
-    stp_on = bool(br.stp_enabled) if br is not None else False
-    if "forward_delay" in v and stp_on and not 2 * KERNEL_HZ <= _jiffies(v["forward_delay"]) \
-            <= 30 * KERNEL_HZ:
-        raise NetlinkError(errno.ERANGE)
-    if "hello_time" in v and not KERNEL_HZ <= _jiffies(v["hello_time"]) <= 10 * KERNEL_HZ:
-        raise NetlinkError(errno.ERANGE)
-    if "max_age" in v and not 6 * KERNEL_HZ <= _jiffies(v["max_age"]) <= 40 * KERNEL_HZ:
-        raise NetlinkError(errno.ERANGE)
-    if "vlan_filtering" in v:
-        raise NetlinkError(errno.EOPNOTSUPP)  # CONFIG_BRIDGE_VLAN_FILTERING is off
-    if "group_fwd_mask" in v and v["group_fwd_mask"] & BR_GROUPFWD_RESTRICTED:
-        raise NetlinkError(errno.EINVAL)
+    check_changelink(br, opts.values)
 
 
-def apply(br, opts: BridgeOpts) -> None:
-    """br_changelink(): set what was asked, in the kernel's order."""
-    v = opts.values
-    if "forward_delay" in v:
-        br.forward_delay = _jiffies(v["forward_delay"]) / KERNEL_HZ
-    if "hello_time" in v:
-        br.hello_time = _jiffies(v["hello_time"]) / KERNEL_HZ
-    if "max_age" in v:
-        br.max_age = _jiffies(v["max_age"]) / KERNEL_HZ
-    if "ageing_time" in v:
-        br.set_ageing_time(_jiffies(v["ageing_time"]) / KERNEL_HZ)
-    if "stp_state" in v:
-        _set_stp(br, bool(v["stp_state"]))
-    if "priority" in v:
-        br.priority = v["priority"]
-    if "group_fwd_mask" in v:
-        br.group_fwd_mask = v["group_fwd_mask"]
-    if "fdb_flush" in v:
-        br.fdb.flush()
-
-
-def _set_stp(br, on: bool) -> None:
-    """br_stp_set_enabled(): with no user-space STP daemon, "on" means the kernel's STP.
-
-    br_stp_start() pulls forward_delay into the range STP allows.
-    """
-    if on and not br.stp_enabled:
-        br.forward_delay = min(max(br.forward_delay, 2.0), 30.0)
-    br.stp_enabled = on
+def apply(br: Bridge, opts: BridgeOpts) -> None:
+    """br_changelink(): each option through the bridge's setter, in the kernel's order."""
+    br_changelink(br, opts.values)
