@@ -9,8 +9,17 @@ module         kernel file            what it does
 ``forward``    br_forward.c           forward, flood, deliver to ports
 ``fdb``        br_fdb.c               the forwarding database: learn, find, age
 ``stp_if``     br_stp_if.c            bridge id from the lowest port MAC, port states
+``options``    br_stp.c, br_stp_if.c  one checked setter per bridge and port setting
+``netlink``    br_netlink.c           ``ip ... type bridge``, ``bridge link set``
+``fdb_ops``    rtnetlink.c, br_fdb.c  ``bridge fdb add/del/show``: the FDB by netlink
 ``notify``     br_notify.c (br.c)     reacting to ports going up/down/changing MAC
 =============  =====================  ==============================================
+
+Every way in -- sysfs (bridge-utils writes it), rtnetlink (``ip``, ``bridge``) -- sets
+the bridge's and ports' settings through the same setters of ``options``, as the
+kernel's br_sysfs_br.c, br_netlink.c and br_ioctl.c all call br_set_*(); refusals are
+:class:`netsim.netlink.errors.NetlinkError` (errno and extack), which each tool words
+its own way.
 
 Scope: STP is not implemented (``stp_state`` is 0 and ports go straight to
 forwarding; beware of loops), nor VLAN filtering, multicast snooping (multicast is

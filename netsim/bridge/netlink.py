@@ -85,7 +85,7 @@ def br_changelink(br: Bridge, values: dict[str, Any]) -> None:
 
 
 # ---------------------------------------------------------------------- ports
-def br_setport(port: BridgePort, attrs: dict[str, int]) -> None:
+def br_setport(port: BridgePort, attrs: dict[str, Any]) -> None:
     """br_setport(): the flags first, then cost, priority and state, then the flush.
 
     Like the kernel, the flags are set before cost is checked: a request with a good
@@ -104,7 +104,7 @@ def br_setport(port: BridgePort, attrs: dict[str, int]) -> None:
         port.br.fdb.delete_by_port(port, do_all=False)
 
 
-def br_port_slave_changelink(dev: NetDevice, attrs: dict[str, int]) -> None:
+def br_port_slave_changelink(dev: NetDevice, attrs: dict[str, Any]) -> None:
     """``ip link set DEV type bridge_slave ...``: the bridge the device is a port of
     answers (br_port_slave_changelink()); a device that is no port has no one to ask."""
     port = dev.br_port
@@ -116,7 +116,7 @@ def br_port_slave_changelink(dev: NetDevice, attrs: dict[str, int]) -> None:
 BRIDGE_FLAGS_MASTER, BRIDGE_FLAGS_SELF = 0x1, 0x2
 
 
-def rtnl_bridge_setlink(ns: NetNamespace, ifindex: int, attrs: dict[str, int],
+def rtnl_bridge_setlink(ns: NetNamespace, ifindex: int, attrs: dict[str, Any],
                         flags: int) -> None:
     """rtnl_bridge_setlink() -> br_setlink() -> br_setport(): ``bridge link set``.
 

@@ -35,6 +35,7 @@ from netsim.cli.bridge.common import (
     atoi,
     ll_index_to_name,
     ll_name_to_index,
+    mac_text,
     not_simulated,
 )
 from netsim.cli.ip.args import IpExit, duparg, duparg2, incomplete, invarg, matches
@@ -63,10 +64,6 @@ FDB_USAGE = (
 _STATE_NAMES = {NUD_PERMANENT: "permanent", NUD_NOARP: "static", NUD_STALE: "stale",
                 NUD_REACHABLE: ""}
 
-
-
-def mac_text(mac: bytes) -> str:
-    return ":".join(f"{b:02x}" for b in mac)
 
 
 
