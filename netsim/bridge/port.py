@@ -9,7 +9,7 @@ MAC as a local FDB entry and recalculates the bridge id. :func:`del_if` undoes i
 from __future__ import annotations
 
 import errno
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
@@ -54,7 +54,6 @@ class BridgePort:
     mcast_flood: bool = True
     bcast_flood: bool = True
     hairpin: bool = False
-    extra: dict = field(default_factory=dict)
 
     @property
     def port_id(self) -> int:

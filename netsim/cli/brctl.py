@@ -12,7 +12,9 @@ error messages:
 * **sysfs files** for every setting (``setageing`` writes
   ``/sys/class/net/br0/bridge/ageing_time``, ``setpathcost`` writes
   ``/sys/class/net/eth0/brport/path_cost``), so they go through the host's file
-  system (:mod:`netsim.pseudofs.tree`) and fail exactly as those files do. When the file
+  system (:mod:`netsim.pseudofs.tree`) to the bridge's setters
+  (:mod:`netsim.bridge.options`, the ones ``ip`` and ``bridge`` reach by netlink) and
+  fail exactly as those files do. When the file
   cannot be opened, bridge-utils falls back to an old ioctl on the bridge name, and
   that ioctl's errno is what it prints (ENODEV: no such device; EOPNOTSUPP: not a
   bridge).

@@ -65,8 +65,6 @@ _STATE_NAMES = {NUD_PERMANENT: "permanent", NUD_NOARP: "static", NUD_STALE: "sta
                 NUD_REACHABLE: ""}
 
 
-
-
 def parse_mac(text: str) -> bytes | None:
     """sscanf(text, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx") == 6, as fdb add/del read a MAC.
 
@@ -87,7 +85,6 @@ def parse_mac(text: str) -> bytes | None:
                 return None
             rest = rest[1:]
     return bytes(out)
-
 
 
 def print_fdb(p: Printer, ns: NetNamespace, rec: FdbRecord, filter_index: int,
@@ -114,8 +111,8 @@ def print_fdb(p: Printer, ns: NetNamespace, rec: FdbRecord, filter_index: int,
     p.close_object()
 
 
-
 def do_fdb(run: Run, args: list[str]) -> int:
+    """``bridge fdb [COMMAND ...]``: show (the default), add/append/replace/del, help."""
     if not args:
         return fdb_show(run, [])
     word = args[0]
@@ -137,6 +134,7 @@ def do_fdb(run: Run, args: list[str]) -> int:
 
 
 def fdb_show(run: Run, argv: list[str]) -> int:
+    """fdb_show(): the filters, the dump, then each record that passes them."""
     filter_dev = br = None
     filter_vlan = filter_state = filter_dynamic = 0
     i = 0
@@ -194,6 +192,8 @@ def fdb_show(run: Run, argv: list[str]) -> int:
 
 
 def fdb_modify(run: Run, delete: bool, nlflags: int, argv: list[str]) -> int:
+    """fdb_modify(): one RTM_NEWNEIGH/RTM_DELNEIGH for the kernel (``self`` and
+    ``permanent`` assumed when neither side nor state is given)."""
     flags, state = 0, NUD_NOARP
     dev_name = addr = None
     vid = -1

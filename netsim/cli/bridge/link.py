@@ -52,7 +52,6 @@ LINK_USAGE = (
     "       bridge link show [dev DEV]\n")
 
 
-
 def print_link(p: Printer, ns: NetNamespace, dev: NetDevice, opts: Opts) -> None:
     """print_linkinfo() of bridge/link.c for one port."""
     port = dev.br_port
@@ -97,8 +96,8 @@ def print_link(p: Printer, ns: NetNamespace, dev: NetDevice, opts: Opts) -> None
     p.close_object()
 
 
-
 def do_link(run: Run, args: list[str]) -> int:
+    """``bridge link [COMMAND ...]``: show (the default), set/change, help."""
     if not args:
         return link_show(run, [])
     word = args[0]
@@ -112,6 +111,7 @@ def do_link(run: Run, args: list[str]) -> int:
 
 
 def link_show(run: Run, argv: list[str]) -> int:
+    """``bridge link show [dev DEV]``: the bridge ports, in ifindex order."""
     filter_dev = None
     i = 0
     while i < len(argv):
@@ -139,6 +139,10 @@ def link_show(run: Run, argv: list[str]) -> int:
 
 
 def link_modify(run: Run, argv: list[str]) -> int:
+    """brlink_modify(): the port attributes to send, then RTM_SETLINK to the bridge.
+
+    Like iproute2, a cost of 0 and a priority above 0x7fff (a C short: -1) are not sent.
+    """
     attrs: dict[str, int] = {}
     dev_name = None
     flags = 0
