@@ -32,6 +32,11 @@ DEFAULT_PRIORITY = 0x8000
 GC_START_DELAY = 0.1     # br_dev_open() arms the collector HZ/10 after opening
 
 
+def format_bridge_id(priority: int, mac: bytes) -> str:
+    """br_show_bridge_id(): ``8000.020000000101`` -- priority, dot, MAC without colons."""
+    return f"{priority:04x}." + mac.hex()
+
+
 class Bridge(NetDevice):
     kind = "bridge"
     is_bridge = True
@@ -54,8 +59,8 @@ class Bridge(NetDevice):
 
     @property
     def bridge_id(self) -> str:
-        """As brctl prints it: ``8000.020000000101``."""
-        return f"{self.priority:04x}." + self.bridge_mac.hex()
+        """As sysfs and brctl show it: ``8000.020000000101``."""
+        return format_bridge_id(self.priority, self.bridge_mac)
 
     def port_of(self, dev: NetDevice) -> BridgePort | None:
         port = dev.br_port
@@ -92,12 +97,6 @@ class Bridge(NetDevice):
             self.ns.trace.hop(self.ns.name, self.name, "bridge", "info", 0,
                               f"{self.name}: {mac_ntoa(mac)} matches no port. "
                               + stp_if.S4_NOTE, "br_set_mac_address")
-
-    def set_ageing_time(self, seconds: float) -> None:
-        """br_set_ageing_time(): the collector runs again at once with the new hold time."""
-        self.ageing_time = seconds
-        if self.admin_up:
-            self.fdb.start_gc(0.0)
 
     def set_mtu(self, mtu: int) -> None:
         self.mtu_set_by_user = True

@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from netsim.engine.units import elapsed_clock_t
 from netsim.packets.addr import mac_ntoa
 
 if TYPE_CHECKING:
@@ -48,6 +49,7 @@ class Fdb:
         self.br = br
         self.entries: dict[bytes, FdbEntry] = {}
         self._gc_generation = 0
+        self.gc_due: float | None = None  # when the collector runs next (None: stopped)
 
     def __iter__(self):
         """Newest first, the order of the kernel's fdb_list (hlist_add_head)."""
@@ -177,8 +179,6 @@ class Fdb:
         self._gc_generation += 1
         self.gc_due = None
 
-    gc_due: float | None = None
-
     def _gc_run(self, generation: int) -> None:
         if generation != self._gc_generation:
             return
@@ -202,3 +202,12 @@ class Fdb:
                 self._trace("age", f"{br.name}: {mac_ntoa(entry.mac)} on {where} aged out "
                             f"(silent for {hold:g} s)", "br_fdb_cleanup")
         self.start_gc(max(work_delay, GC_MIN_INTERVAL))
+
+
+def gc_timer_ticks(br: Bridge) -> int:
+    """br_timer_value(&br->gc_work.timer): what is left before the FDB garbage collector
+    runs again, in clock ticks (0 while the bridge is down)."""
+    due = br.fdb.gc_due
+    if due is None or not br.admin_up:
+        return 0
+    return elapsed_clock_t(due - br.ns.env.now)

@@ -9,13 +9,13 @@ MAC as a local FDB entry and recalculates the bridge id. :func:`del_if` undoes i
 from __future__ import annotations
 
 import errno
-import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
 from netsim.bridge import stp_if
 from netsim.bridge.input import handle_frame
+from netsim.netlink.errors import NetlinkError
 
 if TYPE_CHECKING:
     from netsim.bridge.device import Bridge
@@ -26,19 +26,17 @@ BR_STATE_LISTENING = "listening"
 BR_STATE_LEARNING = "learning"
 BR_STATE_FORWARDING = "forwarding"
 BR_STATE_BLOCKING = "blocking"
+# the states as the kernel numbers them (BR_STATE_DISABLED = 0 ... BR_STATE_BLOCKING = 4)
+PORT_STATES = (BR_STATE_DISABLED, BR_STATE_LISTENING, BR_STATE_LEARNING, BR_STATE_FORWARDING,
+               BR_STATE_BLOCKING)
 
 DEFAULT_PORT_PRIORITY = 0x20
 BR_MAX_PORTS = 1 << 10
 
 
-class BridgeError(OSError):
-    """A refused bridge operation: the errno rtnetlink returns, and the kernel's extended
-    ack message when it sends one (iproute2 then prints ``Error: <extack>.``)."""
-
-    def __init__(self, code: int, extack: str | None = None) -> None:
-        super().__init__(code, os.strerror(code))
-        self.code = code
-        self.extack = extack
+# The name qemu's helper and ``ip link set master`` catch: a refused bridge operation is
+# the kernel's one error type, the errno and the extended-ack message when there is one.
+BridgeError = NetlinkError
 
 
 @dataclass(eq=False)
@@ -56,7 +54,6 @@ class BridgePort:
     mcast_flood: bool = True
     bcast_flood: bool = True
     hairpin: bool = False
-    extra: dict = field(default_factory=dict)
 
     @property
     def port_id(self) -> int:
@@ -83,17 +80,17 @@ def _find_portno(br: Bridge) -> int:
     for n in range(1, BR_MAX_PORTS):
         if n not in used:
             return n
-    raise BridgeError(errno.EXFULL)
+    raise NetlinkError(errno.EXFULL)
 
 
 def add_if(br: Bridge, dev: NetDevice) -> BridgePort:
-    """br_add_if(): make ``dev`` a port of ``br``. Raises BridgeError with the errno."""
+    """br_add_if(): make ``dev`` a port of ``br``. Raises NetlinkError with the errno."""
     if dev.flag_loopback or dev.link_type != "ether" or dev.mac[0] & 1 or dev.mac == bytes(6):
-        raise BridgeError(errno.EINVAL)
+        raise NetlinkError(errno.EINVAL)
     if dev.is_bridge:
-        raise BridgeError(errno.ELOOP, "Can not enslave a bridge to a bridge")
+        raise NetlinkError(errno.ELOOP, "Can not enslave a bridge to a bridge")
     if dev.master is not None:
-        raise BridgeError(errno.EBUSY, "Device is already in use.")
+        raise NetlinkError(errno.EBUSY, "Device is already in use.")
     port = BridgePort(br, dev, _find_portno(br), path_cost=port_cost(dev))
     dev.master = br
     dev.br_port = port
@@ -117,7 +114,7 @@ def del_if(br: Bridge, dev: NetDevice) -> None:
     """br_del_if(): release ``dev``; its learned and local entries go with it."""
     port = dev.br_port
     if port is None or port.br is not br:
-        raise BridgeError(errno.EINVAL)
+        raise NetlinkError(errno.EINVAL)
     port.state = BR_STATE_DISABLED
     br.ports.remove(port)
     br.fdb.delete_by_port(port, do_all=True)

@@ -12,7 +12,9 @@ error messages:
 * **sysfs files** for every setting (``setageing`` writes
   ``/sys/class/net/br0/bridge/ageing_time``, ``setpathcost`` writes
   ``/sys/class/net/eth0/brport/path_cost``), so they go through the host's file
-  system (:mod:`netsim.pseudofs.tree`) and fail exactly as those files do. When the file
+  system (:mod:`netsim.pseudofs.tree`) to the bridge's setters
+  (:mod:`netsim.bridge.options`, the ones ``ip`` and ``bridge`` reach by netlink) and
+  fail exactly as those files do. When the file
   cannot be opened, bridge-utils falls back to an old ioctl on the bridge name, and
   that ioctl's errno is what it prints (ENODEV: no such device; EOPNOTSUPP: not a
   bridge).
@@ -39,10 +41,11 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from netsim.bridge.port import BridgeError, add_if, del_if
+from netsim.bridge.fdb import gc_timer_ticks
+from netsim.bridge.port import add_if, del_if
 from netsim.cli.sysctl import GetoptError, gnu_getopt
 from netsim.engine.units import clock_t, elapsed_clock_t
-from netsim.pseudofs.bridge import gc_timer_ticks
+from netsim.netlink.errors import NetlinkError
 from netsim.user.io import Io
 
 if TYPE_CHECKING:
@@ -191,7 +194,7 @@ class Brctl:
                 add_if(br, dev)  # type: ignore[arg-type]
             else:
                 del_if(br, dev)  # type: ignore[arg-type]
-        except BridgeError as exc:
+        except NetlinkError as exc:
             return exc.code
         return 0
 
@@ -369,7 +372,7 @@ class Brctl:
             self.io.write("bridge name\tbridge id\t\tSTP enabled\tinterfaces\n")
             header[0] = False
         stp = "yes" if br.stp_enabled else "no"
-        line = f"{br.name}\t\t{bridge_id(br)}\t{stp}\t\t"
+        line = f"{br.name}\t\t{br.bridge_id}\t{stp}\t\t"
         ports = sorted(p.dev.name for p in br.ports)
         if not ports:
             self.io.write(line + "\n")
@@ -413,7 +416,7 @@ class Brctl:
             self.err(f"device {name} is not a bridge!")
             return 1
         br: Bridge = dev  # type: ignore[assignment]
-        bid = bridge_id(br)
+        bid = br.bridge_id
         zero = timer(0)
         out = [
             f"{br.name}\n",
@@ -448,11 +451,6 @@ class Brctl:
 
 
 # ---------------------------------------------------------------------- formats
-def bridge_id(br: Bridge) -> str:
-    """br_dump_bridge_id(): ``8000.020000000101``."""
-    return f"{br.priority:04x}." + br.bridge_mac.hex()
-
-
 def timer(ticks: int) -> str:
     """br_show_timer(): clock ticks as ``%4i.%.2i`` seconds (``   1.51``)."""
     return f"{ticks // 100:4d}.{ticks % 100:02d}"

@@ -24,7 +24,7 @@ from netsim.user.commands import CommandTable
 # name -> "module:function"; each function is (host, argv, io) -> exit status
 PROGRAMS: dict[str, str] = {
     "ip": "netsim.cli.ip:main",
-    "bridge": "netsim.cli.bridge_cmd:main",
+    "bridge": "netsim.cli.bridge:main",
     "brctl": "netsim.cli.brctl:main",
     "sysctl": "netsim.cli.sysctl:main",
     "ping": "netsim.cli.ping:main",

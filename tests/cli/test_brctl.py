@@ -411,7 +411,7 @@ def test_showmacs_hides_expired_and_bridge_entries_and_zeroes_static_ones() -> N
     from lab_builders import VM1, bridge_with_taps_and_lan, raw_frame
 
     lab, host, _lan, vms = bridge_with_taps_and_lan(taps=1)
-    from netsim.cli import bridge_cmd
+    from netsim.cli import bridge as bridge_cmd
 
     io = Io()
     assert bridge_cmd.main(host, shlex.split(

@@ -15,7 +15,7 @@ import json
 import pytest
 
 import netsim
-from netsim.cli import bridge_cmd
+from netsim.cli import bridge as bridge_cmd
 
 from helpers import ToolUnderTest, new_host, parse_transcript
 

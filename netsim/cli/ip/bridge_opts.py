@@ -1,27 +1,34 @@
-"""``ip link add/set DEV type bridge OPTIONS``: parsing (iplink_bridge.c) and the kernel side
-(br_netlink.c: br_changelink).
+"""``ip link add/set DEV type bridge OPTIONS`` and ``ip link set PORT type bridge_slave
+OPTIONS``: parsing (iplink_bridge.c, iplink_bridge_slave.c), and handing the request to
+the bridge's rtnetlink side (:mod:`netsim.bridge.netlink`: br_changelink, br_setport).
 
 Times travel in *centiseconds* (USER_HZ clock ticks) and the kernel stores them in
 jiffies (HZ=250 here), so a value may come back rounded down: ``ageing_time 5``
-reads back as 4. The model keeps seconds.
-
-Kernel rules reproduced: hello_time 1..10 s and max_age 6..40 s always, forward_delay
-2..30 s only while STP is on (turning STP on clamps it into that range),
-group_fwd_mask may not touch bits 0-2, and vlan_filtering is refused because the
-recorded kernel is built without it.
+reads back as 4. iproute2 itself refuses what does not fit the attribute's size
+(``priority 70000``: ``invalid priority``); the kernel's rules are the setters'
+(:mod:`netsim.bridge.options`), the same for sysfs and brctl. vlan_filtering is refused
+because the recorded kernel is built without it.
 """
 
 from __future__ import annotations
 
-import errno
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
+from netsim.bridge.netlink import (
+    CHANGELINK_ORDER,
+    br_changelink,
+    br_port_slave_changelink,
+    check_changelink,
+)
+from netsim.bridge.options import SIMULATED_PORT_FLAGS
 from netsim.cli.ip import usage
 from netsim.cli.ip.args import Args, IpExit, get_unsigned, invarg, ll_addr_a2n, matches
-from netsim.cli.ip.rtnl import NetlinkError, not_modelled
-from netsim.engine.units import KERNEL_HZ, USER_HZ
+from netsim.cli.ip.rtnl import not_modelled
 
-BR_GROUPFWD_RESTRICTED = 0x0007
+if TYPE_CHECKING:
+    from netsim.bridge.device import Bridge
+    from netsim.stack.netdevice import NetDevice
 
 # keyword -> (how it matches, value limit); "exact" keywords use strcmp in iproute2
 _U32, _U16, _U8 = 0xFFFFFFFF, 0xFFFF, 0xFF
@@ -47,8 +54,7 @@ _OPTIONS: list[tuple[str, bool, int | None]] = [
     ("mcast_mld_version", False, _U8), ("nf_call_iptables", False, _U8),
     ("nf_call_ip6tables", False, _U8), ("nf_call_arptables", False, _U8),
 ]
-MODELLED = {"forward_delay", "hello_time", "max_age", "ageing_time", "stp_state", "priority",
-            "vlan_filtering", "group_fwd_mask", "fdb_flush"}
+MODELLED = frozenset(CHANGELINK_ORDER)  # what the bridge's br_changelink() knows
 
 
 @dataclass
@@ -107,57 +113,92 @@ def _value(name: str, text: str, limit: int | None) -> int | bytes:
 
 
 # ---------------------------------------------------------------------- kernel side
-def _jiffies(clock_t: int) -> int:
-    """clock_t_to_jiffies(): centiseconds -> jiffies, rounded down."""
-    return clock_t * KERNEL_HZ // USER_HZ
-
-
-def check(br, opts: BridgeOpts) -> None:
-    """Everything br_changelink() would refuse, before anything changes."""
+def check(br: Bridge | None, opts: BridgeOpts) -> None:
+    """Everything br_changelink() would refuse, before anything changes (``br`` None: the
+    bridge is being created). An option netsim does not model is refused first."""
     unmodelled = [k for k in opts.values if k not in MODELLED]
     if unmodelled:
         raise not_modelled(f'the bridge option "{unmodelled[0]}"')
-    v = opts.values
-    stp_on = bool(br.stp_enabled) if br is not None else False
-    if "forward_delay" in v and stp_on and not 2 * KERNEL_HZ <= _jiffies(v["forward_delay"]) \
-            <= 30 * KERNEL_HZ:
-        raise NetlinkError(errno.ERANGE)
-    if "hello_time" in v and not KERNEL_HZ <= _jiffies(v["hello_time"]) <= 10 * KERNEL_HZ:
-        raise NetlinkError(errno.ERANGE)
-    if "max_age" in v and not 6 * KERNEL_HZ <= _jiffies(v["max_age"]) <= 40 * KERNEL_HZ:
-        raise NetlinkError(errno.ERANGE)
-    if "vlan_filtering" in v:
-        raise NetlinkError(errno.EOPNOTSUPP)  # CONFIG_BRIDGE_VLAN_FILTERING is off
-    if "group_fwd_mask" in v and v["group_fwd_mask"] & BR_GROUPFWD_RESTRICTED:
-        raise NetlinkError(errno.EINVAL)
+    check_changelink(br, opts.values)
 
 
-def apply(br, opts: BridgeOpts) -> None:
-    """br_changelink(): set what was asked, in the kernel's order."""
-    v = opts.values
-    if "forward_delay" in v:
-        br.forward_delay = _jiffies(v["forward_delay"]) / KERNEL_HZ
-    if "hello_time" in v:
-        br.hello_time = _jiffies(v["hello_time"]) / KERNEL_HZ
-    if "max_age" in v:
-        br.max_age = _jiffies(v["max_age"]) / KERNEL_HZ
-    if "ageing_time" in v:
-        br.set_ageing_time(_jiffies(v["ageing_time"]) / KERNEL_HZ)
-    if "stp_state" in v:
-        _set_stp(br, bool(v["stp_state"]))
-    if "priority" in v:
-        br.priority = v["priority"]
-    if "group_fwd_mask" in v:
-        br.group_fwd_mask = v["group_fwd_mask"]
-    if "fdb_flush" in v:
-        br.fdb.flush()
+def apply(br: Bridge, opts: BridgeOpts) -> None:
+    """br_changelink(): each option through the bridge's setter, in the kernel's order."""
+    br_changelink(br, opts.values)
 
 
-def _set_stp(br, on: bool) -> None:
-    """br_stp_set_enabled(): with no user-space STP daemon, "on" means the kernel's STP.
+# ---------------------------------------------------------------------- type bridge_slave
+_ON_OFF = -2  # a value of "on" or "off"
+_SLAVE_WORDS = ("fdb_flush", "state STATE", "priority PRIO", "cost COST", "guard {on | off}",
+                "hairpin {on | off}", "fastleave {on | off}", "root_block {on | off}",
+                "learning {on | off}", "flood {on | off}", "proxy_arp {on | off}",
+                "proxy_arp_wifi {on | off}", "mcast_router MULTICAST_ROUTER",
+                "mcast_fast_leave {on | off}", "mcast_flood {on | off}",
+                "bcast_flood {on | off}", "mcast_to_unicast {on | off}",
+                "group_fwd_mask MASK", "neigh_suppress {on | off}", "vlan_tunnel {on | off}",
+                "isolated {on | off}", "locked {on | off}")
+BRIDGE_SLAVE_EXPLAIN = ("Usage: ... bridge_slave [ fdb_flush ]\n"
+                        + "".join(f"\t\t\t[ {w} ]\n" for w in _SLAVE_WORDS[1:])
+                        + "\t\t\t[ backup_port DEVICE ] [ nobackup_port ]\n")
 
-    br_stp_start() pulls forward_delay into the range STP allows.
-    """
-    if on and not br.stp_enabled:
-        br.forward_delay = min(max(br.forward_delay, 2.0), 30.0)
-    br.stp_enabled = on
+# keyword -> value (limit, _ON_OFF, -1: none, None: a device name), in the order
+# bridge_slave_parse_opt() tries them: "m" is mcast_flood, "p" priority, "f" fdb_flush
+_SLAVE_OPTIONS: list[tuple[str, int | None]] = [
+    ("fdb_flush", -1), ("state", _U8), ("priority", _U16), ("cost", _U32),
+    ("hairpin", _ON_OFF), ("guard", _ON_OFF), ("root_block", _ON_OFF),
+    ("fastleave", _ON_OFF), ("learning", _ON_OFF), ("flood", _ON_OFF),
+    ("mcast_flood", _ON_OFF), ("bcast_flood", _ON_OFF), ("mcast_to_unicast", _ON_OFF),
+    ("proxy_arp", _ON_OFF), ("proxy_arp_wifi", _ON_OFF), ("mcast_router", _U8),
+    ("mcast_fast_leave", _ON_OFF), ("neigh_suppress", _ON_OFF), ("group_fwd_mask", _U16),
+    ("vlan_tunnel", _ON_OFF), ("isolated", _ON_OFF), ("locked", _ON_OFF),
+    ("backup_port", None), ("nobackup_port", -1),
+]
+SLAVE_MODELLED = frozenset(("fdb_flush", "state", "priority", "cost", *SIMULATED_PORT_FLAGS))
+
+
+def parse_slave(argv: list[str]) -> BridgeOpts:
+    """bridge_slave_parse_opt(): every argument after ``type bridge_slave`` (IFLA_BRPORT_*)."""
+    opts = BridgeOpts()
+    args = Args(argv)
+    while args:
+        word = args.cur
+        found = next(((n, v) for n, v in _SLAVE_OPTIONS if matches(word, n)), None)
+        if found is None:
+            if matches(word, "help"):
+                raise IpExit(1, BRIDGE_SLAVE_EXPLAIN)
+            raise IpExit(1, f'bridge_slave: unknown option "{word}"?\n' + BRIDGE_SLAVE_EXPLAIN)
+        name, limit = found
+        if limit == -1:
+            opts.values[name] = None
+        elif limit is None:
+            opts.values[name] = args.next_arg()
+        elif limit == _ON_OFF:
+            text = args.next_arg()
+            if not (matches(text, "on") or matches(text, "off")):
+                raise IpExit(1, f'Error: argument of "{name}" must be one of "off", "on", '
+                                f'not "{text}"\n')
+            opts.values[name] = 0 if matches(text, "off") else 1
+        else:
+            text = args.next_arg()
+            value = get_unsigned(text, limit)
+            if value is None:
+                raise invarg(_SLAVE_INVALID.get(name, f"invalid {name}"), text)
+            opts.values[name] = value
+        args.advance()
+    return opts
+
+
+_SLAVE_INVALID = {"state": "state is invalid", "priority": "priority is invalid",
+                  "cost": "cost is invalid"}
+
+
+def slave_changelink(dev: NetDevice, opts: BridgeOpts) -> None:
+    """br_port_slave_changelink(): the request goes to the bridge ``dev`` is a port of
+    (EOPNOTSUPP when it is none), which applies it like ``bridge link set``: the flags,
+    then cost, priority and state -- a refusal leaves what came before it set, as on
+    Linux. It runs before the rest of ``ip link set`` (rtnl_changelink() order).
+    An option netsim does not model is refused before anything changes."""
+    unmodelled = [k for k in opts.values if k not in SLAVE_MODELLED]
+    if unmodelled:
+        raise not_modelled(f'the bridge port option "{unmodelled[0]}"')
+    br_port_slave_changelink(dev, opts.values)
