@@ -18,7 +18,7 @@ module         kernel file            what it does
 Every way in -- sysfs (bridge-utils writes it), rtnetlink (``ip``, ``bridge``) -- sets
 the bridge's and ports' settings through the same setters of ``options``, as the
 kernel's br_sysfs_br.c, br_netlink.c and br_ioctl.c all call br_set_*(); refusals are
-:class:`netsim.netlink.errors.NetlinkError` (errno and extack), which each tool words
+:class:`netsim.stack.extack.NetlinkError` (errno and extack), which each tool words
 its own way.
 
 Scope: STP is not implemented (``stp_state`` is kept and shown, but ports go straight to

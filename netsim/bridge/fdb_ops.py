@@ -5,7 +5,7 @@ that is no bridge): what ``bridge fdb add/append/replace/del/show`` ask the kern
 ``master`` reaches the FDB of the bridge a port belongs to; ``self`` the device's own
 entries: a bridge's FDB for a bridge, else its own address lists (dev->uc, dev->mc:
 secondary unicast addresses and multicast groups). Refusals are
-:class:`~netsim.netlink.errors.NetlinkError`, with the kernel's extended-ack message
+:class:`~netsim.stack.extack.NetlinkError`, with the kernel's extended-ack message
 where it sends one (``FDB add only supported for Ethernet devices``).
 """
 
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from netsim.bridge.fdb import FdbEntry
 from netsim.engine.units import elapsed_clock_t
-from netsim.netlink.errors import NetlinkError
+from netsim.stack.extack import NetlinkError
 
 if TYPE_CHECKING:
     from netsim.bridge.device import Bridge

@@ -17,7 +17,7 @@ import errno
 from typing import TYPE_CHECKING, Any
 
 from netsim.bridge import options
-from netsim.netlink.errors import NetlinkError
+from netsim.stack.extack import NetlinkError
 
 if TYPE_CHECKING:
     from netsim.bridge.device import Bridge

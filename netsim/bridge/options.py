@@ -22,7 +22,7 @@ setter                                  who calls it
 
 Each takes the value the way the kernel's does -- times in clock ticks (1/100 s, an
 ``unsigned long``), the rest as plain numbers -- checks it, and applies it, or raises
-:class:`~netsim.netlink.errors.NetlinkError` with the errno the kernel returns and
+:class:`~netsim.stack.extack.NetlinkError` with the errno the kernel returns and
 changes nothing. Each tool words that errno its own way (``RTNETLINK answers: ...``,
 ``bash: echo: write error: ...``, ``set forward delay failed: ...``); the units, the
 parsing and the wrap-around of the numbers are the tools' own too.
@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING
 
 from netsim.bridge.port import BR_STATE_DISABLED, BR_STATE_FORWARDING, PORT_STATES
 from netsim.engine.units import KERNEL_HZ, jiffies_from_clock_t
-from netsim.netlink.errors import NetlinkError
+from netsim.stack.extack import NetlinkError
 
 if TYPE_CHECKING:
     from netsim.bridge.device import Bridge

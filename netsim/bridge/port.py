@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from netsim.bridge import stp_if
 from netsim.bridge.input import handle_frame
-from netsim.netlink.errors import NetlinkError
+from netsim.stack.extack import NetlinkError
 
 if TYPE_CHECKING:
     from netsim.bridge.device import Bridge

@@ -45,7 +45,7 @@ from netsim.bridge.fdb import gc_timer_ticks
 from netsim.bridge.port import add_if, del_if
 from netsim.cli.sysctl import GetoptError, gnu_getopt
 from netsim.engine.units import clock_t, elapsed_clock_t
-from netsim.netlink.errors import NetlinkError
+from netsim.stack.extack import NetlinkError
 from netsim.user.io import Io
 
 if TYPE_CHECKING:

@@ -2,10 +2,10 @@
 
 ``ip``, ``bridge``, ``brctl`` and writes to ``/sys`` do not change the model
 themselves: they ask the kernel here, which checks the request, applies it or refuses
-it with an errno and an extended-ack message (:class:`~netsim.netlink.errors.
+it with an errno and an extended-ack message (:class:`~netsim.stack.extack.
 NetlinkError`), as net/core/rtnetlink.c, net/ipv4/devinet.c and fib_frontend.c do.
 """
 
-from netsim.netlink.errors import NetlinkError, error_text, strerror
+from netsim.stack.extack import NetlinkError, error_text, strerror
 
 __all__ = ["NetlinkError", "error_text", "strerror"]

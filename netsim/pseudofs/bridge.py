@@ -17,7 +17,7 @@ from netsim.bridge import options
 from netsim.bridge.device import format_bridge_id as sysfs_bridge_id
 from netsim.bridge.fdb import gc_timer_ticks
 from netsim.bridge.port import PORT_STATES
-from netsim.netlink.errors import NetlinkError
+from netsim.stack.extack import NetlinkError
 
 if TYPE_CHECKING:
     from netsim.bridge.device import Bridge

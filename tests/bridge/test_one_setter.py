@@ -33,7 +33,7 @@ from netsim.bridge import options
 from netsim.cli.ip import bridge_opts
 from netsim.cli.ip.args import IpExit
 from netsim.cli.ip.rtnl import report
-from netsim.netlink.errors import NetlinkError, strerror
+from netsim.stack.extack import NetlinkError, strerror
 
 SETUP = ("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1; "
          "ip link set lo up; ip link add br0 address 02:00:00:00:00:aa type bridge; "

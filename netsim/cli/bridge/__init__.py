@@ -31,7 +31,7 @@ from netsim.cli.bridge.common import Opts, Run, not_simulated
 from netsim.cli.bridge.fdb import FDB_USAGE, do_fdb, parse_mac
 from netsim.cli.bridge.link import LINK_USAGE, do_link
 from netsim.cli.ip.args import IpExit, emit, invarg, matches
-from netsim.netlink import NetlinkError
+from netsim.stack.extack import NetlinkError
 from netsim.user.io import Io
 
 if TYPE_CHECKING:

@@ -41,7 +41,7 @@ from netsim.cli.bridge.common import (
 from netsim.cli.ip.args import IpExit, duparg, duparg2, incomplete, invarg, matches
 from netsim.cli.ip.render import ANY, JSON, Printer
 from netsim.engine.units import USER_HZ
-from netsim.netlink import NetlinkError
+from netsim.stack.extack import NetlinkError
 
 if TYPE_CHECKING:
     from netsim.stack.namespace import NetNamespace

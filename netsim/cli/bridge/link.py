@@ -31,7 +31,7 @@ from netsim.cli.ip import devinfo
 from netsim.cli.ip.args import IpExit, duparg, incomplete, matches
 from netsim.cli.ip.link_show import print_flags
 from netsim.cli.ip.render import ANY, JSON, Printer
-from netsim.netlink import NetlinkError
+from netsim.stack.extack import NetlinkError
 
 if TYPE_CHECKING:
     from netsim.stack.namespace import NetNamespace

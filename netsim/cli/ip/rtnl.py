@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 
 from netsim.cli.ip.args import IpExit
 from netsim.cli.ip.render import Printer
-from netsim.netlink.errors import NetlinkError, error_text, strerror  # noqa: F401
+from netsim.stack.extack import NetlinkError, error_text, strerror  # noqa: F401
 
 
 def report(err: NetlinkError, status: int = 2) -> IpExit:

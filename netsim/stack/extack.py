@@ -1,4 +1,7 @@
-"""A request the kernel refused: an errno, and often an extended-ack message.
+"""A request the kernel refused: an errno, and often an extended-ack message (extack).
+
+Kernel code at every layer refuses requests this way (a bridge setter, a route
+create), so the type lives with the core stack; :mod:`netsim.netlink` re-exports it.
 
 iproute2 prints ``Error: <message>.`` when the kernel sent a message and
 ``RTNETLINK answers: <strerror(errno)>`` when it did not, then exits with status 2
