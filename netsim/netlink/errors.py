@@ -1,4 +1,5 @@
-"""A request the kernel refused: an errno, and often an extended-ack message.
+"""A request the kernel refused: an errno, and often an extended-ack message (or one it
+would have carried out but netsim does not model: :class:`NotSimulated`).
 
 iproute2 prints ``Error: <message>.`` when the kernel sent a message and
 ``RTNETLINK answers: <strerror(errno)>`` when it did not, then exits with status 2
@@ -47,6 +48,18 @@ class NetlinkError(Exception):
     def text(self) -> str:
         """What iproute2's rtnl_talk() prints for it."""
         return error_text(self)
+
+
+class NotSimulated(Exception):
+    """A valid request for something netsim does not model (the kernel would have done it).
+
+    The tools say so plainly instead of pretending (``netsim: WHAT is not simulated``).
+    """
+
+    def __init__(self, what: str, hint: str = "") -> None:
+        super().__init__(what)
+        self.what = what
+        self.hint = hint
 
 
 def error_text(err: NetlinkError) -> str:

@@ -17,9 +17,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from netsim.cli.ip import devinfo
 from netsim.cli.ip.render import ANY, JSON, Printer
 from netsim.engine.units import USER_HZ, clock_t
+from netsim.netlink import devinfo
 from netsim.packets.addr import mac_ntoa
 
 if TYPE_CHECKING:
