@@ -1,7 +1,7 @@
-"""What the kernel tells `ip` about a device (the RTM_NEWLINK attributes), from the model.
+"""What the kernel tells the tools about a device (RTM_NEWLINK's attributes), from the model.
 
 `ip link` does not look at a device; it asks the kernel over rtnetlink and prints
-the attributes it gets back. This module is that kernel side: it reads a
+the attributes it gets back. This module is that kernel side (rtnl_fill_ifinfo): it reads a
 :class:`~netsim.stack.netdevice.NetDevice` and answers with the values the real
 kernel would put in the message -- the interface flags as ``dev_get_flags()``
 computes them, the kind of device (``IFLA_INFO_KIND``), the numbers that only
@@ -138,14 +138,3 @@ def broadcast(dev: NetDevice) -> bytes:
     if dev.flag_loopback:
         return bytes(6)
     return b"\xff" * 6
-
-
-def bridge_id_text(priority: int, mac: bytes) -> str:
-    """br_dump_bridge_id(): ``8000.2:0:0:0:0:10`` (ether_ntoa: no zero padding)."""
-    return f"{priority >> 8:02x}{priority & 0xFF:02x}." + ":".join(f"{b:x}" for b in mac)
-
-
-def txqlen_signed(dev: NetDevice) -> int:
-    """IFLA_TXQLEN is a u32 that iproute2 prints with %d: 4294967291 shows as -5."""
-    value = dev.txqlen & 0xFFFFFFFF
-    return value - (1 << 32) if value >= (1 << 31) else value
