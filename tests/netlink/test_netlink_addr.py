@@ -35,26 +35,28 @@ def test_an_address_on_an_up_device_brings_its_connected_route():
     assert routes(ns) == [(IP("0a000000"), 24, None, 2, 253, IP("0a000001"))]
 
 
-def test_the_last_address_takes_every_route_through_the_device_along():
-    # Linux: with 10.0.0.1/24 (+ secondary .2) and 10.9.0.0/24 via 10.0.0.254, deleting
-    # the primary deletes the secondary, the connected route and the static route
+def primary_secondary_and_a_route():
+    """va up with 10.0.0.1/24, its secondary 10.0.0.2/24, and 10.9.0.0/24 via 10.0.0.254."""
     ns = fresh_ns()
     dev = up_veth(ns)
     addr.newaddr(ns, addr.AddrRequest(dev.ifindex, IP("0a000001"), 24))
     addr.newaddr(ns, addr.AddrRequest(dev.ifindex, IP("0a000002"), 24))
     route.newroute(ns, RouteRequest(IP("0a090000"), 24, gateway=IP("0a0000fe")))
     assert len(routes(ns)) == 2
+    return ns, dev
+
+
+def test_the_last_address_takes_every_route_through_the_device_along():
+    # Linux: deleting the primary deletes the secondary, the connected route and the
+    # static route
+    ns, dev = primary_secondary_and_a_route()
     addr.deladdr(ns, addr.AddrRequest(dev.ifindex, IP("0a000001"), 24))
     assert ns.ipv4.addresses_of(dev) == [] and routes(ns) == []
 
 
 def test_deleting_a_secondary_leaves_the_routes():
     # Linux: deleting 10.0.0.2/24 (secondary) keeps 10.0.0.1 and both routes
-    ns = fresh_ns()
-    dev = up_veth(ns)
-    addr.newaddr(ns, addr.AddrRequest(dev.ifindex, IP("0a000001"), 24))
-    addr.newaddr(ns, addr.AddrRequest(dev.ifindex, IP("0a000002"), 24))
-    route.newroute(ns, RouteRequest(IP("0a090000"), 24, gateway=IP("0a0000fe")))
+    ns, dev = primary_secondary_and_a_route()
     addr.deladdr(ns, addr.AddrRequest(dev.ifindex, IP("0a000002"), 24))
     assert [a.local for a in ns.ipv4.addresses_of(dev)] == [IP("0a000001")]
     assert len(routes(ns)) == 2
