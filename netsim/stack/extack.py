@@ -1,7 +1,8 @@
-"""A request the kernel refused: an errno, and often an extended-ack message (extack).
+"""A request the kernel refused: an errno, and often an extended-ack message (extack) --
+or one it would have carried out but netsim does not model (:class:`NotSimulated`).
 
 Kernel code at every layer refuses requests this way (a bridge setter, a route
-create), so the type lives with the core stack; :mod:`netsim.netlink` re-exports it.
+create), so the types live with the core stack; :mod:`netsim.netlink` re-exports them.
 
 iproute2 prints ``Error: <message>.`` when the kernel sent a message and
 ``RTNETLINK answers: <strerror(errno)>`` when it did not, then exits with status 2
@@ -50,6 +51,18 @@ class NetlinkError(Exception):
     def text(self) -> str:
         """What iproute2's rtnl_talk() prints for it."""
         return error_text(self)
+
+
+class NotSimulated(Exception):
+    """A valid request for something netsim does not model (the kernel would have done it).
+
+    The tools say so plainly instead of pretending (``netsim: WHAT is not simulated``).
+    """
+
+    def __init__(self, what: str, hint: str = "") -> None:
+        super().__init__(what)
+        self.what = what
+        self.hint = hint
 
 
 def error_text(err: NetlinkError) -> str:

@@ -63,13 +63,31 @@ class NetNamespace:
         self.lo = self.register(Loopback(self))
 
     # ------------------------------------------------------------------ devices
-    def register(self, dev: NetDevice) -> NetDevice:
-        """register_netdevice(): give the device the next ifindex and make it visible."""
-        dev.ifindex = self._next_ifindex
-        self._next_ifindex += 1
+    def register(self, dev: NetDevice, ifindex: int = 0) -> NetDevice:
+        """register_netdevice(): give the device an ifindex and make it visible.
+
+        ``ifindex`` is a number the device would like to keep (one arriving from another
+        namespace); 0 asks for the next free one.
+        """
+        dev.ifindex = self.alloc_ifindex(ifindex)
         self.devices[dev.name] = dev
         self.notify("register", dev)
         return dev
+
+    def alloc_ifindex(self, wanted: int = 0) -> int:
+        """dev_index_reserve(): the one place ifindexes are handed out.
+
+        ``wanted`` is granted when no device here has it; otherwise (or for 0) the
+        namespace's counter gives the next number. The counter only goes up, so a deleted
+        device's number is not given out again, and it moves past a granted ``wanted``.
+        (Linux's counter does not move past it: it skips the number when it gets there.)
+        """
+        if wanted and self.by_index(wanted) is None:
+            self._next_ifindex = max(self._next_ifindex, wanted + 1)
+            return wanted
+        index = self._next_ifindex
+        self._next_ifindex += 1
+        return index
 
     def unregister(self, dev: NetDevice) -> None:
         """unregister_netdevice(): down, unhooked from everything, gone."""

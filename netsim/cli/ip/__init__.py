@@ -1,6 +1,7 @@
 """`ip` (iproute2 6.1.0) for a simulated host: ``main(host, argv, io) -> exit status``.
 
-The program is split the way iproute2 is:
+The program is split the way iproute2 is; what the kernel does with a request (and
+what it answers about devices) is :mod:`netsim.netlink`, the API below every tool:
 
 ==================  =========================================================
 module              what it does
@@ -10,18 +11,17 @@ this file           global options (``-j -d -s -br -o -4 -p -V``) and objects
 ``args``            prefix matching, C number parsing, the fatal messages
 ``render``          the text/JSON printer (iproute2's json_writer)
 ``usage``           the usage texts, verbatim
-``rtnl``            kernel refusals as iproute2 prints them
-``link_cmd``        `ip link add/set/del/help` words -> a request
-``link_kernel``     the kernel applying (or refusing) that request
+``rtnl``            kernel refusals as iproute2 prints them (``with talk():``)
+``link_cmd``        `ip link add/set/del/help` words -> a netlink.link request
 ``bridge_opts``     ``type bridge`` options, both sides
-``devinfo``         what the kernel reports about a device (flags, kind...)
 ``link_show``       one device as `ip link` prints it (also ``-d``, ``-s``, ``-br``)
 ``listing``         `ip link show` and `ip addr show`
-``addr_show``       addresses in the kernel's order, and how they print
+``addr_show``       how addresses print
 ``addr``            `ip addr add/del/flush`
-``route``           `ip route`
+``route``           `ip route add/del/change/replace/get`
+``route_show``      `ip route show/flush`, and how a route prints
 ``neigh``           `ip neigh`
-``tuntap``          `ip tuntap`
+``tuntap``          `ip tuntap` (through /dev/net/tun, not netlink)
 ``netns``           `ip netns list`
 ==================  =========================================================
 

@@ -1,27 +1,17 @@
-"""`ip address add|change|replace|del|flush|show` for IPv4 (ipaddress.c, net/ipv4/devinet.c).
+"""`ip address add|change|replace|del|flush|show` for IPv4 (ipaddress.c).
 
-An address belongs to a device. The kernel side reproduced here:
+iproute2's side of it: the words, the checks it makes itself (lifetimes, ``brd +``,
+the default scope of 127/8), the warnings, and the printing; the kernel's side --
+secondaries, ``Address already assigned``, what ``change`` keeps, lifetimes counting
+down -- is :mod:`netsim.netlink.addr`.
 
-* a second address in a subnet the device already has is a *secondary*; deleting
-  the primary deletes its secondaries too (``promote_secondaries`` is 0 in a new
-  network namespace);
-* adding an address that is already there fails (``Address already assigned``),
-  ``replace``/``change`` of an existing one changes nothing you can see;
-* ``ip addr del 10.0.0.1 dev eth0`` without ``/len`` is a wildcard: any prefix length
-  (iproute2 warns about it);
-* the connected route (``proto kernel scope link``) comes and goes with the primary
-  address while the device is up -- the model's IPv4 stack does that part;
-* ``valid_lft``/``preferred_lft`` make an address *dynamic*: it counts down, turns
-  ``deprecated`` and is deleted in simulated time (:mod:`netsim.stack.addr_lifetime`);
-  ``change``/``replace`` of an existing address rewrite only its lifetimes.
+``ip addr del 10.0.0.1 dev eth0`` without ``/len`` is a wildcard: any prefix length
+(iproute2 sends no IFA_ADDRESS, and warns about it).
 """
 
 from __future__ import annotations
 
-import errno
-
 from netsim.cli.ip import usage
-from netsim.cli.ip.addr_show import SCOPE_NUM, kernel_order, scope_text
 from netsim.cli.ip.args import (
     Args,
     IpExit,
@@ -38,13 +28,11 @@ from netsim.cli.ip.args import (
 )
 from netsim.cli.ip.listing import filter_device, ipaddr_list, parse_filter
 from netsim.cli.ip.opts import Ctx
-from netsim.cli.ip.rtnl import NetlinkError, flush_rounds, not_modelled, report
-from netsim.stack.addr_lifetime import (
-    INFINITY_LIFE_TIME,
-    inet_del_ifa,
-    lifetime_changed,
-    set_ifa_lifetime,
-)
+from netsim.cli.ip.rtnl import flush_rounds, not_modelled, talk
+from netsim.netlink import addr
+from netsim.netlink.addr import SCOPE_NUM, AddrRequest, kernel_order
+from netsim.netlink.message import ADD, REPLACE
+from netsim.stack.addr_lifetime import INFINITY_LIFE_TIME
 from netsim.stack.route import IfAddr
 
 # ifa_flag_data[]: name -> (read-only, IPv6 only)
@@ -187,80 +175,37 @@ def _broadcast(req: AddrReq) -> bytes | None:
     return value.to_bytes(4, "big")
 
 
-# ---------------------------------------------------------------------- kernel side
-def _same_prefix(a: IfAddr, local: bytes, plen: int) -> bool:
-    """inet_ifa_match() with equal masks: the same subnet."""
-    mask = (0xFFFFFFFF << (32 - plen)) & 0xFFFFFFFF if plen else 0
-    return a.prefixlen == plen and a.network == int.from_bytes(local, "big") & mask
-
-
-def newaddr(ctx: Ctx, req: AddrReq, exclusive: bool) -> None:
-    """inet_rtm_newaddr() -> __inet_insert_ifa()."""
-    dev = ctx.ns.get(req.dev)
-    if req.local is None or req.local.family != "inet":
-        raise NetlinkError(errno.EOPNOTSUPP)
-    local, plen = req.local.addr, req.local.bitlen
-    scope = req.scope if req.scope is not None else (254 if local[0] == 127 else 0)
-    stack = ctx.ns.ipv4
-    now = ctx.ns.lab.now
-    for ifa in (a for a in stack.addresses if a.dev is dev):
-        if _same_prefix(ifa, local, plen):
-            if ifa.local == local:
-                if exclusive:
-                    raise NetlinkError(errno.EEXIST, "ipv4: Address already assigned")
-                # replace/change keep label and broadcast: only the lifetimes (and the
-                # metric) change, and omitted lifetimes mean forever again
-                set_ifa_lifetime(ifa, req.valid_lft, req.preferred_lft, now)
-                lifetime_changed(ctx.ns)
-                return
-            if SCOPE_NUM.get(ifa.scope, ifa.scope) != scope:
-                raise NetlinkError(errno.EINVAL, "ipv4: Invalid scope value")
-    ifa = IfAddr(dev, local, plen, _broadcast(req), scope_text(scope),
-                 (req.label or dev.name)[:15])
-    set_ifa_lifetime(ifa, req.valid_lft, req.preferred_lft, now)
-    stack.add_address(ifa)
-    lifetime_changed(ctx.ns)
-
-
-def deladdr(ctx: Ctx, req: AddrReq) -> None:
-    """inet_rtm_deladdr(): match local, label and (with /len) the prefix; secondaries go too."""
-    dev = ctx.ns.get(req.dev)
-    if req.local is None or req.local.family != "inet":
-        raise NetlinkError(errno.EOPNOTSUPP)
-    stack = ctx.ns.ipv4
-    for ifa, secondary in kernel_order(stack.addresses, dev):
-        if ifa.local != req.local.addr:
-            continue
-        if req.label is not None and ifa.label != req.label:
-            continue
-        if req.local.prefix_given and not _same_prefix(ifa, req.local.addr, req.local.bitlen):
-            continue
-        delete_address(ctx, ifa, secondary)
-        return
-    raise NetlinkError(errno.EADDRNOTAVAIL, "ipv4: Address not found")
-
-
-def delete_address(ctx: Ctx, ifa: IfAddr, secondary: bool) -> None:
-    """__inet_del_ifa(): a primary takes its secondaries with it."""
-    inet_del_ifa(ctx.ns.ipv4, ifa)
+def _message(req: AddrReq, ifindex: int) -> AddrRequest:
+    """The RTM_NEWADDR/RTM_DELADDR iproute2 sends: no address means no family at all;
+    without ``scope``, an address in 127/8 is a host address (default_scope())."""
+    local = req.local
+    if local is None:
+        return AddrRequest(ifindex, family="unspec", label=req.label)
+    scope = req.scope
+    if scope is None:
+        scope = 254 if local.addr[0] == 127 else 0
+    return AddrRequest(ifindex, local.addr, local.bitlen, family=local.family,
+                       match_prefix=local.prefix_given, label=req.label, scope=scope,
+                       broadcast=_broadcast(req), valid_lft=req.valid_lft,
+                       preferred_lft=req.preferred_lft)
 
 
 def ipaddr_modify(ctx: Ctx, argv: list[str], deleting: bool, exclusive: bool = True) -> int:
     req = _parse(ctx, argv, deleting)
-    if ctx.ns.get(req.dev) is None:
+    dev = ctx.ns.get(req.dev)
+    if dev is None:
         raise nodev(req.dev)
     _check_lifetimes(req, *req.lifetimes)
     if req.local is not None and req.local.family == "inet6":
         raise not_modelled("IPv6")
     if req.unmodelled:
         raise not_modelled(f'the address option "{req.unmodelled[0]}"')
-    try:
+    msg = _message(req, dev.ifindex)
+    with talk():
         if deleting:
-            deladdr(ctx, req)
+            addr.deladdr(ctx.ns, msg)
         else:
-            newaddr(ctx, req, exclusive)
-    except NetlinkError as err:
-        raise report(err) from None
+            addr.newaddr(ctx.ns, msg, ADD if exclusive else REPLACE)
     return 0
 
 
@@ -287,9 +232,10 @@ def ipaddr_flush(ctx: Ctx, argv: list[str]) -> int:
         return doomed
 
     def delete(doomed: list[tuple[IfAddr, bool]]) -> None:
-        for ifa, secondary in doomed:
-            if ifa in stack.addresses:
-                delete_address(ctx, ifa, secondary)
+        for ifa, _secondary in doomed:
+            if ifa in stack.addresses:  # (a primary deleted before took it along)
+                with talk():
+                    addr.deladdr(ctx.ns, addr.request_for(ifa))
 
     return flush_rounds(p, ctx.stats, collect, delete, "addresses")
 

@@ -1,10 +1,8 @@
-"""IPv4 addresses as the kernel lists them and `ip addr` prints them (print_addrinfo).
+"""IPv4 addresses as `ip addr` prints them (print_addrinfo).
 
-The kernel keeps each device's addresses in one list with a rule (devinet.c,
-``__inet_insert_ifa``): an address in a subnet the device already has becomes a
-*secondary* and goes to the end; a new *primary* goes after the primaries of
-equal or narrower scope. :func:`kernel_order` rebuilds that order from the
-model's plain list, and says which addresses are secondary.
+The kernel lists each device's addresses in its own order, primaries first
+(:func:`netsim.netlink.addr.kernel_order`, which also says which are secondary);
+this module filters and prints them.
 """
 
 from __future__ import annotations
@@ -14,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from netsim.cli.ip.render import ANY, JSON, Printer
+from netsim.netlink.addr import IFA_F_PERMANENT, ifa_flags, kernel_order, scope_num, scope_text
 from netsim.packets.addr import ip_ntoa
 from netsim.stack.addr_lifetime import INFINITY_LIFE_TIME, remaining
 
@@ -22,61 +21,10 @@ if TYPE_CHECKING:
     from netsim.stack.netdevice import NetDevice
     from netsim.stack.route import IfAddr
 
-SCOPE_NUM = {"global": 0, "site": 200, "link": 253, "host": 254, "nowhere": 255}
-SCOPE_NAME = {v: k for k, v in SCOPE_NUM.items()}
-
-
-def scope_num(scope: str | int) -> int:
-    """The model keeps a scope as its name ("link"), or as digits when it has none."""
-    if isinstance(scope, int):
-        return scope
-    if scope.isdigit():
-        return int(scope)
-    return SCOPE_NUM.get(scope, 0)
-
-
-def scope_text(scope: str | int) -> str:
-    """rtnl_rtscope_n2a(): a name for the well-known scopes, else the number."""
-    num = scope_num(scope)
-    return SCOPE_NAME.get(num, str(num))
-
-
 # ifa_flag_names[] of ipaddress.c: bit i of ifa_flags is IFA_F_<name>
 IFA_FLAG_NAMES = ("secondary", "nodad", "optimistic", "dadfailed", "home", "deprecated",
                   "tentative", "permanent", "mngtmpaddr", "noprefixroute", "autojoin",
                   "stable-privacy")
-IFA_F_SECONDARY = 0x01
-IFA_F_DEPRECATED = 0x20
-IFA_F_PERMANENT = 0x80
-
-
-def ifa_flags(ifa: IfAddr, secondary: bool) -> int:
-    """The flags word the kernel reports for an IPv4 address (IFA_FLAGS)."""
-    flags = IFA_F_SECONDARY if secondary else 0
-    if ifa.deprecated:
-        flags |= IFA_F_DEPRECATED
-    if ifa.permanent:
-        flags |= IFA_F_PERMANENT
-    return flags
-
-
-def same_subnet(a: IfAddr, b: IfAddr) -> bool:
-    return a.prefixlen == b.prefixlen and a.network == b.network
-
-
-def kernel_order(addresses: list[IfAddr], dev: NetDevice) -> list[tuple[IfAddr, bool]]:
-    """(address, is_secondary) for one device, in the order of its in_device list."""
-    mine = [a for a in addresses if a.dev is dev]
-    primaries: list[IfAddr] = []
-    secondaries: list[IfAddr] = []
-    for ifa in mine:
-        if any(same_subnet(ifa, p) for p in primaries):
-            secondaries.append(ifa)
-        else:
-            primaries.append(ifa)
-    # a primary goes after the last primary whose scope is not wider than its own
-    primaries.sort(key=lambda a: -scope_num(a.scope))
-    return [(a, False) for a in primaries] + [(a, True) for a in secondaries]
 
 
 @dataclass

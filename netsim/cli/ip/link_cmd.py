@@ -4,14 +4,15 @@ iproute2 turns the words into one RTM_NEWLINK/RTM_DELLINK request and the kernel
 either applies it or refuses it. :func:`iplink_parse` is the word-by-word reader
 (with iproute2's quirks kept: ``set`` right after ``add`` is taken for a device
 name, a second device name is "a garbage", any prefix of ``help`` prints the
-usage); :mod:`netsim.cli.ip.link_kernel` is the kernel side.
+usage); :mod:`netsim.netlink.link` is the kernel side.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from netsim.cli.ip import bridge_opts, devinfo, link_kernel, usage
+from netsim.cli.ip import bridge_opts, usage
 from netsim.cli.ip.args import (
     Args,
     IpExit,
@@ -27,10 +28,16 @@ from netsim.cli.ip.args import (
     nodev,
     strtol,
 )
-from netsim.cli.ip.devinfo import IFF_ALLMULTI, IFF_MULTICAST, IFF_NOARP, IFF_PROMISC, IFF_UP
 from netsim.cli.ip.listing import ipaddr_list
 from netsim.cli.ip.opts import Ctx
-from netsim.cli.ip.rtnl import NetlinkError, not_modelled, report
+from netsim.cli.ip.rtnl import not_modelled, talk
+from netsim.netlink import devinfo, link
+from netsim.netlink.devinfo import IFF_ALLMULTI, IFF_MULTICAST, IFF_NOARP, IFF_PROMISC, IFF_UP
+from netsim.netlink.link import LinkInfoData, LinkRequest, PidLookup
+
+if TYPE_CHECKING:
+    from netsim.stack.namespace import NetNamespace
+    from netsim.stack.netdevice import NetDevice
 
 # The kinds iproute2 has a helper for (iplink_*.c); others are "garbage" with arguments.
 IPROUTE2_KINDS = {
@@ -42,35 +49,38 @@ IPROUTE2_KINDS = {
 }
 
 
-
+# ---------------------------------------------------------------------- bridge options
+# The one place `ip link` hands ``type bridge OPTS`` to the kernel: bridge_opts.py parses
+# them and its check()/apply() are br_changelink()'s two halves.
 @dataclass
-class LinkReq:
-    """One RTM_NEWLINK request as iproute2 builds it."""
+class BridgeData(LinkInfoData):
+    """IFLA_INFO_DATA of kind bridge: the IFLA_BR_* attributes bridge_opts.parse() read."""
 
-    create: bool
-    name: str | None = None        # IFLA_IFNAME: the new name (or the name to create)
-    dev: str | None = None         # the device the request is about
-    ifindex: int = 0
-    flags: int = 0                 # ifi_flags
-    change: int = 0                # ifi_change: which flags to touch
-    address: bytes | None = None
-    mtu: int | None = None
-    txqlen: int | None = None
-    master: int | None = None      # ifindex, 0 for nomaster
-    netns: object | None = None    # a Host, or ("pid", n)
+    opts: bridge_opts.BridgeOpts
+
+    def validate(self, dev: NetDevice | None) -> None:
+        bridge_opts.check(dev, self.opts)
+
+    def apply(self, dev: NetDevice) -> None:
+        bridge_opts.apply(dev, self.opts)
+
+
+def _kind_data(kind: str, rest: list[str]) -> LinkInfoData:
+    """The words after ``type KIND`` (not a veth's peer), as the kernel will get them."""
+    if kind == "bridge":
+        return BridgeData(bridge_opts.parse(rest))
+    return LinkInfoData()  # a kind the simulated kernel has no options for
+
+
+# ---------------------------------------------------------------------- the request
+@dataclass
+class LinkReq(LinkRequest):
+    """One RTM_NEWLINK request as iproute2 builds it, with what only iproute2 looks at."""
+
+    create: bool = False
+    dev: str | None = None         # the device the request is about, by name
     link: str | None = None
-    kind: str | None = None
-    kind_args: list[str] = field(default_factory=list)
-    bridge: bridge_opts.BridgeOpts | None = None
-    peer: LinkReq | None = None
     unmodelled: list[str] = field(default_factory=list)
-
-    def set_flag(self, bit: int, on: bool) -> None:
-        self.change |= bit
-        if on:
-            self.flags |= bit
-        else:
-            self.flags &= ~bit
 
 
 def _on_off(args: Args, req: LinkReq, word: str, bit: int, invert: bool = False) -> None:
@@ -80,17 +90,22 @@ def _on_off(args: Args, req: LinkReq, word: str, bit: int, invert: bool = False)
     req.set_flag(bit, (value == "on") != invert)
 
 
-def _netns(ctx: Ctx, text: str) -> object:
+def _netns(ctx: Ctx, text: str) -> NetNamespace | int:
     """netns_get_fd(): a name in /run/netns -- here, a host of the lab -- else a PID."""
     name = text.rsplit("/", 1)[-1] if "/" in text else text
     host = ctx.host.lab.hosts.get(name)
     if host is not None and ("/" not in text or text.startswith(("/run/netns/",
                                                                   "/var/run/netns/"))):
-        return host
+        return host.ns
     pid = get_integer(text)
     if pid is None:
         raise invarg('Invalid "netns" value\n', text)
-    return ("pid", pid)
+    return pid
+
+
+def _pid_ns(ctx: Ctx) -> PidLookup:
+    """get_net_ns_by_pid() as `ip` sees it: a process of this host lives in its namespace."""
+    return lambda pid: ctx.ns if ctx.host.processes.get(pid) is not None else None
 
 
 # The keywords iproute2 knows and netsim does not simulate, with whether they take a value.
@@ -241,18 +256,17 @@ def _check_address_length(ctx: Ctx, dev: str | None, addr: bytes | None) -> None
 def _parse_kind_args(ctx: Ctx, req: LinkReq, rest: list[str]) -> None:
     """What follows ``type KIND``: bridge options, a veth peer, or nothing."""
     kind = req.kind
-    if kind == "bridge":
-        if rest:
-            req.bridge = bridge_opts.parse(rest)
-    elif kind == "veth":
-        if rest:
-            req.peer = _parse_peer(ctx, req, rest)
-    elif rest and kind not in IPROUTE2_KINDS:
+    if not rest:
+        return
+    if kind == "veth":
+        req.peer = _parse_peer(ctx, req, rest)
+    elif kind in IPROUTE2_KINDS:
+        req.info_data = _kind_data(kind, rest)
+    else:
         if matches(rest[0], "help"):
             raise IpExit(255, usage.IPLINK)
         raise IpExit(1, f'Garbage instead of arguments "{rest[0]} ...". '
                         'Try "ip link help".\n')
-    req.kind_args = rest
 
 
 def _parse_peer(ctx: Ctx, req: LinkReq, rest: list[str]) -> LinkReq:
@@ -281,15 +295,13 @@ def iplink_modify(ctx: Ctx, argv: list[str], create: bool, delete: bool = False)
     for r in (req, req.peer):
         if r is not None and r.unmodelled:
             raise not_modelled(f'"{r.unmodelled[0]}"')
-    try:
+    with talk():
         if delete:
-            link_kernel.dellink(ctx, req)
+            link.dellink(ctx.ns, req.ifindex)
         elif create:
-            link_kernel.newlink(ctx, req)
+            link.newlink(ctx.ns, req, _pid_ns(ctx))
         else:
-            link_kernel.setlink(ctx, req)
-    except NetlinkError as err:
-        raise report(err) from None
+            link.setlink(ctx.ns, req, _pid_ns(ctx))
     return 0
 
 

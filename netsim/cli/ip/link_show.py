@@ -17,15 +17,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from netsim.cli.ip import devinfo
 from netsim.cli.ip.render import ANY, JSON, Printer
 from netsim.engine.units import USER_HZ, clock_t
+from netsim.netlink import devinfo
 from netsim.packets.addr import mac_ntoa
 
 if TYPE_CHECKING:
     from netsim.cli.ip.opts import Ctx
     from netsim.stack.netdevice import NetDevice
 
+
+def bridge_id_text(priority: int, mac: bytes) -> str:
+    """br_dump_bridge_id(): ``8000.2:0:0:0:0:10`` (ether_ntoa: no zero padding)."""
+    return f"{priority >> 8:02x}{priority & 0xFF:02x}." + ":".join(f"{b:x}" for b in mac)
+
+
+def txqlen_signed(dev: NetDevice) -> int:
+    """IFLA_TXQLEN is a u32 that iproute2 prints with %d: 4294967291 shows as -5."""
+    value = dev.txqlen & 0xFFFFFFFF
+    return value - (1 << 32) if value >= (1 << 31) else value
 
 
 @dataclass
@@ -102,7 +112,7 @@ def _timer(p: Printer, name: str, centisecs: int) -> None:
 # ---------------------------------------------------------------------- drivers' details
 def print_bridge_data(p: Printer, ctx: Ctx, br) -> None:
     """bridge_print_opt(): the IFLA_BR_* attributes Linux 6.18 sends for a bridge."""
-    bid = devinfo.bridge_id_text(br.priority, br.bridge_mac)
+    bid = bridge_id_text(br.priority, br.bridge_mac)
     gc_left = 0
     gc_due = getattr(br.fdb, "gc_due", None)
     if gc_due is not None:
@@ -154,7 +164,7 @@ def print_bridge_data(p: Printer, ctx: Ctx, br) -> None:
 def print_bridge_port_data(p: Printer, port) -> None:
     """bridge_slave_print_opt(): the IFLA_BRPORT_* block of a bridge port (STP off)."""
     br = port.br
-    bid = devinfo.bridge_id_text(br.priority, br.bridge_mac)
+    bid = bridge_id_text(br.priority, br.bridge_mac)
     p.string(ANY, "state", "state %s ", port.state)
     p.int(ANY, "priority", "priority %d ", port.priority)
     p.int(ANY, "cost", "cost %d ", port.path_cost)
@@ -352,7 +362,7 @@ def print_linkinfo(p: Printer, ctx: Ctx, dev: NetDevice, filt: LinkFilter, do_li
     if do_link:
         p.string(ANY, "linkmode", "mode %s ", "DEFAULT")
     p.string(ANY, "group", "group %s ", "default")
-    qlen = devinfo.txqlen_signed(dev)
+    qlen = txqlen_signed(dev)
     if qlen:
         p.int(ANY, "txqlen", "qlen %d", qlen)
     family = ctx.family if family is None else family

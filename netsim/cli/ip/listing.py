@@ -13,17 +13,13 @@ The steps mirror iproute2's:
 
 from __future__ import annotations
 
-from netsim.cli.ip import devinfo, usage
-from netsim.cli.ip.addr_show import (
-    IFA_FLAG_NAMES,
-    SCOPE_NUM,
-    AddrFilter,
-    kernel_order,
-    print_selected_addrinfo,
-)
+from netsim.cli.ip import usage
+from netsim.cli.ip.addr_show import IFA_FLAG_NAMES, AddrFilter, print_selected_addrinfo
 from netsim.cli.ip.args import Args, IpExit, duparg2, get_prefix, get_unsigned, invarg, matches
 from netsim.cli.ip.link_show import LinkFilter, print_linkinfo, print_stats64
 from netsim.cli.ip.opts import Ctx
+from netsim.netlink import devinfo
+from netsim.netlink.addr import SCOPE_NUM, kernel_order
 
 
 def _flag_filter(word: str, af: AddrFilter) -> bool:

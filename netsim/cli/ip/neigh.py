@@ -1,15 +1,14 @@
-"""`ip neigh show|add|replace|change|del|flush|get` (ipneigh.c; net/core/neighbour.c).
+"""`ip neigh show|add|replace|change|del|flush|get` (ipneigh.c).
 
-The ARP cache is the model's :class:`~netsim.stack.neighbour.NeighbourTable`. What
-`ip neigh` shows of an entry follows the kernel: the link-layer address only while
-the entry is *valid* (so a FAILED or INCOMPLETE entry has none), NOARP entries only
-with ``nud all``, and `flush` never removes PERMANENT or NOARP entries unless asked
-by ``nud``.
+iproute2's side: the words, the filter, the printing. The kernel's side (the ARP cache,
+what an add or a delete checks) is :mod:`netsim.netlink.neigh`. What `ip neigh` shows
+of an entry follows the kernel: the link-layer address only while the entry is *valid*
+(so a FAILED or INCOMPLETE entry has none), NOARP entries only with ``nud all``, and
+`flush` never removes PERMANENT or NOARP entries unless asked by ``nud``.
 """
 
 from __future__ import annotations
 
-import errno
 from dataclasses import dataclass
 
 from netsim.cli.ip import usage
@@ -29,13 +28,11 @@ from netsim.cli.ip.args import (
 )
 from netsim.cli.ip.opts import Ctx
 from netsim.cli.ip.render import ANY, JSON, Printer
-from netsim.cli.ip.rtnl import NetlinkError, flush_rounds, not_modelled, report
+from netsim.cli.ip.rtnl import flush_rounds, not_modelled, talk
+from netsim.netlink import neigh
+from netsim.netlink.message import ADD, CHANGE, REPLACE
+from netsim.netlink.neigh import NUD_VALID, NeighRequest, state_bits, state_name
 from netsim.packets.addr import ip_ntoa, mac_ntoa
-
-# NUD_* bits, in print_neigh_state() order
-NUD_BITS = {"INCOMPLETE": 0x01, "REACHABLE": 0x02, "STALE": 0x04, "DELAY": 0x08,
-            "PROBE": 0x10, "FAILED": 0x20, "NOARP": 0x40, "PERMANENT": 0x80, "NONE": 0x00}
-NUD_VALID = 0x80 | 0x40 | 0x02 | 0x10 | 0x04 | 0x08
 
 
 def nud_state_a2n(text: str) -> int | None:
@@ -54,10 +51,6 @@ def nud_state_a2n(text: str) -> int | None:
     if value is None or value >= 0x100 or value & (value - 1):
         return None
     return value
-
-
-def _state_name(bit: int) -> str:
-    return next(name for name, b in NUD_BITS.items() if b == bit)
 
 
 # ---------------------------------------------------------------------- show / flush
@@ -134,12 +127,11 @@ def _parse_filter(ctx: Ctx, argv: list[str], flush: bool) -> NeighFilter:
 
 
 def _entries(ctx: Ctx, f: NeighFilter) -> list:
-    table = ctx.ns.ipv4.arp
     out = []
-    for n in table.in_order():
+    for n in ctx.ns.ipv4.arp.in_order():
         if f.dev is not None and n.dev is not f.dev:
             continue
-        bits = NUD_BITS.get(table.display_state(n), 0)
+        bits = state_bits(ctx.ns, n)
         if f.accepts(bits, n.ip):
             out.append((n, bits))
     return out
@@ -165,7 +157,7 @@ def print_neigh(p: Printer, ctx: Ctx, n, bits: int, filtered_dev: bool) -> None:
         p.uint(ANY, "probes", "probes %u ", n.probes)
     if bits:
         p.open_array(JSON, "state" if p.is_json else "")
-        p.string(ANY, None, "%s ", _state_name(bits))
+        p.string(ANY, None, "%s ", state_name(bits))
         p.close_array(JSON, None)
     p.fp("\n")
     p.close_object()
@@ -187,11 +179,11 @@ def do_flush(ctx: Ctx, argv: list[str]) -> int:
         raise IpExit(1, "Flush requires arguments.\n")
     f = _parse_filter(ctx, argv, flush=True)
     p = ctx.new_printer()
-    table = ctx.ns.ipv4.arp
 
     def delete(doomed) -> None:
         for n, _bits in doomed:
-            table.delete(n)
+            with talk():
+                neigh.delneigh(ctx.ns, NeighRequest(n.dev.ifindex, n.ip))
         f.state &= ~0x20  # NUD_FAILED
 
     return flush_rounds(p, ctx.stats, lambda: _entries(ctx, f), delete, "entries")
@@ -262,35 +254,12 @@ def _parse_modify(ctx: Ctx, argv: list[str]) -> NeighReq:
 def neigh_modify(ctx: Ctx, argv: list[str], mode: str) -> int:
     """add (CREATE|EXCL), replace (CREATE|REPLACE), change (REPLACE), del."""
     req = _parse_modify(ctx, argv)
-    table = ctx.ns.ipv4.arp
-    dev = req.dev
-    existing = table.lookup(dev, req.dst)
-    try:
+    msg = NeighRequest(req.dev.ifindex, req.dst, req.lladdr, req.state)
+    with talk():
         if mode == "del":
-            if existing is None:
-                raise NetlinkError(errno.ENOENT)
-            table.delete(existing)
-            return 0
-        if existing is not None and mode == "add":
-            raise NetlinkError(errno.EEXIST)
-        if existing is None and mode == "change":
-            raise NetlinkError(errno.ENOENT)
-        lladdr = req.lladdr
-        if dev.link_type != "none":
-            if lladdr is not None and len(lladdr) != 6:
-                raise NetlinkError(errno.EINVAL, "Invalid link address")
-            if lladdr is None and req.state & NUD_VALID:
-                old_valid = existing is not None and existing.lladdr is not None and \
-                    NUD_BITS.get(table.display_state(existing), 0) & NUD_VALID
-                if not old_valid:
-                    raise NetlinkError(errno.EINVAL, "No link layer address given")
-                lladdr = existing.lladdr
-    except NetlinkError as err:
-        raise report(err) from None
-    if req.state == 0:
-        raise not_modelled('"nud none"')
-    n = table.add_permanent(dev, req.dst, lladdr, _state_name(req.state))
-    n.confirmed = n.updated = ctx.ns.env.now
+            neigh.delneigh(ctx.ns, msg)
+        else:
+            neigh.newneigh(ctx.ns, msg, {"add": ADD, "replace": REPLACE, "change": CHANGE}[mode])
     return 0
 
 
@@ -318,13 +287,10 @@ def neigh_get(ctx: Ctx, argv: list[str]) -> int:
     dev = ctx.ns.get(dev_name)
     if dev is None:
         raise IpExit(1, f'Cannot find device "{dev_name}"\n')
-    table = ctx.ns.ipv4.arp
-    n = table.lookup(dev, dst.addr)
-    if n is None:
-        raise report(NetlinkError(errno.ENOENT, "Neighbour entry not found"))
+    with talk():
+        n = neigh.getneigh(ctx.ns, dev.ifindex, dst.addr)
     p = ctx.new_printer()
-    bits = NUD_BITS.get(table.display_state(n), 0)
-    print_neigh(p, ctx, n, bits, filtered_dev=False)
+    print_neigh(p, ctx, n, state_bits(ctx.ns, n), filtered_dev=False)
     return 0
 
 
