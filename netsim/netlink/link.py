@@ -61,7 +61,10 @@ class LinkInfoData:
 
     This base class is options of a kind the simulated kernel has no driver for; the
     bridge's are checked and applied by the code that parsed them (br_changelink()).
+    ``slave`` data (``type bridge_slave``) goes to the device's master, first.
     """
+
+    slave = False
 
     def validate(self, dev: NetDevice | None) -> None:
         """Everything the kind would refuse, before anything changes (None: a new device)."""
@@ -275,6 +278,8 @@ def _create_veth(home: NetNamespace, peer_home: NetNamespace, req: LinkRequest) 
 def setlink(ns: NetNamespace, req: LinkRequest, pid_ns: PidLookup | None = None) -> None:
     """RTM_NEWLINK on an existing device (`ip link set`): everything checked, then applied."""
     dev = _device(ns, req.ifindex)
+    if req.info_data is not None and req.info_data.slave:
+        req.info_data.apply(dev)  # slave_changelink(), before the device's own changes
     _check_kind(dev, req)
     target_ns = _check_netns_move(dev, req, pid_ns)
     _check_address(dev, req.address)
@@ -288,7 +293,7 @@ def setlink(ns: NetNamespace, req: LinkRequest, pid_ns: PidLookup | None = None)
             raise NetlinkError(errno.EINVAL)
     if req.master is not None:
         set_master(dev, req.master)  # the one step that can still refuse: done first
-    if req.info_data is not None:
+    if req.info_data is not None and not req.info_data.slave:
         req.info_data.apply(dev)
     if target_ns is not None and target_ns is not dev.ns:
         move_to_namespace(dev, target_ns)
@@ -313,7 +318,7 @@ def _check_kind(dev: NetDevice, req: LinkRequest) -> None:
         raise NetlinkError(errno.EOPNOTSUPP, "tun/tap creation via rtnetlink is not supported.")
     if kind in CREATABLE:
         _check_ether_addr(req.address)
-    if req.info_data is None and req.peer is None:
+    if (req.info_data is None or req.info_data.slave) and req.peer is None:
         return
     if kind != "bridge" or devinfo.kind(dev) != "bridge" or req.info_data is None:
         raise NetlinkError(errno.EOPNOTSUPP)

@@ -27,10 +27,10 @@ from netsim.cli.bridge.common import (
     not_simulated,
     parse_on_off,
 )
-from netsim.cli.ip import devinfo
 from netsim.cli.ip.args import IpExit, duparg, incomplete, matches
 from netsim.cli.ip.link_show import print_flags
 from netsim.cli.ip.render import ANY, JSON, Printer
+from netsim.netlink import devinfo
 from netsim.stack.extack import NetlinkError
 
 if TYPE_CHECKING:

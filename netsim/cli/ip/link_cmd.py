@@ -65,10 +65,24 @@ class BridgeData(LinkInfoData):
         bridge_opts.apply(dev, self.opts)
 
 
+@dataclass
+class BridgeSlaveData(LinkInfoData):
+    """IFLA_INFO_SLAVE_DATA for a bridge port: the IFLA_BRPORT_* attributes
+    bridge_opts.parse_slave() read, applied by the port's bridge (slave_changelink)."""
+
+    opts: bridge_opts.BridgeOpts
+    slave = True  # rtnl_changelink() hands it to the master before anything else
+
+    def apply(self, dev: NetDevice) -> None:
+        bridge_opts.slave_changelink(dev, self.opts)
+
+
 def _kind_data(kind: str, rest: list[str]) -> LinkInfoData:
     """The words after ``type KIND`` (not a veth's peer), as the kernel will get them."""
     if kind == "bridge":
         return BridgeData(bridge_opts.parse(rest))
+    if kind == "bridge_slave":
+        return BridgeSlaveData(bridge_opts.parse_slave(rest))
     return LinkInfoData()  # a kind the simulated kernel has no options for
 
 
