@@ -12,7 +12,7 @@ error messages:
 * **sysfs files** for every setting (``setageing`` writes
   ``/sys/class/net/br0/bridge/ageing_time``, ``setpathcost`` writes
   ``/sys/class/net/eth0/brport/path_cost``), so they go through the host's file
-  system (:mod:`netsim.pseudofs.tree`) to the bridge's setters
+  system (:mod:`netsim.pseudofs.sysfs_net`) to the bridge's setters
   (:mod:`netsim.bridge.options`, the ones ``ip`` and ``bridge`` reach by netlink) and
   fail exactly as those files do. When the file
   cannot be opened, bridge-utils falls back to an old ioctl on the bridge name, and
@@ -42,10 +42,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from netsim.bridge.fdb import gc_timer_ticks
+from netsim.bridge.ioctl import br_add_bridge, br_del_bridge
 from netsim.bridge.port import add_if, del_if
-from netsim.cli.sysctl import GetoptError, gnu_getopt
 from netsim.engine.units import clock_t, elapsed_clock_t
 from netsim.stack.extack import NetlinkError
+from netsim.user.getopt import GetoptError, getopt_long
 from netsim.user.io import Io
 
 if TYPE_CHECKING:
@@ -138,38 +139,20 @@ class Brctl:
         return 1 if code else 0
 
     def _add_bridge(self, name: str) -> int:
-        """br_add_bridge(): dev_valid_name(), "%d" templates, then register a Bridge."""
-        from netsim.bridge.device import Bridge
-
-        if not name or name in (".", "..") or any(c in name for c in "/:") \
-                or any(c.isspace() for c in name):
-            return errno.EINVAL
-        if "%" in name:
-            head, sep, tail = name.partition("%d")
-            if not sep or "%" in head or "%" in tail:
-                return errno.EINVAL
-            used = {d.name for d in self.ns.devices.values()}
-            number = next(n for n in range(len(used) + 1) if f"{head}{n}{tail}" not in used)
-            name = f"{head}{number}{tail}"
-            if len(name) >= IFNAMSIZ:
-                return errno.EINVAL
-        if self.ns.get(name) is not None:
-            return errno.EEXIST
-        self.ns.register(Bridge(self.ns, name))
+        """SIOCBRADDBR: br_add_bridge(); 0 or the errno it refused with."""
+        try:
+            br_add_bridge(self.ns, name)
+        except NetlinkError as refused:
+            return refused.code
         return 0
 
     def delbr(self, args: list[str]) -> int:
         name = args[1]
-        dev = self.ifr_name(name)
-        if dev is None:
-            code = errno.ENXIO
-        elif not dev.is_bridge:
-            code = errno.EPERM
-        elif dev.admin_up:
-            code = errno.EBUSY
-        else:
-            self.ns.unregister(dev)
+        try:
+            br_del_bridge(self.ns, self.ifr_name(name))
             return 0
+        except NetlinkError as refused:
+            code = refused.code
         if code == errno.ENXIO:
             self.err(f"bridge {name} doesn't exist; can't delete it")
         elif code == errno.EBUSY:
@@ -507,7 +490,7 @@ def main(host: Host, argv: list[str], io: Io) -> int:
     """brctl's main(): -h/-V, the command name, the argument count, then the command."""
     prog = argv[0] if argv else "brctl"
     try:
-        options, args = gnu_getopt(prog, argv[1:], "Vh", {"help": "", "version": ""})
+        options, args = getopt_long(prog, argv[1:], "Vh", {"help": "", "version": ""})
     except GetoptError as exc:
         for opt, _value in exc.options:  # type: ignore[attr-defined]
             if opt in ("-h", "--help"):

@@ -3,7 +3,7 @@
 sysctl is a thin program: ``net.ipv4.ip_forward`` is turned into the path
 ``/proc/sys/net/ipv4/ip_forward`` (dots become slashes), and reading or writing the
 parameter is reading or writing that file. This one does the same through the host's
-file system (:mod:`netsim.pseudofs.tree` serves /proc/sys from ``host.ns.sysctl``), so
+file system (:mod:`netsim.pseudofs.sysctl` serves /proc/sys from ``host.ns.sysctl``), so
 every message comes from the same place as on Linux::
 
     sysctl net.ipv4.ip_forward            net.ipv4.ip_forward = 0
@@ -18,7 +18,6 @@ Options: ``-a`` ``-n`` ``-N`` ``-b`` ``-e`` ``-q`` ``-w`` ``-p [FILE]`` ``--syst
 failed write counts 1, failed reads *add up* (``sysctl a b c`` exits 3).
 
 Options are read by glibc's getopt_long (:mod:`netsim.user.getopt`); its names
-``gnu_getopt`` and ``GetoptError`` are still importable from here, as brctl does.
 """
 
 from __future__ import annotations
@@ -365,7 +364,6 @@ class SysctlRun:
 
 
 SHORT_OPTS = "bneNwfp::qoxaAXr:Vdh"
-gnu_getopt = getopt_long  # the name brctl imports it under
 LONG_OPTS = {"all": "", "deprecated": "", "dry-run": "", "binary": "", "ignore": "",
              "names": "", "values": "", "load": "::", "quiet": "", "write": "", "system": "",
              "pattern": ":", "help": "", "version": ""}

@@ -1,7 +1,7 @@
 """The kernel side of ``/sys/class/net/BR/bridge/*`` and ``/sys/class/net/DEV/brport/*``.
 
 br_sysfs_br.c and br_sysfs_if.c: a write is read with ``kstrtoul`` by the file system
-(:mod:`netsim.pseudofs.tree`), then handed to the bridge's setter for that file
+(:mod:`netsim.pseudofs.numbers`), then handed to the bridge's setter for that file
 (:mod:`netsim.bridge.options`, the one ``ip`` and ``bridge`` use too). A refusal comes
 back as the errno of the ``write()``: ``bash: echo: write error: Numerical result out
 of range``.

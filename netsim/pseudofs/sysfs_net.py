@@ -29,11 +29,13 @@ shown; bridge and port knobs the model does not simulate (multicast snooping,
 from __future__ import annotations
 
 import errno
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from netsim.engine.units import clock_t
+from netsim.netlink import link
 from netsim.pseudofs.bridge import (
     PORT_FLAGS,
     PORT_STATES,
@@ -43,6 +45,7 @@ from netsim.pseudofs.bridge import (
     sysfs_bridge_id,
 )
 from netsim.pseudofs.numbers import kstrtoul, oserror
+from netsim.stack.extack import NetlinkError
 
 if TYPE_CHECKING:
     from netsim.bridge.device import Bridge
@@ -81,6 +84,15 @@ STAT_NAMES = (
 
 # net_device_flags bits (dev->flags, as the `flags` file shows them)
 IFF_UP, IFF_BROADCAST, IFF_LOOPBACK, IFF_POINTOPOINT = 0x1, 0x2, 0x8, 0x10
+
+
+@contextmanager
+def _as_oserror() -> Iterator[None]:
+    """A write to a sysfs file sees the kernel's refusal as a bare errno (no extack)."""
+    try:
+        yield
+    except NetlinkError as refused:
+        raise oserror(refused.code) from None
 IFF_NOARP, IFF_PROMISC, IFF_ALLMULTI, IFF_MULTICAST = 0x80, 0x100, 0x200, 0x1000
 
 _ARPHRD = {"ether": 1, "loopback": 772, "none": 65534}
@@ -355,21 +367,17 @@ class SysDevicesNet(_SysNetBase):
     # ------------------------------------------------------------------ device writes
     @staticmethod
     def _store_mtu(dev: NetDevice, text: str) -> None:
-        """dev_set_mtu(): within the driver's limits (lo has none)."""
+        """dev_set_mtu() without an extended ack: the bare EINVAL out of the driver's range."""
         mtu = kstrtoul(text)
-        if not dev.flag_loopback and not dev.min_mtu <= mtu <= dev.max_mtu:
-            raise oserror(errno.EINVAL)
-        if mtu > 0x7FFFFFFF:
-            raise oserror(errno.EINVAL)
-        if mtu != dev.mtu:
-            dev.set_mtu(mtu)
+        with _as_oserror():
+            link.set_mtu(dev, mtu, extack=False)
 
     @staticmethod
     def _store_txqlen(dev: NetDevice, text: str) -> None:
+        """dev_change_tx_queue_len()."""
         length = kstrtoul(text)
-        if length >= 1 << 32:
-            raise oserror(errno.ERANGE)
-        dev.txqlen = length
+        with _as_oserror():
+            link.set_txqlen(dev, length)
 
     @staticmethod
     def _store_carrier(dev: NetDevice, text: str) -> None:
@@ -382,10 +390,8 @@ class SysDevicesNet(_SysNetBase):
     def _store_flags(dev: NetDevice, text: str) -> None:
         """dev_change_flags(): only the UP bit is acted on here (up/down, as ``ip link set``)."""
         flags = kstrtoul(text)
-        if flags & IFF_UP and not dev.admin_up:
-            dev.open()
-        elif not flags & IFF_UP and dev.admin_up:
-            dev.close()
+        with _as_oserror():
+            link.change_flags(dev, flags, IFF_UP)
 
     @staticmethod
     def _writer(store: Callable, obj: object, name: str) -> Callable[[str], None]:

@@ -456,20 +456,6 @@ def test_help_and_version(host: netsim.Host) -> None:
 
 
 # ----------------------------------------------------------------------------- helpers' units
-def test_gnu_getopt_permutes_and_clusters() -> None:
-    opts, operands = sysctl.gnu_getopt("p", ["a", "-nq", "b", "-rX", "--", "-w"], "nqr:w", {})
-    assert opts == [("-n", None), ("-q", None), ("-r", "X")]
-    assert operands == ["a", "b", "-w"]
-    opts, operands = sysctl.gnu_getopt("p", ["-p", "f", "-pg", "-"], "p::", {"load": "::"})
-    assert opts == [("-p", None), ("-p", "g")] and operands == ["f", "-"]
-    opts, _ = sysctl.gnu_getopt("p", ["--lo=x", "--val"], "", {"load": "::", "values": ""})
-    assert opts == [("--load", "x"), ("--values", None)]
-    with pytest.raises(sysctl.GetoptError) as err:
-        sysctl.gnu_getopt("p", ["-n", "-x"], "n", {})
-    assert str(err.value) == "p: invalid option -- 'x'\n"
-    assert err.value.options == [("-n", None)]
-
-
 def test_slashdot_swaps_separators_unless_already_right() -> None:
     warn: list[str] = []
     assert sysctl.slashdot("net.ipv4.conf.eth0/100.x", ".", "/", warn) == (

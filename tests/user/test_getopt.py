@@ -170,3 +170,18 @@ def test_optind_and_longopts_can_be_moved_between_options() -> None:
             scan.longopts = {"sport": ":"}
     assert seen == [("-L", None), ("table", "conntrack"), ("-p", "tcp"), ("--sport", "80")]
     assert scan.operands == []
+
+
+# moved from tests/cli/test_sysctl.py, where this getopt used to live
+def test_gnu_getopt_permutes_and_clusters() -> None:
+    opts, operands = getopt_long("p", ["a", "-nq", "b", "-rX", "--", "-w"], "nqr:w", {})
+    assert opts == [("-n", None), ("-q", None), ("-r", "X")]
+    assert operands == ["a", "b", "-w"]
+    opts, operands = getopt_long("p", ["-p", "f", "-pg", "-"], "p::", {"load": "::"})
+    assert opts == [("-p", None), ("-p", "g")] and operands == ["f", "-"]
+    opts, _ = getopt_long("p", ["--lo=x", "--val"], "", {"load": "::", "values": ""})
+    assert opts == [("--load", "x"), ("--values", None)]
+    with pytest.raises(GetoptError) as err:
+        getopt_long("p", ["-n", "-x"], "n", {})
+    assert str(err.value) == "p: invalid option -- 'x'\n"
+    assert err.value.options == [("-n", None)]
