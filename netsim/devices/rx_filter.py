@@ -37,8 +37,12 @@ class MacFilteringNic(NetDevice):
     so the common path has no call besides ``netif_receive``.
     """
 
-    # Whether the "multicast" counter of `ip -s link` counts received multicast frames.
-    rx_counts_multicast = True
+    def __init__(self, ns, name: str, mac: bytes, *, rx_counts_multicast: bool = True) -> None:
+        super().__init__(ns, name, mac)
+        # Whether `ip -s link`'s "mcast" counts received multicast frames. An instance
+        # attribute, not a class one: it is read per multicast frame, and that lookup
+        # is the quicker one.
+        self.rx_counts_multicast = rx_counts_multicast
 
     def hw_receive(self, data: bytes, frame_id: int) -> None:
         """A frame arrived: the MAC filter, then the kernel (``netif_receive_skb``)."""

@@ -34,12 +34,10 @@ class EmulatedNic(MacFilteringNic):
     kind = ""
     has_queue = True
     speed_mbps = 1000
-    # As before the filter was shared: received multicast frames are not counted in the
-    # guest's `ip -s link` "mcast" column for an emulated NIC.
-    rx_counts_multicast = False
-
     def __init__(self, ns, name: str, mac: bytes, model: str, qemu_pid: int) -> None:
-        super().__init__(ns, name, mac)
+        # As before the filter was shared: received multicast frames are not counted in
+        # the guest's `ip -s link` "mcast" column for an emulated NIC.
+        super().__init__(ns, name, mac, rx_counts_multicast=False)
         self.model = model
         self.qemu_pid = qemu_pid
         self.backend: Backend | None = None  # a TapBackend, or libslirp (-netdev user)
