@@ -2,27 +2,25 @@
 
 Unlike veth and tap, a real NIC filters in hardware: unless it is promiscuous (a
 bridge makes its ports promiscuous, ``tcpdump`` without ``-p`` does too) it drops
-unicast frames for other MACs before the kernel sees them. It pads short frames
-to 60 bytes on the wire, as the hardware does.
+unicast frames for other MACs before the kernel sees them
+(:class:`~netsim.devices.rx_filter.MacFilteringNic`). It pads short frames to 60 bytes
+on the wire, as the hardware does.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from netsim.devices.rx_filter import MacFilteringNic
 from netsim.packets.ethernet import ETH_ZLEN
-from netsim.stack.netdevice import NetDevice
-from netsim.stack.skb import (
-    PACKET_BROADCAST,
-    PACKET_HOST,
-    PACKET_MULTICAST,
-    PACKET_OTHERHOST,
-    Skb,
-)
+
+if TYPE_CHECKING:
+    from netsim.stack.skb import Skb
 
 _PAD = bytes(ETH_ZLEN)
-_BCAST = b"\xff" * 6
 
 
-class Nic(NetDevice):
+class Nic(MacFilteringNic):
     kind = ""
     speed_mbps = 1000
     has_queue = True
@@ -69,32 +67,18 @@ class Nic(NetDevice):
             data += _PAD[size:]
         self.cable.transmit(self, data, skb.frame_id)
 
-    def wire_rx(self, data: bytes, frame_id: int) -> None:
-        """The far end's bits arrived: the MAC filter, then netif_rx()."""
-        if not self.admin_up:
-            return
-        dst = data[:6]
-        if data[0] & 1:
-            if dst == _BCAST:
-                pkttype = PACKET_BROADCAST
-            else:
-                pkttype = PACKET_MULTICAST
-                self.stats["multicast"] += 1
-        elif dst == self.mac:
-            pkttype = PACKET_HOST
-        elif self.promiscuity:
-            pkttype = PACKET_OTHERHOST
-        else:
-            self.ns.trace.hop(self.ns.name, self.name, "link", "drop", frame_id,
-                              f"{self.name}: hardware filter drops a frame for another MAC "
-                              "(not promiscuous)", "nic_rx_filter", data)
-            return
-        stats = self.stats
-        stats["rx_packets"] += 1
-        stats["rx_bytes"] += len(data)
-        trace = self.ns.trace
-        if trace.enabled:
-            trace.hop(self.ns.name, self.name, "link", "rx", frame_id,
-                      f"{self.name}: frame received from the wire", "netif_receive_skb", data)
-        # eth_type_trans() is folded into the filter above: pkttype is already known.
-        self.netif_receive(Skb(data, frame_id, self, pkttype))
+    # The cable hands over the far end's bits: the MAC filter, then netif_receive_skb().
+    wire_rx = MacFilteringNic.hw_receive
+
+    def rx_down_drop(self, data: bytes, frame_id: int) -> None:
+        pass   # a down NIC is not listening: the bits are lost, nothing counts or says so
+
+    def rx_filter_drop(self, data: bytes, frame_id: int) -> None:
+        self.ns.trace.hop(self.ns.name, self.name, "link", "drop", frame_id,
+                          f"{self.name}: hardware filter drops a frame for another MAC "
+                          "(not promiscuous)", "nic_rx_filter", data)
+
+    def rx_trace(self, data: bytes, frame_id: int) -> None:
+        self.ns.trace.hop(self.ns.name, self.name, "link", "rx", frame_id,
+                          f"{self.name}: frame received from the wire", "netif_receive_skb",
+                          data)

@@ -94,6 +94,10 @@ class QemuError(QemuExit):
         return f"QemuError({self.message!r}, {self.status})"
 
 
+class NotModelled(Exception):  # noqa: N818 -- a limit of netsim, not a QEMU error
+    """QEMU would accept this (or print a long help text), but netsim does not model it."""
+
+
 # ------------------------------------------------------------------ composition
 def error_text(message: str, location: str | None = None, hint: str | None = None) -> str:
     """``error_report()``: ``PROG: [LOCATION: ]MESSAGE`` then the hint lines as they are."""

@@ -5,24 +5,19 @@ When the guest's driver transmits (``e1000_xmit_frame`` in the guest kernel), th
 leaves the guest for the qemu process on the host, which hands it to the NIC's backend
 (a tap: ``qemu_send_packet`` -> ``tap_receive`` -> ``write()`` on /dev/net/tun). Frames the
 backend reads from the tap come back in through :meth:`EmulatedNic.deliver`: QEMU's NIC
-model filters them by MAC like real hardware, then raises a receive interrupt.
+model filters them by MAC like real hardware
+(:class:`~netsim.devices.rx_filter.MacFilteringNic`), then raises a receive interrupt.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from netsim.stack.netdevice import NetDevice
-from netsim.stack.skb import (
-    PACKET_BROADCAST,
-    PACKET_HOST,
-    PACKET_MULTICAST,
-    PACKET_OTHERHOST,
-    Skb,
-)
+from netsim.devices.rx_filter import MacFilteringNic
 
 if TYPE_CHECKING:
     from netsim.qemu.vm import Backend
+    from netsim.stack.skb import Skb
 
 GUEST_TO_QEMU_DELAY = 2e-6  # the guest's descriptor ring -> QEMU's device model
 
@@ -35,13 +30,14 @@ DRIVER_FUNCS = {
 }
 
 
-class EmulatedNic(NetDevice):
+class EmulatedNic(MacFilteringNic):
     kind = ""
     has_queue = True
     speed_mbps = 1000
-
     def __init__(self, ns, name: str, mac: bytes, model: str, qemu_pid: int) -> None:
-        super().__init__(ns, name, mac)
+        # As before the filter was shared: received multicast frames are not counted in
+        # the guest's `ip -s link` "mcast" column for an emulated NIC.
+        super().__init__(ns, name, mac, rx_counts_multicast=False)
         self.model = model
         self.qemu_pid = qemu_pid
         self.backend: Backend | None = None  # a TapBackend, or libslirp (-netdev user)
@@ -68,30 +64,20 @@ class EmulatedNic(NetDevice):
             return
         self.ns.lab.call_later(GUEST_TO_QEMU_DELAY, backend.receive, skb.data, skb.frame_id)
 
-    def deliver(self, data: bytes, frame_id: int) -> None:
-        """QEMU's NIC model receives a frame from its backend: MAC filter, then the guest."""
-        if not self.admin_up:
-            self.ns.trace.hop(self.ns.name, self.name, "link", "drop", frame_id,
-                              f"the guest's {self.name} is down: QEMU drops the frame",
-                              self.rx_func, data)
-            return
-        if data[0] & 1:
-            pkttype = PACKET_BROADCAST if data[:6] == b"\xff" * 6 else PACKET_MULTICAST
-        elif data[:6] == self.mac:
-            pkttype = PACKET_HOST
-        elif self.promiscuity:
-            pkttype = PACKET_OTHERHOST
-        else:
-            self.ns.trace.hop(self.ns.name, self.name, "link", "drop", frame_id,
-                              f"the emulated {self.model} filters a frame for another MAC",
-                              self.rx_func, data)
-            return
-        stats = self.stats
-        stats["rx_packets"] += 1
-        stats["rx_bytes"] += len(data)
-        trace = self.ns.trace
-        if trace.enabled:
-            trace.hop(self.ns.name, self.name, "link", "rx", frame_id,
-                      f"the emulated {self.model} raises a receive interrupt in the guest",
-                      self.rx_func, data)
-        self.netif_receive(Skb(data, frame_id, self, pkttype))
+    # QEMU's NIC model receives a frame from its backend: the MAC filter, then the guest.
+    deliver = MacFilteringNic.hw_receive
+
+    def rx_down_drop(self, data: bytes, frame_id: int) -> None:
+        self.ns.trace.hop(self.ns.name, self.name, "link", "drop", frame_id,
+                          f"the guest's {self.name} is down: QEMU drops the frame",
+                          self.rx_func, data)
+
+    def rx_filter_drop(self, data: bytes, frame_id: int) -> None:
+        self.ns.trace.hop(self.ns.name, self.name, "link", "drop", frame_id,
+                          f"the emulated {self.model} filters a frame for another MAC",
+                          self.rx_func, data)
+
+    def rx_trace(self, data: bytes, frame_id: int) -> None:
+        self.ns.trace.hop(self.ns.name, self.name, "link", "rx", frame_id,
+                          f"the emulated {self.model} raises a receive interrupt in the guest",
+                          self.rx_func, data)

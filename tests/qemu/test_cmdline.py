@@ -18,7 +18,12 @@ from pathlib import Path
 import pytest
 
 from netsim.qemu import errors as E
-from netsim.qemu.cmdline import (
+from netsim.qemu.cmdline import parse
+from netsim.qemu.errors import NotModelled, QemuError, QemuExit
+from netsim.qemu.fds import predict_fds
+from netsim.qemu.info_network import format_info_network
+from netsim.qemu.opts import keyval, parse_net_mac, qemu_opts, strtosz
+from netsim.qemu.plan import (
     AllocRam,
     AttachImage,
     BridgeHelper,
@@ -27,24 +32,14 @@ from netsim.qemu.cmdline import (
     HostFwdListen,
     InitGtk,
     ListenVnc,
-    NotModelled,
     OpenImage,
     OpenKvm,
     OpenTap,
     OpenVhost,
-    QemuError,
-    QemuExit,
     Running,
     RunScript,
     UseFd,
     Warn,
-    format_info_network,
-    keyval,
-    parse,
-    parse_net_mac,
-    predict_fds,
-    qemu_opts,
-    strtosz,
 )
 
 DATA = Path(__file__).parent / "data"
@@ -337,7 +332,8 @@ def test_which_error_wins(pair):
 
 # ====================================================================== units
 def test_option_table_matches_the_binary():
-    from netsim.qemu.cmdline import _FOREIGN_OPTIONS, _OPTION_TABLE_DICT
+    from netsim.qemu.tables import FOREIGN_OPTIONS as _FOREIGN_OPTIONS
+    from netsim.qemu.tables import OPTIONS as _OPTION_TABLE_DICT
     rows = [line.split("\t") for line in (DATA / "option_table.tsv").read_text().splitlines()
             if not line.startswith("#")]
     assert {name: flag == "1" for name, flag, _ in rows} == _OPTION_TABLE_DICT
@@ -345,7 +341,10 @@ def test_option_table_matches_the_binary():
 
 
 def test_tables_match_help_outputs():
-    from netsim.qemu.cmdline import _CPU_MODELS, _DEVICES, _MACHINES, _NIC_MODELS
+    from netsim.qemu.tables import CPU_MODELS as _CPU_MODELS
+    from netsim.qemu.tables import DEVICES as _DEVICES
+    from netsim.qemu.tables import MACHINES as _MACHINES
+    from netsim.qemu.tables import NIC_MODELS as _NIC_MODELS
     nic_models = (DATA / "nic_models.txt").read_text().split("\n")[1:]
     assert list(_NIC_MODELS) == [m for m in nic_models if m]
     assert {line.split()[0] for line in (DATA / "machine_help.txt").read_text().splitlines()[1:]

@@ -3,7 +3,7 @@
 Defaults (QEMU 7.2's ``net_slirp_init``): network 10.0.2.0/24, the host -- the
 guest's gateway -- at 10.0.2.2, the DNS server at 10.0.2.3, DHCP leases from 10.0.2.15
 upwards. ``net=``, ``host=``, ``dns=`` and ``dhcpstart=`` move them; the command-line
-parser has already checked them (:meth:`netsim.qemu.cmdline._Builder._user`).
+parser has already checked them (:meth:`netsim.qemu.builder_net.NetPhases._user`).
 
 Every virtual address answers ARP with a MAC made of libslirp's ``special_ethaddr``
 (52:55:00:00:00:00) with the address in its last four bytes: 10.0.2.2 is
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from netsim.packets.addr import ip_aton
 
 if TYPE_CHECKING:
-    from netsim.qemu.cmdline import Netdev
+    from netsim.qemu.config import Netdev
 
 SPECIAL_ETHADDR = bytes((0x52, 0x55, 0, 0, 0, 0))
 LOOPBACK = bytes((127, 0, 0, 1))

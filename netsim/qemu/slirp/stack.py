@@ -30,7 +30,7 @@ from netsim.qemu.slirp.sockets import SocketTable
 
 if TYPE_CHECKING:
     from netsim.host import Host
-    from netsim.qemu.cmdline import HostFwd
+    from netsim.qemu.config import HostFwd
     from netsim.qemu.nic import EmulatedNic
     from netsim.user.process import Process
 

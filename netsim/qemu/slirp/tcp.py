@@ -43,7 +43,7 @@ from netsim.stack.tcp_sock import CLOSE, SYN_RECV, SYN_SENT, TIME_WAIT, TcpSocke
 
 if TYPE_CHECKING:
     from netsim.packets import ipv4 as ip_pkt
-    from netsim.qemu.cmdline import HostFwd
+    from netsim.qemu.config import HostFwd
     from netsim.qemu.slirp.stack import Slirp
 
 TCPTV_KEEP_INIT = 75.0   # slirp gives a connection this long to get established

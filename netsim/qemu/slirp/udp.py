@@ -32,7 +32,7 @@ from netsim.stack.ipv4 import NoRoute
 from netsim.stack.sockets import UdpSocket
 
 if TYPE_CHECKING:
-    from netsim.qemu.cmdline import HostFwd
+    from netsim.qemu.config import HostFwd
     from netsim.qemu.slirp.stack import Slirp
 
 TFTP_PORT = 69
