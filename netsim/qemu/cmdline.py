@@ -48,13 +48,10 @@ from collections.abc import Sequence
 
 from netsim.qemu.builder import Builder
 from netsim.qemu.builder_base import Stop
-from netsim.qemu.config import Netdev
-from netsim.qemu.errors import PROG, NotModelled, QemuError, QemuExit
-from netsim.qemu.fds import predict_fds
+from netsim.qemu.errors import PROG
 from netsim.qemu.plan import (
     AttachImage,
     BridgeHelper,
-    Fail,
     HostFwdListen,
     InitGtk,
     OpenImage,
@@ -66,14 +63,6 @@ from netsim.qemu.plan import (
     UseFd,
     Warn,
 )
-
-# netsim.qemu.launcher reads the entry point and what comes with it as ``plan.NAME``
-# (``from netsim.qemu import cmdline as plan``): parse() and the errors it raises, the
-# plan's types it carries out, and predict_fds() for the running process's fds.
-__all__ = [
-    "parse", "QemuConfig", "QemuError", "QemuExit", "NotModelled", "predict_fds", "Netdev",
-    "Warn", "Fail", "OpenImage", "OpenTap", "RunScript", "BridgeHelper", "HostFwdListen",
-]
 
 
 def parse(argv: Sequence[str]) -> QemuConfig:

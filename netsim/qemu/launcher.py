@@ -28,8 +28,11 @@ from typing import TYPE_CHECKING
 
 from netsim.devices.tun import TunFile, tun_set_iff
 from netsim.packets.addr import mac_aton
-from netsim.qemu import cmdline as plan
-from netsim.qemu import errors
+from netsim.qemu import errors, plan
+from netsim.qemu.cmdline import parse
+from netsim.qemu.config import Netdev
+from netsim.qemu.errors import NotModelled
+from netsim.qemu.fds import predict_fds
 from netsim.qemu.slirp import Slirp, VirtualNetwork
 from netsim.qemu.vm import VirtualMachine
 
@@ -145,7 +148,7 @@ class _Startup:
         except OSError:
             self._fail(errors.hostfwd_failed(step.rule.text), step.location)
 
-    def slirp(self, netdev: plan.Netdev) -> Slirp:
+    def slirp(self, netdev: Netdev) -> Slirp:
         """The libslirp instance of a ``user`` netdev (made by net_slirp_init)."""
         slirp = self.slirps.get(netdev.id)
         if slirp is None:
@@ -237,8 +240,8 @@ def start(host: Host, argv: list[str], proc: Process, err: Callable[[str], None]
           out: Callable[[str], None] | None = None) -> tuple[int, VirtualMachine | None]:
     """Start QEMU as ``proc``: (exit status, the VM) -- status 0 and a VM on success."""
     try:
-        cfg = plan.parse(argv[1:])
-    except plan.NotModelled as exc:
+        cfg = parse(argv[1:])
+    except NotModelled as exc:
         err(f"netsim: {exc}\n")
         proc.exit(2)
         return 2, None
@@ -301,10 +304,10 @@ def _place_fds(cfg: plan.QemuConfig, proc: Process) -> None:
     """Move the open files to the numbers QEMU 7.2 has them at, and add the rest.
 
     The taps were opened at the lowest free fd as the start-up went; the measured
-    table (:func:`~netsim.qemu.cmdline.predict_fds`) says where they end up among
+    table (:func:`~netsim.qemu.fds.predict_fds`) says where they end up among
     QEMU's eventfds, disk images and sockets.
     """
-    table = plan.predict_fds(cfg)
+    table = predict_fds(cfg)
     if table is None:
         return
     tuns = [proc.fd_table[fd] for fd in sorted(proc.fd_table)
