@@ -61,17 +61,30 @@ class _Call:
         self.fn(*self.args)
 
 
-def _nothing() -> None:
-    """The marker event of a run that stops at a given time."""
+class _Reached(Exception):  # noqa: N818 - a signal to the loop, never seen outside
+    """The event a run waits for was processed: the stepping loop ends."""
+
+
+def _reached(event: Event) -> None:
+    """Callback of the event a run waits for (simpy's StopSimulation.callback)."""
+    if not event.ok:
+        raise event.value  # the awaited process failed: its error, as env.run raises it
+    raise _Reached
+
+
+def _reached_time(waiting: list[bool]) -> None:
+    """The marker event of a run that stops at a given time (inert once that run ended)."""
+    if waiting[0]:
+        raise _Reached
 
 
 _FIRE = (_Call.fire,)
 
 
-EVENT_BUDGET = 2_000_000
+EVENT_BUDGET = 1_000_000
 """How many simulated events one command (or one ``lab.run`` from outside) may process.
 
-A ping across a bridge is a few dozen events; two million take a few seconds of wall
+A ping across a bridge is a few dozen events; a million take a second or two of wall
 time. A loop without spanning tree, a flood ping of a million packets or ``sleep 2^63``
 on a host whose timers keep ticking stops here, with :class:`RunawayError`, instead of
 running for hours. ``lab.clock.event_budget`` raises (or lowers) the limit.
@@ -143,29 +156,34 @@ class Clock:
     def _step_until(self, until: Event | float) -> None:
         """``env.run(until)``, one event at a time, counting them against the budget.
 
-        A time is reached the way simpy's ``run`` reaches it: an URGENT marker at that
-        time, so events due at exactly ``until`` stay in the queue for the next run.
+        As in simpy's ``run``: a time is reached through an URGENT marker event at that
+        time (events due at exactly ``until`` stay queued for the next run), and the
+        target's own callback ends the loop by raising. The loop itself is a ``for``
+        over the allowance, so counting costs nothing per event.
         """
+        waiting = [True]  # cleared when this run ends, however it ends
         if isinstance(until, Event):
-            target = until
+            until.callbacks.append(_reached)
         else:
-            target = _Call(_nothing, ())
-            self._schedule(target, URGENT, until - self.env.now)
+            self._schedule(_Call(_reached_time, (waiting,)), URGENT, until - self.env.now)
         left = self.event_budget if self._budget_left is None else self._budget_left
         step = self.env.step
         done = 0
         try:
-            while target.callbacks is not None:
-                if done >= left:
-                    raise RunawayError(self._runaway_text(done))
+            for done in range(1, left + 1):  # noqa: B007 - ``done`` counts the steps
                 step()
-                done += 1
+        except _Reached:
+            return
         except EmptySchedule:
             raise RuntimeError(f'No scheduled events left but "until" event was not '
                                f"triggered: {until}") from None
         finally:
+            waiting[0] = False
+            if isinstance(until, Event) and until.callbacks and _reached in until.callbacks:
+                until.callbacks.remove(_reached)  # stopped early: a later run must not end there
             if self._budget_left is not None:
                 self._budget_left -= done
+        raise RunawayError(self._runaway_text(left))
 
     def _runaway_text(self, done: int) -> str:
         return (f"netsim: stopped at t={self.env.now:.6f} s: {done:,} simulated events "

@@ -97,3 +97,41 @@ def test_running_until_an_event_that_can_never_happen_is_a_clear_error() -> None
     with pytest.raises(RuntimeError, match="No scheduled events left"):
         clock.run_until(never)
     assert isinstance(never, simpy.Event)
+
+
+def test_a_run_stopped_by_the_guard_leaves_no_marker_to_stop_a_later_run() -> None:
+    clock = Clock()
+    fired: list[float] = []
+
+    def ticker():
+        while True:
+            yield clock.env.timeout(1)
+            fired.append(clock.now)
+
+    clock.process(ticker())
+    clock.event_budget = 10
+    with pytest.raises(RunawayError):
+        clock.run(1000)  # its marker at t=1000 stays queued, inert
+    clock.event_budget = 10_000
+    clock.run_until(2000.0)
+    assert clock.now == 2000.0 and fired[-1] == 1999.0
+
+    done = clock.env.timeout(5000 - clock.now)
+    clock.event_budget = 10
+    with pytest.raises(RunawayError):
+        clock.run_until(done)
+    clock.event_budget = 10_000
+    stopped = clock.now
+    clock.run_until(5000.0 + 50)  # passes `done` at 5000: its callback was taken off
+    assert stopped < 5000.0 and clock.now == 5050.0
+
+
+def test_a_failed_process_raises_its_own_error_out_of_run_until() -> None:
+    clock = Clock()
+
+    def broken():
+        yield clock.env.timeout(1)
+        raise KeyError("inside")
+
+    with pytest.raises(KeyError, match="inside"):
+        clock.run_until(clock.process(broken()))
