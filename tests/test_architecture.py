@@ -125,3 +125,10 @@ def test_the_layers_point_down() -> None:
     upward = [f"{a} -> {b} ({graph.edges[a, b]['where']})"
               for a, b in graph.edges if rank[a] < rank[b]]
     assert upward == []
+
+
+def test_the_shell_depends_only_on_user_space() -> None:
+    """bash and its coreutils see processes, files and a command table, never the kernel
+    model or the tools: ``netsim shell`` and any host can run it as it is."""
+    graph = part_graph()
+    assert set(graph.successors("shell")) <= {"user"}, dict(graph["shell"])

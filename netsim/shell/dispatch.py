@@ -14,7 +14,6 @@ import errno
 import os
 from typing import Any
 
-from netsim.engine.clock import RunawayError
 from netsim.shell.ast import Simple, Word
 from netsim.shell.errors import (
     MAX_FUNC_DEPTH,
@@ -36,7 +35,7 @@ from netsim.shell.plumbing import (
     _shell_quote,
 )
 from netsim.shell.redirect import _FileOutput, _Input, _Output
-from netsim.user.io import CommandFn, Io
+from netsim.user.io import CommandFn, Io, RunawayError
 
 # Where `which` says a program lives: the network tools are in /usr/sbin on Debian.
 _SBIN = frozenset({

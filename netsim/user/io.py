@@ -11,8 +11,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+# What a command sees when the simulation's guard stops it (an event budget, see
+# netsim.engine.clock): part of the interface between commands and whoever runs them.
+from netsim.engine.clock import RunawayError
+
 if TYPE_CHECKING:
     from netsim.host import Host
+
+__all__ = ["CommandFn", "CommandResult", "Io", "OutputBuffer", "RunawayError"]
 
 
 class OutputBuffer:
