@@ -17,10 +17,10 @@ Everything here is user-space: nothing touches the simulated kernel.
 
 from __future__ import annotations
 
-import string
 from collections.abc import Callable, Sequence
 
 from netsim.user.io import Io
+from netsim.user.strtol import strtol as c_strtol
 
 
 class IpExit(Exception):
@@ -117,46 +117,15 @@ class Args:
 
 
 # ---------------------------------------------------------------------- C number parsing
-_ULONG_MAX = (1 << 64) - 1
-_LONG_MAX = (1 << 63) - 1
-_LONG_MIN = -(1 << 63)
 
 
 def strtol(text: str, base: int = 0, unsigned: bool = False) -> tuple[int, str, bool] | None:
-    """C ``strtol``/``strtoul``: (value, unparsed rest, overflowed) or None if no digits.
-
-    ``strtoul`` accepts a minus sign and negates in unsigned arithmetic, as C does.
-    """
-    s = text.lstrip(" \t\n\v\f\r")
-    neg = False
-    if s[:1] in "+-" and s:
-        neg = s[0] == "-"
-        s = s[1:]
-    if base in (0, 16) and s[:2].lower() == "0x" and len(s) > 2 and s[2] in string.hexdigits:
-        s, base = s[2:], 16
-    elif base == 0:
-        base = 8 if s[:1] == "0" else 10
-    digits = string.digits + string.ascii_lowercase
-    allowed = digits[:base]
-    n = 0
-    while n < len(s) and s[n].lower() in allowed:
-        n += 1
-    if n == 0:
+    """C ``strtol``/``strtoul`` (glibc's, :mod:`netsim.user.strtol`): (value, unparsed
+    rest, overflowed) or None if there is no digit."""
+    parsed = c_strtol(text, base, unsigned=unsigned)
+    if parsed is None:
         return None
-    value = int(s[:n], base)
-    over = False
-    if unsigned:
-        if value > _ULONG_MAX:
-            value, over = _ULONG_MAX, True
-        elif neg:
-            value = (-value) & _ULONG_MAX
-    else:
-        value = -value if neg else value
-        if value > _LONG_MAX:
-            value, over = _LONG_MAX, True
-        elif value < _LONG_MIN:
-            value, over = _LONG_MIN, True
-    return value, s[n:], over
+    return parsed.value, text[parsed.end:], parsed.overflow
 
 
 def _whole(text: str, unsigned: bool, base: int = 0) -> int | None:
