@@ -22,7 +22,8 @@ LONG_MAX, LONG_MIN, ULONG_MAX = (1 << 63) - 1, -(1 << 63), (1 << 64) - 1
     ("-9223372036854775808", {}, Parsed(LONG_MIN, 20, False)),
     ("-9223372036854775809", {}, Parsed(LONG_MIN, 20, True)),
     ("2147483648", {"bits": 32}, Parsed((1 << 31) - 1, 10, True)),
-    ("0000000000000000000000000000000000042", {}, Parsed(42, 37, False)),  # zeros don't count
+    ("0000000000000000000000000000000000042", {"base": 10}, Parsed(42, 37, False)),  # zeros
+    ("0000000000000000000000000000000000042", {}, Parsed(34, 37, False)),  # ... octal, base 0
 ])
 def test_strtol_reads_as_glibc_does(text, kwargs, expected) -> None:
     assert strtol(text, **kwargs) == expected
