@@ -277,6 +277,24 @@ class NeighbourTable:
         return n.state
 
     # ------------------------------------------------------------- receive
+    def _martian_source(self, sip: bytes) -> str:
+        """Why ip_route_input() would refuse ``sip`` as a source ("" if it would not).
+
+        arp_process() routes a request's target back to its sender before answering; a
+        sender no host can have -- broadcast, multicast, loopback, or one of our own
+        addresses (fib_validate_source(), accept_local off) -- fails that route. Linux
+        6.18 answers a sender in 0.0.0.0/8 or 240.0.0.0/4 (recorded).
+        """
+        if sip == b"\xff\xff\xff\xff":
+            return "the limited broadcast address"
+        if sip[0] & 0xF0 == 0xE0:
+            return "a multicast address"
+        if sip[0] == 127:
+            return "a loopback address"
+        if self.stack.is_local_address(sip):
+            return "one of this host's own addresses"
+        return ""
+
     def rcv(self, skb: Skb, payload: bytes) -> None:
         """arp_rcv() -> arp_process()."""
         dev = skb.dev
@@ -293,11 +311,19 @@ class NeighbourTable:
                          "arp_rcv", skb.data)
             return
         sip, tip, sha = pkt.spa, pkt.tpa, pkt.sha
-        if tip[0] == 127 or sip[0] & 0xF0 == 0xE0:
+        if tip[0] == 127 or tip[0] & 0xF0 == 0xE0:
             ns.trace.hop(ns.name, dev.name, "arp", "drop", skb.frame_id,
                          "ARP about a loopback or multicast address", "arp_process", skb.data)
             return
         stack = self.stack
+        if pkt.op == arp_pkt.ARPOP_REQUEST and sip != bytes(4):
+            martian = self._martian_source(sip)
+            if martian:
+                ns.trace.hop(ns.name, dev.name, "arp", "drop", skb.frame_id,
+                             f"{dev.name}: ARP request from {ip_ntoa(sip)}, a martian source "
+                             f"({martian}): no reply, nothing learned", "ip_route_input_noref",
+                             skb.data)
+                return
         if pkt.op == arp_pkt.ARPOP_REQUEST and sip == bytes(4) and stack.is_local_address(tip):
             # Duplicate address detection probe: answer it, learn nothing.
             self.send_arp(dev, arp_pkt.ARPOP_REPLY, sha, tip, sha, sip,
