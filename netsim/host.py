@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from netsim.devices.tun import TunDevice, TunFile, tun_set_iff
+from netsim.netlink.devinfo import IFF_UP
+from netsim.netlink.link import change_flags
 from netsim.stack.capture import Capture
 from netsim.stack.namespace import NetNamespace
 from netsim.stack.sockets import UdpSocket
@@ -30,8 +32,15 @@ class Host:
         self.name = name
         self.ns = NetNamespace(lab, name)
         self.processes = ProcessTable(lambda: lab.env.now)
+        self._boot()
         self._shell = None
         self._fs = None
+
+    def _boot(self) -> None:
+        """What a machine does at boot before anyone logs in: ``lo`` comes up (and with
+        it 127.0.0.1/8, as the kernel adds it); /etc/hosts names ``localhost`` and this
+        machine (see :mod:`netsim.user.etc`)."""
+        change_flags(self.ns.lo, IFF_UP, IFF_UP)
 
     def __repr__(self) -> str:
         return f"<Host {self.name}>"

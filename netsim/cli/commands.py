@@ -41,6 +41,7 @@ PROGRAMS: dict[str, str] = {
     "udhcpc": "netsim.cli.udhcpc:main",
     # services and clients the mode scenarios use (issue 5)
     "socat": "netsim.cli.socat:main",
+    "hostname": "netsim.cli.hostname:main",
 }
 
 REGISTRY = CommandTable(PROGRAMS)

@@ -22,7 +22,7 @@ exactly the errors the kernel gives that file.
 ``/proc/<pid>/``
     one directory per process of :attr:`Host.processes <netsim.host.Host.processes>`,
     and ``/proc/self`` (:mod:`netsim.pseudofs.proc_pid`).
-``/etc/hostname``
+``/etc/hostname``, ``/etc/hosts``
     the host's name.
 ``/etc/qemu-ifup``, ``/etc/qemu-ifdown``
     QEMU's default tap scripts, as Debian 12's qemu-system-common 1:7.2 ships them
@@ -40,7 +40,7 @@ from netsim.pseudofs.proc_net import ProcNet
 from netsim.pseudofs.proc_pid import ProcPids
 from netsim.pseudofs.sysctl import ProcSys
 from netsim.pseudofs.sysfs_net import SysClassNet, SysDevicesNet
-from netsim.user.etc import QEMU_IFDOWN, QEMU_IFUP
+from netsim.user.etc import QEMU_IFDOWN, QEMU_IFUP, etc_hosts
 from netsim.user.fs import VirtualFS
 
 if TYPE_CHECKING:
@@ -51,6 +51,7 @@ def make_fs(host: Host) -> VirtualFS:
     """A host's file system: VirtualFS's skeleton, /etc, sysfs and procfs."""
     fs = VirtualFS()
     fs.write("/etc/hostname", f"{host.name}\n")
+    fs.write("/etc/hosts", etc_hosts(host.name))
     fs.write("/etc/qemu-ifup", QEMU_IFUP, mode=0o755)
     fs.write("/etc/qemu-ifdown", QEMU_IFDOWN, mode=0o755)
     ns = host.ns

@@ -4,6 +4,8 @@
 Debian 12 (bookworm), package qemu-system-common 1:7.2+dfsg-7+deb12u18, mode 0755:
 ``/etc/qemu-ifup`` is the script QEMU runs with the tap's name as $1
 (``-netdev tap,script=...``), ``/etc/qemu-ifdown`` the one it runs when the tap goes.
+``/etc/hosts`` is what Debian's installer writes: ``localhost`` and the machine's own
+name (on 127.0.1.1, which ``lo`` answers for the whole 127.0.0.0/8).
 """
 
 from __future__ import annotations
@@ -58,3 +60,11 @@ QEMU_IFDOWN = """#! /bin/sh
 
 :
 """
+
+
+def etc_hosts(hostname: str) -> str:
+    """Debian's /etc/hosts for a machine called ``hostname``."""
+    return (f"127.0.0.1\tlocalhost\n127.0.1.1\t{hostname}\n\n"
+            "# The following lines are desirable for IPv6 capable hosts\n"
+            "::1     localhost ip6-localhost ip6-loopback\n"
+            "ff02::1 ip6-allnodes\nff02::2 ip6-allrouters\n")
