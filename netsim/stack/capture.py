@@ -8,6 +8,7 @@ takes it), transmitted frames as they reach the driver. Not promiscuous by defau
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -17,6 +18,10 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from netsim.stack.netdevice import NetDevice
+
+
+class NoFramesCaptured(UserWarning):
+    """A capture saved before anything was captured (its pcap has a header only)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,9 +62,19 @@ class Capture:
     def save(self, path: str | Path) -> Path:
         """Write the frames seen so far to a pcap file that Wireshark and tcpdump open:
         link type Ethernet, or raw IPv4 for a tun device; times from simulated time.
-        See :mod:`netsim.stack.pcap`."""
+        See :mod:`netsim.stack.pcap`.
+
+        A capture sees only what crosses the device after it started: saving one that
+        saw nothing warns (``NoFramesCaptured``), the way tcpdump's "0 packets
+        captured" tells you to start it before the traffic.
+        """
         from netsim.stack.pcap import save
 
+        if not self.frames:
+            warnings.warn(NoFramesCaptured(
+                f"{path}: no frame crossed {self.dev.name} since this capture started "
+                f"(0 packets captured): start host.capture({self.dev.name!r}) first, then "
+                "send the traffic"), stacklevel=2)
         return save(self, path)
 
 

@@ -118,6 +118,7 @@ def test_tun_device_is_raw_ipv4(tmp_path: Path) -> None:
     assert tun is not None
 
 
+@pytest.mark.filterwarnings("ignore::netsim.stack.capture.NoFramesCaptured")
 def test_empty_capture_is_a_valid_file(tmp_path: Path) -> None:
     _, h1, _ = two_hosts()
     path = h1.capture("eth0").save(tmp_path / "empty.pcap")
@@ -148,3 +149,24 @@ def test_a_whole_lab_capture_saves_every_device_in_time_order(tmp_path):
     types = [dpkt.ethernet.Ethernet(buf).type for _ts, buf in records]
     assert types.count(dpkt.ethernet.ETH_TYPE_ARP) == 4
     assert types.count(dpkt.ethernet.ETH_TYPE_IP) == 4
+
+
+def test_saving_a_capture_that_saw_nothing_warns_and_says_what_to_do(tmp_path) -> None:
+    import warnings
+
+    from netsim.stack.capture import NoFramesCaptured
+
+    lab = netsim.Lab(seed=0)
+    host = lab.host("h1")
+    capture = host.capture("lo")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        capture.save(tmp_path / "empty.pcap")
+    assert [type(w.message) for w in caught] == [NoFramesCaptured]
+    assert "no frame crossed lo since this capture started" in str(caught[0].message)
+    assert "start host.capture('lo') first, then send the traffic" in str(caught[0].message)
+    host.sh("ping -c 1 127.0.0.1")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        capture.save(tmp_path / "full.pcap")  # no warning once something was seen
+    assert (tmp_path / "full.pcap").stat().st_size > (tmp_path / "empty.pcap").stat().st_size
