@@ -39,9 +39,15 @@ def machine(lab: Lab, name: str) -> Host:
 
 
 def default_machines(lab: Lab) -> list[str]:
-    """The machines a reachability table covers: VMs, then host, lan1, web."""
-    names = sorted(lab.vms, key=lambda n: (len(n), n))
-    return names + [n for n in ("host", "lan1", "web") if n in lab.hosts]
+    """The machines a reachability table covers: in a mode lab (built by
+    netsim.scenarios, or replayed from its history), its VMs then host, lan1 and web;
+    in any other lab, every host in the order they were made, then the VMs (a guest is
+    listed under its VM's name)."""
+    vms = sorted(lab.vms, key=lambda n: (len(n), n))
+    if lab.mode is not None or {"host", "lan1", "web"} <= set(lab.hosts):
+        return vms + [n for n in ("host", "lan1", "web") if n in lab.hosts]
+    guests = {vm.guest.name for vm in lab.vms.values()}
+    return [n for n in lab.hosts if n not in guests and n not in lab.vms] + vms
 
 
 def _global_addresses(host: Host) -> list:

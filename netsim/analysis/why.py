@@ -47,6 +47,8 @@ NO_DNAT = "no-dnat"
 HOST_ONLY = "host-only"
 NOT_THE_TARGET = "not-the-target"
 NO_ARP_REPLY = "no-arp-reply"
+ADDRESS_ON_BRIDGE_PORT = "address-on-bridge-port"
+LINK_DOWN = "link-down"
 LOST = "lost"
 
 _ICMP_ECHO_REQUEST, _ICMP_ECHO_REPLY = 8, 0
@@ -102,11 +104,12 @@ def explain(lab: Lab, probe: Probe) -> Why:
     """The answer for a ping already sent."""
     answer = Why(probe.source, probe.target, probe.address, LOST, records=probe.records)
     if probe.address is None:
-        answer.verdict = NO_ADDRESS
-        answer.explanation = f"{probe.target} has no IPv4 address yet (no DHCP lease?)."
-        return answer
+        return _no_address(lab, probe, answer)
     if probe.reached:
         return _reached(lab, probe, answer)
+    down = _down_device(lab, probe)
+    if down is not None:
+        return _link_down(probe, answer, *down)
     if "Network is unreachable" in probe.output:
         return _no_route_at_source(lab, probe, answer)
     drop = _decisive_drop(probe.records)
@@ -114,6 +117,9 @@ def explain(lab: Lab, probe: Probe) -> Why:
         return _died(lab, probe, answer, drop)
     if probe.status == 0:
         return _not_the_target(lab, probe, answer)
+    enslaved = _address_on_bridge_port(lab, probe)
+    if enslaved is not None:
+        return _enslaved_address(probe, answer, *enslaved)
     if "Destination Host Unreachable" in probe.output:
         answer.verdict = NO_ARP_REPLY
         answer.explanation = (f"Nobody answered ARP for the next hop towards "
@@ -124,6 +130,54 @@ def explain(lab: Lab, probe: Probe) -> Why:
 
 
 # ----------------------------------------------------------------------------- outcomes
+def _no_address(lab: Lab, probe: Probe, answer: Why) -> Why:
+    answer.verdict = NO_ADDRESS
+    target = machine(lab, probe.target)
+    answer.where = probe.target
+    answer.explanation = (f"{probe.target} has no IPv4 address: there is nothing to send the "
+                          "echo to (no DHCP lease yet, or none was added).")
+    subnet = _free_address_near(machine(lab, probe.source), target)
+    if subnet is not None:
+        dev, address = subnet
+        answer.fix = f"{probe.target}$ ip addr add {address} dev {dev} && ip link set {dev} up"
+    return answer
+
+
+def _link_down(probe: Probe, answer: Why, host: str, dev: str, why_down: str) -> Why:
+    answer.verdict = LINK_DOWN
+    answer.where, answer.dev = host, dev
+    answer.decided_by = f"{host}$ ip link show {dev}: {why_down}"
+    answer.explanation = (
+        f"{host}'s {dev} is down ({why_down}): " + (
+            "a down device has no routes and sends nothing, so the echo never left."
+            if host == probe.source else
+            "a down NIC does not listen, so whatever the cable brings it is lost."))
+    answer.fix = f"{host}$ ip link set {dev} up"
+    return answer
+
+
+def _enslaved_address(probe: Probe, answer: Why, host: str, port: str, bridge: str,
+                      cidr: str) -> Why:
+    """Seed claim S3: an address left on a device that joined a bridge stops working."""
+    answer.verdict = ADDRESS_ON_BRIDGE_PORT
+    answer.where, answer.dev, answer.func = host, port, "br_handle_frame"
+    answer.decided_by = (f"{port} is a port of {bridge}: its rx_handler is the bridge's, "
+                         f"and {cidr} is still on {port}")
+    taken = [r for r in probe.records if r.host == host and r.dev == port
+             and r.layer == "bridge" and r.action == "rx"]
+    evidence = (f" The trace shows it: {len(taken)} frame(s) arriving on {port} went to "
+                f"{bridge} instead." if taken else "")
+    answer.explanation = (
+        f"{port} on {host} is a port of {bridge} and still holds {cidr}. Every frame {port} "
+        f"receives goes to the bridge (its rx_handler), not to {host}'s IP stack through "
+        f"{port}, so what answers that address comes back on {bridge}, where {host} is not "
+        f"listening for it: the address on {port} is dead in effect (seed claim S3)."
+        + evidence)
+    answer.fix = (f"{host}$ ip addr del {cidr} dev {port} && ip addr add {cidr} dev {bridge} "
+                  f"&& ip link set {bridge} up")
+    return answer
+
+
 def _reached(lab: Lab, probe: Probe, answer: Why) -> Why:
     answer.verdict = REACHED
     crossed: list[str] = []
@@ -322,6 +376,76 @@ def _not_the_target(lab: Lab, probe: Probe, answer: Why) -> Why:
 
 
 # ----------------------------------------------------------------------------- reading
+def _route_device(host: Host, address: str):
+    route = host.ns.ipv4.main.lookup(to_int(ip_aton(address)))
+    return route.dev if route is not None else None
+
+
+def _address_on_bridge_port(lab: Lab, probe: Probe) -> tuple[str, str, str, str] | None:
+    """(host, port, bridge, cidr) when the source sends, or the target answers, from an
+    address on a device that is a bridge's port (seed claim S3)."""
+    ends = [(probe.source, probe.address)]
+    src_addr = _source_address(machine(lab, probe.source), probe.address)
+    if src_addr is not None:
+        ends.append((probe.target, src_addr))
+    for name, toward in ends:
+        host = machine(lab, name)
+        dev = _route_device(host, toward)
+        if dev is None or getattr(dev, "master", None) is None:
+            continue
+        for a in host.ns.ipv4.addresses_of(dev):
+            return name, dev.name, dev.master.name, f"{ip_ntoa(a.local)}/{a.prefixlen}"
+    return None
+
+
+def _source_address(host: Host, address: str | None) -> str | None:
+    if address is None:
+        return None
+    dev = _route_device(host, address)
+    own = host.ns.ipv4.addresses_of(dev) if dev is not None else []
+    return ip_ntoa(own[0].local) if own else None
+
+
+def _down_device(lab: Lab, probe: Probe) -> tuple[str, str, str] | None:
+    """(host, device, why) for a device on the way that is down: one of the source's
+    devices that holds an address in the target's subnet, or a NIC at the far end of a
+    cable the echo (or its ARP) was put on."""
+    src = machine(lab, probe.source)
+    target = to_int(ip_aton(probe.address)) if probe.address else None
+    for a in src.ns.ipv4.addresses:
+        if (target is not None and not a.dev.flag_loopback and not a.dev.admin_up
+                and (target & prefix_mask(a.prefixlen)) == a.network):
+            return probe.source, a.dev.name, "state DOWN"
+    out = _route_device(src, probe.address) if probe.address else None
+    far = getattr(getattr(out, "cable_peer", None), "admin_up", True)
+    if out is not None and not far:
+        peer = out.cable_peer
+        return peer.ns.name, peer.name, "state DOWN"
+    senders = {r.host for r in probe.records if r.layer == "wire" and r.action == "tx"}
+    for cable in lab.cables:
+        for near, far in ((cable.a, cable.b), (cable.b, cable.a)):
+            if near.ns.name in senders and near.admin_up and not far.admin_up:
+                return far.ns.name, far.name, "state DOWN"
+    return None
+
+
+def _free_address_near(source: Host, target: Host) -> tuple[str, str] | None:
+    """(device, "a.b.c.d/len") to give ``target``: a free address in the subnet of the
+    source's first address, on the target's first cabled NIC."""
+    nics = [d for d in target.ns.in_order() if getattr(d, "cable", None) is not None]
+    ours = [a for a in source.ns.ipv4.addresses if not a.dev.flag_loopback]
+    if not nics or not ours:
+        return None
+    a = ours[0]
+    taken = {to_int(x.local) for h in (source, target) for x in h.ns.ipv4.addresses}
+    size = 1 << (32 - a.prefixlen)
+    for offset in range(2, max(size - 1, 2)):
+        candidate = a.network + offset
+        if candidate not in taken:
+            return nics[0].name, f"{ip_ntoa(candidate.to_bytes(4, 'big'))}/{a.prefixlen}"
+    return None
+
+
 def _decisive_drop(records: list[TraceRecord]) -> TraceRecord | None:
     """The first drop of the echo request or its reply (ARP noise and errors aside)."""
     for r in records:
