@@ -11,8 +11,9 @@ from __future__ import annotations
 from netsim.qemu import errors as E
 from netsim.qemu.builder_base import BuilderBase, Opt
 from netsim.qemu.config import DEFAULT_RAM, RAM_ALIGN, Drive, Memory, Smp
+from netsim.qemu.cutils import qemu_strtosz, qemu_strtou64
 from netsim.qemu.errors import NotModelled
-from netsim.qemu.opts import Opts, parse_bool, parse_int64, qemu_opts, strtosz
+from netsim.qemu.opts import Opts, parse_bool, parse_int64, qemu_opts
 from netsim.qemu.plan import Daemonize, OpenImage, OpenKvm, Phase
 from netsim.qemu.tables import CPU_MODELS, MACHINES
 
@@ -30,6 +31,7 @@ _BLOCK_FORMATS = {"raw", "qcow2", "qcow", "vmdk", "vdi", "vhdx", "vpc", "qed", "
                   "snapshot-access", "blkverify", "iscsi", "rbd", "ssh", "gluster", "nfs"}
 _DRIVE_IFS = ("none", "ide", "scsi", "floppy", "pflash", "mtd", "sd", "virtio", "xen")
 _ACCELS = ("kvm", "tcg", "xen", "qtest")
+_ASCII_DIGITS = tuple("0123456789")
 # properties of the pc machines (-machine KEY=...)
 _MACHINE_PROPS = {
     "type", "accel", "kernel-irqchip", "kernel_irqchip", "kvm-shadow-mem", "kvm_shadow_mem",
@@ -209,20 +211,36 @@ class MachinePhases(BuilderBase):
         self.cfg.smp = Smp(cpus, sockets, dies, clusters, cores, threads, maxcpus)
 
     def phase_memory(self) -> None:
-        """``-m``: a bare number is MiB; the size is rounded up to 8 KiB."""
+        """``-m``: QEMU hands the texts to the machine's ``memory`` property (keyval):
+        a bare number gets an ``M`` (``-m 18446744073709551615`` is then too big: ``expects
+        size``); the size is rounded up to 8 KiB (modulo 2^64), then checked against
+        ``maxmem`` and ``slots`` (``machine_set_mem``)."""
         mem = dict(self.mem_opts)
         text = mem.get("size")
         size = DEFAULT_RAM
-        if text is not None and strtosz(text)[0] != 0:
-            full = text + "M" if text[-1:].isdigit() else text
-            value, hexwarn = strtosz(full)
-            if hexwarn:
+        if text is not None and qemu_strtosz(text).value != 0:
+            full = text + "M" if text[-1:] in _ASCII_DIGITS else text
+            parsed = qemu_strtosz(full)
+            if parsed.hex_suffix:
                 self.warn(Phase.MEMORY, E.warning_text(E.hex_suffix_deprecated(full)))
-            size = ((value + RAM_ALIGN - 1) // RAM_ALIGN * RAM_ALIGN) % (1 << 64)
-        if "slots" in mem and "maxmem" not in mem:
+            if parsed.err:
+                self.stop(Phase.MEMORY, E.machine_property_expects("memory.size", "size"))
+            size = parsed.value
+        size = (size + RAM_ALIGN - 1) // RAM_ALIGN * RAM_ALIGN % (1 << 64)
+        maxmem = None
+        if "maxmem" in mem:
+            parsed = qemu_strtosz(mem["maxmem"])
+            if parsed.hex_suffix:
+                self.warn(Phase.MEMORY, E.warning_text(E.hex_suffix_deprecated(mem["maxmem"])))
+            maxmem = parsed.value
+        slots = qemu_strtou64(mem["slots"]).value if "slots" in mem else None
+        if maxmem is not None:
+            if maxmem < size:
+                self.stop(Phase.MEMORY, E.maxmem_below_size(maxmem, size))
+            if slots and maxmem == size:
+                self.stop(Phase.MEMORY, E.maxmem_equals_size_with_slots(maxmem, size))
+        elif slots is not None:
             self.stop(Phase.MEMORY, E.slots_without_maxmem())
-        maxmem = strtosz(mem["maxmem"])[0] if "maxmem" in mem else None
-        slots = parse_int64(mem["slots"]) if "slots" in mem else None
         self.cfg.memory = Memory(size, text, slots, maxmem)
 
     def phase_accel(self) -> None:

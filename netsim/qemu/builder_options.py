@@ -13,15 +13,14 @@ import re
 
 from netsim.qemu import errors as E
 from netsim.qemu.builder_base import BuilderBase, Opt
+from netsim.qemu.cutils import ERANGE, qemu_strtosz, qemu_strtou64
 from netsim.qemu.errors import NotModelled, QemuError, QemuExit
 from netsim.qemu.opts import (
     Opts,
     id_wellformed,
     keyval,
     parse_bool,
-    parse_int64,
     qemu_opts,
-    strtosz,
 )
 from netsim.qemu.plan import Phase
 from netsim.qemu.tables import FOREIGN_OPTIONS, NIC_MODELS, OPTIONS
@@ -153,22 +152,28 @@ class OptionPasses(BuilderBase):
                                             else "-" + name}))
 
     def _memory_option(self, o: Opt) -> None:
-        """``-m [size=]N[,slots=,maxmem=]``: sizes as qemu_strtosz reads them."""
+        """``-m [size=]N[,slots=,maxmem=]``: sizes as qemu_strtosz reads them (a hex
+        size with a suffix is warned about as it is read), slots as qemu_strtou64."""
         parsed = qemu_opts(o.arg, "size")
         self._flag_warnings(o, parsed)
         for k, v in parsed.pairs:
             if k not in ("size", "slots", "maxmem"):
                 self.stop(Phase.OPTIONS, E.invalid_parameter(k), o.loc)
             if k in ("size", "maxmem"):
-                try:
-                    strtosz(v)
-                except ValueError as exc:
-                    if str(exc) == "range":
-                        self.stop(Phase.OPTIONS, E.size_out_of_range(v, k), o.loc)
+                size = qemu_strtosz(v)
+                if size.hex_suffix:
+                    self.warn(Phase.OPTIONS, E.warning_text(E.hex_suffix_deprecated(v), o.loc))
+                if size.err == ERANGE:
+                    self.stop(Phase.OPTIONS, E.size_out_of_range(v, k), o.loc)
+                if size.err:
                     msg, hint = E.size_invalid(k)
                     self.stop(Phase.OPTIONS, msg, o.loc, hint)
-            if k == "slots" and parse_int64(v) is None:
-                self.stop(Phase.OPTIONS, E.parameter_expects(k, "a number"), o.loc)
+            if k == "slots":
+                number = qemu_strtou64(v)
+                if number.err == ERANGE:
+                    self.stop(Phase.OPTIONS, E.number_too_large(v, k), o.loc)
+                if number.err:
+                    self.stop(Phase.OPTIONS, E.parameter_expects(k, "a number"), o.loc)
         self.mem_opts.extend(parsed.pairs)
         self.mem_loc = o.loc
 

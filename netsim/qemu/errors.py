@@ -44,6 +44,10 @@ _STRERROR = {
     _errno.EOPNOTSUPP: "Operation not supported",
     _errno.EADDRINUSE: "Address already in use",
     _errno.EEXIST: "File exists",
+    _errno.E2BIG: "Argument list too long",
+    _errno.ENOTTY: "Inappropriate ioctl for device",
+    _errno.EBADFD: "File descriptor in bad state",
+    _errno.EMFILE: "Too many open files",
 }
 
 
@@ -194,6 +198,11 @@ def size_out_of_range(value: str, name: str) -> str:
     return f"Value '{value}' is out of range for parameter '{name}'"
 
 
+def number_too_large(value: str, name: str) -> str:
+    """A QemuOpts number (``-m slots=``, ``-drive index=``) past 2^64 - 1 (ERANGE)."""
+    return f"Value '{value}' is too large for parameter '{name}'"
+
+
 def short_form_boolean(prefix: str, name: str) -> tuple[str, str]:
     """The warning for ``,ipv6`` / ``,nomitigation`` and its ``Please use`` line."""
     value = "off" if prefix else "on"
@@ -218,6 +227,27 @@ def property_not_found(type_name: str, prop: str) -> str:
 
 def slots_without_maxmem() -> str:
     return "slots specified but no max-size"
+
+
+def maxmem_below_size(maxmem: int, size: int) -> str:
+    return (f"invalid value of maxmem: maximum memory size (0x{maxmem:x}) must be at "
+            f"least the initial memory size (0x{size:x})")
+
+
+def maxmem_equals_size_with_slots(maxmem: int, size: int) -> str:
+    return ("invalid value of maxmem: memory slots were specified but maximum memory "
+            f"size (0x{maxmem:x}) is equal to the initial memory size (0x{size:x})")
+
+
+def memory_slots_unsupported(slots: int) -> str:
+    """pc_memory_init(): more than 256 (ACPI_MAX_RAM_SLOTS) hot-plug slots."""
+    return f"unsupported amount of memory slots: {slots}"
+
+
+def machine_property_expects(prop: str, what: str) -> str:
+    """A -machine property read by the keyval visitor: ``Parameter 'memory.size' expects
+    size`` (``-m 18446744073709551615`` is that many MiB), ``... expects integer``."""
+    return parameter_expects(prop, what)
 
 
 def cannot_allocate_guest_memory(region: str = "pc.ram", err: int | str = _errno.ENOMEM) -> str:
@@ -438,6 +468,22 @@ def tap_fd_with_other_options() -> str:
             "and vhostfds= are invalid with fd=")
 
 
+def invalid_fd_number(text: str) -> str:
+    """``-netdev tap,fd=X`` with X not a decimal number from 0 to INT_MAX."""
+    return f"Invalid file descriptor number '{text}'"
+
+
+def tungetiff_failed(fd: int, err: int | str = _errno.ENOTTY) -> str:
+    """``fd=`` names an open file that is not a tap (ENOTTY), or a tun file not
+    attached to a device yet (EBADFD)."""
+    return f"Unable to query TUNGETIFF on FD {fd}: {strerror(err)}"
+
+
+def multiqueue_with_hubs() -> str:
+    """``-net tap,queues=N`` (also fds=, vhostfds=): the legacy -net puts it on a hub."""
+    return "Multiqueue tap cannot be used with hubs"
+
+
 def bad_fd(netdev_id: str, fd: int, err: int | str = _errno.EBADF) -> str:
     return f"{netdev_id}: Can't use file descriptor {fd}: {strerror(err)}"
 
@@ -503,6 +549,11 @@ def netmask_unparsable() -> str:
     return "Failed to parse netmask"
 
 
+def netmask_trailing_chars() -> str:
+    """``net=10.0.2.0/24x``: neither a prefix length nor a dotted mask."""
+    return "Failed to parse netmask (trailing chars)"
+
+
 def host_not_in_network() -> str:
     return "Host doesn't belong to network"
 
@@ -563,8 +614,30 @@ def invalid_ethernet_address() -> str:
     return "invalid syntax for ethernet address"
 
 
-def multicast_mac() -> str:
+def multicast_mac(nic_option: bool = False) -> str:
+    """``-net nic,macaddr=01:...``; ``-nic`` (net_param_nic) says it without the why."""
+    if nic_option:
+        return "NIC cannot have multicast MAC address"
     return "NIC cannot have multicast MAC address (odd 1st byte)"
+
+
+def too_many_nics() -> str:
+    """A ninth ``-net nic`` (MAX_NICS is 8, counting ``-nic`` too)."""
+    return "too many NICs"
+
+
+def no_more_nic_slots() -> str:
+    """A ninth ``-nic``."""
+    return "no more on-board/default NIC slots available"
+
+
+def netdev_not_found(ident: str) -> str:
+    """``-net nic,netdev=ID`` naming no backend."""
+    return f"netdev '{ident}' not found"
+
+
+def invalid_vectors(vectors: int) -> str:
+    return f"invalid # of vectors: {vectors}"
 
 
 def not_a_device_model(name: str) -> str:
