@@ -11,7 +11,7 @@ from __future__ import annotations
 from netsim.qemu import errors as E
 from netsim.qemu.builder_base import BuilderBase, Opt
 from netsim.qemu.config import DEFAULT_RAM, RAM_ALIGN, Drive, Memory, Smp
-from netsim.qemu.cutils import qemu_strtosz, qemu_strtou64
+from netsim.qemu.cutils import ERANGE, INT_MAX, qemu_strtosz, qemu_strtou64
 from netsim.qemu.errors import NotModelled
 from netsim.qemu.opts import Opts, parse_bool, parse_int64, qemu_opts
 from netsim.qemu.plan import Daemonize, OpenImage, OpenKvm, Phase
@@ -42,6 +42,23 @@ _MACHINE_PROPS = {
     "default-bus-bypass-iommu", "bus-lock-ratelimit", "x-oem-id", "x-oem-table-id",
     "hmat", "i8042", "fd-bootindex", "kernel", "initrd", "append", "dtb", "dumpdtb",
     "phandle-start", "dt-compatible", "memory", "smp"}
+
+
+def _c_int(value: int) -> int:
+    """A 64-bit number stored into a C int: its low 32 bits, signed."""
+    value &= 0xFFFFFFFF
+    return value - (1 << 32) if value > INT_MAX else value
+
+
+def _c_div(a: int, b: int) -> int:
+    """C's ``a / b`` on ints: the quotient rounded toward zero."""
+    q = abs(a) // abs(b)
+    return q if (a < 0) == (b < 0) else -q
+
+
+def _c_mod(a: int, b: int) -> int:
+    """C's ``a % b``: the remainder has the sign of ``a``."""
+    return a - b * _c_div(a, b)
 
 
 class MachinePhases(BuilderBase):
@@ -96,40 +113,42 @@ class MachinePhases(BuilderBase):
                used: dict[tuple[str, int, int], Drive]) -> Drive | None:
         """One -drive (or -hdX, -cdrom, bare image): QEMU's checks, then its Drive."""
         loc = o.loc
+        # qemu_opts_absorb_qdict(): the legacy numbers are read before anything else
+        nums = {}
+        for key in ("index", "bus", "unit"):
+            v = parsed.get(key)
+            if v is not None:
+                n = qemu_strtou64(v)
+                if n.err == ERANGE:
+                    self.stop(Phase.DRIVES, E.number_too_large(v, key), loc)
+                if n.err:
+                    self.stop(Phase.DRIVES, E.parameter_expects(key, "a number"), loc)
+                nums[key] = _c_int(n.value)      # qemu_opt_get_number() into an int
         media = parsed.get("media", "disk")
         if media not in ("disk", "cdrom"):
             self.stop(Phase.DRIVES, E.invalid_media(media), loc)
         iface = parsed.get("if", "ide")
         if iface not in _DRIVE_IFS:
             self.stop(Phase.DRIVES, E.unsupported_bus_type(iface), loc)
-        nums = {}
-        for key in ("index", "bus", "unit"):
-            v = parsed.get(key)
-            if v is not None:
-                n = parse_int64(v)
-                if n is None:
-                    self.stop(Phase.DRIVES, E.parameter_expects(key, "a number"), loc)
-                nums[key] = n
-        index = nums.get("index", -1)
-        index = None if index is not None and index < 0 else index
+        bus, unit, index = nums.get("bus", 0), nums.get("unit", -1), nums.get("index", -1)
         max_devs = {"ide": 2, "scsi": 7}.get(iface, 0)
-        if index is not None and ("bus" in nums or "unit" in nums):
-            self.stop(Phase.DRIVES, E.index_with_bus_unit(), loc)
-        if index is not None:
-            bus, unit = (index // max_devs, index % max_devs) if max_devs else (0, index)
-        else:
-            bus = nums.get("bus", 0)
-            unit = nums.get("unit", -1)
-            if unit < 0:
-                unit = 0
-                while (iface, bus, unit) in used:
-                    unit += 1
-                    if max_devs and unit >= max_devs:
-                        unit -= max_devs
-                        bus += 1
+        if index != -1:
+            if bus != 0 or unit != -1:
+                self.stop(Phase.DRIVES, E.index_with_bus_unit(), loc)
+            bus, unit = (_c_div(index, max_devs), _c_mod(index, max_devs)) if max_devs \
+                else (0, index)
+        if unit == -1:
+            unit = 0
+            while (iface, bus, unit) in used:
+                unit += 1
+                if max_devs and unit >= max_devs:
+                    unit -= max_devs
+                    bus = _c_int(bus + 1)
+        if max_devs and unit >= max_devs:
+            self.stop(Phase.DRIVES, E.unit_too_big(unit, max_devs - 1), loc)
         if (iface, bus, unit) in used:
-            self.stop(Phase.DRIVES, E.drive_exists(bus, unit, index if index is not None
-                                                   else bus * max(max_devs, 1) + unit), loc)
+            self.stop(Phase.DRIVES, E.drive_exists(bus, unit, index), loc)
+        index = None if index == -1 else index
         fmt = parsed.get("format")
         if fmt is not None and fmt not in _BLOCK_FORMATS:
             self.stop(Phase.DRIVES, E.unknown_block_driver(fmt), loc)

@@ -156,7 +156,9 @@ class NetPhases(BuilderBase):
             n = parsed.value
         out = dict(params)
         out.pop("ipv6-net")
-        out["ipv6-prefix"], out["ipv6-prefixlen"] = prefix, str(n)
+        # qemu_opt_set_number() writes it back with PRId64: ULONG_MAX becomes -1
+        out["ipv6-prefix"] = prefix
+        out["ipv6-prefixlen"] = str(n - (1 << 64) if n >= 1 << 63 else n)
         return out
 
     def _tap(self, nd: Netdev) -> None:
@@ -243,10 +245,17 @@ class NetPhases(BuilderBase):
             self.stop(Phase.NET, E.dhcp_not_in_network(), loc)
         if dhcp in (host, dns):
             self.stop(Phase.NET, E.dhcp_is_host_or_dns(), loc)
+        params = self._ipv6_net(p, loc) if "ipv6-net" in p else p
+        if not _inet_pton6(params.get("ipv6-prefix", "fec0::")):
+            self.stop(Phase.NET, E.slirp_parse_failed("IPv6 prefix"), loc)
+        prefixlen = _c_int(qemu_strtoi64(params.get("ipv6-prefixlen", "0")).value) or 64
+        if not 0 <= prefixlen <= 126:
+            self.stop(Phase.NET, E.ipv6_prefixlen_out_of_range(), loc)
         nd.host, nd.dns, nd.guest_addr = _ntoa(host), _ntoa(dns), _ntoa(dhcp)
         rules = [v for k, v in self._pairs_of(nd) if k == "hostfwd"]
         # QEMU walks the hostfwd list back to front: the last rule is bound first.
-        for text in reversed(rules):
+        for full in reversed(rules):
+            text = full[:1023]          # copied into a struct slirp_config_str's char[1024]
             rule = _hostfwd(text, nd.guest_addr)
             if isinstance(rule, str):
                 self.stop(Phase.NET, E.hostfwd_invalid(text, rule), loc)
@@ -403,6 +412,17 @@ def _visit_scalar(kind: str, value: str) -> str | None:
 
 
 # ------------------------------------------------------------ -netdev user's addresses
+def _inet_pton6(text: str) -> bool:
+    """glibc's ``inet_pton(AF_INET6)`` of any text (non-ASCII never parses)."""
+    if not text.isascii() or "\0" in text:
+        return False
+    try:
+        socket.inet_pton(socket.AF_INET6, text)
+    except OSError:
+        return False
+    return True
+
+
 def _ntoa(addr: int) -> str:
     return socket.inet_ntoa(addr.to_bytes(4, "big"))
 

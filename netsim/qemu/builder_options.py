@@ -34,6 +34,9 @@ _VNC_PARAMS = ("vnc", "websocket", "tls-creds", "tls-authz", "share", "password"
                "sasl-authz", "lossy", "non-adaptive", "audiodev", "power-control", "to",
                "ipv4", "ipv6", "connections", "display", "head", "acl", "x509",
                "x509verify", "tls")
+_VNC_NUMBERS = ("head", "connections", "to", "key-delay-ms")
+_VNC_BOOLS = ("ipv4", "ipv6", "password", "reverse", "lock-key-sync", "sasl", "lossy",
+              "non-adaptive", "power-control")
 _DISPLAYS = ("none", "gtk", "sdl", "vnc", "curses", "egl-headless", "dbus", "spice-app")
 _CHARDEV_OPTIONS = ("monitor", "serial", "parallel", "mon", "qmp", "chardev")
 
@@ -196,9 +199,7 @@ class OptionPasses(BuilderBase):
         if o.name == "vnc":
             parsed = qemu_opts(arg, "vnc")
             self._flag_warnings(o, parsed)
-            for k, _v in parsed.pairs:
-                if k not in _VNC_PARAMS:
-                    self.stop(Phase.OPTIONS, E.invalid_parameter(k), o.loc)
+            self._check_vnc_values(o, parsed)
             self.vnc_opts.append((o, parsed))
             return
         kind = re.match(r"[^,=]*", arg).group(0)
@@ -207,7 +208,23 @@ class OptionPasses(BuilderBase):
         self.cfg.display = kind
         if kind == "vnc":
             vtext = arg.split("=", 1)[1] if "=" in arg else ""
-            self.vnc_opts.append((o, qemu_opts(vtext, "vnc")))
+            parsed = qemu_opts(vtext, "vnc")
+            self._check_vnc_values(o, parsed)
+            self.vnc_opts.append((o, parsed))
+
+    def _check_vnc_values(self, o: Opt, parsed: Opts) -> None:
+        """The -vnc QemuOpts: known names, numbers (qemu_strtou64) and booleans."""
+        for k, v in parsed.pairs:
+            if k not in _VNC_PARAMS:
+                self.stop(Phase.OPTIONS, E.invalid_parameter(k), o.loc)
+            if k in _VNC_NUMBERS:
+                number = qemu_strtou64(v)
+                if number.err == ERANGE:
+                    self.stop(Phase.OPTIONS, E.number_too_large(v, k), o.loc)
+                if number.err:
+                    self.stop(Phase.OPTIONS, E.parameter_expects(k, "a number"), o.loc)
+            if k in _VNC_BOOLS and parse_bool(v) is None:
+                self.stop(Phase.OPTIONS, E.parameter_expects(k, "'on' or 'off'"), o.loc)
 
     def _network_option(self, o: Opt) -> None:
         """``-netdev``, ``-nic`` and ``-net``: ids checked here, backends made in the

@@ -350,7 +350,12 @@ def vnc_bad_number(text: str) -> str:
     return f"can't convert to a number: {text}"
 
 
-def vnc_port_out_of_range(port: int) -> str:
+def vnc_port_empty() -> str:
+    return "vnc port cannot be empty"
+
+
+def vnc_port_out_of_range(port: int | str) -> str:
+    """The display number as typed (``port 060000 out of range``)."""
     return f"port {port} out of range"
 
 
@@ -391,6 +396,10 @@ def unsupported_bus_type(name: str) -> str:
 
 def invalid_media(name: str) -> str:
     return f"'{name}' invalid media"
+
+
+def unit_too_big(unit: int, max_unit: int) -> str:
+    return f"unit {unit} too big (max is {max_unit})"
 
 
 def drive_exists(bus: int, unit: int, index: int) -> str:
@@ -580,6 +589,10 @@ def dhcp_is_host_or_dns() -> str:
     return "DHCP must be different from host and DNS"
 
 
+def ipv6_prefixlen_out_of_range() -> str:
+    return ("Invalid IPv6 prefix provided (IPv6 prefix length must be between 0 and 126)")
+
+
 def ip_disabled() -> str:
     return "IPv4 and IPv6 disabled"
 
@@ -666,6 +679,11 @@ def no_bus_for_device(bus: str, model: str) -> str:
 def pci_slot_in_use(slot: int, function: int, model: str, other: str, other_id: str | None) -> str:
     return (f"PCI: slot {slot} function {function} not available for {model}, "
             f"in use by {other},id={other_id if other_id is not None else '(null)'}")
+
+
+def pci_single_function(slot: int, function: int) -> str:
+    """``addr=S.F`` with F > 0 where function 0 of slot S is a single-function device."""
+    return f"PCI: single function device can't be populated in function {slot:x}.{function:x}"
 
 
 def terminating_on_signal(signo: int, pid: int, cmd: str) -> str:
