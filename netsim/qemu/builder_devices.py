@@ -31,6 +31,9 @@ class DevicePhases(BuilderBase):
         take write access; a disk on a bus the board lacks is an orphan."""
         cfg = self.cfg
         self.steps.append(AllocRam(Phase.BOARD, size=cfg.memory.size))
+        mem = cfg.memory
+        if mem.maxmem is not None and mem.size < mem.maxmem and (mem.slots or 0) > 256:
+            self.stop(Phase.BOARD, E.memory_slots_unsupported(mem.slots or 0))
         for nic in self.board_nics:
             if nic.model not in NIC_MODELS and nic.model != "ne2k_isa":
                 self.stop(Phase.BOARD, E.unsupported_nic_model(nic.model_text))

@@ -44,6 +44,23 @@ _MACHINE_PROPS = {
     "phandle-start", "dt-compatible", "memory", "smp"}
 
 
+_NETWORK_PROTOCOLS = ("nbd", "nbd+tcp", "nbd+unix", "http", "https", "ftp", "ftps", "ssh",
+                      "iscsi", "iser", "rbd", "gluster", "gluster+tcp", "gluster+unix",
+                      "gluster+rdma", "nfs", "json", "host_device", "host_cdrom", "vvfat",
+                      "null-co", "null-aio", "blkdebug", "blkverify", "nvme")
+
+
+def _protocol(filename: str) -> str | None:
+    """``path_has_protocol()``: a ``NAME:`` before any ``/`` names a block protocol
+    (``file:x.img`` is the file x.img); the name is kept in a char[128]."""
+    i = 0
+    while i < len(filename) and filename[i] not in ":/":
+        i += 1
+    if i == len(filename) or filename[i] != ":":
+        return None
+    return filename[:i][:127]
+
+
 def _c_int(value: int) -> int:
     """A 64-bit number stored into a C int: its low 32 bits, signed."""
     value &= 0xFFFFFFFF
@@ -103,6 +120,11 @@ class MachinePhases(BuilderBase):
             used[(d.interface, d.bus, d.unit)] = d
             self.cfg.drives.append(d)
             if d.file:
+                protocol = _protocol(d.file)
+                if protocol is not None and protocol != "file":
+                    if protocol in _NETWORK_PROTOCOLS:
+                        raise NotModelled(f"-drive over the {protocol} protocol")
+                    self.stop(Phase.DRIVES, E.unknown_protocol(protocol), d.location)
                 self.steps.append(OpenImage(Phase.DRIVES, d.location, drive=d))
                 fmt = d.format or "raw"
                 for k in d.options:
@@ -165,7 +187,7 @@ class MachinePhases(BuilderBase):
         opts = {k: v for k, v in parsed.pairs
                 if k not in ("if", "index", "bus", "unit", "media", "format", "readonly",
                              "file")}
-        return Drive(file=parsed.get("file"), interface=iface, index=index, bus=bus,
+        return Drive(file=parsed.get("file") or None, interface=iface, index=index, bus=bus,
                      unit=unit, media=media, format=fmt, readonly=bool(readonly), id=ident,
                      option=extra["option"], location=loc, options=opts)
 

@@ -45,6 +45,7 @@ _STRERROR = {
     _errno.EADDRINUSE: "Address already in use",
     _errno.EEXIST: "File exists",
     _errno.E2BIG: "Argument list too long",
+    _errno.ENAMETOOLONG: "File name too long",
     _errno.ENOTTY: "Inappropriate ioctl for device",
     _errno.EBADFD: "File descriptor in bad state",
     _errno.EMFILE: "Too many open files",
@@ -380,6 +381,11 @@ def raw_probe_warning_text(path: str) -> str:
 
 def image_not_in_format(fmt: str) -> str:
     return f"Image is not in {fmt} format"
+
+
+def unknown_protocol(name: str) -> str:
+    """``-hda a:b``: a file name with a colon before any slash names a protocol."""
+    return f"Unknown protocol '{name}'"
 
 
 def unknown_block_driver(fmt: str) -> str:

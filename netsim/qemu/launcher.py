@@ -109,14 +109,17 @@ class _Startup:
         if drive is None or drive.file is None:
             return
         fs = self.host.fs
-        path = fs.resolve(drive.file, "/root")
+        name = drive.file[5:] if drive.file.startswith("file:") else drive.file
+        if len(name) >= 4096 or any(len(part) > 255 for part in name.split("/")):
+            self._fail(errors.could_not_open_disk(name, errno.ENAMETOOLONG), step.location)
+        path = fs.resolve(name, "/root")
         if not fs.exists(path):
-            self._fail(errors.could_not_open_disk(drive.file, errno.ENOENT), step.location)
+            self._fail(errors.could_not_open_disk(name, errno.ENOENT), step.location)
         if fs.is_dir(path):
-            self._fail(errors.could_not_open_disk(drive.file, errno.EISDIR), step.location)
+            self._fail(errors.not_a_regular_file(name), step.location)
         self.images += 1
         if step.probes and not fs.read(path).startswith(QCOW2_MAGIC):
-            self.err(errors.raw_probe_warning_text(drive.file))
+            self.err(errors.raw_probe_warning_text(name))
 
     def _OpenTap(self, step: plan.OpenTap) -> None:  # noqa: N802
         """open("/dev/net/tun") and TUNSETIFF for one queue. Queues after the first ask

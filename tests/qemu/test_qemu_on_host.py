@@ -267,3 +267,39 @@ def test_queues_after_the_first_attach_to_the_tap_the_kernel_named():
     taps = ok(host, "ip tuntap show").splitlines()
     assert len(taps) == 1 and taps[0].startswith("tap0: tap ") and "multi_queue" in taps[0]
     p.kill()
+
+
+@pytest.mark.parametrize("name, message", [
+    ("x" * 300, f"Could not open '{'x' * 300}': File name too long"),
+    ("y/" * 3000, f"Could not open '{'y/' * 3000}': File name too long"),
+    ("/tmp", "'file' driver requires '/tmp' to be a regular file"),
+    ("a:b", "Unknown protocol 'a'"),
+])
+def test_image_names_qemu_cannot_open(name, message):
+    # texts of QEMU 7.2.22
+    lab, host, _lan = seed_host()
+    before = full_world(host)
+    result = host.sh(MINIMAL + f"-hda '{name}'")
+    assert (result.returncode, result.stderr) == (
+        1, f"qemu-system-x86_64: -hda {name}: {message}\n")
+    assert full_world(host) == before
+
+
+@pytest.mark.parametrize("size, out, err", [
+    ("0.9999k", "Formatting 'x.img', fmt=raw size=1024\n", ""),
+    ("1.5e999k", "Formatting 'x.img', fmt=raw size=1\n", ""),
+    ("0x10k", "Formatting 'x.img', fmt=raw size=16384\n",
+     "qemu-img: warning: Using a multiplier suffix on hex numbers is deprecated: 0x10k\n"),
+    ("9" * 5000, "",
+     "qemu-img: Invalid image size specified. Must be between 0 and 9223372036854775807.\n"),
+    ("8E", "",
+     "qemu-img: Invalid image size specified. Must be between 0 and 9223372036854775807.\n"),
+    ("99999999999999999999k", "",
+     "qemu-img: Invalid image size specified. You may use k, M, G, T, P or E suffixes for\n"
+     "qemu-img: kilobytes, megabytes, gigabytes, terabytes, petabytes and exabytes.\n"),
+])
+def test_qemu_img_sizes(size, out, err):
+    # qemu-img 7.2.22 create -f raw
+    lab, host, _lan = seed_host()
+    result = host.sh(f"qemu-img create -f raw x.img {size}")
+    assert (result.stdout, result.stderr) == (out, err)
