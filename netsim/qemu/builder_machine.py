@@ -119,6 +119,9 @@ class MachinePhases(BuilderBase):
                 continue
             used[(d.interface, d.bus, d.unit)] = d
             self.cfg.drives.append(d)
+            if not d.file and any(k not in _DRIVE_KNOWN for k in d.options):
+                # options for a block driver, but no file: bdrv_open() cannot choose one
+                self.stop(Phase.DRIVES, E.driver_or_file_needed(), d.location)
             if d.file:
                 protocol = _protocol(d.file)
                 if protocol is not None and protocol != "file":

@@ -9,7 +9,6 @@ found here is reported before any machine-building error, whatever the option or
 from __future__ import annotations
 
 import json
-import re
 
 from netsim.qemu import errors as E
 from netsim.qemu.builder_base import BuilderBase, Opt
@@ -202,15 +201,23 @@ class OptionPasses(BuilderBase):
             self._check_vnc_values(o, parsed)
             self.vnc_opts.append((o, parsed))
             return
-        kind = re.match(r"[^,=]*", arg).group(0)
-        if kind not in _DISPLAYS:
-            self.stop(Phase.OPTIONS, E.parameter_bad_value("type", kind), o.loc)
-        self.cfg.display = kind
-        if kind == "vnc":
-            vtext = arg.split("=", 1)[1] if "=" in arg else ""
-            parsed = qemu_opts(vtext, "vnc")
+        if arg.startswith("vnc"):       # parse_display(): vnc is no DisplayType
+            if arg[3:4] != "=":
+                self.stop(Phase.OPTIONS, E.vnc_display_argument(), o.loc)
+            self.cfg.display = "vnc"
+            parsed = qemu_opts(arg[4:], "vnc")
             self._check_vnc_values(o, parsed)
             self.vnc_opts.append((o, parsed))
+            return
+        try:
+            kind = keyval(arg, "type").get("type")     # parse_display_qapi()
+        except ValueError as exc:
+            self.stop(Phase.OPTIONS, str(exc), o.loc)
+        if kind is None:
+            self.stop(Phase.OPTIONS, E.parameter_missing("type"), o.loc)
+        if kind not in _DISPLAYS or kind == "vnc":
+            self.stop(Phase.OPTIONS, E.parameter_bad_value("type", kind), o.loc)
+        self.cfg.display = kind
 
     def _check_vnc_values(self, o: Opt, parsed: Opts) -> None:
         """The -vnc QemuOpts: known names, numbers (qemu_strtou64) and booleans."""

@@ -343,6 +343,11 @@ def gtk_failed_text() -> str:
     return "gtk initialization failed\n"
 
 
+def vnc_display_argument() -> str:
+    """``-display vnc`` (or ``vncX``) without ``=DISPLAY``."""
+    return "VNC requires a display argument vnc=<display>"
+
+
 def vnc_no_port() -> str:
     return "no vnc port specified"
 
@@ -381,6 +386,11 @@ def raw_probe_warning_text(path: str) -> str:
 
 def image_not_in_format(fmt: str) -> str:
     return f"Image is not in {fmt} format"
+
+
+def driver_or_file_needed() -> str:
+    """A -drive with block-driver options (``-drive -vnc`` is ``-vnc=on``) but no file."""
+    return "Must specify either driver or file"
 
 
 def unknown_protocol(name: str) -> str:

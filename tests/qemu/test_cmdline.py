@@ -545,3 +545,32 @@ def test_any_text_in_any_option_is_read_without_a_python_error(template, value):
     argv = ["-S", "-display", "none", "-nodefaults", opt, arg.format(value)]
     with contextlib.suppress(QemuError, NotModelled):
         FakeHost().run(argv)
+
+
+# Found by fuzzing mutated recordings against the real QEMU 7.2.22 (its texts).
+@pytest.mark.parametrize(("argv", "stderr"), [
+    (["-display", "vnc"],
+     "qemu-system-x86_64: -display vnc: VNC requires a display argument vnc=<display>\n"),
+    (["-display", "vncx"],
+     "qemu-system-x86_64: -display vncx: VNC requires a display argument vnc=<display>\n"),
+    (["-display", "none="], "qemu-system-x86_64: -display none=: Parameter 'type' is missing\n"),
+    (["-display", "cores=1 ,foo=1"],
+     "qemu-system-x86_64: -display cores=1 ,foo=1: Parameter 'type' is missing\n"),
+    (["-display", "none,,"], "qemu-system-x86_64: -display none,,: Invalid parameter ''\n"),
+    (["-display", ","], "qemu-system-x86_64: -display ,: Invalid parameter ''\n"),
+    (["-display", "foo"],
+     "qemu-system-x86_64: -display foo: Parameter 'type' does not accept value 'foo'\n"),
+    (["-display", "none", "-drive", "-vnc"],
+     "qemu-system-x86_64: -drive -vnc: warning: short-form boolean option '-vnc' deprecated\n"
+     "Please use -vnc=on instead\n"
+     "qemu-system-x86_64: -drive -vnc: Must specify either driver or file\n"),
+])
+def test_display_and_empty_drive_texts(argv, stderr):
+    _, err, status = FakeHost().run(["-S", "-nodefaults", *argv])
+    assert (status, err) == (1, stderr)
+
+
+def test_a_drive_with_no_file_and_no_options_is_an_empty_drive():
+    _, err, status = FakeHost().run(["-S", "-nodefaults", "-display", "none", "-drive",
+                                     "if=none,id=d0"])
+    assert (status, err) == (None, "")
