@@ -8,14 +8,14 @@ window or the VNC server.
 
 from __future__ import annotations
 
-import re
-
 from netsim.qemu import errors as E
 from netsim.qemu.builder_base import BuilderBase, Opt
-from netsim.qemu.config import MAC_BASE, Device, Nic, Vnc
-from netsim.qemu.opts import Opts, parse_bool, parse_device_mac, parse_int64
+from netsim.qemu.config import MAC_BASE, Device, Drive, Nic, Vnc
+from netsim.qemu.cutils import parse_uint_full, qemu_strtoi64, qemu_strtou64
+from netsim.qemu.opts import Opts, parse_bool, parse_device_mac
 from netsim.qemu.plan import AllocRam, AttachImage, CreateVcpus, InitGtk, ListenVnc, Phase
 from netsim.qemu.tables import DEVICE_ALIASES, DEVICES, NIC_MODELS, NIC_PROPS
+from netsim.user.strtol import strtol
 
 # devices that take a drive=, and the type QEMU names in "can't find value" errors
 _DRIVE_DEVICES = {"ide-hd": "ide-hd", "ide-cd": "ide-cd", "scsi-hd": "scsi-hd",
@@ -31,6 +31,9 @@ class DevicePhases(BuilderBase):
         take write access; a disk on a bus the board lacks is an orphan."""
         cfg = self.cfg
         self.steps.append(AllocRam(Phase.BOARD, size=cfg.memory.size))
+        mem = cfg.memory
+        if mem.maxmem is not None and mem.size < mem.maxmem and (mem.slots or 0) > 256:
+            self.stop(Phase.BOARD, E.memory_slots_unsupported(mem.slots or 0))
         for nic in self.board_nics:
             if nic.model not in NIC_MODELS and nic.model != "ne2k_isa":
                 self.stop(Phase.BOARD, E.unsupported_nic_model(nic.model_text))
@@ -44,8 +47,11 @@ class DevicePhases(BuilderBase):
         ide = sorted((d for d in cfg.drives if d.interface == "ide"),
                      key=lambda d: (d.bus, d.unit))
         nbus = 6 if "q35" in cfg.machine_type else 2
+        def taken(d: Drive) -> bool:     # the board's IDE controllers: bus 0..nbus-1, unit 0-1
+            return 0 <= d.bus < nbus and 0 <= d.unit < 2
+
         for d in ide:
-            if d.bus >= nbus:
+            if not taken(d):
                 continue
             if d.file is None and d.media == "disk":
                 self.stop(Phase.BOARD, E.drive_empty())
@@ -54,7 +60,7 @@ class DevicePhases(BuilderBase):
             if d.file is not None and not d.readonly:
                 self.steps.append(AttachImage(Phase.BOARD, None, drive=d))
         for d in ide:       # drive_check_orphaned(): drives no board device took
-            if d.bus >= nbus:
+            if not taken(d):
                 self.stop(Phase.BOARD, E.drive_slot_unsupported("ide", d.bus, d.unit),
                           d.location)
 
@@ -146,25 +152,42 @@ class DevicePhases(BuilderBase):
                     self.stop(Phase.DEVICES, E.property_in_use(typ, k, v), loc)
                 nic.netdev = v
             elif k == "addr":
-                m = re.fullmatch(r"([0-9a-fA-F]{1,2})(?:\.([0-7]))?", v)
-                if not m:
+                slot = _pci_devfn(v)
+                if slot is None:
                     self.stop(Phase.DEVICES, E.property_bad_value(typ, k, v), loc)
-                slot = (int(m.group(1), 16), int(m.group(2) or 0))
+                if not self.pci_slots:
+                    self.pci_slots.update(self._board_pci())
                 if slot in self.pci_slots:
                     other = self.pci_slots[slot]
                     self.stop(Phase.DEVICES, E.pci_slot_in_use(*slot, typ, other.model,
                                                                 other.id), loc)
+                f0 = self.pci_slots.get((slot[0], 0))
+                if slot[1] and f0 is not None and not _multifunction(f0):
+                    self.stop(Phase.DEVICES, E.pci_single_function(*slot), loc)
                 self.pci_slots[slot] = nic
             elif t == "bool" and parse_bool(v) is None:
                 self.stop(Phase.DEVICES, E.parameter_expects(k, "'on' or 'off'"), loc)
             elif t.startswith(("int", "uint")):
-                n = parse_int64(v)
-                if n is None:
-                    self.stop(Phase.DEVICES, E.parameter_expects(k, "integer"), loc)
-                if t.startswith("uint") and n < 0:
-                    self.stop(Phase.DEVICES, E.parameter_expects(k, f"{t}_t"), loc)
+                why = _keyval_integer(t, v)
+                if why:
+                    self.stop(Phase.DEVICES, E.parameter_expects(k, why), loc)
             nic.props[k] = v
         self._add_nic(nic)
+
+    def _board_pci(self) -> dict[tuple[int, int], Nic]:
+        """The PCI functions the board itself fills: the host bridge and the chipset
+        (and the VGA card unless -nodefaults)."""
+        if "q35" in self.cfg.machine_type:
+            board = {(0, 0): "mch", (31, 0): "ICH9-LPC*", (31, 2): "ich9-ahci",
+                     (31, 3): "ICH9-SMB"}
+        else:
+            board = {(0, 0): "i440FX", (1, 0): "PIIX3*", (1, 1): "piix3-ide",
+                     (1, 3): "PIIX4_PM"}
+        if not self.cfg.nodefaults:
+            board[(2, 0)] = "VGA"
+        return {slot: Nic(model=name.rstrip("*"), model_text=name, netdev=None,
+                          origin="board", location="")
+                for slot, name in board.items()}
 
     def phase_display(self) -> None:
         """No -display, -vnc or -nographic: a GTK window. Each ``-vnc`` binds its socket."""
@@ -174,8 +197,7 @@ class DevicePhases(BuilderBase):
         if cfg.display in ("gtk", "sdl"):
             self.steps.append(InitGtk(Phase.DISPLAY))
         for o, parsed in self.vnc_opts:
-            text = parsed.get("vnc", "") or ""
-            v = _vnc(text, parsed)
+            v = _vnc(parsed.get("vnc"), parsed)
             if isinstance(v, str):
                 self.stop(Phase.DISPLAY, v, o.loc)
             cfg.vnc.append(v)
@@ -183,20 +205,73 @@ class DevicePhases(BuilderBase):
                 self.steps.append(ListenVnc(Phase.DISPLAY, o.loc, vnc=v))
 
 
-def _vnc(text: str, parsed: Opts) -> Vnc | str:
-    """``-vnc none | [host]:N | unix:path``: a Vnc, or QEMU's complaint."""
+def _multifunction(dev: Nic) -> bool:
+    """Function 0 of a slot that lets other functions in (PIIX3, ICH9-LPC, or a NIC with
+    ``multifunction=on``)."""
+    if dev.origin == "board":
+        return dev.model_text.endswith("*")
+    return bool(parse_bool(dev.props.get("multifunction", "off")))
+
+
+def _keyval_integer(kind: str, value: str) -> str | None:
+    """A -device integer property through the keyval visitor: ``qemu_strtoi64`` or
+    ``qemu_strtou64`` (``expects integer``), then the C type's range (``expects
+    uint32_t``); None when the value is fine."""
+    bits = int(kind.lstrip("uint") or 64)
+    if kind.startswith("uint"):
+        n = qemu_strtou64(value)
+        if not n.ok:
+            return "integer"
+        return f"{kind}_t" if n.value >= 1 << bits else None
+    n = qemu_strtoi64(value)
+    if not n.ok:
+        return "integer"
+    return f"{kind}_t" if not -(1 << (bits - 1)) <= n.value < 1 << (bits - 1) else None
+
+
+def _scan_hex(text: str, p: int) -> tuple[int, int] | None:
+    """sscanf's ``%x`` from ``p``: (value as an unsigned int, end) or None."""
+    parsed = strtol(text, 16, unsigned=True, start=p)
+    if parsed is None:
+        return None
+    return parsed.value & 0xFFFFFFFF, parsed.end
+
+
+def _pci_devfn(text: str) -> tuple[int, int] | None:
+    """``addr=SLOT[.FN]`` (``set_pci_devfn``): ``sscanf("%x.%x%n")``, else ``"%x%n"``;
+    nothing may follow, the slot is at most 31 and the function at most 7."""
+    first = _scan_hex(text, 0)
+    if first is None:
+        return None
+    slot, end = first
+    fn = 0
+    second = _scan_hex(text, end + 1) if text[end:end + 1] == "." else None
+    if second is not None:
+        fn, end = second
+    if end != len(text) or fn > 7 or slot > 31:
+        return None
+    return slot, fn
+
+
+def _vnc(text: str | None, parsed: Opts) -> Vnc | str:
+    """``-vnc none | [host]:N | unix:path`` (``vnc_display_get_address``): a Vnc, or
+    QEMU's complaint. The display number is ``parse_uint_full(port, 10)``; the error
+    quotes it as typed."""
     pw = bool(parse_bool(parsed.get("password", "off") or "off"))
-    if text in ("", "none"):
-        return Vnc(text, None, "", password=pw)
+    if text is None or text == "none":
+        return Vnc(text or "", None, "", password=pw)
     if text.startswith("unix:"):
         return Vnc(text, None, "", unix=text[5:], password=pw)
     if ":" not in text:
         return E.vnc_no_port()
     host, num = text.rsplit(":", 1)
-    if not num.isdigit():
+    if not num:
+        return E.vnc_port_empty()
+    n = parse_uint_full(num, 10)
+    if not n.ok:
         return E.vnc_bad_number(num)
-    n = int(num)
-    if n > 65535 - 5900:
-        return E.vnc_port_out_of_range(n)
-    return Vnc(text, n, host.strip("[]"), password=pw)
-
+    if n.value > 65535 - 5900:
+        return E.vnc_port_out_of_range(num)
+    if len(host) >= 2 and host[0] == "[" and host[-1] == "]":
+        host = host[1:-1]
+    return Vnc(text, n.value, host, password=pw)

@@ -11,8 +11,9 @@ from __future__ import annotations
 from netsim.qemu import errors as E
 from netsim.qemu.builder_base import BuilderBase, Opt
 from netsim.qemu.config import DEFAULT_RAM, RAM_ALIGN, Drive, Memory, Smp
+from netsim.qemu.cutils import ERANGE, INT_MAX, qemu_strtosz, qemu_strtou64
 from netsim.qemu.errors import NotModelled
-from netsim.qemu.opts import Opts, parse_bool, parse_int64, qemu_opts, strtosz
+from netsim.qemu.opts import Opts, parse_bool, parse_int64, qemu_opts
 from netsim.qemu.plan import Daemonize, OpenImage, OpenKvm, Phase
 from netsim.qemu.tables import CPU_MODELS, MACHINES
 
@@ -30,6 +31,7 @@ _BLOCK_FORMATS = {"raw", "qcow2", "qcow", "vmdk", "vdi", "vhdx", "vpc", "qed", "
                   "snapshot-access", "blkverify", "iscsi", "rbd", "ssh", "gluster", "nfs"}
 _DRIVE_IFS = ("none", "ide", "scsi", "floppy", "pflash", "mtd", "sd", "virtio", "xen")
 _ACCELS = ("kvm", "tcg", "xen", "qtest")
+_ASCII_DIGITS = tuple("0123456789")
 # properties of the pc machines (-machine KEY=...)
 _MACHINE_PROPS = {
     "type", "accel", "kernel-irqchip", "kernel_irqchip", "kvm-shadow-mem", "kvm_shadow_mem",
@@ -40,6 +42,40 @@ _MACHINE_PROPS = {
     "default-bus-bypass-iommu", "bus-lock-ratelimit", "x-oem-id", "x-oem-table-id",
     "hmat", "i8042", "fd-bootindex", "kernel", "initrd", "append", "dtb", "dumpdtb",
     "phandle-start", "dt-compatible", "memory", "smp"}
+
+
+_NETWORK_PROTOCOLS = ("nbd", "nbd+tcp", "nbd+unix", "http", "https", "ftp", "ftps", "ssh",
+                      "iscsi", "iser", "rbd", "gluster", "gluster+tcp", "gluster+unix",
+                      "gluster+rdma", "nfs", "json", "host_device", "host_cdrom", "vvfat",
+                      "null-co", "null-aio", "blkdebug", "blkverify", "nvme")
+
+
+def _protocol(filename: str) -> str | None:
+    """``path_has_protocol()``: a ``NAME:`` before any ``/`` names a block protocol
+    (``file:x.img`` is the file x.img); the name is kept in a char[128]."""
+    i = 0
+    while i < len(filename) and filename[i] not in ":/":
+        i += 1
+    if i == len(filename) or filename[i] != ":":
+        return None
+    return filename[:i][:127]
+
+
+def _c_int(value: int) -> int:
+    """A 64-bit number stored into a C int: its low 32 bits, signed."""
+    value &= 0xFFFFFFFF
+    return value - (1 << 32) if value > INT_MAX else value
+
+
+def _c_div(a: int, b: int) -> int:
+    """C's ``a / b`` on ints: the quotient rounded toward zero."""
+    q = abs(a) // abs(b)
+    return q if (a < 0) == (b < 0) else -q
+
+
+def _c_mod(a: int, b: int) -> int:
+    """C's ``a % b``: the remainder has the sign of ``a``."""
+    return a - b * _c_div(a, b)
 
 
 class MachinePhases(BuilderBase):
@@ -83,7 +119,15 @@ class MachinePhases(BuilderBase):
                 continue
             used[(d.interface, d.bus, d.unit)] = d
             self.cfg.drives.append(d)
+            if not d.file and any(k not in _DRIVE_KNOWN for k in d.options):
+                # options for a block driver, but no file: bdrv_open() cannot choose one
+                self.stop(Phase.DRIVES, E.driver_or_file_needed(), d.location)
             if d.file:
+                protocol = _protocol(d.file)
+                if protocol is not None and protocol != "file":
+                    if protocol in _NETWORK_PROTOCOLS:
+                        raise NotModelled(f"-drive over the {protocol} protocol")
+                    self.stop(Phase.DRIVES, E.unknown_protocol(protocol), d.location)
                 self.steps.append(OpenImage(Phase.DRIVES, d.location, drive=d))
                 fmt = d.format or "raw"
                 for k in d.options:
@@ -94,40 +138,42 @@ class MachinePhases(BuilderBase):
                used: dict[tuple[str, int, int], Drive]) -> Drive | None:
         """One -drive (or -hdX, -cdrom, bare image): QEMU's checks, then its Drive."""
         loc = o.loc
+        # qemu_opts_absorb_qdict(): the legacy numbers are read before anything else
+        nums = {}
+        for key in ("index", "bus", "unit"):
+            v = parsed.get(key)
+            if v is not None:
+                n = qemu_strtou64(v)
+                if n.err == ERANGE:
+                    self.stop(Phase.DRIVES, E.number_too_large(v, key), loc)
+                if n.err:
+                    self.stop(Phase.DRIVES, E.parameter_expects(key, "a number"), loc)
+                nums[key] = _c_int(n.value)      # qemu_opt_get_number() into an int
         media = parsed.get("media", "disk")
         if media not in ("disk", "cdrom"):
             self.stop(Phase.DRIVES, E.invalid_media(media), loc)
         iface = parsed.get("if", "ide")
         if iface not in _DRIVE_IFS:
             self.stop(Phase.DRIVES, E.unsupported_bus_type(iface), loc)
-        nums = {}
-        for key in ("index", "bus", "unit"):
-            v = parsed.get(key)
-            if v is not None:
-                n = parse_int64(v)
-                if n is None:
-                    self.stop(Phase.DRIVES, E.parameter_expects(key, "a number"), loc)
-                nums[key] = n
-        index = nums.get("index", -1)
-        index = None if index is not None and index < 0 else index
+        bus, unit, index = nums.get("bus", 0), nums.get("unit", -1), nums.get("index", -1)
         max_devs = {"ide": 2, "scsi": 7}.get(iface, 0)
-        if index is not None and ("bus" in nums or "unit" in nums):
-            self.stop(Phase.DRIVES, E.index_with_bus_unit(), loc)
-        if index is not None:
-            bus, unit = (index // max_devs, index % max_devs) if max_devs else (0, index)
-        else:
-            bus = nums.get("bus", 0)
-            unit = nums.get("unit", -1)
-            if unit < 0:
-                unit = 0
-                while (iface, bus, unit) in used:
-                    unit += 1
-                    if max_devs and unit >= max_devs:
-                        unit -= max_devs
-                        bus += 1
+        if index != -1:
+            if bus != 0 or unit != -1:
+                self.stop(Phase.DRIVES, E.index_with_bus_unit(), loc)
+            bus, unit = (_c_div(index, max_devs), _c_mod(index, max_devs)) if max_devs \
+                else (0, index)
+        if unit == -1:
+            unit = 0
+            while (iface, bus, unit) in used:
+                unit += 1
+                if max_devs and unit >= max_devs:
+                    unit -= max_devs
+                    bus = _c_int(bus + 1)
+        if max_devs and unit >= max_devs:
+            self.stop(Phase.DRIVES, E.unit_too_big(unit, max_devs - 1), loc)
         if (iface, bus, unit) in used:
-            self.stop(Phase.DRIVES, E.drive_exists(bus, unit, index if index is not None
-                                                   else bus * max(max_devs, 1) + unit), loc)
+            self.stop(Phase.DRIVES, E.drive_exists(bus, unit, index), loc)
+        index = None if index == -1 else index
         fmt = parsed.get("format")
         if fmt is not None and fmt not in _BLOCK_FORMATS:
             self.stop(Phase.DRIVES, E.unknown_block_driver(fmt), loc)
@@ -144,7 +190,7 @@ class MachinePhases(BuilderBase):
         opts = {k: v for k, v in parsed.pairs
                 if k not in ("if", "index", "bus", "unit", "media", "format", "readonly",
                              "file")}
-        return Drive(file=parsed.get("file"), interface=iface, index=index, bus=bus,
+        return Drive(file=parsed.get("file") or None, interface=iface, index=index, bus=bus,
                      unit=unit, media=media, format=fmt, readonly=bool(readonly), id=ident,
                      option=extra["option"], location=loc, options=opts)
 
@@ -209,20 +255,36 @@ class MachinePhases(BuilderBase):
         self.cfg.smp = Smp(cpus, sockets, dies, clusters, cores, threads, maxcpus)
 
     def phase_memory(self) -> None:
-        """``-m``: a bare number is MiB; the size is rounded up to 8 KiB."""
+        """``-m``: QEMU hands the texts to the machine's ``memory`` property (keyval):
+        a bare number gets an ``M`` (``-m 18446744073709551615`` is then too big: ``expects
+        size``); the size is rounded up to 8 KiB (modulo 2^64), then checked against
+        ``maxmem`` and ``slots`` (``machine_set_mem``)."""
         mem = dict(self.mem_opts)
         text = mem.get("size")
         size = DEFAULT_RAM
-        if text is not None and strtosz(text)[0] != 0:
-            full = text + "M" if text[-1:].isdigit() else text
-            value, hexwarn = strtosz(full)
-            if hexwarn:
+        if text is not None and qemu_strtosz(text).value != 0:
+            full = text + "M" if text[-1:] in _ASCII_DIGITS else text
+            parsed = qemu_strtosz(full)
+            if parsed.hex_suffix:
                 self.warn(Phase.MEMORY, E.warning_text(E.hex_suffix_deprecated(full)))
-            size = ((value + RAM_ALIGN - 1) // RAM_ALIGN * RAM_ALIGN) % (1 << 64)
-        if "slots" in mem and "maxmem" not in mem:
+            if parsed.err:
+                self.stop(Phase.MEMORY, E.machine_property_expects("memory.size", "size"))
+            size = parsed.value
+        size = (size + RAM_ALIGN - 1) // RAM_ALIGN * RAM_ALIGN % (1 << 64)
+        maxmem = None
+        if "maxmem" in mem:
+            parsed = qemu_strtosz(mem["maxmem"])
+            if parsed.hex_suffix:
+                self.warn(Phase.MEMORY, E.warning_text(E.hex_suffix_deprecated(mem["maxmem"])))
+            maxmem = parsed.value
+        slots = qemu_strtou64(mem["slots"]).value if "slots" in mem else None
+        if maxmem is not None:
+            if maxmem < size:
+                self.stop(Phase.MEMORY, E.maxmem_below_size(maxmem, size))
+            if slots and maxmem == size:
+                self.stop(Phase.MEMORY, E.maxmem_equals_size_with_slots(maxmem, size))
+        elif slots is not None:
             self.stop(Phase.MEMORY, E.slots_without_maxmem())
-        maxmem = strtosz(mem["maxmem"])[0] if "maxmem" in mem else None
-        slots = parse_int64(mem["slots"]) if "slots" in mem else None
         self.cfg.memory = Memory(size, text, slots, maxmem)
 
     def phase_accel(self) -> None:

@@ -9,19 +9,17 @@ found here is reported before any machine-building error, whatever the option or
 from __future__ import annotations
 
 import json
-import re
 
 from netsim.qemu import errors as E
 from netsim.qemu.builder_base import BuilderBase, Opt
+from netsim.qemu.cutils import ERANGE, qemu_strtosz, qemu_strtou64
 from netsim.qemu.errors import NotModelled, QemuError, QemuExit
 from netsim.qemu.opts import (
     Opts,
     id_wellformed,
     keyval,
     parse_bool,
-    parse_int64,
     qemu_opts,
-    strtosz,
 )
 from netsim.qemu.plan import Phase
 from netsim.qemu.tables import FOREIGN_OPTIONS, NIC_MODELS, OPTIONS
@@ -35,6 +33,9 @@ _VNC_PARAMS = ("vnc", "websocket", "tls-creds", "tls-authz", "share", "password"
                "sasl-authz", "lossy", "non-adaptive", "audiodev", "power-control", "to",
                "ipv4", "ipv6", "connections", "display", "head", "acl", "x509",
                "x509verify", "tls")
+_VNC_NUMBERS = ("head", "connections", "to", "key-delay-ms")
+_VNC_BOOLS = ("ipv4", "ipv6", "password", "reverse", "lock-key-sync", "sasl", "lossy",
+              "non-adaptive", "power-control")
 _DISPLAYS = ("none", "gtk", "sdl", "vnc", "curses", "egl-headless", "dbus", "spice-app")
 _CHARDEV_OPTIONS = ("monitor", "serial", "parallel", "mon", "qmp", "chardev")
 
@@ -153,22 +154,28 @@ class OptionPasses(BuilderBase):
                                             else "-" + name}))
 
     def _memory_option(self, o: Opt) -> None:
-        """``-m [size=]N[,slots=,maxmem=]``: sizes as qemu_strtosz reads them."""
+        """``-m [size=]N[,slots=,maxmem=]``: sizes as qemu_strtosz reads them (a hex
+        size with a suffix is warned about as it is read), slots as qemu_strtou64."""
         parsed = qemu_opts(o.arg, "size")
         self._flag_warnings(o, parsed)
         for k, v in parsed.pairs:
             if k not in ("size", "slots", "maxmem"):
                 self.stop(Phase.OPTIONS, E.invalid_parameter(k), o.loc)
             if k in ("size", "maxmem"):
-                try:
-                    strtosz(v)
-                except ValueError as exc:
-                    if str(exc) == "range":
-                        self.stop(Phase.OPTIONS, E.size_out_of_range(v, k), o.loc)
+                size = qemu_strtosz(v)
+                if size.hex_suffix:
+                    self.warn(Phase.OPTIONS, E.warning_text(E.hex_suffix_deprecated(v), o.loc))
+                if size.err == ERANGE:
+                    self.stop(Phase.OPTIONS, E.size_out_of_range(v, k), o.loc)
+                if size.err:
                     msg, hint = E.size_invalid(k)
                     self.stop(Phase.OPTIONS, msg, o.loc, hint)
-            if k == "slots" and parse_int64(v) is None:
-                self.stop(Phase.OPTIONS, E.parameter_expects(k, "a number"), o.loc)
+            if k == "slots":
+                number = qemu_strtou64(v)
+                if number.err == ERANGE:
+                    self.stop(Phase.OPTIONS, E.number_too_large(v, k), o.loc)
+                if number.err:
+                    self.stop(Phase.OPTIONS, E.parameter_expects(k, "a number"), o.loc)
         self.mem_opts.extend(parsed.pairs)
         self.mem_loc = o.loc
 
@@ -191,18 +198,40 @@ class OptionPasses(BuilderBase):
         if o.name == "vnc":
             parsed = qemu_opts(arg, "vnc")
             self._flag_warnings(o, parsed)
-            for k, _v in parsed.pairs:
-                if k not in _VNC_PARAMS:
-                    self.stop(Phase.OPTIONS, E.invalid_parameter(k), o.loc)
+            self._check_vnc_values(o, parsed)
             self.vnc_opts.append((o, parsed))
             return
-        kind = re.match(r"[^,=]*", arg).group(0)
-        if kind not in _DISPLAYS:
+        if arg.startswith("vnc"):       # parse_display(): vnc is no DisplayType
+            if arg[3:4] != "=":
+                self.stop(Phase.OPTIONS, E.vnc_display_argument(), o.loc)
+            self.cfg.display = "vnc"
+            parsed = qemu_opts(arg[4:], "vnc")
+            self._check_vnc_values(o, parsed)
+            self.vnc_opts.append((o, parsed))
+            return
+        try:
+            kind = keyval(arg, "type").get("type")     # parse_display_qapi()
+        except ValueError as exc:
+            self.stop(Phase.OPTIONS, str(exc), o.loc)
+        if kind is None:
+            self.stop(Phase.OPTIONS, E.parameter_missing("type"), o.loc)
+        if kind not in _DISPLAYS or kind == "vnc":
             self.stop(Phase.OPTIONS, E.parameter_bad_value("type", kind), o.loc)
         self.cfg.display = kind
-        if kind == "vnc":
-            vtext = arg.split("=", 1)[1] if "=" in arg else ""
-            self.vnc_opts.append((o, qemu_opts(vtext, "vnc")))
+
+    def _check_vnc_values(self, o: Opt, parsed: Opts) -> None:
+        """The -vnc QemuOpts: known names, numbers (qemu_strtou64) and booleans."""
+        for k, v in parsed.pairs:
+            if k not in _VNC_PARAMS:
+                self.stop(Phase.OPTIONS, E.invalid_parameter(k), o.loc)
+            if k in _VNC_NUMBERS:
+                number = qemu_strtou64(v)
+                if number.err == ERANGE:
+                    self.stop(Phase.OPTIONS, E.number_too_large(v, k), o.loc)
+                if number.err:
+                    self.stop(Phase.OPTIONS, E.parameter_expects(k, "a number"), o.loc)
+            if k in _VNC_BOOLS and parse_bool(v) is None:
+                self.stop(Phase.OPTIONS, E.parameter_expects(k, "'on' or 'off'"), o.loc)
 
     def _network_option(self, o: Opt) -> None:
         """``-netdev``, ``-nic`` and ``-net``: ids checked here, backends made in the

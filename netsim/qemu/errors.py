@@ -44,6 +44,11 @@ _STRERROR = {
     _errno.EOPNOTSUPP: "Operation not supported",
     _errno.EADDRINUSE: "Address already in use",
     _errno.EEXIST: "File exists",
+    _errno.E2BIG: "Argument list too long",
+    _errno.ENAMETOOLONG: "File name too long",
+    _errno.ENOTTY: "Inappropriate ioctl for device",
+    _errno.EBADFD: "File descriptor in bad state",
+    _errno.EMFILE: "Too many open files",
 }
 
 
@@ -194,6 +199,11 @@ def size_out_of_range(value: str, name: str) -> str:
     return f"Value '{value}' is out of range for parameter '{name}'"
 
 
+def number_too_large(value: str, name: str) -> str:
+    """A QemuOpts number (``-m slots=``, ``-drive index=``) past 2^64 - 1 (ERANGE)."""
+    return f"Value '{value}' is too large for parameter '{name}'"
+
+
 def short_form_boolean(prefix: str, name: str) -> tuple[str, str]:
     """The warning for ``,ipv6`` / ``,nomitigation`` and its ``Please use`` line."""
     value = "off" if prefix else "on"
@@ -218,6 +228,27 @@ def property_not_found(type_name: str, prop: str) -> str:
 
 def slots_without_maxmem() -> str:
     return "slots specified but no max-size"
+
+
+def maxmem_below_size(maxmem: int, size: int) -> str:
+    return (f"invalid value of maxmem: maximum memory size (0x{maxmem:x}) must be at "
+            f"least the initial memory size (0x{size:x})")
+
+
+def maxmem_equals_size_with_slots(maxmem: int, size: int) -> str:
+    return ("invalid value of maxmem: memory slots were specified but maximum memory "
+            f"size (0x{maxmem:x}) is equal to the initial memory size (0x{size:x})")
+
+
+def memory_slots_unsupported(slots: int) -> str:
+    """pc_memory_init(): more than 256 (ACPI_MAX_RAM_SLOTS) hot-plug slots."""
+    return f"unsupported amount of memory slots: {slots}"
+
+
+def machine_property_expects(prop: str, what: str) -> str:
+    """A -machine property read by the keyval visitor: ``Parameter 'memory.size' expects
+    size`` (``-m 18446744073709551615`` is that many MiB), ``... expects integer``."""
+    return parameter_expects(prop, what)
 
 
 def cannot_allocate_guest_memory(region: str = "pc.ram", err: int | str = _errno.ENOMEM) -> str:
@@ -312,6 +343,11 @@ def gtk_failed_text() -> str:
     return "gtk initialization failed\n"
 
 
+def vnc_display_argument() -> str:
+    """``-display vnc`` (or ``vncX``) without ``=DISPLAY``."""
+    return "VNC requires a display argument vnc=<display>"
+
+
 def vnc_no_port() -> str:
     return "no vnc port specified"
 
@@ -320,7 +356,12 @@ def vnc_bad_number(text: str) -> str:
     return f"can't convert to a number: {text}"
 
 
-def vnc_port_out_of_range(port: int) -> str:
+def vnc_port_empty() -> str:
+    return "vnc port cannot be empty"
+
+
+def vnc_port_out_of_range(port: int | str) -> str:
+    """The display number as typed (``port 060000 out of range``)."""
     return f"port {port} out of range"
 
 
@@ -347,6 +388,16 @@ def image_not_in_format(fmt: str) -> str:
     return f"Image is not in {fmt} format"
 
 
+def driver_or_file_needed() -> str:
+    """A -drive with block-driver options (``-drive -vnc`` is ``-vnc=on``) but no file."""
+    return "Must specify either driver or file"
+
+
+def unknown_protocol(name: str) -> str:
+    """``-hda a:b``: a file name with a colon before any slash names a protocol."""
+    return f"Unknown protocol '{name}'"
+
+
 def unknown_block_driver(fmt: str) -> str:
     return f"Unknown driver '{fmt}'"
 
@@ -361,6 +412,10 @@ def unsupported_bus_type(name: str) -> str:
 
 def invalid_media(name: str) -> str:
     return f"'{name}' invalid media"
+
+
+def unit_too_big(unit: int, max_unit: int) -> str:
+    return f"unit {unit} too big (max is {max_unit})"
 
 
 def drive_exists(bus: int, unit: int, index: int) -> str:
@@ -438,6 +493,22 @@ def tap_fd_with_other_options() -> str:
             "and vhostfds= are invalid with fd=")
 
 
+def invalid_fd_number(text: str) -> str:
+    """``-netdev tap,fd=X`` with X not a decimal number from 0 to INT_MAX."""
+    return f"Invalid file descriptor number '{text}'"
+
+
+def tungetiff_failed(fd: int, err: int | str = _errno.ENOTTY) -> str:
+    """``fd=`` names an open file that is not a tap (ENOTTY), or a tun file not
+    attached to a device yet (EBADFD)."""
+    return f"Unable to query TUNGETIFF on FD {fd}: {strerror(err)}"
+
+
+def multiqueue_with_hubs() -> str:
+    """``-net tap,queues=N`` (also fds=, vhostfds=): the legacy -net puts it on a hub."""
+    return "Multiqueue tap cannot be used with hubs"
+
+
 def bad_fd(netdev_id: str, fd: int, err: int | str = _errno.EBADF) -> str:
     return f"{netdev_id}: Can't use file descriptor {fd}: {strerror(err)}"
 
@@ -503,6 +574,11 @@ def netmask_unparsable() -> str:
     return "Failed to parse netmask"
 
 
+def netmask_trailing_chars() -> str:
+    """``net=10.0.2.0/24x``: neither a prefix length nor a dotted mask."""
+    return "Failed to parse netmask (trailing chars)"
+
+
 def host_not_in_network() -> str:
     return "Host doesn't belong to network"
 
@@ -527,6 +603,10 @@ def dhcp_not_in_network() -> str:
 
 def dhcp_is_host_or_dns() -> str:
     return "DHCP must be different from host and DNS"
+
+
+def ipv6_prefixlen_out_of_range() -> str:
+    return ("Invalid IPv6 prefix provided (IPv6 prefix length must be between 0 and 126)")
 
 
 def ip_disabled() -> str:
@@ -563,8 +643,30 @@ def invalid_ethernet_address() -> str:
     return "invalid syntax for ethernet address"
 
 
-def multicast_mac() -> str:
+def multicast_mac(nic_option: bool = False) -> str:
+    """``-net nic,macaddr=01:...``; ``-nic`` (net_param_nic) says it without the why."""
+    if nic_option:
+        return "NIC cannot have multicast MAC address"
     return "NIC cannot have multicast MAC address (odd 1st byte)"
+
+
+def too_many_nics() -> str:
+    """A ninth ``-net nic`` (MAX_NICS is 8, counting ``-nic`` too)."""
+    return "too many NICs"
+
+
+def no_more_nic_slots() -> str:
+    """A ninth ``-nic``."""
+    return "no more on-board/default NIC slots available"
+
+
+def netdev_not_found(ident: str) -> str:
+    """``-net nic,netdev=ID`` naming no backend."""
+    return f"netdev '{ident}' not found"
+
+
+def invalid_vectors(vectors: int) -> str:
+    return f"invalid # of vectors: {vectors}"
 
 
 def not_a_device_model(name: str) -> str:
@@ -593,6 +695,11 @@ def no_bus_for_device(bus: str, model: str) -> str:
 def pci_slot_in_use(slot: int, function: int, model: str, other: str, other_id: str | None) -> str:
     return (f"PCI: slot {slot} function {function} not available for {model}, "
             f"in use by {other},id={other_id if other_id is not None else '(null)'}")
+
+
+def pci_single_function(slot: int, function: int) -> str:
+    """``addr=S.F`` with F > 0 where function 0 of slot S is a single-function device."""
+    return f"PCI: single function device can't be populated in function {slot:x}.{function:x}"
 
 
 def terminating_on_signal(signo: int, pid: int, cmd: str) -> str:

@@ -8,8 +8,10 @@ The messages are qemu-img 7.2's.
 
 from __future__ import annotations
 
-import re
+from errno import EINVAL
 from typing import TYPE_CHECKING
+
+from netsim.qemu.cutils import qemu_strtosz
 
 if TYPE_CHECKING:
     from netsim.host import Host
@@ -20,14 +22,32 @@ FORMATS = {
     "qcow2": ("fmt=qcow2 cluster_size=65536 extended_l2=off compression_type=zlib "
               "size={size} lazy_refcounts=off refcount_bits=16"),
 }
-_UNITS = {"": 1, "b": 1, "k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40, "p": 1 << 50}
+_INVALID_SIZE = ("qemu-img: Invalid image size specified. You may use k, M, G, T, P or E "
+                 "suffixes for\nqemu-img: kilobytes, megabytes, gigabytes, terabytes, "
+                 "petabytes and exabytes.\n")
+_SIZE_RANGE = ("qemu-img: Invalid image size specified. Must be between 0 and "
+               "9223372036854775807.\n")
 
 
 def parse_size(text: str) -> int | None:
-    m = re.fullmatch(r"(\d+(?:\.\d+)?)([bkmgtpBKMGTP]?)", text)
-    if m is None:
+    """The size as ``cvtnum`` reads it (``qemu_strtosz``), or None if invalid."""
+    size = qemu_strtosz(text)
+    return size.value if size.err == 0 and size.value < 1 << 63 else None
+
+
+def _size_or_error(text: str, io: Io) -> int | None:
+    """qemu-img 7.2's ``cvtnum("image size", text)``: the size, or None after its error."""
+    size = qemu_strtosz(text)
+    if size.hex_suffix:
+        io.error(f"qemu-img: warning: Using a multiplier suffix on hex numbers is "
+                 f"deprecated: {text}\n")
+    if size.err == EINVAL:
+        io.error(_INVALID_SIZE)
         return None
-    return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
+    if size.err or size.value >= 1 << 63:
+        io.error(_SIZE_RANGE)
+        return None
+    return size.value
 
 
 def main(host: Host, argv: list[str], io: Io) -> int:
@@ -53,17 +73,14 @@ def main(host: Host, argv: list[str], io: Io) -> int:
                  "information\n")
         return 1
     path = rest[0]
+    size = _size_or_error(rest[1], io) if len(rest) >= 2 else None
+    if len(rest) >= 2 and size is None:
+        return 1
     if fmt not in FORMATS:
         io.error(f"qemu-img: {path}: Unknown file format '{fmt}'\n")
         return 1
     if len(rest) < 2:
         io.error(f"qemu-img: {path}: Image creation needs a size parameter\n")
-        return 1
-    size = parse_size(rest[1])
-    if size is None:
-        io.error("qemu-img: Invalid image size specified. You may use k, M, G, T, P or E "
-                 "suffixes for\nqemu-img: kilobytes, megabytes, gigabytes, terabytes, "
-                 "petabytes and exabytes.\n")
         return 1
     io.write(f"Formatting '{path}', " + FORMATS[fmt].format(size=size) + "\n")
     fs = host.fs

@@ -47,13 +47,30 @@ SIGTERM = 15
 QCOW2_MAGIC = "QFI\xfb"  # the first bytes of a qcow2 image (see netsim.qemu.img)
 DEFAULT_DOWNSCRIPT = "/etc/qemu-ifdown"
 BRIDGE_ACL = "/etc/qemu/bridge.conf"
+MAX_TAP_QUEUES = 256   # the kernel's limit of queues on one tap (TUNSETIFF: E2BIG)
+IFNAMSIZ = 16
+_MAX_INCLUDE_DEPTH = 32
+
+
+def _dev_valid_name(name: str) -> bool:
+    """The kernel's ``dev_valid_name()`` (and ``dev_alloc_name``'s one ``%d``): the
+    names TUNSETIFF can create a device under."""
+    if not name or len(name) >= IFNAMSIZ or name in (".", ".."):
+        return False
+    if any(c in "/:" or c in " \t\n\v\f\r" for c in name):
+        return False
+    if "%" in name:
+        i = name.index("%")
+        return name[i + 1:i + 2] == "d" and "%" not in name[i + 2:]
+    return True
 
 
 class _StartupFailed(Exception):
-    def __init__(self, text: str, status: int = 1) -> None:
+    def __init__(self, text: str, status: int = 1, location: str | None = None) -> None:
         super().__init__(text)
         self.text = text
         self.status = status
+        self.location = location   # QEMU's location still in force at exit()
 
 
 class _Startup:
@@ -66,6 +83,9 @@ class _Startup:
         self.proc = proc
         self.err = err
         self.taps: dict[str, TunFile] = {}        # netdev id -> its /dev/net/tun file
+        self.queues: list[TunFile] = []           # every queue opened, in order
+        self.images = 0                           # disk images opened so far
+        self.kvm = False                          # /dev/kvm and the VM fd are open
         self.slirps: dict[str, Slirp] = {}        # netdev id -> its user-mode network
         self.downscripts: list[tuple[str, str]] = []  # (script, ifname) to run at exit
 
@@ -81,37 +101,80 @@ class _Startup:
 
     def _Fail(self, step: plan.Fail) -> None:  # noqa: N802
         error = step.error
-        raise _StartupFailed(error.stderr if error else "", error.status if error else 1)
+        raise _StartupFailed(error.stderr if error else "", error.status if error else 1,
+                             step.location)
 
     def _OpenImage(self, step: plan.OpenImage) -> None:  # noqa: N802
         drive = step.drive
         if drive is None or drive.file is None:
             return
         fs = self.host.fs
-        path = fs.resolve(drive.file, "/root")
+        name = drive.file[5:] if drive.file.startswith("file:") else drive.file
+        if len(name) >= 4096 or any(len(part) > 255 for part in name.split("/")):
+            self._fail(errors.could_not_open_disk(name, errno.ENAMETOOLONG), step.location)
+        path = fs.resolve(name, "/root")
         if not fs.exists(path):
-            self._fail(errors.could_not_open_disk(drive.file, errno.ENOENT), step.location)
+            self._fail(errors.could_not_open_disk(name, errno.ENOENT), step.location)
         if fs.is_dir(path):
-            self._fail(errors.could_not_open_disk(drive.file, errno.EISDIR), step.location)
+            self._fail(errors.not_a_regular_file(name), step.location)
+        self.images += 1
         if step.probes and not fs.read(path).startswith(QCOW2_MAGIC):
-            self.err(errors.raw_probe_warning_text(drive.file))
+            self.err(errors.raw_probe_warning_text(name))
 
     def _OpenTap(self, step: plan.OpenTap) -> None:  # noqa: N802
+        """open("/dev/net/tun") and TUNSETIFF for one queue. Queues after the first ask
+        for the name the first one got (``tap%d`` is resolved once); the kernel refuses
+        a name it cannot register and a 257th queue."""
         netdev = step.netdev
         proc = self.proc
         tfile = TunFile(self.host.ns, proc, proc.lowest_free_fd())
         proc.fd_table[tfile.fd] = tfile
+        first = self.taps.get(netdev.id) if netdev is not None else None
         wanted = step.ifname or self.cfg.tap_ifname_default
+        if first is not None and first.ifname:
+            wanted = first.ifname
         try:
+            if step.queue >= MAX_TAP_QUEUES:
+                raise OSError(errno.E2BIG, "too many queues")
+            if wanted not in self.host.ns.devices and not _dev_valid_name(wanted):
+                raise OSError(errno.EINVAL, "invalid interface name")
             dev = tun_set_iff(self.host.ns, tfile, wanted, "tap", vnet_hdr=step.vnet_hdr,
                               multi_queue=step.multi_queue)
         except OSError as err:
+            tfile.close()
             proc.fd_closed(tfile.fd)
             self._fail(errors.tap_configure_failed(wanted, err.errno or errno.EINVAL),
                        step.location)
         dev.one_queue = True  # QEMU asks for IFF_ONE_QUEUE (ip tuntap show prints it)
         if netdev is not None:
-            self.taps[netdev.id] = tfile
+            self.taps.setdefault(netdev.id, tfile)
+            self.queues.append(tfile)
+            if step.queue == 0 and not netdev.runs_script:
+                self._register_downscript(netdev, dev.name)
+
+    def _UseFd(self, step: plan.UseFd) -> None:  # noqa: N802
+        """``fd=N``: a descriptor the shell passed down must be an open tap. QEMU's own
+        descriptors at that point (eventfds 4-7, the images, /dev/kvm and the VM) are
+        open too -- and no tap (TUNGETIFF: ENOTTY); fd 3 is free (EBADF)."""
+        netdev = step.netdev
+        ident = netdev.id if netdev is not None else ""
+        obj = self.proc.fd_table.get(step.fd)
+        if obj is None and step.fd in self._own_fds():
+            obj = "qemu"
+        if obj is None:
+            self._fail(errors.bad_fd(ident, step.fd), step.location)
+        if not isinstance(obj, TunFile):
+            self._fail(errors.tungetiff_failed(step.fd, errno.ENOTTY), step.location)
+        if obj.device is None:
+            self._fail(errors.tungetiff_failed(step.fd, errno.EBADFD), step.location)
+        if netdev is not None:
+            self.taps.setdefault(netdev.id, obj)
+
+    def _own_fds(self) -> range:
+        return range(4, 8 + self.images + (2 if self.kvm else 0))
+
+    def _OpenKvm(self, step: plan.OpenKvm) -> None:  # noqa: N802
+        self.kvm = True
 
     def _RunScript(self, step: plan.RunScript) -> None:  # noqa: N802
         netdev = step.netdev
@@ -120,17 +183,22 @@ class _Startup:
         status = run_script(self.host, step.script, ifname)
         if status != 0:
             self._fail(errors.script_failed(step.script, status), step.location)
-        if netdev is not None and netdev.downscript not in (None, "no"):
-            self.downscripts.append((netdev.downscript, ifname))
-        elif netdev is not None and netdev.downscript is None:
-            self.downscripts.append((DEFAULT_DOWNSCRIPT, ifname))
+        self._register_downscript(netdev, ifname)
+
+    def _register_downscript(self, netdev: Netdev | None, ifname: str) -> None:
+        """net_init_tap_one(): once the first queue is open and the ifup script (if any)
+        succeeded, the downscript is set up to run at exit."""
+        if netdev is None or netdev.downscript in ("", "no"):
+            return
+        self.downscripts.append((netdev.downscript or DEFAULT_DOWNSCRIPT, ifname))
 
     def _BridgeHelper(self, step: plan.BridgeHelper) -> None:  # noqa: N802
         """qemu-bridge-helper: check the ACL, make a tap, put it in the bridge, pass the fd."""
         helper_error = bridge_helper(self.host, step.br)
         if isinstance(helper_error, str):
             raise _StartupFailed(errors.bridge_helper_failed_text(step.location or "",
-                                                                  helper_error))
+                                                                  helper_error),
+                                 location=step.location)
         tfile = helper_error
         proc = self.proc
         tfile.process = proc
@@ -157,19 +225,35 @@ class _Startup:
         return slirp
 
     def _fail(self, message: str, location: str | None) -> None:
-        raise _StartupFailed(errors.error_text(message, location))
+        raise _StartupFailed(errors.error_text(message, location), location=location)
 
     # ------------------------------------------------------------ undo
-    def undo(self) -> None:
-        """QEMU exits after a failed start: downscripts run, every fd and socket closes."""
-        for slirp in self.slirps.values():
-            slirp.close()
-        for script, ifname in self.downscripts:
-            run_script(self.host, script, ifname)
-        self.proc.exit(1)
+    def undo(self, status: int = 1, location: str | None = None) -> None:
+        """QEMU exits after a failed start: every fd and socket closes (a tap it created
+        vanishes), the process is gone from ``ps``; the downscripts of the taps already
+        up run from its exit notifiers -- the last tap's first -- and one that fails is
+        reported at the location of the error that made QEMU exit."""
+        try:
+            for slirp in self.slirps.values():
+                slirp.close()
+            # abort() (status 134) runs no exit notifier
+            for script, ifname in reversed(self.downscripts if status != 134 else []):
+                wait = run_script(self.host, script, ifname)
+                if wait:
+                    self.err(errors.error_text(errors.script_failed(script, wait), location))
+        finally:
+            _end(self.proc, status)
 
 
-def bridge_allowed(host: Host, bridge: str, path: str = BRIDGE_ACL) -> bool | None:
+def _end(proc: Process, status: int) -> None:
+    """The process exits (closing its fds) and its parent reaps it."""
+    proc.exit(status)
+    if proc.table is not None:
+        proc.table.reap(proc)
+
+
+def bridge_allowed(host: Host, bridge: str, path: str = BRIDGE_ACL,
+                   _depth: int = 0) -> bool | None:
     """Does /etc/qemu/bridge.conf let users attach to ``bridge``? None: no readable file.
 
     The file holds ``allow BRIDGE``, ``allow all``, ``deny ...`` lines, read in order
@@ -185,7 +269,11 @@ def bridge_allowed(host: Host, bridge: str, path: str = BRIDGE_ACL) -> bool | No
             continue
         verb, what = words
         if verb == "include":
-            included = bridge_allowed(host, bridge, what)
+            # the helper follows includes until fopen() runs out of fds (errors ignored):
+            # a file that includes itself adds nothing after its first reading
+            if _depth >= _MAX_INCLUDE_DEPTH:
+                continue
+            included = bridge_allowed(host, bridge, what, _depth + 1)
             allowed = allowed or bool(included)
         elif verb in ("allow", "deny") and what in ("all", bridge):
             allowed = verb == "allow"
@@ -216,9 +304,13 @@ def bridge_helper(host: Host, bridge: str) -> TunFile | str:
         add_if(br, dev)
     except BridgeError as err:
         tfile.close()
+        _end(helper, 1)
         return errors.bridge_add_failed_text(dev.name, bridge, err.code)
-    helper.exit(0)  # the helper passes the fd to QEMU over a socket and exits
-    host.processes.reap(helper)
+    except BaseException:
+        tfile.close()
+        _end(helper, 1)
+        raise
+    _end(helper, 0)  # the helper passes the fd to QEMU over a socket and exits
     return tfile
 
 
@@ -238,29 +330,50 @@ def run_script(host: Host, script: str, ifname: str) -> int:
 
 def start(host: Host, argv: list[str], proc: Process, err: Callable[[str], None],
           out: Callable[[str], None] | None = None) -> tuple[int, VirtualMachine | None]:
-    """Start QEMU as ``proc``: (exit status, the VM) -- status 0 and a VM on success."""
+    """Start QEMU as ``proc``: (exit status, the VM) -- status 0 and a VM on success.
+
+    Whatever ends the start-up -- QEMU's own error, or a fault of netsim's -- the process
+    is gone afterwards: its fds closed (taps it made vanish), downscripts run, reaped.
+    """
+    args = [_exec_arg(a) for a in argv[1:]]
     try:
-        cfg = parse(argv[1:])
+        cfg = parse(args)
     except NotModelled as exc:
         err(f"netsim: {exc}\n")
-        proc.exit(2)
+        _end(proc, 2)
         return 2, None
     except errors.QemuExit as exc:
         if exc.stdout:
             (out or proc.out)(exc.stdout)
         err(exc.stderr)
-        proc.exit(exc.status)
+        _end(proc, exc.status)
         return exc.status, None
+    except BaseException:
+        _end(proc, 1)
+        raise
     startup = _Startup(host, cfg, proc, err)
     try:
         startup.run()
     except _StartupFailed as failure:
         err(failure.text)
-        startup.undo()
+        startup.undo(failure.status, failure.location)
         return failure.status, None
-    if cfg.daemonize:
-        proc = host.processes.daemonize(proc)
-    return 0, _boot(host, cfg, proc, startup)
+    except BaseException:
+        startup.undo()
+        raise
+    try:
+        if cfg.daemonize:
+            proc = startup.proc = host.processes.daemonize(proc)
+        return 0, _boot(host, cfg, proc, startup)
+    except BaseException:
+        host.lab.vms.pop(cfg.name or f"qemu-{proc.pid}", None)
+        startup.undo()
+        raise
+
+
+def _exec_arg(arg: str) -> str:
+    """What execve() hands a program: a C string ends at its first NUL."""
+    return arg.split("\0", 1)[0]
 
 
 def _boot(host: Host, cfg: plan.QemuConfig, proc: Process,

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 
 from netsim.qemu import errors as E
+from netsim.qemu.cutils import ERANGE, qemu_strtoi64, qemu_strtosz
+from netsim.user.strtol import strtol
 
 
 def _strcspn(s: str, chars: str) -> int:
@@ -155,93 +157,27 @@ def parse_bool(value: str) -> bool | None:
     return None
 
 
-def c_strtol(s: str, p: int, base: int) -> tuple[int, int]:
-    """C ``strtol`` from index ``p``: (value, index after the number); no digits -> (0, p)."""
-    q = p
-    while q < len(s) and s[q] in " \t\n\v\f\r":
-        q += 1
-    neg = False
-    if q < len(s) and s[q] in "+-":
-        neg = s[q] == "-"
-        q += 1
-    if base in (0, 16) and s[q:q + 2].lower() == "0x" and q + 2 < len(s) \
-            and s[q + 2] in "0123456789abcdefABCDEF":
-        q += 2
-        base = 16
-    elif base == 0:
-        base = 8 if s[q:q + 1] == "0" else 10
-    digits = "0123456789abcdefghijklmnopqrstuvwxyz"[:base]
-    start = q
-    while q < len(s) and s[q].lower() in digits:
-        q += 1
-    if q == start:
-        return 0, p
-    v = int(s[start:q], base)
-    return (-v if neg else v), q
-
-
 def strtosz(text: str, default_suffix: str = "B") -> tuple[int, bool]:
     """QEMU's ``qemu_strtosz``: ``16G``, ``1.5G``, ``512k``, ``0x100`` -> bytes.
 
     Suffixes (any case) B k M G T P E are powers of 1024; a fraction needs a suffix;
     ``-`` and exponents are refused. Returns (bytes, hex_with_suffix) -- the second
     tells that QEMU warns about a multiplier on a hex number. Raises ValueError('inval')
-    or ValueError('range').
+    or ValueError('range'). (:func:`netsim.qemu.cutils.qemu_strtosz` is the reader.)
     """
-    s = text
-    q = 0
-    while q < len(s) and s[q] in " \t\n\v\f\r":
-        q += 1
-    m = re.match(r"[+-]?\d+", s[q:])
-    if not m or "-" in m.group(0):
-        raise ValueError("inval")
-    val = int(m.group(0))
-    end = q + m.end()
-    hexa = False
-    frac = 0.0
-    if val == 0 and end < len(s) and s[end] in "xX":
-        m2 = re.match(r"[+]?0[xX]([0-9a-fA-F]+)", s[q:])
-        if not m2:
-            raise ValueError("inval")
-        val = int(m2.group(1), 16)
-        end = q + m2.end()
-        if end < len(s) and s[end] == ".":
-            raise ValueError("inval")
-        hexa = True
-    elif end < len(s) and s[end] == ".":
-        m3 = re.match(r"\.\d*(?:[eE][+-]?\d+)?", s[end:])
-        part = m3.group(0) if m3 else "."
-        if "e" in part.lower():
-            raise ValueError("inval")
-        frac = float("0" + part) if part != "." else 0.0
-        end += len(part)
-    if val >= 1 << 64:
+    size = qemu_strtosz(text, default_suffix)
+    if size.err == ERANGE:
         raise ValueError("range")
-    units = "BKMGTPE"
-    suffix = s[end].upper() if end < len(s) else ""
-    if suffix and suffix in units:
-        mul = 1 << (10 * units.index(suffix))
-        end += 1
-        warn = hexa
-    else:
-        mul = 1 << (10 * units.index(default_suffix))
-        warn = False
-    if end != len(s):
+    if size.err:
         raise ValueError("inval")
-    if mul == 1 and frac:
-        raise ValueError("inval")
-    total = val * mul + int(frac * mul + 0.5)
-    if total >= 1 << 64:
-        raise ValueError("range")
-    return total, warn
+    return size.value, size.hex_suffix
 
 
 def parse_int64(text: str) -> int | None:
-    """``qemu_strtoi64(text, NULL, 0)``: whole string, C prefixes (0x, 0) allowed."""
-    v, end = c_strtol(text, 0, 0)
-    if end == 0 or end != len(text) or not text.strip():
-        return None
-    return v
+    """``qemu_strtoi64(text, NULL, 0)``: the whole string, C prefixes (0x, 0) allowed;
+    None for no number, junk after it, or a value outside int64 (ERANGE)."""
+    n = qemu_strtoi64(text)
+    return n.value if n.ok else None
 
 
 def parse_device_mac(text: str) -> str | None:
@@ -253,16 +189,24 @@ def parse_device_mac(text: str) -> str | None:
 
 def parse_net_mac(text: str) -> str | None:
     """``-net nic,macaddr=`` / ``-nic ...,mac=`` (``net_parse_macaddr``): six strtol(16)
-    parts separated by ``:`` or ``-`` (one digit is fine), or a number for the last
-    three bytes."""
-    off, end = c_strtol(text, 0, 0)
-    if end == len(text) and end and 0 <= off <= 0xFFFFFF:
+    parts separated by ``:`` or ``-`` (one digit is fine; a part keeps its low byte,
+    after strtol's saturation), or a number for the last three bytes."""
+    if text == "":      # strtol() read nothing and stopped at the NUL: offset 0
+        return "00:00:00:00:00:00"
+    whole = strtol(text, 0)
+    if whole is not None and not whole.overflow and whole.end == len(text) \
+            and 0 <= whole.value <= 0xFFFFFF:
+        off = whole.value
         return f"00:00:00:{off >> 16 & 0xFF:02x}:{off >> 8 & 0xFF:02x}:{off & 0xFF:02x}"
     out = []
     p = 0
     for i in range(6):
-        v, p = c_strtol(text, p, 16)
-        out.append(v & 0xFF)
+        part = strtol(text, 16, start=p)
+        if part is not None:
+            out.append(part.value & 0xFF)
+            p = part.end
+        else:
+            out.append(0)
         if i == 5:
             if p != len(text):
                 return None
@@ -271,4 +215,3 @@ def parse_net_mac(text: str) -> str | None:
                 return None
             p += 1
     return ":".join(f"{b:02x}" for b in out)
-

@@ -170,3 +170,136 @@ def test_legacy_net_nic_and_net_tap_meet_on_the_hub():
     ok(vm.guest, "ip addr add 10.0.0.10/24 dev eth0 && ip link set eth0 up")
     assert "1 received" in vm.sh("ping -c 1 10.0.0.2").stdout
     assert "52:54:00:aa:bb:cc dev tap7 master br0" in ok(host, "bridge fdb show br br0")
+
+
+# ============================================================ a failed start leaves nothing
+def full_world(host) -> str:
+    """Processes (without ps itself), /proc, links, taps and the shell's fds."""
+    ps = [line for line in ok(host, "ps -ef").splitlines() if not line.endswith(" ps -ef")]
+    return "\n".join(ps) + ok(host, "ls /proc; ip -br link; ip tuntap show; ls -l /proc/$$/fd")
+
+
+MQ = "-netdev tap,id=n1,ifname=tap0,script=no,downscript=no,queues=3 "
+
+
+# Each refusal as the real QEMU 7.2.22 printed it (run as root in a fresh network namespace).
+@pytest.mark.parametrize("line, status, message", [
+    ("qemu-system-x86_64 -m 18446744073709551615", 1,      # that many MiB: past 2^64 bytes
+     "qemu-system-x86_64: Parameter 'memory.size' expects size\n"),
+    ("qemu-system-x86_64 -m " + "9" * 5000, 1,
+     f"qemu-system-x86_64: -m {'9' * 5000}: Value '{'9' * 5000}' is out of range for "
+     "parameter 'size'\n"),
+    (MINIMAL + MQ + "-device e1000,netdev=zz", 1,           # three queues, then -device fails
+     "qemu-system-x86_64: -device e1000,netdev=zz: Property 'e1000.netdev' can't find "
+     "value 'zz'\n"),
+    (MINIMAL + "-netdev tap,id=n1,ifname=tap0,script=no,queues=300", 1,   # 257th queue: E2BIG
+     "qemu-system-x86_64: -netdev tap,id=n1,ifname=tap0,script=no,queues=300: could not "
+     "configure /dev/net/tun (tap0): Argument list too long\n"),
+    (MINIMAL + "-netdev tap,id=n1,ifname=a/b,script=no", 1,
+     "qemu-system-x86_64: -netdev tap,id=n1,ifname=a/b,script=no: could not configure "
+     "/dev/net/tun (a/b): Invalid argument\n"),
+    (MINIMAL + "-netdev tap,id=n1,ifname=tap%d%d,script=no", 1,
+     "qemu-system-x86_64: -netdev tap,id=n1,ifname=tap%d%d,script=no: could not configure "
+     "/dev/net/tun (tap%d%d): Invalid argument\n"),
+    (MINIMAL + "-netdev tap,id=n1,fd=0", 1,
+     "qemu-system-x86_64: -netdev tap,id=n1,fd=0: Unable to query TUNGETIFF on FD 0: "
+     "Inappropriate ioctl for device\n"),
+    (MINIMAL + "-netdev tap,id=n1,fd=7", 1,                 # one of QEMU's own eventfds
+     "qemu-system-x86_64: -netdev tap,id=n1,fd=7: Unable to query TUNGETIFF on FD 7: "
+     "Inappropriate ioctl for device\n"),
+    (MINIMAL + "-netdev tap,id=n1,fd=99", 1,
+     "qemu-system-x86_64: -netdev tap,id=n1,fd=99: n1: Can't use file descriptor 99: "
+     "Bad file descriptor\n"),
+    (MINIMAL + "-netdev tap,id=n1,fd=99999999999", 1,
+     "qemu-system-x86_64: -netdev tap,id=n1,fd=99999999999: Invalid file descriptor number "
+     "'99999999999'\n"),
+    (MINIMAL + "-netdev tap,id=n1,ifname=tap0,script=no -netdev user,id=u,"
+     "hostfwd=tcp::2222-:22 -device e1000,netdev=zz", 1,
+     "qemu-system-x86_64: -device e1000,netdev=zz: Property 'e1000.netdev' can't find "
+     "value 'zz'\n"),
+    (MINIMAL + "-netdev bridge,id=n,br=br0", 1,
+     "failed to parse default acl file `/etc/qemu/bridge.conf'\n"
+     "qemu-system-x86_64: -netdev bridge,id=n,br=br0: bridge helper failed\n"),
+])
+def test_every_failure_path_leaves_the_world_as_it_was(line, status, message):
+    lab, host, _lan = seed_host()
+    before = full_world(host)
+    result = host.sh(line)
+    assert (result.returncode, result.stderr) == (status, message)
+    assert full_world(host) == before
+    assert lab.vms == {}
+
+
+def test_a_failing_downscript_is_reported_at_the_error_that_made_qemu_exit():
+    lab, host, _lan = seed_host()
+    ok(host, "printf '#!/bin/sh\\nexit 3\\n' > bad.sh && chmod 755 bad.sh")
+    before = full_world(host)
+    result = host.sh(MINIMAL + "-netdev tap,id=n1,ifname=tap0,script=no,"
+                     "downscript=/root/bad.sh -device e1000,netdev=zz")
+    # QEMU 7.2.22: the downscript runs from an exit notifier, at the -device location
+    assert result.stderr == (
+        "qemu-system-x86_64: -device e1000,netdev=zz: Property 'e1000.netdev' can't find "
+        "value 'zz'\n"
+        "qemu-system-x86_64: -device e1000,netdev=zz: network script /root/bad.sh failed "
+        "with status 768\n")
+    assert result.returncode == 1 and full_world(host) == before
+
+
+def test_a_fault_inside_netsim_still_removes_the_process(monkeypatch):
+    from netsim.qemu import launcher
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("netsim bug")
+
+    lab, host, _lan = seed_host()
+    before = full_world(host)
+    monkeypatch.setattr(launcher, "_boot", broken)
+    result = host.sh(MINIMAL + "-netdev tap,id=n1,ifname=tap0,script=no,downscript=no")
+    assert "internal error" in result.stderr
+    assert full_world(host) == before and lab.vms == {}
+
+
+def test_queues_after_the_first_attach_to_the_tap_the_kernel_named():
+    lab, host, _lan = seed_host()
+    p = host.spawn(MINIMAL + "-netdev tap,id=n1,script=no,downscript=no,queues=2 "
+                   "-device virtio-net-pci,netdev=n1,mq=on")
+    assert p.running
+    taps = ok(host, "ip tuntap show").splitlines()
+    assert len(taps) == 1 and taps[0].startswith("tap0: tap ") and "multi_queue" in taps[0]
+    p.kill()
+
+
+@pytest.mark.parametrize("name, message", [
+    ("x" * 300, f"Could not open '{'x' * 300}': File name too long"),
+    ("y/" * 3000, f"Could not open '{'y/' * 3000}': File name too long"),
+    ("/tmp", "'file' driver requires '/tmp' to be a regular file"),
+    ("a:b", "Unknown protocol 'a'"),
+])
+def test_image_names_qemu_cannot_open(name, message):
+    # texts of QEMU 7.2.22
+    lab, host, _lan = seed_host()
+    before = full_world(host)
+    result = host.sh(MINIMAL + f"-hda '{name}'")
+    assert (result.returncode, result.stderr) == (
+        1, f"qemu-system-x86_64: -hda {name}: {message}\n")
+    assert full_world(host) == before
+
+
+@pytest.mark.parametrize("size, out, err", [
+    ("0.9999k", "Formatting 'x.img', fmt=raw size=1024\n", ""),
+    ("1.5e999k", "Formatting 'x.img', fmt=raw size=1\n", ""),
+    ("0x10k", "Formatting 'x.img', fmt=raw size=16384\n",
+     "qemu-img: warning: Using a multiplier suffix on hex numbers is deprecated: 0x10k\n"),
+    ("9" * 5000, "",
+     "qemu-img: Invalid image size specified. Must be between 0 and 9223372036854775807.\n"),
+    ("8E", "",
+     "qemu-img: Invalid image size specified. Must be between 0 and 9223372036854775807.\n"),
+    ("99999999999999999999k", "",
+     "qemu-img: Invalid image size specified. You may use k, M, G, T, P or E suffixes for\n"
+     "qemu-img: kilobytes, megabytes, gigabytes, terabytes, petabytes and exabytes.\n"),
+])
+def test_qemu_img_sizes(size, out, err):
+    # qemu-img 7.2.22 create -f raw
+    lab, host, _lan = seed_host()
+    result = host.sh(f"qemu-img create -f raw x.img {size}")
+    assert (result.stdout, result.stderr) == (out, err)
