@@ -85,6 +85,8 @@ def run(host: Host, cmd: Command, io: Io) -> int:
         rules.insert(index, cmd.rule)
     elif op == "R":
         rules = _chain(table, cmd.chain).rules
+        if not rules:  # nf_tables finds no rule to replace at all
+            raise _NO_CHAIN
         if cmd.rulenum > len(rules):  # type: ignore[operator]
             raise KernelError("iptables: Index of replacement too big.\n")
         rules[cmd.rulenum - 1] = cmd.rule  # type: ignore[operator]
