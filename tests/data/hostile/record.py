@@ -111,6 +111,29 @@ TOOLS: dict[str, dict] = {
             ["conntrack -L -p tcp --dport @X", "conntrack -L -p icmp --icmp-type @X"],
             HOSTILE) + expand(["conntrack -L -r @X"], ["1.2.3.4/8", "::1/200"]),
     },
+    "brctl": {
+        "setup": "brctl addbr br0; ip link add eth0 address 02:00:00:00:01:01 type veth peer "
+                 "name eth1 address 02:00:00:00:01:02; brctl addif br0 eth0",
+        "commands": expand([
+            "brctl setbridgeprio br0 @X", "brctl setpathcost br0 eth0 @X",
+            "brctl setportprio br0 eth0 @X", "brctl setageing br0 @X", "brctl setfd br0 @X",
+            "brctl sethello br0 @X", "brctl setmaxage br0 @X"],
+            HOSTILE + [" -0x7fffffff", "08", "nan", "inf", "-inf", " -0.5", "1e300", "0x1p3",
+                       "0x", ".5", "5.", "1e", "infinity", "nan(123)", "1e-9", "0x1p99999",
+                       "1e99999", "\u0661"]) + [
+            ["bash", "-c", f"brctl {cmd} '{v}'; echo $?; cat /sys/class/net/br0/bridge/priority "
+             "/sys/class/net/eth0/brport/path_cost /sys/class/net/eth0/brport/priority "
+             "/sys/class/net/br0/bridge/ageing_time /sys/class/net/br0/bridge/forward_delay"]
+            for cmd in ("setbridgeprio br0", "setpathcost br0 eth0", "setportprio br0 eth0",
+                        "setageing br0", "setfd br0")
+            for v in ("{9*5000}", "4294967296", "4294967295", "2147483648", "18446744073709551616",
+                      " -5", "12abc", "0x10", "1e9", "1.5", "65536", "65535", "070", "08", "+5",
+                      " -0x7fffffff", "0.019999", "0x1p3", "1e", "0x", "0xg", " +0x1f")
+            # a time past what the kernel's clock_t -> jiffies -> clock_t survives reads
+            # back wrapped on Linux: only what brctl itself prints is compared for those
+            if cmd not in ("setageing br0", "setfd br0") or v not in (
+                "{9*5000}", "18446744073709551616", " -5", " -0x7fffffff")],
+    },
 }
 
 
