@@ -63,3 +63,39 @@ def test_hostile_input_gets_the_real_tools_text(setup: str, run: dict) -> None:
     got = run_tool(setup, argv)
     assert got == (run["rc"], decode(run["stdout"]), decode(run["stderr"])), run["argv"]
     assert time.monotonic() - started < 5, "hostile input must not make a command crawl"
+
+
+# ----------------------------------------------------------------------------- timers
+BACKGROUND_NOTE = ("netsim: udhcpc would keep trying in the foreground; it goes on in the "
+                   "background\n")
+
+
+@pytest.mark.parametrize("options, discovers, now", [
+    ("-n -q -T 2147483647", 1, 600.0),   # one discover, then a wait of 68 years
+    ("-n -q -t 2147483647", 200, 600.0),  # 2^31 discovers 3 s apart
+    ("-n -q -t 0", 200, 600.0),          # -t 0: busybox's "no limit"
+    ("-n -q -t 0 -T 0", 1000, 0.0),      # ... all at once: counted, not timed
+    ("-q -A 2147483647", 3, 9.0),        # without -n: one round, as before
+])
+def test_udhcpc_timers_from_the_command_line_are_bounded(options, discovers, now) -> None:
+    """The real udhcpc takes up to INT_MAX for -t/-T/-A and waits that long; here the
+    prompt comes back after at most 600 simulated seconds or 1,000 discovers, the
+    client going on in the background."""
+    host = new_host()
+    host.sh("ip link add eth0 type veth peer name eth1; ip link set eth1 up")
+    started = time.monotonic()
+    result = host.sh(f"udhcpc {options} -i eth0")
+    assert time.monotonic() - started < 5
+    assert result.returncode == 0 and host.lab.now == now
+    assert result.stderr == ("udhcpc: started, v1.35.0\n"
+                             + "udhcpc: broadcasting discover\n" * discovers + BACKGROUND_NOTE)
+    assert "udhcpc " + options in host.sh("ps -e -o args").stdout
+
+
+def test_udhcpc_2_to_the_63_is_refused_at_once() -> None:
+    """The fuzzer's hang: -T 9223372036854775808 is busybox's "invalid number"."""
+    host = new_host()
+    result = host.sh("udhcpc -T 9223372036854775808")
+    assert (result.returncode, result.stderr) == (
+        1, "udhcpc: invalid number '9223372036854775808'\n")
+    assert host.lab.now == 0

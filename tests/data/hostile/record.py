@@ -134,6 +134,13 @@ TOOLS: dict[str, dict] = {
             if cmd not in ("setageing br0", "setfd br0") or v not in (
                 "{9*5000}", "18446744073709551616", " -5", " -0x7fffffff")],
     },
+    "udhcpc": {
+        "setup": "",
+        "run_as": ["busybox"],  # Debian's udhcpc is busybox's applet
+        "commands": expand(["udhcpc -n -q -i nonexist -T @X", "udhcpc -n -q -i nonexist -t @X",
+                            "udhcpc -n -q -i nonexist -A @X"],
+                           HOSTILE + ["-0", "00", "0x", "1k", "4294967295"]),
+    },
 }
 
 
@@ -171,7 +178,7 @@ def record(tool: str) -> None:
     for argv in spec["commands"]:
         argv = [decode(a) for a in argv]
         fresh(spec["setup"])
-        status, out, err = run(argv)
+        status, out, err = run(spec.get("run_as", []) + argv)
         runs.append({"argv": [encode(a) for a in argv], "rc": status, "stdout": encode(out),
                      "stderr": encode(err)})
     subprocess.run(["ip", "netns", "del", NS], capture_output=True)
