@@ -35,15 +35,14 @@ forwarding), so the STP timers of ``showstp`` read 0.
 from __future__ import annotations
 
 import errno
-import math
 import os
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from netsim.bridge.fdb import gc_timer_ticks
 from netsim.bridge.ioctl import br_add_bridge, br_del_bridge
 from netsim.bridge.port import add_if, del_if
+from netsim.cli.cnum import c_long, strtod
 from netsim.engine.units import clock_t, elapsed_clock_t
 from netsim.stack.extack import NetlinkError
 from netsim.user.getopt import GetoptError, getopt_long
@@ -442,39 +441,20 @@ def timer(ticks: int) -> str:
 
 
 # ---------------------------------------------------------------------- C number parsing
-_FLOAT_RE = re.compile(
-    r"[ \t\n\v\f\r]*([+-]?(?:0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)"
-    r"(?:[pP][+-]?[0-9]+)?|(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
-    r"|inf(?:inity)?|nan))", re.IGNORECASE)
 ULONG_MASK = (1 << 64) - 1
-LONG_MIN = -(1 << 63)
 
 
 def sscanf_double(text: str) -> float | None:
     """sscanf(text, "%lf"): the longest number at the start, whatever follows it; a
-    number too big for a double is infinite (ERANGE does not fail sscanf)."""
-    match = _FLOAT_RE.match(text)
-    if match is None:
+    number too big for a double is infinite (ERANGE does not fail sscanf). ``0x`` and
+    no hex digit fails: scanf has taken the x and cannot give it back."""
+    read = strtod(text)
+    if read is None:
         return None
-    number = match.group(1)
-    if number.lstrip("+-") == "0" and text[match.end():match.end() + 1] in ("x", "X"):
-        return None  # "0x" and no hex digit: scanf has taken the x and cannot go back
-    sign = -1.0 if number.startswith("-") else 1.0
-    body = number.lstrip("+-")
-    try:
-        if body[:2].lower() == "0x":
-            return sign * float.fromhex(body if "p" in body.lower() else body + "p0")
-        return float(number)
-    except OverflowError:
-        return sign * math.inf
-
-
-def c_long(value: float) -> int:
-    """A double converted to a C ``long`` on x86-64: towards zero, and LONG_MIN (the
-    "integer indefinite") for NaN, infinities and anything out of range."""
-    if not math.isfinite(value) or not -2.0 ** 63 <= value < 2.0 ** 63:
-        return LONG_MIN
-    return int(value)
+    value, end = read
+    if text[end:end + 1] in ("x", "X") and text[:end].lstrip(" \t\n\v\f\r+-") == "0":
+        return None
+    return value
 
 
 def strtotimeval_ticks(text: str) -> int | None:

@@ -141,6 +141,27 @@ TOOLS: dict[str, dict] = {
                             "udhcpc -n -q -i nonexist -A @X"],
                            HOSTILE + ["-0", "00", "0x", "1k", "4294967295"]),
     },
+    "socat": {
+        "setup": "",
+        # each E line starts with the time and socat's PID: compared without them
+        "mask": r"\d{4}/\d\d/\d\d \d\d:\d\d:\d\d socat\[\d+\] ",
+        "commands": expand([
+            "socat -t 0.2 - UDP4:127.0.0.1:@X", "socat -t 0.2 - TCP4:127.0.0.1:@X",
+            "socat -t 0.2 - UDP4:127.0.0.1:7,sp=@X", "socat -t 0.2 - TCP4:127.0.0.1:9,sp=@X"],
+            [v for v in HOSTILE if v not in ("{9*5000}", "{x*100000}")]
+            + ["9" * 513, "7x", "echo", "0x7", "+99999", "-0"]) + expand([
+            "socat UDP4-RECVFROM:@X,fork PIPE", "socat TCP4-LISTEN:@X,fork PIPE"],
+            ["", "-1", " -5", "\udcff", "\u00b2", "9" * 513, "nosuchservice"]) + expand([
+            "socat -t @X - UDP4:127.0.0.1:7", "socat -t @X - TCP4:127.0.0.1:9"],
+            ["{9*5000}", "9223372036854775808", "18446744073709551616", "-1", " -5", "12abc",
+             "", "\udcff", "1\udcff", "{x*100000}", "\u00b2", "5 ", "0", "1.5", "nan", "inf",
+             "-inf", "1e300", "-0.5", "0.1", "1e-9", "0x0.1", "9223372036854775807"]) + [
+            ["socat", "-t"], ["socat", "-t5x", "-", "UDP4:127.0.0.1:7"],
+            ["socat", "-t0", "-", "UDP4:127.0.0.1:7"],
+            ["socat", "-", "UDP4:127.0.0.1:7,sp=" + "9" * 2048],
+            ["socat", "-", "UDP4:127.0.0.1:7,sp=" + "9" * 3000],
+            ["socat", "-", "UDP4:" + "1" * 513 + ":7"]],
+    },
 }
 
 
@@ -182,7 +203,7 @@ def record(tool: str) -> None:
         runs.append({"argv": [encode(a) for a in argv], "rc": status, "stdout": encode(out),
                      "stderr": encode(err)})
     subprocess.run(["ip", "netns", "del", NS], capture_output=True)
-    data = {"tool": tool, "setup": spec["setup"], "runs": runs}
+    data = {"tool": tool, "setup": spec["setup"], "mask": spec.get("mask", ""), "runs": runs}
     (HERE / f"{tool}.json").write_text(json.dumps(data, indent=1) + "\n")
 
 
