@@ -162,6 +162,23 @@ TOOLS: dict[str, dict] = {
             ["socat", "-", "UDP4:127.0.0.1:7,sp=" + "9" * 3000],
             ["socat", "-", "UDP4:" + "1" * 513 + ":7"]],
     },
+    "tcpdump": {
+        "setup": "",
+        "commands": expand(["tcpdump -c @X -r /nonexist"], HOSTILE + ["-0", "00", "4294967297"])
+        + [["tcpdump", "-c", "1", "-i", "lo", "-w", w] for w in ("", "/nonexist/x", "/")]
+        + [["tcpdump", "-r", ""], ["tcpdump", "-c", "1", "-i", ""]],
+    },
+    "dnsmasq": {
+        "setup": "",
+        "commands": expand([
+            "dnsmasq --test --dhcp-range=10.0.0.10,10.0.0.20,@X", "dnsmasq --test --port=@X",
+            "dnsmasq --test --dhcp-option=@X,10.0.0.1"], HOSTILE) + expand([
+            "dnsmasq --test --dhcp-range=10.0.0.10,10.0.0.20,@X"], [
+                "1m", "2h", "3d", "1w", "5s", "4294967295", "2147483648s", "119", "1M", "1H",
+                "1x", "m", "infinite", "99999999999m", "255.255.255.0,4294967296",
+                "255.255.255.0, 7d"]) + [
+            ["dnsmasq", "--test", "--dhcp-range=10.0.0.10 , 10.0.0.20 ,1h"]],
+    },
 }
 
 
