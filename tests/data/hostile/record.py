@@ -179,6 +179,21 @@ TOOLS: dict[str, dict] = {
                 "255.255.255.0, 7d"]) + [
             ["dnsmasq", "--test", "--dhcp-range=10.0.0.10 , 10.0.0.20 ,1h"]],
     },
+    "bridge": {
+        "setup": "brctl addbr br0; ip link add eth0 address 02:00:00:00:01:01 type veth peer "
+                 "name eth1 address 02:00:00:00:01:02; brctl addif br0 eth0",
+        "commands": [
+            ["bash", "-c", f"bridge link set dev eth0 {key} '{v}'; echo $?; cat "
+             "/sys/class/net/eth0/brport/path_cost /sys/class/net/eth0/brport/priority "
+             "/sys/class/net/eth0/brport/state"]
+            for key in ("cost", "priority", "state")
+            for v in ("{9*5000}", "4294967296", "4294967297", "9223372036854775808",
+                      "18446744073709551616", " -5", "12abc", "", "0x10", "010", " 5", "+5",
+                      "5 ", "65535", "65536", "32767", "32768", "2147483648", "1e9", "1.5",
+                      "\u00b2", "3", "259", "-253", "blocking")] + [
+            ["bash", "-c", f"bridge fdb show dev 'if{v}'; echo $?"]
+            for v in ("{9*5000}", "4294967296", "3", " 3", "+3", "-4294967293", "x")],
+    },
 }
 
 
