@@ -194,6 +194,23 @@ TOOLS: dict[str, dict] = {
             ["bash", "-c", f"bridge fdb show dev 'if{v}'; echo $?"]
             for v in ("{9*5000}", "4294967296", "3", " 3", "+3", "-4294967293", "x")],
     },
+    "ip": {
+        "setup": "ip link add eth0 address 02:00:00:00:01:01 type veth peer name eth1 "
+                 "address 02:00:00:00:01:02; ip link set eth0 up; ip addr add 10.0.0.1/24 dev eth0",
+        "commands": expand([
+            "ip link set eth0 mtu @X", "ip link set eth0 txqueuelen @X",
+            "ip addr add 10.9.0.1/@X dev eth0", "ip route add 10.8.0.0/16 via 10.0.0.2 metric @X",
+            "ip addr add 10.9.0.1/24 dev eth0 valid_lft @X", "ip link show dev @X"], HOSTILE),
+        # not here: route tables other than main/local and neighbour states as numbers,
+        # which netsim does not model (it says so); their numbers are read by the same
+        # get_u32()/get_unsigned() as the ones above
+    },
+    "sysctl": {
+        "setup": "",
+        "commands": expand([
+            "sysctl -w net.ipv4.ip_forward=@X", "sysctl -w net.ipv4.conf.all.rp_filter=@X",
+            "sysctl -w net.ipv4.neigh.default.gc_thresh1=@X"], HOSTILE),
+    },
 }
 
 
