@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING
 from netsim.bridge.fdb import gc_timer_ticks
 from netsim.bridge.ioctl import br_add_bridge, br_del_bridge
 from netsim.bridge.port import add_if, del_if
-from netsim.cli.cnum import c_long, strtod
+from netsim.cli.cnum import c_argv, c_long, strtod
 from netsim.engine.units import clock_t, elapsed_clock_t
 from netsim.stack.extack import NetlinkError
 from netsim.user.getopt import GetoptError, getopt_long
@@ -485,6 +485,7 @@ def sscanf_int(text: str) -> int | None:
 # ---------------------------------------------------------------------- main
 def main(host: Host, argv: list[str], io: Io) -> int:
     """brctl's main(): -h/-V, the command name, the argument count, then the command."""
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     prog = argv[0] if argv else "brctl"
     try:
         options, args = getopt_long(prog, argv[1:], "Vh", {"help": "", "version": ""})

@@ -45,3 +45,9 @@ def c_long(value: float) -> int:
     if not math.isfinite(value) or not -2.0 ** 63 <= value < 2.0 ** 63:
         return LONG_MIN
     return int(value)
+
+
+def c_argv(argv: list[str]) -> list[str]:
+    """The arguments as a C program gets them: execve() copies C strings, so each one
+    ends at its first NUL (``$'5\\0x'`` reaches the program as ``5``)."""
+    return [arg.partition("\0")[0] for arg in argv]

@@ -27,6 +27,7 @@ from __future__ import annotations
 import socket
 from typing import TYPE_CHECKING
 
+from netsim.cli.cnum import c_argv
 from netsim.cli.iptables.xtables import inet_aton
 from netsim.stack.netfilter import conntrack_tcp as ct_tcp
 from netsim.stack.netfilter.conntrack import ORIGINAL, REPLY, Conn, ConntrackTable, tuple_text
@@ -134,6 +135,7 @@ def format_entry(ct: ConntrackTable, conn: Conn) -> str:
 
 
 def main(host: Host, argv: list[str], io: Io) -> int:
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     try:
         command, filters = _parse(argv[1:])
     except _Error as err:

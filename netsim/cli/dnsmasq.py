@@ -18,6 +18,7 @@ import ipaddress
 import re
 from typing import TYPE_CHECKING
 
+from netsim.cli.cnum import c_argv
 from netsim.packets.addr import ip_aton
 from netsim.services.dhcp_server import MIN_LEASE_TIME, DhcpRange
 from netsim.services.dnsmasq import DEFAULT_LEASE_FILE, DnsmasqConfig, launch
@@ -235,6 +236,7 @@ def _prepare(host: Host, argv: list[str], io: Io) -> tuple[DnsmasqConfig, dict] 
 
 def main(host: Host, argv: list[str], io: Io) -> int:
     """``dnsmasq ...`` typed at the prompt: check, fork, and the prompt comes back."""
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     prepared = _prepare(host, argv, io)
     if isinstance(prepared, int):
         return prepared
@@ -252,6 +254,7 @@ def main(host: Host, argv: list[str], io: Io) -> int:
 
 def background(host: Host, argv: list[str], proc: Process) -> None:
     """``host.spawn("dnsmasq -d ...")``: the spawned process is dnsmasq itself."""
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     io = Io()
     prepared = _prepare(host, argv, io)
     proc.out(io.stdout)

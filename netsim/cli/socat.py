@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from netsim.cli import socat_tcp
-from netsim.cli.cnum import strtod
+from netsim.cli.cnum import c_argv, strtod
 from netsim.packets.addr import ip_aton
 from netsim.stack.sockets import UdpSocket
 from netsim.user.process import wall_clock
@@ -108,6 +108,7 @@ def _c_bytes(text: str) -> bytes:
 
 
 def main(host: Host, argv: list[str], io: Io) -> int:
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     args = argv[1:]
     half_close = socat_tcp.HalfClose(DEFAULT_HALF_CLOSE)
     while args and args[0].startswith("-") and args[0] != "-":
@@ -170,6 +171,7 @@ def main(host: Host, argv: list[str], io: Io) -> int:
 
 def background(host: Host, argv: list[str], proc: Process) -> None:
     """``socat UDP4-RECVFROM:7,fork PIPE &``: the echo service as a process of its own."""
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     try:
         addresses = [parse_address(a) for a in argv[1:] if not a.startswith("-") or a == "-"]
         server, other = _server_and_other(*addresses) if len(addresses) == 2 else (None, None)

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from netsim.cli.cnum import c_argv
 from netsim.packets.summary import SeqState, describe_tcp
 from netsim.stack.capture import Capture, CapturedFrame
 from netsim.stack.pcap import (
@@ -366,6 +367,7 @@ def _read_file(host: Host, opts: dict[str, str], io: Io) -> int:
 
 def main(host: Host, argv: list[str], io: Io) -> int:
     """``tcpdump`` in the foreground: needs ``-c N`` (or ``-r FILE``) to ever end."""
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     try:
         opts, _ = parse_args(argv)
         if "r" in opts:
@@ -416,6 +418,7 @@ def main(host: Host, argv: list[str], io: Io) -> int:
 def background(host: Host, argv: list[str], proc: Process) -> None:
     """``host.spawn("tcpdump -i eth0")``: prints each frame as it arrives (``p.stdout``)
     until ``-c N`` frames have come or SIGTERM/SIGINT stops it (then exit 0)."""
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     try:
         opts, _ = parse_args(argv)
         if "r" in opts:

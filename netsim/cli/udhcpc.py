@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from netsim.cli.cnum import c_argv
 from netsim.services import clients
 from netsim.services.dhcp_client import Options
 from netsim.user.getopt import GetoptError, getopt_long
@@ -112,6 +113,7 @@ def xatoi_positive(text: str) -> int:
 
 
 def main(host: Host, argv: list[str], io: Io) -> int:
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     try:
         opts = _parse(argv)
         tries = xatoi_positive(opts["t"][-1]) if "t" in opts else 3

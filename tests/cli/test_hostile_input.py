@@ -129,3 +129,24 @@ def test_socat_half_close_wait_is_bounded(seconds: str, shown: str) -> None:
     assert (result.returncode, result.stdout) == (0, "hi\n") and host.lab.now < 601
     assert result.stderr == (f"netsim: socat would wait {shown} s for answers; it stopped "
                              "after 600 simulated seconds\n")
+
+
+# ----------------------------------------------------------------------------- NUL
+@pytest.mark.parametrize("argv", [
+    ["iptables", "-A", "INPUT", "-p", "tcp\0junk", "--dport", "22\0x", "-s", "10.0.0.0/8\0"],
+    ["conntrack", "-L", "-p", "6\0x", "-s", "10.0.0.1/8\0/9"],
+    ["udhcpc", "-n", "-q", "-T", "5\0x", "-i", "nonexist\0eth0"],
+    ["brctl", "addbr", "br0\0junk"],
+    ["tcpdump", "-c", "3\0x", "-r", "/nonexist\0"],
+    ["dnsmasq", "--test", "--port=53\0x", "--dhcp-range=10.0.0.10,10.0.0.20,1h\0x"],
+    ["socat", "-t", "0.5\0x", "-", "UDP4:127.0.0.1:7\0x"],
+    ["ip", "link", "add", "d0\0x", "type", "dummy\0"],
+    ["bridge", "link", "show", "dev", "lo\0x"],
+    ["sysctl", "net.ipv4.ip_forward\0=1"],
+    ["dhclient", "-x", "nonexist\0"],
+])
+def test_an_argument_ends_at_its_first_nul(argv: list[str]) -> None:
+    """No C program can see past a NUL in its arguments (execve copies C strings):
+    each tool runs as if the argument stopped there, and no Python error shows."""
+    cut = [a.partition("\0")[0] for a in argv]
+    assert run_tool("", argv) == run_tool("", cut)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from netsim.cli.cnum import c_argv
 from netsim.cli.iptables.listing import list_chain, list_rules, rule_line, rule_spec
 from netsim.cli.iptables.parse import PROG, TARGETS, Command, ParamError, parse
 from netsim.stack.netfilter import netfilter_of
@@ -50,6 +51,7 @@ _NO_CHAIN = KernelError("iptables: No chain/target/match by that name.\n")
 
 
 def main(host: Host, argv: list[str], io: Io) -> int:
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     try:
         cmd = parse(argv[1:])
         if cmd.op == "V":
