@@ -35,19 +35,19 @@ forwarding), so the STP timers of ``showstp`` read 0.
 from __future__ import annotations
 
 import errno
-import math
 import os
-import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from netsim.bridge.fdb import gc_timer_ticks
 from netsim.bridge.ioctl import br_add_bridge, br_del_bridge
 from netsim.bridge.port import add_if, del_if
+from netsim.cli.cnum import c_argv, c_long, strtod
 from netsim.engine.units import clock_t, elapsed_clock_t
 from netsim.stack.extack import NetlinkError
 from netsim.user.getopt import GetoptError, getopt_long
 from netsim.user.io import Io
+from netsim.user.strtol import strtol
 
 if TYPE_CHECKING:
     from netsim.bridge.device import Bridge
@@ -110,7 +110,8 @@ class Brctl:
         return dev if dev is not None and dev.is_bridge else None  # type: ignore[return-value]
 
     def sysfs_write(self, path: str, value: int, fallback: Callable[[], int]) -> int:
-        """fopen(path, "w") + fprintf("%ld\\n"): 0 or an errno.
+        """fopen(path, "w") + fprintf("%lu\\n"): 0 or an errno. The value is an
+        ``unsigned long``: -5 is written as 18446744073709551611.
 
         When the file does not exist, bridge-utils tries an old ioctl instead:
         ``fallback`` says which errno that ioctl would give.
@@ -119,7 +120,7 @@ class Brctl:
         if not fs.is_file(path):
             return fallback()
         try:
-            fs.write(path, f"{value}\n")
+            fs.write(path, f"{value & ULONG_MASK}\n")
         except OSError as exc:
             return exc.errno or errno.EINVAL
         return 0
@@ -440,54 +441,51 @@ def timer(ticks: int) -> str:
 
 
 # ---------------------------------------------------------------------- C number parsing
-_FLOAT_RE = re.compile(
-    r"\s*([+-]?(?:0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?"
-    r"|(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan))", re.IGNORECASE)
+ULONG_MASK = (1 << 64) - 1
 
 
 def sscanf_double(text: str) -> float | None:
-    """sscanf(text, "%lf"): the longest number at the start, whatever follows it."""
-    match = _FLOAT_RE.match(text)
-    if match is None:
+    """sscanf(text, "%lf"): the longest number at the start, whatever follows it; a
+    number too big for a double is infinite (ERANGE does not fail sscanf). ``0x`` and
+    no hex digit fails: scanf has taken the x and cannot give it back."""
+    read = strtod(text)
+    if read is None:
         return None
-    number = match.group(1)
-    if "x" in number.lower() and "inf" not in number.lower():
-        sign = -1.0 if number.startswith("-") else 1.0
-        body = number.lstrip("+-")
-        if "p" not in body.lower():
-            body += "p0"
-        return sign * float.fromhex(body)
-    return float(number)
+    value, end = read
+    if text[end:end + 1] in ("x", "X") and text[:end].lstrip(" \t\n\v\f\r+-") == "0":
+        return None
+    return value
 
 
 def strtotimeval_ticks(text: str) -> int | None:
     """strtotimeval() then __tv_to_jiffies(): seconds -> the clock ticks brctl writes.
 
-    ``1.5`` is 150; trailing text is ignored (``2x`` is 200). A value that is not a
-    finite number is refused like unreadable text.
+    ``1.5`` is 150; trailing text is ignored (``2x`` is 200). The C arithmetic is kept:
+    ``tv_sec = secs`` (a long), ``tv_usec = 1000000 * (secs - tv_sec)``, then
+    ``(1000000ULL * tv_sec + tv_usec) / 10000`` in 64 unsigned bits, so a negative time
+    or one C cannot hold (``1e300``, ``inf``, ``nan``) is a huge unsigned number.
     """
     secs = sscanf_double(text)
-    if secs is None or not math.isfinite(secs):
+    if secs is None:
         return None
-    whole = int(secs)  # (long) secs: towards zero
-    micros = int(1_000_000 * (secs - whole))
-    return (1_000_000 * whole + micros) // 10_000
+    tv_sec = c_long(secs)
+    tv_usec = c_long(1_000_000 * (secs - tv_sec))
+    return ((1_000_000 * tv_sec + tv_usec) & ULONG_MASK) // 10_000
 
 
 def sscanf_int(text: str) -> int | None:
-    """sscanf(text, "%i"): optional sign, then decimal, 0x hex or 0 octal digits."""
-    match = re.match(r"\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)", text)
-    if match is None:
+    """sscanf(text, "%i"): strtol() with base 0 (sign, ``0x`` hex, ``0`` octal),
+    saturating at LONG_MAX/LONG_MIN, then stored in a C int (2^32 is 0, 2^63 is -1)."""
+    parsed = strtol(text, 0)
+    if parsed is None:
         return None
-    sign, digits = match.groups()
-    value = int(digits, 0) if not re.fullmatch(r"0[0-7]+", digits) else int(digits, 8)
-    value = -value if sign == "-" else value
-    return (value + (1 << 31)) % (1 << 32) - (1 << 31)  # stored in a C int
+    return (parsed.value + (1 << 31)) % (1 << 32) - (1 << 31)
 
 
 # ---------------------------------------------------------------------- main
 def main(host: Host, argv: list[str], io: Io) -> int:
     """brctl's main(): -h/-V, the command name, the argument count, then the command."""
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     prog = argv[0] if argv else "brctl"
     try:
         options, args = getopt_long(prog, argv[1:], "Vh", {"help": "", "version": ""})

@@ -27,9 +27,12 @@ from __future__ import annotations
 import socket
 from typing import TYPE_CHECKING
 
+from netsim.cli.cnum import c_argv
+from netsim.cli.iptables.xtables import inet_aton
 from netsim.stack.netfilter import conntrack_tcp as ct_tcp
 from netsim.stack.netfilter.conntrack import ORIGINAL, REPLY, Conn, ConntrackTable, tuple_text
 from netsim.user.getopt import Getopt, GetoptError
+from netsim.user.strtol import Parsed, strtol
 
 if TYPE_CHECKING:
     from netsim.host import Host
@@ -132,6 +135,7 @@ def format_entry(ct: ConntrackTable, conn: Conn) -> str:
 
 
 def main(host: Host, argv: list[str], io: Io) -> int:
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     try:
         command, filters = _parse(argv[1:])
     except _Error as err:
@@ -193,7 +197,7 @@ def _parse(args: list[str]) -> tuple[str | None, dict[str, object]]:
                 assert value is not None
                 option = _FILTERS[letter]
                 if option == "--protonum":
-                    proto = PROTOS.get(value.lower(), int(value) if value.isdigit() else None)
+                    proto = PROTOS.get(value.lower(), _protocol_number(value))
                     if proto is None:
                         raise _Error(f"`{value}' unsupported protocol")
                     filters[option] = proto
@@ -205,9 +209,8 @@ def _parse(args: list[str]) -> tuple[str | None, dict[str, object]]:
                 assert value is not None
                 field = _PROTO_OPTIONS[filters["--protonum"]][name]  # type: ignore[index]
                 # conntrack-tools reads the number with atoi() into 16 bits: no error for
-                # "abc" (0) or 70000 (4464), as the real tool shows.
-                digits = value[:len(value) - len(value.lstrip("0123456789"))]
-                filters[field] = (int(digits) if digits else 0) & 0xFFFF
+                # "abc" (0), 70000 (4464) or a 5,000-digit number, as the real tool shows.
+                filters[field] = _c_int(strtol(value, 10)) & 0xFFFF
     except GetoptError as err:
         if err.kind in (GetoptError.MISSING, GetoptError.NEEDS_ARGUMENT):
             raise _Error(f"option `{err.word}' requires an argument") from None
@@ -220,28 +223,65 @@ def _parse(args: list[str]) -> tuple[str | None, dict[str, object]]:
     return command, filters
 
 
+def _protocol_number(text: str) -> int | None:
+    """-p NUMBER: ``strtoul(text, &end, 0)``, all of it, up to 255 (``0x6``, `` 6``,
+    ``-0`` are fine; ``6 ``, ``256`` are not)."""
+    parsed = strtol(text, 0, unsigned=True)
+    if parsed is None or parsed.end != len(text) or parsed.value > 255:
+        return None
+    return parsed.value
+
+
+def _c_int(parsed: Parsed | None) -> int:
+    """A ``long`` from strtol() stored in a C ``int`` (no digit: 0)."""
+    if parsed is None:
+        return 0
+    value = parsed.value & 0xFFFFFFFF
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
 def _address(text: str, option: str) -> tuple[int, int] | None:
-    """``-s ADDR[/LEN]`` as conntrack reads it: ``(network, mask)``, or None for an
-    IPv6 address (valid, and matching none of our IPv4 entries). A bad one is refused
-    before anything is listed or deleted; only the original direction takes a /LEN."""
-    addr, slash, length = text.partition("/")
+    """``-s ADDR[/LEN]`` as conntrack reads it (parse_addr(): the text cut to 45 bytes,
+    inet_aton() then inet_pton(AF_INET6), the length read by strtol() into an int):
+    ``(network, mask)``, or None for an IPv6 address (valid, and matching none of our
+    IPv4 entries). A bad one is refused before anything is listed or deleted; only the
+    original direction takes a /LEN."""
+    raw = text.encode("utf-8", "surrogateescape")[:45].decode("utf-8", "surrogateescape")
+    addr, slash, length = raw.partition("/")
     if slash and option in ("--reply-src", "--reply-dst"):
         raise _Error(f"CIDR notation unavailable for `{option}'")
-    if ":" in addr:
-        try:
-            socket.inet_pton(socket.AF_INET6, addr)
-        except OSError:
-            raise _Error(f"Invalid IP address `{text}'") from None
+    value = inet_aton(addr)
+    if value is None:
+        if not _is_ipv6(addr):
+            raise _Error(f"Invalid IP address `{text}'")
+        if slash and not 0 <= _netmask(length) <= 128:
+            raise _Error("Invalid netmask")
         return None
-    try:
-        value = int.from_bytes(socket.inet_aton(addr), "big")
-    except OSError:
-        raise _Error(f"Invalid IP address `{text}'") from None
-    if slash and not (length.isdigit() and int(length) <= 32):
+    prefix = _netmask(length) if slash else 32
+    if not 0 <= prefix <= 32:
         raise _Error("Invalid netmask")
-    prefix = int(length) if slash else 32
     mask = (0xFFFFFFFF << (32 - prefix)) & 0xFFFFFFFF
     return value & mask, mask
+
+
+def _netmask(text: str) -> int:
+    """``strtol(text, &end, 10)`` into an int; -1 (refused) if anything follows it."""
+    parsed = strtol(text, 10)
+    if parsed is None:
+        return 0 if not text else -1  # no digit: end is the start, fine only if empty
+    if parsed.end != len(text):
+        return -1
+    return _c_int(parsed)
+
+
+def _is_ipv6(text: str) -> bool:
+    if not text.isascii() or "\0" in text:
+        return False
+    try:
+        socket.inet_pton(socket.AF_INET6, text)
+    except OSError:
+        return False
+    return True
 
 
 def _selected(conn: Conn, filters: dict[str, object]) -> bool:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from netsim.cli.cnum import c_argv
 from netsim.packets.addr import mac_ntoa
 from netsim.services import clients, syslog
 from netsim.services.dhcp_client import ISC_RETRY
@@ -50,6 +51,7 @@ _WITH_ARG = {"-p", "-D", "-s", "-cf", "-df", "-lf", "-pf", "-e", "-sf", "-n",
 
 
 def main(host: Host, argv: list[str], io: Io) -> int:
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     flags: set[str] = set()
     ifnames: list[str] = []
     i = 1

@@ -18,11 +18,13 @@ import ipaddress
 import re
 from typing import TYPE_CHECKING
 
+from netsim.cli.cnum import c_argv
 from netsim.packets.addr import ip_aton
 from netsim.services.dhcp_server import MIN_LEASE_TIME, DhcpRange
 from netsim.services.dnsmasq import DEFAULT_LEASE_FILE, DnsmasqConfig, launch
 from netsim.user.getopt import GetoptError, getopt_long
 from netsim.user.io import Io
+from netsim.user.strtol import strtol
 
 if TYPE_CHECKING:
     from netsim.host import Host
@@ -53,7 +55,7 @@ _LONGOPTS = {name: short + _TAKES[kind] for name, (short, kind) in LONG.items()}
 
 OPTION_NAMES = {"netmask": 1, "router": 3, "dns-server": 6, "domain-name": 15,
                 "broadcast": 28, "hostname": 12, "ntp-server": 42, "domain-search": 119}
-_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
 
 class BadOption(Exception):
@@ -86,9 +88,45 @@ def parse_argv(argv: list[str]) -> list[tuple[str, str | None]]:
             for name, value in options]
 
 
+def split_fields(text: str) -> list[str]:
+    """dnsmasq's split(): fields at the commas, blanks after a comma and before one
+    dropped (not at the very start or end)."""
+    parts = text.split(",")
+    last = len(parts) - 1
+    return [(p.lstrip(" ") if i else p).rstrip(" ") if i < last else (p.lstrip(" ") if i else p)
+            for i, p in enumerate(parts)]
+
+
+def atoi_check(text: str) -> int | None:
+    """dnsmasq's atoi_check(): only the digits 0-9 (an empty text too), then atoi() --
+    a C long cut to an int, so 2^32 is 0 and 5,000 digits are -1."""
+    if any(not "0" <= c <= "9" for c in text):
+        return None
+    parsed = strtol(text, 10)
+    value = (parsed.value if parsed is not None else 0) & 0xFFFFFFFF
+    return value - (1 << 32) if value >= 1 << 31 else value
+
+
+def lease_seconds(text: str) -> int | None:
+    """A dhcp-range's lease time: digits and one unit (s m h d w, either case), read
+    with atoi() and multiplied in C ints, kept in an unsigned int; under 120 s is 120,
+    and 0xffffffff is dnsmasq's infinite (None). Anything else is a bad dhcp-range."""
+    factor = 1
+    if text and text[-1].lower() in _UNITS:
+        factor = _UNITS[text[-1].lower()]
+        text = text[:-1]
+    number = atoi_check(text)
+    if number is None:
+        raise BadOption("bad dhcp-range")
+    seconds = (number * factor) & 0xFFFFFFFF
+    if seconds == 0xFFFFFFFF:
+        return None
+    return max(seconds, MIN_LEASE_TIME)
+
+
 def parse_range(text: str) -> DhcpRange:
     """``START,END[,NETMASK][,LEASETIME]`` (tags and ``static`` mode left out)."""
-    parts = [p for p in text.split(",") if not re.match(r"(set|tag):", p)]
+    parts = [p for p in split_fields(text) if not re.match(r"(set|tag):", p)]
     if len(parts) < 2 or _ip(parts[0]) is None:
         raise BadOption("bad dhcp-range")
     start, end = _ip(parts[0]), _ip(parts[1])
@@ -104,10 +142,7 @@ def parse_range(text: str) -> DhcpRange:
         if extra == "infinite":
             lease_time = None
             continue
-        m = re.fullmatch(r"(\d+)([smhdw]?)", extra)
-        if m is None:
-            raise BadOption("bad dhcp-range")
-        lease_time = max(int(m.group(1)) * _UNITS[m.group(2)], MIN_LEASE_TIME)
+        lease_time = lease_seconds(extra)
     if len(parts) > 4:
         raise BadOption("bad dhcp-range")
     return DhcpRange(start, end, netmask, lease_time)
@@ -115,14 +150,9 @@ def parse_range(text: str) -> DhcpRange:
 
 def apply_option(cfg: DnsmasqConfig, text: str) -> None:
     """``--dhcp-option=option:router,ADDR`` / ``3,ADDR`` / ``6,A,B`` / ``option:domain-name,X``."""
-    parts = text.split(",")
+    parts = split_fields(text)
     head = parts[0]
-    if head.startswith("option:"):
-        code = OPTION_NAMES.get(head[7:])
-    elif head.isdigit():
-        code = int(head)
-    else:
-        code = None
+    code = OPTION_NAMES.get(head[7:]) if head.startswith("option:") else atoi_check(head)
     if code is None:
         raise BadOption("bad dhcp-option")
     values = [v for v in parts[1:] if v]
@@ -162,9 +192,10 @@ def build_config(pairs: list[tuple[str, str | None]], io: Io) -> tuple[DnsmasqCo
         elif name == "dhcp-leasefile":
             cfg.lease_file = value or DEFAULT_LEASE_FILE
         elif name == "port":
-            if not (value or "").isdigit() or int(value) > 65535:
+            port = atoi_check(value or "")  # atoi_check16()
+            if port is None or not 0 <= port <= 0xFFFF:
                 raise BadOption("try --help")
-            cfg.port = int(value)
+            cfg.port = port
         elif name == "pid-file":
             cfg.pid_file = value or cfg.pid_file
         elif name == "log-facility":
@@ -198,13 +229,14 @@ def _prepare(host: Host, argv: list[str], io: Io) -> tuple[DnsmasqConfig, dict] 
         io.write("Dnsmasq version 2.90  Copyright (c) 2000-2024 Simon Kelley\n")
         return 0
     if "test" in flags:
-        io.write("dnsmasq: syntax check OK.\n")
+        io.error("dnsmasq: syntax check OK.\n")  # on stderr, as dnsmasq prints it
         return 0
     return cfg, flags
 
 
 def main(host: Host, argv: list[str], io: Io) -> int:
     """``dnsmasq ...`` typed at the prompt: check, fork, and the prompt comes back."""
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     prepared = _prepare(host, argv, io)
     if isinstance(prepared, int):
         return prepared
@@ -222,6 +254,7 @@ def main(host: Host, argv: list[str], io: Io) -> int:
 
 def background(host: Host, argv: list[str], proc: Process) -> None:
     """``host.spawn("dnsmasq -d ...")``: the spawned process is dnsmasq itself."""
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     io = Io()
     prepared = _prepare(host, argv, io)
     proc.out(io.stdout)

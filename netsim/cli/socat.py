@@ -27,7 +27,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from netsim.cli import socat_tcp
+from netsim.cli.cnum import c_argv, strtod
 from netsim.packets.addr import ip_aton
+from netsim.stack.sockets import UdpSocket
 from netsim.user.process import wall_clock
 
 if TYPE_CHECKING:
@@ -59,6 +61,7 @@ class Address:
     kind: str
     params: list[str]
     options: dict[str, str] = field(default_factory=dict)
+    spelled: dict[str, str] = field(default_factory=dict)  # option as typed, by name
 
     @property
     def echoes(self) -> bool:
@@ -66,8 +69,19 @@ class Address:
 
 
 def parse_address(text: str) -> Address:
-    """``KIND:param:param,opt,opt=value`` -> :class:`Address`, or socat's error."""
+    """``KIND:param:param,opt,opt=value`` -> :class:`Address`, or socat's error.
+
+    socat's lexer copies each parameter into a 512-byte buffer and each option value
+    into a 2048-byte one: a longer one is an error (the address is named, or what is
+    left of the option)."""
     head, *opts = text.split(",")
+    if any(len(_c_bytes(p)) >= 512 for p in head.split(":")):
+        raise SocatError(f'address "{text}"')
+    for opt in opts:
+        value = _c_bytes(opt.partition("=")[2])
+        if len(value) >= 2048:
+            rest = value[2048:].decode("utf-8", "surrogateescape")
+            raise SocatError(f'option too long:  "{rest}"')
     kind, *params = head.split(":") if head != "-" else ["-"]
     kind_upper = kind.upper()
     if kind_upper not in _PARAMETERS:
@@ -77,30 +91,46 @@ def parse_address(text: str) -> Address:
         raise SocatError(f"{kind_upper}: wrong number of parameters ({len(params)} "
                          f"instead of {wanted})")
     options: dict[str, str] = {}
+    spelled: dict[str, str] = {}
     for opt in opts:
         name, _, value = opt.partition("=")
         if name.lower() not in _KNOWN_OPTIONS:
             raise SocatError(f'unknown option "{name}"')
         options[name.lower()] = value
+        spelled[name.lower()] = name
     if kind_upper == "EXEC" and params != ["cat"]:
         raise SocatError(f'netsim: EXEC:{params[0]} is not modelled (EXEC:cat is)')
-    return Address(kind_upper, params, options)
+    return Address(kind_upper, params, options, spelled)
+
+
+def _c_bytes(text: str) -> bytes:
+    return text.encode("utf-8", "surrogateescape")
 
 
 def main(host: Host, argv: list[str], io: Io) -> int:
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     args = argv[1:]
-    half_close = DEFAULT_HALF_CLOSE
+    half_close = socat_tcp.HalfClose(DEFAULT_HALF_CLOSE)
     while args and args[0].startswith("-") and args[0] != "-":
         flag = args.pop(0)
         if flag == "-V":
             io.write(f"socat by Gerhard Rieger and contributors - see www.dest-unreach.org\n"
                      f"{VERSION}\n")
             return 0
-        if flag == "-t" and args:
-            try:
-                half_close = float(args.pop(0))
-            except ValueError:
-                return _fail(host, io, "-t: invalid number")
+        if flag.startswith("-t"):
+            # socat's Strtod(): strtod() and all of the text; a huge or negative value
+            # is taken here and refused by ppoll() once stdin has ended
+            value = flag[2:] or (args.pop(0) if args else None)
+            if value is None:
+                return _fail(host, io, 'option -t requires an argument; use option "-h" '
+                             "for help")
+            read = strtod(value)
+            if read is None:
+                return _fail(host, io, 'parseopts(): missing numerical value of option "-t"')
+            if read[1] != len(value):
+                return _fail(host, io, "parseopts(): trailing garbage in numerical arg of "
+                             'option "-t"')
+            half_close = socat_tcp.HalfClose(read[0])
         elif flag in ("-u", "-U", "-d", "-v"):
             continue
         else:
@@ -141,6 +171,7 @@ def main(host: Host, argv: list[str], io: Io) -> int:
 
 def background(host: Host, argv: list[str], proc: Process) -> None:
     """``socat UDP4-RECVFROM:7,fork PIPE &``: the echo service as a process of its own."""
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     try:
         addresses = [parse_address(a) for a in argv[1:] if not a.startswith("-") or a == "-"]
         server, other = _server_and_other(*addresses) if len(addresses) == 2 else (None, None)
@@ -163,21 +194,14 @@ def _server_and_other(a: Address, b: Address) -> tuple[Address | None, Address]:
     return None, b
 
 
-def _port(text: str) -> int:
-    if not text.isdigit() or not 0 < int(text) < 65536:
-        raise SocatError(f'getaddrinfo(NULL, "{text}", {{1,2,2,17}}, {{}}): '
-                         "Servname not supported for ai_socktype")
-    return int(text)
-
-
 def _serve(host: Host, server: Address, proc: Process) -> None:
     """Bind the port; every datagram goes back to where it came from, from this port."""
     if server.kind in socat_tcp.SERVER_KINDS:
         socat_tcp.serve(host, server, proc)
         return
-    port = _port(server.params[0])
+    port = socat_tcp.service_port(server.params[0], "udp")
     try:
-        sock = host.udp_socket(port)
+        sock = host.udp_socket(port) if port else UdpSocket.autobind(host.ns)
     except OSError as err:
         raise SocatError(f"bind(5, {{AF=2 0.0.0.0:{port}}}, 16): {err.strerror}") from None
 
@@ -191,7 +215,7 @@ def _serve(host: Host, server: Address, proc: Process) -> None:
     proc.at_exit(lambda _proc: sock.close())
 
 
-def _client(host: Host, client: Address, io: Io, half_close: float) -> int:
+def _client(host: Host, client: Address, io: Io, half_close: socat_tcp.HalfClose) -> int:
     """STDIN -> one datagram to HOST:PORT; print what comes back within ``-t`` seconds."""
     target, port_text = client.params
     try:
@@ -199,12 +223,10 @@ def _client(host: Host, client: Address, io: Io, half_close: float) -> int:
     except ValueError:
         raise SocatError(f'getaddrinfo("{target}", "NULL", {{1,2,2,17}}, {{}}): '
                          "Name or service not known") from None
-    port = _port(port_text)
-    local = client.options.get("sourceport") or client.options.get("sp")
-    from netsim.stack.sockets import UdpSocket
-
+    port = socat_tcp.service_port(port_text, "udp", target)
+    local = socat_tcp.source_port(client)
     try:
-        sock = (host.udp_socket(_port(local)) if local else UdpSocket.autobind(host.ns))
+        sock = (host.udp_socket(local) if local else UdpSocket.autobind(host.ns))
     except OSError as err:
         raise SocatError(f"bind(5, {{AF=2 0.0.0.0:{local}}}, 16): {err.strerror}") from None
     sock.connect((target, port))
@@ -215,11 +237,14 @@ def _client(host: Host, client: Address, io: Io, half_close: float) -> int:
             except OSError as err:
                 raise SocatError(f"sendto(5, ..., {{AF=2 {target}:{port}}}, 16): "
                                  f"{err.strerror}") from None
-        for data, _addr in sock.recv(timeout=half_close):
+        wait = socat_tcp.check_timeout(half_close)
+        for data, _addr in sock.recv(timeout=wait):
             io.write(data.decode(errors="replace"))
         error = sock.take_error()
         if error is not None:  # an ICMP port unreachable came back: recv() fails
             raise SocatError(f"read(5, {_BUFFER_ADDRESS}, 8192): {error.strerror}")
+        if wait < half_close.seconds:
+            io.error(half_close.note())
     finally:
         sock.close()
     return 0
@@ -227,7 +252,9 @@ def _client(host: Host, client: Address, io: Io, half_close: float) -> int:
 
 def _message(host: Host, pid: int, text: str) -> str:
     stamp = time.strftime("%Y/%m/%d %H:%M:%S", time.gmtime(wall_clock(host.lab.now)))
-    return f"{stamp} socat[{pid}] E {text}\n"
+    line = f"{stamp} socat[{pid}] E {text}".encode("utf-8", "surrogateescape")
+    # socat formats a message into 512 bytes: a longer one is cut there
+    return line[:512].decode("utf-8", "surrogateescape") + "\n"
 
 
 def _fail(host: Host, io: Io, text: str) -> int:

@@ -27,6 +27,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from netsim.cli.cnum import c_argv
 from netsim.user.getopt import GetoptError, getopt_long
 from netsim.user.io import Io
 
@@ -374,6 +375,7 @@ _LONG_TO_SHORT = {"--all": "-a", "--binary": "-b", "--ignore": "-e", "--names": 
 
 def main(host: Host, argv: list[str], io: Io) -> int:
     """sysctl's main(): options in the order given, then each argument."""
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     run = SysctlRun(host, io, prog=argv[0] if argv else "sysctl")
     if len(argv) < 2:
         io.error(USAGE)

@@ -24,11 +24,14 @@ datagram to port 53 prints as plain UDP, where the real one decodes DNS).
 
 from __future__ import annotations
 
+import errno
+import os
 import struct
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from netsim.cli.cnum import c_argv
 from netsim.packets.summary import SeqState, describe_tcp
 from netsim.stack.capture import Capture, CapturedFrame
 from netsim.stack.pcap import (
@@ -42,6 +45,7 @@ from netsim.stack.pcap import (
 from netsim.user.getopt import GetoptError, getopt_long
 from netsim.user.io import Io
 from netsim.user.process import SIGINT, SIGTERM, wall_clock
+from netsim.user.strtol import strtol
 
 if TYPE_CHECKING:
     from netsim.host import Host
@@ -97,14 +101,19 @@ def parse_args(argv: list[str]) -> tuple[dict[str, str], list[str]]:
     if rest:
         raise TcpdumpError(f"tcpdump: netsim: filter expressions ({' '.join(rest)!r}) are "
                            "not modelled; capture everything and read the lines", 2)
-    if "c" in opts:
-        try:
-            count = int(opts["c"])
-        except ValueError:
-            count = 0
-        if count <= 0:
-            raise TcpdumpError(f"tcpdump: invalid packet count {opts['c']}")
+    if "c" in opts and packet_count(opts["c"]) <= 0:
+        raise TcpdumpError(f"tcpdump: invalid packet count {opts['c']}")
     return opts, rest
+
+
+def packet_count(text: str) -> int:
+    """``-c``: ``atoi()``, a C long cut to an int -- ``12abc`` is 12, ``0x10`` and 2^32
+    are 0, 2^31 and 5,000 digits are negative (then "invalid packet count")."""
+    parsed = strtol(text, 10)
+    if parsed is None:
+        return 0
+    value = parsed.value & 0xFFFFFFFF
+    return value - (1 << 32) if value >= 1 << 31 else value
 
 
 # ============================================================================ printing
@@ -273,7 +282,19 @@ def _open(host: Host, opts: dict[str, str]) -> Capture:
         raise TcpdumpError(f"tcpdump: {name}: No such device exists\n(No such device exists)")
     if not dev.admin_up:
         raise TcpdumpError(f"tcpdump: {name}: That device is not up")
+    if "w" in opts:
+        _create_output(host, opts["w"])
     return Capture(dev, promisc="p" not in opts)
+
+
+def _create_output(host: Host, path: str) -> None:
+    """pcap_dump_open(): the -w file is made (or refused) before anything is read."""
+    try:
+        if not path:
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
+        host.fs.write(host.fs.resolve(path, "/root"), "")
+    except OSError as error:
+        raise TcpdumpError(f"tcpdump: {path}: {error.strerror}") from None
 
 
 def _link_number(cap: Capture) -> int:
@@ -304,6 +325,8 @@ def _write_file(host: Host, path: str, frames: list[CapturedFrame], link_type: i
 def _read_file(host: Host, opts: dict[str, str], io: Io) -> int:
     path = opts["r"]
     try:
+        if not path:
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT))
         blob = host.fs.read(host.fs.resolve(path, "/root")).encode("latin-1")
     except OSError as error:
         io.error(f"tcpdump: {path}: {error.strerror}\n")
@@ -322,8 +345,13 @@ def _read_file(host: Host, opts: dict[str, str], io: Io) -> int:
     io.error(f"reading from file {path}, link-type {_LINK_NAMES[link_type]}, "
              f"snapshot length {SNAPLEN}\n")
     if "c" in opts:
-        records = records[:int(opts["c"])]
+        records = records[:packet_count(opts["c"])]
     if "w" in opts:
+        try:
+            _create_output(host, opts["w"])
+        except TcpdumpError as error:
+            io.error(f"{error}\n")
+            return error.status
         base = wall_clock(0.0)
         frames = [CapturedFrame(r.data, "host", r.ts_sec - base + r.ts_usec / 1e6, "")
                   for r in records]
@@ -339,6 +367,7 @@ def _read_file(host: Host, opts: dict[str, str], io: Io) -> int:
 
 def main(host: Host, argv: list[str], io: Io) -> int:
     """``tcpdump`` in the foreground: needs ``-c N`` (or ``-r FILE``) to ever end."""
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     try:
         opts, _ = parse_args(argv)
         if "r" in opts:
@@ -352,7 +381,7 @@ def main(host: Host, argv: list[str], io: Io) -> int:
     except TcpdumpError as error:
         io.error(f"{error}\n".replace("\n\n", "\n"))
         return error.status
-    count = int(opts["c"])
+    count = packet_count(opts["c"])
     link_type = _link_number(cap)
     lab = host.lab
     io.error(listening(cap.dev.name, link_type, "w" in opts))
@@ -389,6 +418,7 @@ def main(host: Host, argv: list[str], io: Io) -> int:
 def background(host: Host, argv: list[str], proc: Process) -> None:
     """``host.spawn("tcpdump -i eth0")``: prints each frame as it arrives (``p.stdout``)
     until ``-c N`` frames have come or SIGTERM/SIGINT stops it (then exit 0)."""
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     try:
         opts, _ = parse_args(argv)
         if "r" in opts:
@@ -403,7 +433,7 @@ def background(host: Host, argv: list[str], proc: Process) -> None:
         proc.err(f"{error}\n".replace("\n\n", "\n"))
         proc.exit(error.status)
         return
-    count = int(opts["c"]) if "c" in opts else None
+    count = packet_count(opts["c"]) if "c" in opts else None
     link_type = _link_number(cap)
     numeric, ether = "n" in opts, "e" in opts
     seqs: SeqState = {}

@@ -15,10 +15,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from netsim.cli.cnum import c_argv
 from netsim.services import clients
 from netsim.services.dhcp_client import Options
 from netsim.user.getopt import GetoptError, getopt_long
 from netsim.user.io import Io
+from netsim.user.strtol import strtol
 
 if TYPE_CHECKING:
     from netsim.host import Host
@@ -90,18 +92,33 @@ def _parse(argv: list[str]) -> dict[str, list[str]]:
     return opts
 
 
-def _number(text: str) -> int:
-    if not text.isdigit():
+FOREGROUND_LIMIT = 600.0
+"""Simulated seconds ``udhcpc`` may wait at the prompt; past them (``-T 2147483647``,
+``-t 0``: forever) it carries on in the background, as without ``-n``."""
+FOREGROUND_ROUNDS = 1000
+"""Discovers sent at the prompt before the same (``-T 0`` sends them all at once)."""
+
+
+def xatoi_positive(text: str) -> int:
+    """busybox's xatoi_positive(): xatou_range(text, 0, INT_MAX) in base 10. No blank,
+    sign or prefix before the digits, nothing after them, and a number past an unsigned
+    int (2^32) is invalid; one past INT_MAX is out of range."""
+    parsed = strtol(text, 10, unsigned=True)
+    if (not text[:1].isascii() or not text[:1].isalnum() or parsed is None
+            or parsed.overflow or parsed.end != len(text) or parsed.value > 0xFFFFFFFF):
         raise ValueError(f"udhcpc: invalid number '{text}'")
-    return int(text)
+    if parsed.value > 0x7FFFFFFF:
+        raise ValueError(f"udhcpc: number {text} is not in 0..2147483647 range")
+    return parsed.value
 
 
 def main(host: Host, argv: list[str], io: Io) -> int:
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     try:
         opts = _parse(argv)
-        tries = _number(opts["t"][-1]) if "t" in opts else 3
-        wait = _number(opts["T"][-1]) if "T" in opts else 3
-        pause = _number(opts["A"][-1]) if "A" in opts else 20
+        tries = xatoi_positive(opts["t"][-1]) if "t" in opts else 3
+        wait = xatoi_positive(opts["T"][-1]) if "T" in opts else 3
+        pause = xatoi_positive(opts["A"][-1]) if "A" in opts else 20
     except _Usage as err:
         io.error(f"{err}\n{USAGE}")
         return 1
@@ -117,7 +134,7 @@ def main(host: Host, argv: list[str], io: Io) -> int:
         key, _, value = item.partition(":")
         if key in ("hostname", "12", "0x0c"):
             hostname = value.strip("'\"")
-    options = Options(discover_tries=max(tries, 1), discover_wait=float(wait),
+    options = Options(discover_tries=tries, discover_wait=float(wait),
                       fail_pause=float(pause), once="n" in opts, quit_when_bound="q" in opts,
                       hostname=hostname)
     proc = host.processes.fork_exec(argv)
@@ -129,8 +146,15 @@ def main(host: Host, argv: list[str], io: Io) -> int:
         # Without -n the real udhcpc retries forever; after one round here it carries
         # on in the background so the prompt comes back.
         client.on_no_lease = lambda: _give_up_to_background(host, client, io, "b" in opts)
-    bound = clients.run_until_bound(client)
+    # However long -t, -T make the wait, the prompt comes back: past FOREGROUND_LIMIT
+    # simulated seconds or FOREGROUND_ROUNDS discovers the client goes on in the
+    # background (the real one would still be waiting).
+    client.rounds_left = FOREGROUND_ROUNDS
+    client.on_many_rounds = lambda: _give_up_to_background(host, client, io, False)
+    bound = clients.run_until_bound(client, limit=FOREGROUND_LIMIT)
     if bound is None:   # went to the background without a lease
+        if client.on_many_rounds is not None:  # the time ran out first
+            _give_up_to_background(host, client, io, False)
         return 0
     if not bound:
         proc.exit(1)
@@ -155,4 +179,5 @@ def _give_up_to_background(host: Host, client, io: Io, asked: bool) -> None:
     client.daemonize()
     client.say = lambda _text: None
     client.on_no_lease = lambda: None
+    client.on_many_rounds = None
     clients.detach(client)  # the prompt comes back; the acquire loop keeps running

@@ -38,13 +38,17 @@ def make(host: Host, ifname: str, proc: Process, dialect: str, say,
     return client
 
 
-def run_until_bound(client: DhcpClient) -> bool | None:
+def run_until_bound(client: DhcpClient, limit: float | None = None) -> bool | None:
     """Let simulated time pass until the client is bound (True), gives up (False) or
-    goes to the background still trying (None, after :func:`detach`)."""
+    goes to the background still trying (None, after :func:`detach`, or once ``limit``
+    simulated seconds have passed: the caller says what becomes of it)."""
     lab = client.lab
     client.detached = lab.env.event()
     process = lab.process(client.acquire())
-    lab.run_until(lab.env.any_of([process, client.detached]))
+    waits = [process, client.detached]
+    if limit is not None:
+        waits.append(lab.env.timeout(limit))
+    lab.run_until(lab.env.any_of(waits))
     if not process.triggered:
         return None
     return bool(process.value)

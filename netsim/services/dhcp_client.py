@@ -36,8 +36,9 @@ offers compared (the first one wins, as with both real clients on one server).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from itertools import count
 from typing import TYPE_CHECKING
 
 from netsim.packets import dhcp, ethernet, udp
@@ -477,10 +478,26 @@ class BusyboxClient(DhcpClient):
         self.script_deconfig()
         return (yield from super().acquire())
 
+    rounds_left: int | None = None
+    """Discovers still allowed before :meth:`on_many_rounds` (None: no such count)."""
+    on_many_rounds: Callable[[], None] | None = None
+
+    def _tries(self) -> Iterator[int]:
+        """``-t N`` packets; ``-t 0`` is busybox's "no limit" (``!discover_retries ||``)."""
+        return iter(range(self.opts.discover_tries)) if self.opts.discover_tries else count()
+
+    def _count_round(self) -> None:
+        if self.rounds_left is None:
+            return
+        self.rounds_left -= 1
+        if self.rounds_left < 0 and self.on_many_rounds is not None:
+            self.on_many_rounds()
+
     def select(self):
         """``-t`` discovers ``-T`` seconds apart; then fail (-n) or pause ``-A`` and retry."""
         while True:
-            for _ in range(self.opts.discover_tries):
+            for _ in self._tries():
+                self._count_round()
                 self.secs = int(self.lab.now - self.started)
                 self.say("udhcpc: broadcasting discover")
                 self.broadcast(dhcp.DISCOVER, "DHCPDISCOVER, broadcast")
@@ -498,7 +515,8 @@ class BusyboxClient(DhcpClient):
 
     def request(self):
         server = ip_ntoa(self.offer.server_id or ZERO)
-        for _ in range(self.opts.discover_tries):
+        for _ in self._tries():
+            self._count_round()
             self.secs = int(self.lab.now - self.started)
             self.say(f"udhcpc: broadcasting select for {ip_ntoa(self.offer.yiaddr)}, "
                      f"server {server}")

@@ -527,7 +527,9 @@ def test_bridge_settings(host: netsim.Host, cmd: str, attr: str, value: float, s
     ("brctl setmaxage br0 y", "bad max age value\n"),
     ("brctl setbridgeprio br0 z", "bad priority\n"),
     ("brctl setbridgeprio nope 1", "set bridge priority failed: No such device\n"),
-    ("brctl setbridgeprio br0 ' -5'", "set bridge priority failed: Invalid argument\n"),
+    ("brctl setpathcost br0 eth0 ' -5'", "set path cost failed: Numerical result out of range\n"),
+    ("brctl setportprio br0 eth0 ' -5'",
+     "set port priority failed: Numerical result out of range\n"),
     ("brctl setpathcost br0 eth0 0", "set path cost failed: Numerical result out of range\n"),
     ("brctl setpathcost br0 eth0 70000",
      "set path cost failed: Numerical result out of range\n"),
@@ -556,6 +558,16 @@ def test_setting_errors(host: netsim.Host, cmd: str, message: str) -> None:
     veth(host, "eth0", "02:00:00:00:01:01", "eth1", "02:00:00:00:01:02")
     ok(host, "brctl addif br0 eth0")
     refused(host, cmd, 1, message)
+
+
+def test_numbers_are_written_unsigned(host: netsim.Host) -> None:
+    """brctl reads %i into an int and writes it with %lu: ' -5' is 18446744073709551611,
+    which the kernel takes (kstrtoul) and keeps in 16 bits -- priority 65531, as on
+    Linux; the path cost and port priority refuse it with ERANGE (see above)."""
+    ok(host, "brctl addbr br0")
+    ok(host, "brctl setbridgeprio br0 ' -5'")
+    assert host.ns.get("br0").priority == 65531
+    assert host.sh("cat /sys/class/net/br0/bridge/priority").stdout == "65531\n"
 
 
 def test_setfd_is_range_checked_only_while_stp_runs(host: netsim.Host) -> None:

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 from netsim.cli.bridge.common import Opts, Run, not_simulated
 from netsim.cli.bridge.fdb import FDB_USAGE, do_fdb, parse_mac
 from netsim.cli.bridge.link import LINK_USAGE, do_link
+from netsim.cli.cnum import c_argv
 from netsim.cli.ip.args import IpExit, emit, invarg, matches
 from netsim.stack.extack import NetlinkError
 from netsim.user.io import Io
@@ -69,6 +70,7 @@ _OBJECTS = ("link", "fdb", "mdb", "vlan", "vni", "monitor", "help")
 
 def main(host: Host, argv: list[str], io: Io) -> int:
     """bridge's main(): global options, then the object and its command."""
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     opts = Opts()
     args = list(argv[1:])
     try:

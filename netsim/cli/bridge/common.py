@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import errno
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from netsim.cli.ip.args import IpExit, matches
 from netsim.cli.ip.render import Printer
+from netsim.user.strtol import strtol
 
 if TYPE_CHECKING:
     from netsim.stack.namespace import NetNamespace
@@ -43,13 +43,20 @@ def not_simulated(what: str) -> IpExit:
     return IpExit(2, f"netsim: {what} is not simulated\n")
 
 
-def ll_name_to_index(ns: NetNamespace, name: str) -> int:
-    """ll_name_to_index(): a device's ifindex, or N for a name spelled ``ifN``, else 0."""
+def ll_name_to_index(ns: NetNamespace, name: str, io: Io | None = None) -> int:
+    """ll_name_to_index(): a device's ifindex, or N for a name spelled ``ifN``, else 0.
+
+    An unknown name is asked of the kernel (ll_link_get) in a 1056-byte request: a name
+    of 1012 bytes or more does not fit, and addattr_l says so before the ``ifN`` try."""
     dev = ns.get(name)
     if dev is not None:
         return dev.ifindex
-    match = re.match(r"if(\d+)", name)
-    return int(match.group(1)) % (1 << 32) if match else 0
+    if io is not None and len(name.encode("utf-8", "surrogateescape")) >= 1012:
+        io.error("addattr_l ERROR: message exceeded bound of 1056\n")
+    if not name.startswith("if"):
+        return 0
+    parsed = strtol(name, 10, unsigned=True, start=2)  # sscanf(name, "if%u")
+    return parsed.value & 0xFFFFFFFF if parsed is not None else 0
 
 
 def ll_index_to_name(ns: NetNamespace, ifindex: int) -> str:
@@ -63,9 +70,11 @@ def mac_text(mac: bytes) -> str:
 
 
 def atoi(text: str) -> int:
-    """C atoi(): leading blanks, a sign, digits; 0 when there are none."""
-    match = re.match(r"[ \t\n\v\f\r]*([+-]?\d+)", text)
-    return int(match.group(1)) if match else 0
+    """C atoi(): leading blanks, a sign, digits; 0 when there are none. strtol() cut
+    to an int: 2^32 is 0, a 5,000-digit number is -1."""
+    parsed = strtol(text, 10)
+    value = (parsed.value if parsed is not None else 0) & 0xFFFFFFFF
+    return value - (1 << 32) if value >= 1 << 31 else value
 
 
 def parse_on_off(key: str, text: str) -> int:

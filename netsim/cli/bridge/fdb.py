@@ -38,7 +38,15 @@ from netsim.cli.bridge.common import (
     mac_text,
     not_simulated,
 )
-from netsim.cli.ip.args import IpExit, duparg, duparg2, incomplete, invarg, matches
+from netsim.cli.ip.args import (
+    IpExit,
+    duparg,
+    duparg2,
+    get_unsigned,
+    incomplete,
+    invarg,
+    matches,
+)
 from netsim.cli.ip.render import ANY, JSON, Printer
 from netsim.engine.units import USER_HZ
 from netsim.stack.extack import NetlinkError
@@ -74,7 +82,7 @@ def parse_mac(text: str) -> bytes | None:
     out = bytearray()
     rest = text
     for i in range(6):
-        match = re.match(r"\s*([+-]?)(?:0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)", rest)
+        match = re.match(r"[ \t\n\v\f\r]*([+-]?)(?:0[xX](?=[0-9a-fA-F]))?([0-9a-fA-F]+)", rest)
         if match is None:
             return None
         value = int(match.group(2), 16)
@@ -162,12 +170,12 @@ def fdb_show(run: Run, argv: list[str]) -> int:
         i += 1
     br_idx = 0
     if br is not None:
-        br_idx = ll_name_to_index(run.ns, br)
+        br_idx = ll_name_to_index(run.ns, br, run.io)
         if not br_idx:
             raise IpExit(255, f'Cannot find bridge device "{br}"\n')
     filter_index = 0
     if filter_dev is not None:
-        filter_index = ll_name_to_index(run.ns, filter_dev)
+        filter_index = ll_name_to_index(run.ns, filter_dev, run.io)
         if not filter_index:
             raise IpExit(255, f'Cannot find device "{filter_dev}"\n')
     try:
@@ -255,7 +263,7 @@ def fdb_modify(run: Run, delete: bool, nlflags: int, argv: list[str]) -> int:
     mac = parse_mac(addr)
     if mac is None:
         raise IpExit(255, f"Invalid mac address {addr}\n")
-    ifindex = ll_name_to_index(run.ns, dev_name)
+    ifindex = ll_name_to_index(run.ns, dev_name, run.io)
     if not ifindex:
         raise IpExit(255, f'Cannot find device "{dev_name}"\n')
     try:
@@ -280,7 +288,7 @@ def state_a2n(text: str) -> int:
         return NUD_REACHABLE
     if text == "all":
         return 0xFFFFFFFF
-    if re.fullmatch(r"(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)", text):
-        return int(text, 16) if text[:2].lower() == "0x" else int(text, 8 if text[0] == "0"
-                                                                    else 10)
-    raise invarg("invalid state", text)
+    value = get_unsigned(text)  # strtoul(text, &end, 0), all of it, up to UINT_MAX
+    if value is None:
+        raise invarg("invalid state", text)
+    return value

@@ -8,7 +8,6 @@ device has that number, or ``if7`` -- as the real tool does.
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
 from netsim.bridge.netlink import (
@@ -32,6 +31,7 @@ from netsim.cli.ip.link_show import print_flags
 from netsim.cli.ip.render import ANY, JSON, Printer
 from netsim.netlink import devinfo
 from netsim.stack.extack import NetlinkError
+from netsim.user.strtol import strtol
 
 if TYPE_CHECKING:
     from netsim.stack.namespace import NetNamespace
@@ -125,7 +125,7 @@ def link_show(run: Run, argv: list[str]) -> int:
         i += 1
     filter_index = 0
     if filter_dev is not None:
-        filter_index = ll_name_to_index(run.ns, filter_dev)
+        filter_index = ll_name_to_index(run.ns, filter_dev, run.io)
         if not filter_index:
             raise IpExit(255, f'Cannot find device "{filter_dev}"\n')
     p = run.opts.printer()
@@ -177,8 +177,9 @@ def link_modify(run: Run, argv: list[str]) -> int:
                 attrs["priority"] = prio
         elif word == "state":
             text = value()
-            if re.fullmatch(r"[ \t\n\v\f\r]*[+-]?\d+", text):  # strtol(), all of it
-                state = int(text) & 0xFF
+            parsed = strtol(text, 10)
+            if text and parsed is not None and parsed.end == len(text):  # strtol(), all
+                state = parsed.value & 0xFF
                 state = state - 0x100 if state >= 0x80 else state  # a C signed char
             elif text in PORT_STATES:
                 state = PORT_STATES.index(text)
@@ -195,7 +196,7 @@ def link_modify(run: Run, argv: list[str]) -> int:
         i += 1
     if dev_name is None:
         raise IpExit(255, "Device is a required argument.\n")
-    ifindex = ll_name_to_index(run.ns, dev_name)
+    ifindex = ll_name_to_index(run.ns, dev_name, run.io)
     if not ifindex:
         raise IpExit(255, f'Cannot find bridge device "{dev_name}"\n')
     try:

@@ -34,6 +34,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from netsim.cli.cnum import c_argv
 from netsim.cli.hints import ip_hint
 from netsim.cli.ip import usage
 from netsim.cli.ip.args import IpExit, emit, invarg, matches
@@ -166,6 +167,7 @@ def _dispatch(ctx: Ctx, argv: list[str]) -> int:
 
 def main(host: Host, argv: list[str], io: Io) -> int:
     """Run `ip` on ``host``: ``argv[0]`` is "ip"; output goes to ``io``; returns the status."""
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     ctx = Ctx(host)
     status = 0
     try:

@@ -303,7 +303,7 @@ def family_after(pfx: Prefix, family: str) -> str:
 def check_ifname(name: str) -> bool:
     """``check_ifname()``: what the kernel's dev_valid_name() will accept (< 16 bytes,
     no '/', no blanks, not empty)."""
-    return len(name.encode()) < 16 and check_altifname(name)
+    return len(name.encode("utf-8", "surrogateescape")) < 16 and check_altifname(name)
 
 
 def check_altifname(name: str) -> bool:

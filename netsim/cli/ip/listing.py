@@ -137,7 +137,11 @@ def filter_device(ctx: Ctx, dev_name: str | None):
         return None
     dev = ctx.ns.get(dev_name)
     if dev is None:
-        raise IpExit(1, f'Device "{dev_name}" does not exist.\n')
+        # ll_name_to_index() asks the kernel in a 1056-byte request: a name of 1012
+        # bytes or more does not fit, and addattr_l says so first
+        too_long = len(dev_name.encode("utf-8", "surrogateescape")) >= 1012
+        raise IpExit(1, ("addattr_l ERROR: message exceeded bound of 1056\n" if too_long
+                         else "") + f'Device "{dev_name}" does not exist.\n')
     return dev
 
 

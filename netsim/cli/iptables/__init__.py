@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from netsim.cli.cnum import c_argv
 from netsim.cli.iptables.listing import list_chain, list_rules, rule_line, rule_spec
 from netsim.cli.iptables.parse import PROG, TARGETS, Command, ParamError, parse
 from netsim.stack.netfilter import netfilter_of
@@ -50,6 +51,7 @@ _NO_CHAIN = KernelError("iptables: No chain/target/match by that name.\n")
 
 
 def main(host: Host, argv: list[str], io: Io) -> int:
+    argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     try:
         cmd = parse(argv[1:])
         if cmd.op == "V":
@@ -85,6 +87,8 @@ def run(host: Host, cmd: Command, io: Io) -> int:
         rules.insert(index, cmd.rule)
     elif op == "R":
         rules = _chain(table, cmd.chain).rules
+        if not rules:  # nf_tables finds no rule to replace at all
+            raise _NO_CHAIN
         if cmd.rulenum > len(rules):  # type: ignore[operator]
             raise KernelError("iptables: Index of replacement too big.\n")
         rules[cmd.rulenum - 1] = cmd.rule  # type: ignore[operator]

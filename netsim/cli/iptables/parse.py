@@ -12,6 +12,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from netsim.cli.iptables.services import SERVICES
+from netsim.cli.iptables.xtables import (
+    INT_MAX,
+    UINT8_MAX,
+    UINT16_MAX,
+    inet_aton_exact,
+    numeric_to_ipaddr,
+    numeric_to_ipmask,
+    strtoui,
+    strtoui_end,
+)
 from netsim.stack.netfilter.rules import (
     CT_STATES,
     TCP_FLAG_BITS,
@@ -23,6 +33,7 @@ from netsim.stack.netfilter.rules import (
     Target,
     mask_of,
 )
+from netsim.user.strtol import strtol
 
 PROG = "iptables v1.8.9 (nf_tables)"
 TRY = "Try `iptables -h' or 'iptables --help' for more information.\n"
@@ -81,54 +92,75 @@ class Command:
 
 
 def parse_net(text: str) -> Net:
-    """``-s ADDR[/LEN|/MASK]``: the address masked to its network."""
-    addr, _, mask = text.partition("/")
-    value = _dotted(addr, partial=True)
+    """``-s ADDR[/LEN|/MASK]`` as ``xtables_ipparse_multiple()`` reads it: blanks before
+    the address skipped, the mask (after the last ``/``) read first, an address with a
+    null mask ignored (``any/0``), then the address masked to its network."""
+    text = text.lstrip(_SPACES)
+    if "," in text:
+        raise ParamError("netsim: a list of addresses (one rule each) is not modelled")
+    if len(text.encode("utf-8", "surrogateescape")) > 255:
+        raise ParamError("Hostname too long")
+    addr, slash, mask = text.rpartition("/")
+    if not slash:
+        addr, prefixlen = mask, 32
+    else:
+        bits = numeric_to_ipmask(mask)
+        if bits is not None:
+            prefixlen = bin(bits).count("1")
+        else:
+            prefixlen = strtoui(mask, 0, 32)  # type: ignore[assignment]
+            if prefixlen is None:
+                raise ParamError(f"invalid mask `{mask}' specified")
+    if prefixlen == 0:
+        addr = "0.0.0.0"
+    value = numeric_to_ipaddr(addr)
+    if value is None:
+        value = inet_aton_exact(addr)  # getaddrinfo() before any name service
     if value is None:
         raise ParamError(f"host/network `{addr}' not found")
-    if not mask:
-        prefixlen = 32
-    elif mask.isdigit():
-        prefixlen = int(mask)
-        if prefixlen > 32:
-            raise ParamError(f"invalid mask `{mask}' specified")
-    else:
-        bits = _dotted(mask)
-        if bits is None:
-            raise ParamError(f"invalid mask `{mask}' specified")
-        prefixlen = bin(bits).count("1")
     return Net(value & mask_of(prefixlen), prefixlen)
 
 
-def _dotted(text: str, partial: bool = False) -> int | None:
-    """A dotted quad; ``partial`` also takes ``10``, ``10.1``... (missing bytes are 0, as
-    in ``-s 10/8``)."""
+_SPACES = " \t\n\v\f\r"
+
+
+def _inet_pton(text: str) -> int | None:
+    """inet_pton(AF_INET): four decimal parts, no leading zero, nothing else."""
     parts = text.split(".")
-    if not 1 <= len(parts) <= 4 or (len(parts) < 4 and not partial):
+    if len(parts) != 4 or not all(
+            p and len(p) <= 3 and p.isascii() and p.isdigit() and (p == "0" or p[0] != "0")
+            for p in parts):
         return None
-    if not all(p.isdigit() and int(p) < 256 for p in parts):
+    values = [int(p) for p in parts]
+    if any(v > 255 for v in values):
         return None
-    return int.from_bytes(bytes(int(p) for p in parts + ["0"] * (4 - len(parts))), "big")
+    return int.from_bytes(bytes(values), "big")
 
 
 def parse_port(text: str, proto: str) -> int:
     """One port of ``--sport``/``--dport``: a number or a service name.
 
     The two matches read it differently in iptables 1.8.9. libxt_tcp still calls
-    ``xtables_parse_port``, which refuses anything above 65535 or unknown
-    (``invalid port/service `99999' specified``); libxt_udp goes through the guided
-    parser, which keeps the low 16 bits of a number (99999 becomes 34463) and names an
-    unknown service its own way.
+    ``xtables_parse_port``: ``xtables_strtoui`` up to 65535 (``0x16`` and `` 22`` are
+    fine), else a service name, else ``invalid port/service `99999' specified``.
+    libxt_udp goes through the guided parser, which asks ``getaddrinfo()``: a decimal
+    ``strtoul`` kept in a C int and then in 16 bits (99999 becomes 34463, 2^32 is 0),
+    a negative int (2^31, -1, 2^64) looked up as a name, and an unknown name is
+    ``Port "..." does not resolve to anything.``
     """
-    name = _service_port(text)
     if proto == "tcp":
-        if name is not None:
-            return name
-        if text.isdigit() and int(text) <= 0xFFFF:
-            return int(text)
-        raise ParamError(f"invalid port/service `{text}' specified")
-    if text.isdigit():
-        return int(text) & 0xFFFF
+        value = strtoui(text, 0, UINT16_MAX)
+        if value is None:
+            value = _service_port(text)
+        if value is None:
+            raise ParamError(f"invalid port/service `{text}' specified")
+        return value
+    parsed = strtol(text, 10, unsigned=True)
+    if parsed is not None and parsed.end == len(text):
+        number = parsed.value & 0xFFFFFFFF  # (int) strtoul(): ULONG_MAX is -1
+        if number < 1 << 31:
+            return number & 0xFFFF
+    name = _service_port(text)
     if name is not None:
         return name
     raise ParamError(f'Port "{text}" does not resolve to anything.\n')
@@ -143,39 +175,82 @@ def _service_port(text: str) -> int | None:
     return None
 
 
-def _nat_port(text: str) -> int:
-    """A port of a NAT target's range (``--to-destination A:P``, ``--to-ports P``):
-    a number up to 65535, else iptables' ``Port `P' not valid``."""
-    if not text.isdigit() or int(text) > 0xFFFF:
-        raise ParamError(f"Port `{text}' not valid")
-    return int(text)
-
-
-def parse_ports(text: str, proto: str) -> tuple[int, int]:
+def parse_ports(text: str, proto: str, option: str = "--destination-port") -> tuple[int, int]:
     """``N``, ``N:M``, ``:M``, ``N:`` (names allowed)."""
+    if proto == "udp" and text.count(":") > 1:
+        raise ParamError(f'udp: Too many components for option "{option}" (max: 2)\n')
     if ":" not in text:
-        port = parse_port(text, proto)
+        port = parse_port(text, proto) if text or proto == "tcp" else 0
         return port, port
     low, _, high = text.partition(":")
-    return (parse_port(low, proto) if low else 0, parse_port(high, proto) if high else 65535)
+    ports = (parse_port(low, proto) if low else 0, parse_port(high, proto) if high else 65535)
+    if proto == "tcp" and ports[0] > ports[1]:
+        raise ParamError("invalid portrange (min > max)")
+    return ports
 
 
-def parse_nat_range(text: str) -> tuple[tuple[bytes, bytes] | None, tuple[int, int] | None]:
-    """``ADDR[-ADDR][:PORT[-PORT]]`` of --to-source / --to-destination."""
-    addrs, _, ports = text.partition(":")
-    addr_range = None
-    if addrs:
-        low, _, high = addrs.partition("-")
-        values = [_dotted(a) for a in (low, high or low)]
-        for raw, value in zip((low, high or low), values, strict=True):
-            if value is None:
-                raise ParamError(f'Bad IP address "{raw}"')
-        addr_range = (values[0].to_bytes(4, "big"), values[1].to_bytes(4, "big"))  # type: ignore[union-attr]
+def _nat_ports(text: str) -> tuple[int, int]:
+    """A NAT target's ports (libxt_NAT's parse_ports(): ``P``, ``P-P``, ``P-P/BASE``):
+    xtables_strtoui up to 65535 with an end pointer, so what follows the number is
+    named (``Garbage after port value: `abc'``)."""
+    read = strtoui_end(text, 0, UINT16_MAX)
+    if read is None:
+        port = _service_port(text)
+        if port is None:
+            raise ParamError(f"Port `{text}' not valid")
+        return port, port
+    port, end = read
+    rest = text[end:]
+    if not rest:
+        return port, port
+    if rest[0] == ":":
+        raise ParamError("Invalid port:port syntax - use dash")
+    if rest[0] != "-":
+        raise ParamError(f"Garbage after port value: `{rest}'")
+    high_text = rest[1:]
+    read = strtoui_end(high_text, 0, UINT16_MAX)
+    if read is None:
+        raise ParamError(f"Port `{high_text}' not valid")
+    maxport, end = read
+    if maxport < port:
+        raise ParamError(f"Port range `{high_text}' funky")
+    rest = high_text[end:]
+    if rest and rest[0] != "/":
+        raise ParamError(f"Garbage after port range: `{rest}'")
+    if rest:  # /BASE: the offset into the range (read, not modelled)
+        base = rest[1:]
+        if strtoui_end(base, 1, UINT16_MAX) is None and _service_port(base) is None:
+            raise ParamError(f"Port `{base}' not valid")
+    return port, maxport
+
+
+def parse_nat_range(text: str, portok: bool) -> tuple[tuple[bytes, bytes] | None,
+                                                      tuple[int, int] | None]:
+    """``ADDR[-ADDR][:PORT[-PORT]]`` of --to-source / --to-destination (libxt_NAT's
+    parse_to(): the ports first; two colons make it an IPv6 address)."""
+    colon = text.find(":")
+    if colon >= 0 and ":" in text[colon + 1:]:
+        colon = -1
     port_range = None
-    if ports:
-        low, _, high = ports.partition("-")
-        port_range = (_nat_port(low), _nat_port(high or low))
-    return addr_range, port_range
+    addrs = text
+    if colon >= 0:
+        if not portok:
+            raise ParamError(_NEED_PORT_PROTO)
+        port_range = _nat_ports(text[colon + 1:])
+        if colon == 0:
+            return None, port_range
+        addrs = text[:colon]
+    low, dash, high = addrs.partition("-")
+    values = []
+    for raw in (low, high) if dash else (low,):
+        value = _inet_pton(raw)
+        if value is None:
+            raise ParamError(f'Bad IP address "{raw}"')
+        values.append(value.to_bytes(4, "big"))
+    return (values[0], values[-1]), port_range
+
+
+_NEED_PORT_PROTO = "Need TCP, UDP, SCTP or DCCP with port specification"
 
 
 def parse(argv: list[str]) -> Command:
@@ -188,6 +263,7 @@ def parse(argv: list[str]) -> Command:
     port_match: PortMatch | None = None
     loaded: dict[str, object] = {}  # matches loaded by -m or implicitly
     target_opts: set[str] = set()
+    addresses: dict[str, tuple[str, bool]] = {}
 
     def take(option: str) -> str:
         nonlocal i
@@ -224,11 +300,11 @@ def parse(argv: list[str]) -> Command:
                 cmd.chain = take(word)
             elif op in ("I", "D", "R"):
                 cmd.chain = take(word)
-                number = optional() if op != "R" else take(word)
+                number = optional()
+                if number is None and op == "R":
+                    raise ParamError("-R requires a rule number")
                 if number is not None:
-                    if not number.isdigit() or int(number) < 1:
-                        raise ParamError(f"Invalid rule number `{number}'")
-                    cmd.rulenum = int(number)
+                    cmd.rulenum = _rule_number(number)
             elif op == "P":
                 cmd.chain = take(word)
                 if i >= len(words):
@@ -239,9 +315,7 @@ def parse(argv: list[str]) -> Command:
                 if op in ("L", "S") and cmd.chain is not None:
                     number = optional()  # -L CHAIN N: that one rule only
                     if number is not None:
-                        if not number.isdigit() or int(number) < 1:
-                            raise ParamError(f"Invalid rule number `{number}'")
-                        cmd.rulenum = int(number)
+                        cmd.rulenum = _rule_number(number)
         elif opt in ("-V", "--version"):
             cmd.op = "V"  # iptables prints its version and exits, whatever else is there
             return cmd
@@ -254,13 +328,7 @@ def parse(argv: list[str]) -> Command:
         elif opt in ("-s", "-d"):
             value = take(word)
             once(opt)
-            net = parse_net(value)
-            if net.prefixlen == 0 and not invert:
-                pass  # 0/0 matches everything: iptables leaves it out of the rule
-            elif opt == "-s":
-                rule.src, rule.src_inv = net, invert
-            else:
-                rule.dst, rule.dst_inv = net, invert
+            addresses[opt] = (value, invert)  # read once the line is (post_parse)
         elif opt in ("-i", "-o"):
             value = take(word)
             once(opt)
@@ -271,13 +339,14 @@ def parse(argv: list[str]) -> Command:
         elif opt == "-p":
             value = take(word)
             once(opt)
-            name = value.lower()
-            if name.isdigit() and int(name) < 256:
-                rule.proto = int(name)
+            name = _ascii_lower(value)  # iptables canonicalizes with tolower()
+            number = strtoui(name, 0, UINT8_MAX)
+            if number is not None:
+                rule.proto = number
             elif name in PROTOCOLS:
                 rule.proto = PROTOCOLS[name]
             else:
-                raise ParamError(f'unknown protocol "{value}" specified')
+                raise ParamError(f'unknown protocol "{name}" specified')
             rule.proto_inv = invert
         elif opt == "-m":
             name = take(word)
@@ -308,7 +377,9 @@ def parse(argv: list[str]) -> Command:
                 raise ParamError(f'{port_match.proto}: option "{long_name}" can only be used '
                                  "once.\n")
             cmd.seen.add(opt)
-            ports = parse_ports(value, port_match.proto)
+            ports: tuple[int, int] | None = parse_ports(value, port_match.proto, long_name)
+            if ports == (0, 0xFFFF) and not invert:
+                ports = None  # every port: the match prints (and tests) nothing for it
             if opt == "--sport":
                 port_match.sport, port_match.sport_inv = ports, invert
             else:
@@ -360,7 +431,32 @@ def parse(argv: list[str]) -> Command:
     _finish_target(rule, target_opts)
     if not cmd.op:
         raise ParamError("no command specified")
+    if invert:
+        raise ParamError("nothing appropriate following !")
+    for opt in ("-s", "-d"):  # the source first, wherever each was given
+        if opt in addresses:
+            value, inverted = addresses[opt]
+            net = parse_net(value)
+            if net.prefixlen == 0 and not inverted:
+                pass  # 0/0 matches everything: iptables leaves it out of the rule
+            elif opt == "-s":
+                rule.src, rule.src_inv = net, inverted
+            else:
+                rule.dst, rule.dst_inv = net, inverted
     return cmd
+
+
+def _rule_number(text: str) -> int:
+    """parse_rulenumber(): xtables_strtoui(text, NULL, &n, 1, INT_MAX)."""
+    number = strtoui(text, 1, INT_MAX)
+    if number is None:
+        raise ParamError(f"Invalid rule number `{text}'")
+    return number
+
+
+def _ascii_lower(text: str) -> str:
+    """C's tolower() in the C locale: only A-Z change."""
+    return "".join(c.lower() if "A" <= c <= "Z" else c for c in text)
 
 
 class _BadArgument(ParamError):
@@ -400,13 +496,14 @@ def _target_option(rule: Rule, option: str, value: str) -> None:
                 target.reject_with = name
                 return
         raise ParamError(f'unknown reject type "{value}"')
+    # libxt_NAT: ports need one of these protocols, not inverted (ICMP's id is a port)
+    portok = rule.proto in (1, 6, 17, 33, 132) and not rule.proto_inv
     if option == "--to-ports":
-        low, _, high = value.partition("-")
-        target.port_range = (_nat_port(low), _nat_port(high or low))
+        if not portok:
+            raise ParamError(_NEED_PORT_PROTO)
+        target.port_range = _nat_ports(value)
     else:
-        target.addr_range, target.port_range = parse_nat_range(value)
-    if target.port_range is not None and (rule.proto not in (6, 17) or rule.proto_inv):
-        raise ParamError("Need TCP, UDP, SCTP or DCCP with port specification")
+        target.addr_range, target.port_range = parse_nat_range(value, portok)
 
 
 def _finish_matches(rule: Rule) -> None:
