@@ -101,7 +101,7 @@ class LinkRequest:
 # ---------------------------------------------------------------------- checks
 def _check_name_policy(name: str | None) -> None:
     """The netlink policy for IFLA_IFNAME: at most 15 bytes."""
-    if name is not None and len(name.encode()) >= IFNAMSIZ:
+    if name is not None and len(name.encode("utf-8", "surrogateescape")) >= IFNAMSIZ:
         raise NetlinkError(errno.EINVAL, "Attribute failed policy validation")
 
 
