@@ -105,3 +105,14 @@ def test_set_mtu_outside_the_drivers_limits_is_einval():
         (errno.EINVAL, "mtu less than device minimum")
     link.set_mtu(dev, 9000)
     assert dev.mtu == 9000
+
+
+def test_a_name_with_a_byte_that_is_not_utf8_is_a_name_like_any_other() -> None:
+    """Linux names are bytes: 0xff is fine (only '/', ':' and blanks are refused).
+    Python carries such a byte as the lone surrogate U+DCFF."""
+    import netsim
+
+    host = netsim.Lab().host("h")
+    result = host.sh("ip link add \udcff type bridge")
+    assert (result.returncode, result.stderr) == (0, "")
+    assert "\udcff" in host.ns.devices
