@@ -356,11 +356,24 @@ def _rcvbuf_warning(opts: _Options) -> bool:
     return 2 * min(asked, RMEM_MAX) < rcvbuf
 
 
+def _global_source(ns, dev) -> bytes | None:
+    """inet_select_addr() for a destination out in the world: an address of ``dev``
+    that is not host-scoped (127.0.0.1 is not), else one of another device."""
+    for addr in ns.ipv4.addresses_of(dev):
+        if addr.scope != "host":
+            return addr.local
+    for addr in ns.ipv4.addresses:
+        if addr.scope == "global":
+            return addr.local
+    return None
+
+
 def _run(host: Host, opts: _Options, target: str, dst: bytes, fill: bytes | None,
          io: Io) -> int:
     """ping4_run() and setup(): the checks before the PING line, then the run."""
     ns = host.ns
     oif = None
+    route = None
     if opts.device is not None and opts.device != "":
         oif = ns.get(opts.device[:15])
         if oif is None:
@@ -373,7 +386,12 @@ def _run(host: Host, opts: _Options, target: str, dst: bytes, fill: bytes | None
             try:
                 dev, nexthop, prefsrc = ns.ipv4.route_output(dst, oif)
             except NoRoute:
-                _fail(io, 2, "connect: Network is unreachable")
+                if oif is None:
+                    _fail(io, 2, "connect: Network is unreachable")
+                # bound to a device no route leads through: the kernel takes the
+                # destination to be on that link (ip_route_output_key_hash_rcu)
+                dev, nexthop, prefsrc = oif, dst, _global_source(ns, oif)
+                route = (oif, dst, prefsrc)
             if ns.ipv4.is_broadcast_for_us(dst) or dst == b"\xff\xff\xff\xff":
                 if not opts.broadcast:
                     _fail(io, 2, "Do you want to ping broadcast? Then -b. If not, check your "
@@ -411,5 +429,5 @@ def _run(host: Host, opts: _Options, target: str, dst: bytes, fill: bytes | None
         src=source if opts.strictsource else None, fill=fill, flood=opts.flood,
         quiet=opts.quiet, audible=opts.audible, adaptive=opts.adaptive,
         timestamps=opts.timestamps, outstanding=opts.outstanding, verbose=opts.verbose,
-        multicast=multicast)
+        multicast=multicast, route=route)
     return Pinger(host, cfg, io, ident=opts.ident if opts.ident >= 0 else None).run()

@@ -276,6 +276,8 @@ _HOST_CHARS = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQR
 def name_error(name: str) -> str:
     """What getaddrinfo() says of a name netsim cannot look up (no name server
     answers in a simulated world, and /etc/hosts is not read)."""
+    if not name:
+        return "Name or service not known"  # getaddrinfo(NULL, NULL): EAI_NONAME
     ascii_name = name
     if not name.isascii():
         try:

@@ -87,6 +87,7 @@ class PingConfig:
     outstanding: bool = False  # -O
     verbose: bool = False  # -v
     multicast: bool = False  # -b or a multicast group: many answer, from other addresses
+    route: tuple | None = None  # the route to use, when the kernel made one up (-I dev)
 
 
 def echo_data(size: int, fill: bytes | None) -> bytes:
@@ -333,13 +334,13 @@ class Pinger:
         self.sent_at[seq] = self.env.now
         confirm, self.confirm = self.confirm, False
         try:
-            if cfg.ttl is None and cfg.src is None:
+            if cfg.ttl is None and cfg.src is None and cfg.route is None:
                 self.sock.send_echo(cfg.dst, seq, self.data, oif=cfg.oif, confirm=confirm)
             else:
                 self.host.ns.ipv4.output(
                     cfg.dst, IPPROTO_ICMP, icmp.echo(self.ident, seq, self.data),
                     src=cfg.src, ttl=64 if cfg.ttl is None else cfg.ttl, df=True,
-                    oif=cfg.oif, func="ping_v4_sendmsg", confirm=confirm)
+                    oif=cfg.oif, func="ping_v4_sendmsg", confirm=confirm, route=cfg.route)
         except NoRoute:
             return "Network is unreachable"
         return None

@@ -1,0 +1,74 @@
+"""ping against the real one: every command recorded in ``tests/data/ping_real``.
+
+``real.json`` holds what iputils 20221126 printed on Linux 6.18 for each command of
+``cases.py`` (recorded by ``record.py`` beside it, each in fresh network
+namespaces). Each is replayed in a fresh netsim world of the same shape: exit
+status, standard output and standard error must be the same byte for byte, except
+the numbers that measure a real machine's speed -- round-trip times, the rtt and
+ipg/ewma figures, ``-v``'s socket identifier, ``-D``'s clock -- which are masked on
+both sides. The run's ``time Nms`` must be close (a real loopback takes some
+microseconds per packet, a simulated one none).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+from pathlib import Path
+
+import pytest
+from helpers import new_host
+from lab_builders import two_hosts
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "ping_real"
+_spec = importlib.util.spec_from_file_location("ping_real_cases", DATA / "cases.py")
+assert _spec is not None and _spec.loader is not None
+cases = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(cases)
+REAL = json.loads((DATA / "real.json").read_text())
+
+_MASKS = [
+    (re.compile(r" time=[0-9.]+ ms"), " time=T ms"),
+    (re.compile(r"rtt min/avg/max/mdev = [0-9./]+ ms"), "rtt min/avg/max/mdev = R ms"),
+    (re.compile(r"ipg/ewma [0-9./]+ ms"), "ipg/ewma I ms"),
+    (re.compile(r"ident=\d+"), "ident=N"),
+    (re.compile(r"\[\d+\.\d{6}\] "), "[TS] "),
+    (re.compile(r", time \d+ms"), ", time Nms"),
+]
+_ELAPSED = re.compile(r", time (\d+)ms")
+
+
+def masked(text: str) -> str:
+    for pattern, replacement in _MASKS:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def world(kind: str):
+    if kind == "pair":
+        lab, h1, _h2 = two_hosts()
+        lab.hints = False
+        return h1
+    return new_host(hints=False)
+
+
+@pytest.mark.parametrize("case", REAL["cases"], ids=[c["cmd"][:60] for c in REAL["cases"]])
+def test_ping_prints_what_the_real_one_printed(case) -> None:
+    host = world(case["world"])
+    result = host.sh(cases.expand(case["cmd"]))
+    stdout = cases.shrink(result.stdout, case["cmd"])
+    stderr = cases.shrink(result.stderr, case["cmd"])
+    assert (result.returncode, masked(stdout), masked(stderr)) == (
+        case["rc"], masked(case["stdout"]), masked(case["stderr"]))
+    if " -i 0 " in case["cmd"] or " -f " in case["cmd"] and " -i " not in case["cmd"]:
+        return  # as fast as replies come: the real machine's speed, not the interval's
+    real_ms = [int(t) for t in _ELAPSED.findall(case["stdout"])]
+    sim_ms = [int(t) for t in _ELAPSED.findall(stdout)]
+    assert all(abs(s - r) <= 30 + r // 20 for s, r in zip(sim_ms, real_ms, strict=True)), (
+        sim_ms, real_ms)
+
+
+def test_every_case_was_recorded_from_the_version_modelled() -> None:
+    assert REAL["versions"]["ping"] == "ping from iputils 20221126"
+    assert [(c["world"], c["cmd"]) for c in REAL["cases"]] == list(cases.CASES)
