@@ -38,6 +38,11 @@ if TYPE_CHECKING:
 
 MININTERVAL = 10  # ms: the shortest gap iputils waits for a reply before sending on
 LONG_MAX = (1 << 63) - 1
+# What one request costs ping and the kernel on a real machine (sendmsg, the reply's
+# recvmsg, the loop around them): about 10 us on the machine the recordings were made
+# on. A simulated loopback answers in no time at all; without this a flood or a
+# burst (-f, -i 0, -i -1) to 127.0.0.1 would send without end at one instant.
+SEND_COST = 10e-6
 _TIMEVAL = 16  # sizeof(struct timeval): the send time iputils puts first in the data
 
 _UNREACH_TEXT = {
@@ -166,6 +171,7 @@ class Pinger:
         self.exiting = False
         self.waittime = 0
         self.confirm = False
+        self.busy_until = 0.0
         self.waiting = False
         self.wake_on_reply = False
         self.finished = False
@@ -202,13 +208,16 @@ class Pinger:
                 break
             if cfg.deadline and self.nerrors:
                 break
+            if self.env.now < self.busy_until:  # still busy with the last request
+                yield self.env.timeout(self.busy_until - self.env.now)
+                continue
             burst = 0
             while True:
                 nxt = self._schedule_exit(self._pinger())
                 if nxt > 0:
                     break
                 burst += 1
-                if burst >= 64:  # a burst without end (-i -1 -w 5): let time run on
+                if burst >= 64:  # a burst without end (-i -1 -w 5): let the time it takes pass
                     break
             if nxt <= 0:
                 nxt = 0
@@ -302,6 +311,7 @@ class Pinger:
             self.write(f"no answer yet for icmp_seq={self.ntransmitted % 0x10000}\n")
         seq = (self.ntransmitted + 1) & 0xFFFF
         self.rcvd[seq] = 0
+        self.busy_until = max(self.busy_until, self.env.now) + SEND_COST
         error = self._send(seq)
         if error is None:
             self._advance()
