@@ -146,6 +146,7 @@ class _Options:
     latency: bool = False
     verbose: bool = False
     broadcast: bool = False
+    errno_fresh: bool = True  # no number read yet: errno still holds libc's start-up ENOENT
 
 
 def main(host: Host, argv: list[str], io: Io) -> int:
@@ -187,7 +188,13 @@ def _read_options(argv: list[str], io: Io) -> tuple[_Options, list[str]]:
     return opts, scan.operands
 
 
+_ERRNO_RESETTERS = frozenset(("-e", "-c", "-i", "-l", "-m", "-s", "-S", "-t", "-w", "-W"))
+
+
 def _one_option(opts: _Options, name: str, arg: str, io: Io, ni: dict[str, str]) -> None:
+    fresh = opts.errno_fresh
+    if name in _ERRNO_RESETTERS:
+        opts.errno_fresh = False  # strtol_or_err() and ping_strtod() set errno = 0
     if name in _FLAGS:
         setattr(opts, _FLAGS[name], True)
     elif name in ("-4", "-6"):
@@ -214,7 +221,7 @@ def _one_option(opts: _Options, name: str, arg: str, io: Io, ni: dict[str, str])
     elif name == "-c":
         opts.count = strtol_or_err(arg, 1, LONG_MAX)
     elif name == "-i":
-        value = ping_strtod(arg, "bad timing interval", io)
+        value = ping_strtod(arg, "bad timing interval", io, fresh)
         if value > INT_MAX / 1000:
             _fail(io, 2, f"bad timing interval: {arg}")
         opts.interval = _c_int(value * 1000)
@@ -246,7 +253,7 @@ def _one_option(opts: _Options, name: str, arg: str, io: Io, ni: dict[str, str])
     elif name == "-w":
         opts.deadline = strtol_or_err(arg, 0, INT_MAX)
     elif name == "-W":
-        value = ping_strtod(arg, "bad linger time", io)
+        value = ping_strtod(arg, "bad linger time", io, fresh)
         if value < 0 or value > INT_MAX / 1000:
             _fail(io, 2, f"bad linger time: {arg}")
         opts.linger = _c_int(value * 1000)
@@ -356,6 +363,20 @@ def _rcvbuf_warning(opts: _Options) -> bool:
     return 2 * min(asked, RMEM_MAX) < rcvbuf
 
 
+def _is_broadcast(ns, dst: bytes) -> bool:
+    """A broadcast route of the local table: 255.255.255.255, a subnet's broadcast --
+    127.255.255.255 too, which lo's 127.0.0.1/8 brings."""
+    if dst == b"\xff\xff\xff\xff" or ns.ipv4.is_broadcast_for_us(dst):
+        return True
+    value = int.from_bytes(dst, "big")
+    for addr in ns.ipv4.addresses:
+        if addr.prefixlen < 31:
+            host_bits = (1 << (32 - addr.prefixlen)) - 1
+            if value == addr.network | host_bits:
+                return True
+    return False
+
+
 def _global_source(ns, dev) -> bytes | None:
     """inet_select_addr() for a destination out in the world: an address of ``dev``
     that is not host-scoped (127.0.0.1 is not), else one of another device."""
@@ -392,11 +413,14 @@ def _run(host: Host, opts: _Options, target: str, dst: bytes, fill: bytes | None
                 # destination to be on that link (ip_route_output_key_hash_rcu)
                 dev, nexthop, prefsrc = oif, dst, _global_source(ns, oif)
                 route = (oif, dst, prefsrc)
-            if ns.ipv4.is_broadcast_for_us(dst) or dst == b"\xff\xff\xff\xff":
+            if prefsrc == dst and all(a.local != dst for a in ns.ipv4.addresses):
+                prefsrc = None  # 127.0.0.2: lo's 127.0.0.0/8 route, from lo's 127.0.0.1
+            if _is_broadcast(ns, dst):
                 if not opts.broadcast:
                     _fail(io, 2, "Do you want to ping broadcast? Then -b. If not, check your "
                                  "local firewall rules")
                 io.error("WARNING: pinging broadcast address\n")
+                prefsrc = None
             source = prefsrc or ns.ipv4.select_source(dev, nexthop) or bytes(4)
         if opts.device is not None and (oif is None or source not in (
                 a.local for a in ns.ipv4.addresses_of(oif))):

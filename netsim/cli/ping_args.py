@@ -55,12 +55,15 @@ def _or_err(text: str, low: int, high: int, *, unsigned: bool) -> int:
     return parsed.value
 
 
-def ping_strtod(text: str, what: str, io: Io) -> float:
+def ping_strtod(text: str, what: str, io: Io, errno_fresh: bool = True) -> float:
     """ping.c's ping_strtod(): garbage after the number is only warned about (for
-    now, says iputils); no number is 0; inf, nan and subnormals are refused."""
+    now, says iputils); no number is 0; inf, nan and subnormals are refused.
+
+    An empty argument is refused with whatever errno holds: ENOENT left over from
+    libc's start (a locale file it did not find) unless an earlier number option
+    reset it (``errno_fresh`` False)."""
     if not text:
-        # errno is left over from libc's start (a locale file it did not find)
-        raise ArgError(2, f"{what}: {text}: No such file or directory")
+        raise ArgError(2, f"{what}: " + (": No such file or directory" if errno_fresh else ""))
     parsed = strtod(text)
     end = 0 if parsed is None else parsed.end
     value = 0.0 if parsed is None else parsed.value

@@ -199,7 +199,9 @@ class Pinger:
         cfg = self.cfg
         self.start_time = _ns(self.env.now)
         if cfg.deadline:
-            self.lab.clock.call_later(cfg.deadline, self._alarm)
+            # armed before the first request goes, so a request due at the deadline
+            # itself (-w 3 -i 0.3: the eleventh) is one the real ping never sends
+            self.lab.clock.call_later(cfg.deadline - 1e-6, self._alarm)
         npackets = cfg.count
         while True:
             if self.exiting:

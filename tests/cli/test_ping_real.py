@@ -6,7 +6,8 @@ namespaces). Each is replayed in a fresh netsim world of the same shape: exit
 status, standard output and standard error must be the same byte for byte, except
 the numbers that measure a real machine's speed -- round-trip times, the rtt and
 ipg/ewma figures, ``-v``'s socket identifier, ``-D``'s clock -- which are masked on
-both sides. The run's ``time Nms`` must be close: within 30 ms and 5 %, or 50 % where
+both sides. The run's ``time Nms`` must be close: within 30 ms and 10 % (a real
+interval runs a little long: timers, scheduling), or 50 % where
 it measures the machine's speed (``ping -i 0``, ``-f``: ``SEND_COST`` in
 ``netsim.user.ping``).
 """
@@ -67,7 +68,7 @@ def test_ping_prints_what_the_real_one_printed(case) -> None:
     sim_ms = [int(t) for t in _ELAPSED.findall(stdout)]
     # as fast as replies come (-i 0, -f): the time is the real machine's speed
     speed_bound = " -i 0 " in case["cmd"] or " -f " in case["cmd"] and " -i " not in case["cmd"]
-    slack = 2 if speed_bound else 20
+    slack = 2 if speed_bound else 10
     assert all(abs(s - r) <= 30 + r // slack for s, r in zip(sim_ms, real_ms, strict=True)), (
         sim_ms, real_ms)
 

@@ -214,6 +214,13 @@ CASES: list[tuple[str, str]] = [
     ("lo", f"ping -c 1 {L} {L}"),
     ("lo", f"ping -c 1 -R {L} {L}"),
     ("lo", "ping -c 1 10.9.9.9"),
+    ("lo", "ping -c 1 127.255.255.255"),
+    ("lo", "ping -c 1 -B 127.0.0.2"),
+    ("lo", f"ping -w 3 -i 0.3 -c 16 {L}"),
+    ("lo", "ping -c 1 -W 0.5 -b -B 127.255.255.255"),
+    ("lo", f"ping -W '' {L}"),
+    ("lo", f"ping -i 0.3 -W '' {L}"),
+    ("lo", f"ping -c 1 -i '' {L}"),
     # two hosts
     ("pair", "ping -c 2 10.0.0.2"),
     ("pair", "ping -c 2 -s 2000 10.0.0.2"),
