@@ -301,9 +301,7 @@ def _main(host: Host, argv: list[str], io: Io) -> int:
         sock6 = "-1 (socktype: 0)" if opts.family == 4 else \
             f"{3 if opts.family == 6 else 4} (socktype: SOCK_RAW)"
         io.error(f"ping: sock4.fd: {sock4}, sock6.fd: {sock6}, hints.ai_family: {family}\n\n")
-    dst = _resolve(target, opts, io)
-    if opts.verbose:
-        io.write(f"ai->ai_family: AF_INET, ai->ai_canonname: '{target}'\n")
+    dst = _resolve(target, opts, io, opts.verbose)
     for hop in operands[:-1]:
         _resolve(hop, opts, io)
     if len(operands) > 1:
@@ -327,25 +325,29 @@ def _pattern(opts: _Options, io: Io) -> bytes:
     return fill
 
 
-def _resolve(target: str, opts: _Options, io: Io) -> bytes:
+def _resolve(target: str, opts: _Options, io: Io, verbose: bool = False) -> bytes:
     """getaddrinfo() for the destination: an IPv4 address as inet_aton reads it, or an
-    error (netsim looks no name up, and has no IPv6)."""
+    error (netsim looks no name up, and has no IPv6). ``verbose``: -v's line for the
+    address found, which comes before the check of its family."""
     packed = inet_aton(target)
-    if packed is not None:
-        if opts.family == 6:
-            _fail(io, 2, f"{target}: Address family for hostname not supported")
-        return packed
-    if ":" in target:
+    family = 4 if packed is not None else 0
+    if packed is None and ":" in target:
         try:
             ipaddress.IPv6Address(target.split("%", 1)[0])
         except ValueError:
             pass
         else:
-            if opts.family == 4:
-                _fail(io, 2, f"{target}: Address family for hostname not supported")
-            _fail(io, 2, "connect: Cannot assign requested address")
-    _fail(io, 2, f"{target}: {name_error(target)}")
-    raise AssertionError  # not reached
+            family = 6
+    if not family:
+        _fail(io, 2, f"{target}: {name_error(target)}")
+    if verbose:
+        io.write(f"ai->ai_family: AF_INET{'6' if family == 6 else ''}, "
+                 f"ai->ai_canonname: '{target}'\n")
+    if opts.family and opts.family != family:
+        _fail(io, 2, f"{target}: Address family for hostname not supported")
+    if packed is None:  # IPv6: off in the host, as after the oracle's init
+        _fail(io, 2, "connect: Cannot assign requested address")
+    return packed  # type: ignore[return-value]
 
 
 def _rcvbuf_warning(opts: _Options) -> bool:
@@ -398,6 +400,8 @@ def _run(host: Host, opts: _Options, target: str, dst: bytes, fill: bytes | None
     if opts.device is not None and opts.device != "":
         oif = ns.get(opts.device[:15])
         if oif is None:
+            if 224 <= dst[0] <= 239:  # bind_to_device(): IP_MULTICAST_IF by index instead
+                _fail(io, 2, f"unknown iface: {opts.device}")
             _fail(io, 2, f"SO_BINDTODEVICE {opts.device}: No such device")
     source = opts.source
     if source is None:
@@ -411,7 +415,7 @@ def _run(host: Host, opts: _Options, target: str, dst: bytes, fill: bytes | None
                     _fail(io, 2, "connect: Network is unreachable")
                 # bound to a device no route leads through: the kernel takes the
                 # destination to be on that link (ip_route_output_key_hash_rcu)
-                dev, nexthop, prefsrc = oif, dst, _global_source(ns, oif)
+                dev, nexthop, prefsrc = oif, dst, _global_source(ns, oif) or bytes(4)
                 route = (oif, dst, prefsrc)
             if prefsrc == dst and all(a.local != dst for a in ns.ipv4.addresses):
                 prefsrc = None  # 127.0.0.2: lo's 127.0.0.0/8 route, from lo's 127.0.0.1

@@ -215,6 +215,11 @@ CASES: list[tuple[str, str]] = [
     ("lo", f"ping -c 1 -R {L} {L}"),
     ("lo", "ping -c 1 10.9.9.9"),
     ("lo", "ping -c 1 127.255.255.255"),
+    ("lo", "ping -c 1 224.0.0.1"),
+    ("lo", "ping -c 1 -I x 224.0.0.1"),
+    ("lo", "ping -c 1 -W 0.3 -I lo 1.2.3"),
+    ("lo", "ping -c 1 -v -6 127.1"),
+    ("lo", "ping -c 1 -v ::1"),
     ("lo", "ping -c 1 -B 127.0.0.2"),
     ("lo", f"ping -w 3 -i 0.3 -c 16 {L}"),
     ("lo", "ping -c 1 -W 0.5 -b -B 127.255.255.255"),
@@ -233,6 +238,15 @@ CASES: list[tuple[str, str]] = [
     ("pair", "ping -c 1 10.9.9.9"),
     ("pair", "ping -q -c 3 -i 0.2 10.0.0.2"),
     ("pair", "ping -c 3 -A 10.0.0.2"),
+    ("pair", "ping -c 5 -i 0.5 10.0.0.3"),
+    ("pair", "ping -w 5 -i 0.7 10.0.0.3"),
+    ("pair", "ping -c 3 -O -i 0.5 10.0.0.3"),
+    ("pair", "ping -f -c 3 10.0.0.3"),
+    ("pair", "ping -c 2 -l 3 10.0.0.2"),
+    ("pair", "ping -c 4 -i 0 10.0.0.2"),
+    ("pair", "ping -f -c 20 10.0.0.2"),
+    ("pair", "iptables -A OUTPUT -p icmp -j DROP; ping -c 2 -i 0.2 10.0.0.2"),
+    ("pair", "ip link set eth0 down; ping -c 1 10.0.0.2"),
 ]
 
 

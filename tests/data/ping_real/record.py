@@ -2,6 +2,8 @@
 """Record what the real ping prints, for tests/cli/test_ping_real.py.
 
     sudo python3 tests/data/ping_real/record.py      (writes real.json beside it)
+    sudo python3 tests/data/ping_real/record.py NEW  (records only the cases real.json
+                                                     lacks, keeps the others)
 
 Each case of ``cases.py`` runs in fresh network namespaces (``ip netns``), through
 ``sh -c``: the ``lo`` world is one namespace after the oracle's host init, the
@@ -56,7 +58,14 @@ def main() -> None:
     os.environ.update(env)
     version = run(["ping", "-V"], text=True).stdout.splitlines()[0]
     out = {"versions": {"ping": version, "kernel": platform.release()}, "cases": []}
+    kept = {}
+    if sys.argv[1:] == ["NEW"]:
+        old = json.loads((HERE / "real.json").read_text())
+        kept = {(c["world"], c["cmd"]): c for c in old["cases"]}
     for world, command in CASES:
+        if (world, command) in kept:
+            out["cases"].append(kept[(world, command)])
+            continue
         make_world(world)
         proc = in_ns("pr1", expand(command))
         stdout = proc.stdout.decode("utf-8", "surrogateescape")
