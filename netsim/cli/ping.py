@@ -29,6 +29,7 @@ from netsim.cli.ping_args import (
     parse_flow,
     parse_tos,
     ping_strtod,
+    read_hosts,
     strtol_or_err,
     strtoul_or_err,
 )
@@ -301,16 +302,20 @@ def _main(host: Host, argv: list[str], io: Io) -> int:
         sock6 = "-1 (socktype: 0)" if opts.family == 4 else \
             f"{3 if opts.family == 6 else 4} (socktype: SOCK_RAW)"
         io.error(f"ping: sock4.fd: {sock4}, sock6.fd: {sock6}, hints.ai_family: {family}\n\n")
-    dst = _resolve(target, opts, io, opts.verbose)
+    hosts = _hosts(host)
+    dst, canonical = _resolve(target, opts, io, hosts, opts.verbose)
     for hop in operands[:-1]:
-        _resolve(hop, opts, io)
+        _resolve(hop, opts, io, hosts)
     if len(operands) > 1:
         if opts.rroute or (opts.timestamp and (opts.timestamp != "tsprespec"
                                                or len(operands) > 5)) or len(operands) > 10:
             _usage(io)
         if not opts.timestamp:
             _fail(io, 2, "record route: Operation not permitted")
-    return _run(host, opts, target, dst, fill, io)
+    names = None
+    if inet_aton(target) is None and not opts.numeric:  # a name: replies get names too
+        names = {address: entry[0] for address, entry in reversed(hosts)}
+    return _run(host, opts, canonical, dst, fill, io, names)
 
 
 def _pattern(opts: _Options, io: Io) -> bytes:
@@ -325,12 +330,15 @@ def _pattern(opts: _Options, io: Io) -> bytes:
     return fill
 
 
-def _resolve(target: str, opts: _Options, io: Io, verbose: bool = False) -> bytes:
-    """getaddrinfo() for the destination: an IPv4 address as inet_aton reads it, or an
-    error (netsim looks no name up, and has no IPv6). ``verbose``: -v's line for the
-    address found, which comes before the check of its family."""
+def _resolve(target: str, opts: _Options, io: Io, hosts: list[tuple[bytes, list[str]]],
+             verbose: bool = False) -> tuple[bytes, str]:
+    """getaddrinfo() for the destination: (address, canonical name). An IPv4 address
+    as inet_aton reads it, else a name of /etc/hosts, else getaddrinfo's error (no
+    name server answers in a simulated world, and there is no IPv6). ``verbose``:
+    -v's line for the address found, printed before its family is checked."""
     packed = inet_aton(target)
     family = 4 if packed is not None else 0
+    canonical = target
     if packed is None and ":" in target:
         try:
             ipaddress.IPv6Address(target.split("%", 1)[0])
@@ -339,15 +347,28 @@ def _resolve(target: str, opts: _Options, io: Io, verbose: bool = False) -> byte
         else:
             family = 6
     if not family:
-        _fail(io, 2, f"{target}: {name_error(target)}")
+        wanted = target.lower()
+        for address, names in hosts:
+            if wanted in (name.lower() for name in names):
+                packed, family, canonical = address, 4, names[0]
+                break
+        else:
+            _fail(io, 2, f"{target}: {name_error(target)}")
     if verbose:
         io.write(f"ai->ai_family: AF_INET{'6' if family == 6 else ''}, "
-                 f"ai->ai_canonname: '{target}'\n")
+                 f"ai->ai_canonname: '{canonical}'\n")
     if opts.family and opts.family != family:
         _fail(io, 2, f"{target}: Address family for hostname not supported")
     if packed is None:  # IPv6: off in the host, as after the oracle's init
         _fail(io, 2, "connect: Cannot assign requested address")
-    return packed  # type: ignore[return-value]
+    return packed, canonical  # type: ignore[return-value]
+
+
+def _hosts(host: Host) -> list[tuple[bytes, list[str]]]:
+    try:
+        return read_hosts(host.fs.read("/etc/hosts")) if host.fs.is_file("/etc/hosts") else []
+    except OSError:
+        return []
 
 
 def _rcvbuf_warning(opts: _Options) -> bool:
@@ -392,7 +413,7 @@ def _global_source(ns, dev) -> bytes | None:
 
 
 def _run(host: Host, opts: _Options, target: str, dst: bytes, fill: bytes | None,
-         io: Io) -> int:
+         io: Io, names: dict[bytes, str] | None = None) -> int:
     """ping4_run() and setup(): the checks before the PING line, then the run."""
     ns = host.ns
     oif = None
@@ -457,5 +478,5 @@ def _run(host: Host, opts: _Options, target: str, dst: bytes, fill: bytes | None
         src=source if opts.strictsource else None, fill=fill, flood=opts.flood,
         quiet=opts.quiet, audible=opts.audible, adaptive=opts.adaptive,
         timestamps=opts.timestamps, outstanding=opts.outstanding, verbose=opts.verbose,
-        multicast=multicast, route=route)
+        multicast=multicast, route=route, names=names)
     return Pinger(host, cfg, io, ident=opts.ident if opts.ident >= 0 else None).run()

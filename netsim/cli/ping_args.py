@@ -233,6 +233,18 @@ def inet_pton4(text: str) -> bytes | None:
     return bytes(out)
 
 
+def read_hosts(text: str) -> list[tuple[bytes, list[str]]]:
+    """/etc/hosts: ``address name [alias...]`` lines (IPv4 ones), ``#`` comments."""
+    entries = []
+    for line in text.splitlines():
+        fields = line.split("#", 1)[0].split()
+        if len(fields) >= 2:
+            packed = inet_pton4(fields[0])
+            if packed is not None:
+                entries.append((packed, fields[1:]))
+    return entries
+
+
 def _name_pton(name: str) -> list[bytes] | None:
     """ns_name_pton(): the labels of a name (``\\X`` and ``\\DDD`` escapes), or None
     when it is not a domain name (an empty or 64-byte label, over 255 bytes)."""

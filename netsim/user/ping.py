@@ -93,6 +93,7 @@ class PingConfig:
     verbose: bool = False  # -v
     multicast: bool = False  # -b or a multicast group: many answer, from other addresses
     route: tuple | None = None  # the route to use, when the kernel made one up (-I dev)
+    names: dict[bytes, str] | None = None  # /etc/hosts' names when the target was one
 
 
 def echo_data(size: int, fill: bytes | None) -> bytes:
@@ -401,7 +402,7 @@ class Pinger:
                 self.write("\b \b\a" if cfg.audible else "\b \b")
             else:
                 self._stamp()
-                line = f"{cc} bytes from {ip_ntoa(ip.src)}: icmp_seq={seq}"
+                line = f"{cc} bytes from {self._pr_addr(ip.src)}: icmp_seq={seq}"
                 if cfg.verbose:
                     line += f" ident={self.ident}"
                 line += f" ttl={ip.ttl}"
@@ -430,8 +431,15 @@ class Pinger:
                 self.write("\bE")
             else:
                 self._stamp()
-                self.write(f"From {ip_ntoa(src)} icmp_seq={seq} {icmp_error_text(msg)}\n")
+                self.write(f"From {self._pr_addr(src)} icmp_seq={seq} {icmp_error_text(msg)}\n")
         self._wake()
+
+    def _pr_addr(self, addr: bytes) -> str:
+        """pr_addr(): ``name (address)`` when getnameinfo() finds a name, else the address."""
+        text = ip_ntoa(addr)
+        names = self.cfg.names
+        name = names.get(addr) if names is not None else None
+        return f"{name} ({text})" if name else text
 
     def _update_interval(self) -> None:
         """-A: the interval follows the round trip (update_interval(); root has no floor)."""

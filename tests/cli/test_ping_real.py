@@ -1,14 +1,14 @@
 """ping against the real one: every command recorded in ``tests/data/ping_real``.
 
 ``real.json`` holds what iputils 20221126 printed on Linux 6.18 for each command of
-``cases.py`` (recorded by ``record.py`` beside it, each in fresh network
-namespaces). Each is replayed in a fresh netsim world of the same shape: exit
-status, standard output and standard error must be the same byte for byte, except
-the numbers that measure a real machine's speed -- round-trip times, the rtt and
-ipg/ewma figures, ``-v``'s socket identifier, ``-D``'s clock -- which are masked on
-both sides. The run's ``time Nms`` must be close: within 30 ms and 10 % (a real
-interval runs a little long: timers, scheduling), or 50 % where
-it measures the machine's speed (``ping -i 0``, ``-f``: ``SEND_COST`` in
+``cases.py`` (recorded by ``record.py`` beside it, each in fresh network namespaces,
+some with an /etc/hosts). Each is replayed in a fresh netsim world of the same
+shape: exit status, standard output and standard error must be the same byte for
+byte, except the numbers that measure a real machine's speed -- round-trip times,
+the rtt and ipg/ewma figures, ``-v``'s socket identifier, ``-D``'s clock -- which
+are masked on both sides. The run's ``time Nms`` must be close: within 30 ms and
+10 % (a real interval runs a little long: timers, scheduling), or 50 % where it
+measures the machine's speed (``ping -i 0``, ``-f``: ``SEND_COST`` in
 ``netsim.user.ping``).
 """
 
@@ -49,9 +49,12 @@ def masked(text: str) -> str:
 
 
 def world(kind: str):
-    if kind == "pair":
+    if kind in ("pair", "hosts"):
         lab, h1, _h2 = two_hosts()
         lab.hints = False
+        assert h1.sh("ip link set lo up").returncode == 0  # as the recording's host init
+        if kind == "hosts":
+            h1.fs.write("/etc/hosts", cases.HOSTS)
         return h1
     return new_host(hints=False)
 

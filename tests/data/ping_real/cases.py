@@ -6,6 +6,9 @@ host init (IPv6 off, lo up: ``helpers.HOST_INIT``); ``pair`` is two, ``h1`` and
 ``h2``, cabled eth0 to eth0 with 10.0.0.1/24 and 10.0.0.2/24 (``two_hosts``), the
 command running in h1.
 
+The ``hosts`` world is ``pair`` with :data:`HOSTS` as h1's /etc/hosts (``ip netns
+exec`` mounts ``/etc/netns/NAME/hosts`` there).
+
 A command may hold ``{name}`` for one of :data:`BIG`, an argument too long to
 write out (5,000 digits, a 100,000-character host name); the recording keeps the
 placeholder in the command and in the output.
@@ -23,6 +26,7 @@ BIG = {
 }
 
 L = "127.0.0.1"
+HOSTS = "127.0.0.1\tlocalhost\n10.0.0.2 far far.example\n10.0.0.3 gone # no such host\n"
 
 # (world, command): what the real ping printed for each is in real.json
 CASES: list[tuple[str, str]] = [
@@ -247,6 +251,16 @@ CASES: list[tuple[str, str]] = [
     ("pair", "ping -f -c 20 10.0.0.2"),
     ("pair", "iptables -A OUTPUT -p icmp -j DROP; ping -c 2 -i 0.2 10.0.0.2"),
     ("pair", "ip link set eth0 down; ping -c 1 10.0.0.2"),
+    # names from /etc/hosts
+    ("hosts", "ping -c 2 -i 0.2 far"),
+    ("hosts", "ping -c 1 FAR.example"),
+    ("hosts", "ping -c 1 -n far"),
+    ("hosts", "ping -c 1 -v far"),
+    ("hosts", "ping -c 1 localhost"),
+    ("hosts", "ping -c 1 gone"),
+    ("hosts", "ping -f -c 2 far"),
+    ("hosts", "ping -c 1 nothere"),
+    ("hosts", "ping -c 1 -I far far"),
 ]
 
 

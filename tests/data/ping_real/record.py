@@ -24,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from cases import CASES, expand, shrink  # noqa: E402
+from cases import CASES, HOSTS, expand, shrink  # noqa: E402
 
 INIT = ("sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1; "
         "sysctl -qw net.ipv4.igmp_link_local_mcast_reports=0; ip link set lo up")
@@ -41,9 +41,15 @@ def in_ns(ns: str, command: str, timeout: float = 120) -> subprocess.CompletedPr
 def make_world(world: str) -> None:
     for ns in ("pr1", "pr2"):
         run(["ip", "netns", "del", ns])
+    hosts = Path("/etc/netns/pr1/hosts")
+    if world == "hosts":
+        hosts.parent.mkdir(parents=True, exist_ok=True)
+        hosts.write_text(HOSTS)
+    elif hosts.exists():
+        hosts.unlink()
     run(["ip", "netns", "add", "pr1"], check=True)
     assert in_ns("pr1", INIT).returncode == 0
-    if world == "pair":
+    if world in ("pair", "hosts"):
         run(["ip", "netns", "add", "pr2"], check=True)
         assert in_ns("pr2", INIT).returncode == 0
         run(["ip", "-n", "pr1", "link", "add", "eth0", "type", "veth", "peer", "name", "eth0",
@@ -76,6 +82,7 @@ def main() -> None:
         print(proc.returncode, command[:70], flush=True)
     for ns in ("pr1", "pr2"):
         run(["ip", "netns", "del", ns])
+    Path("/etc/netns/pr1/hosts").unlink(missing_ok=True)
     (HERE / "real.json").write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n")
 
 
