@@ -147,6 +147,7 @@ class _Options:
     latency: bool = False
     verbose: bool = False
     broadcast: bool = False
+    pmtudisc: str | None = None  # -M
     errno_fresh: bool = True  # no number read yet: errno still holds libc's start-up ENOENT
 
 
@@ -236,6 +237,7 @@ def _one_option(opts: _Options, name: str, arg: str, io: Io, ni: dict[str, str])
     elif name == "-M":
         if arg not in ("do", "dont", "want"):
             _fail(io, 2, f"invalid -M argument: {arg}")
+        opts.pmtudisc = arg
     elif name == "-f":
         opts.flood = opts.numeric = True
     elif name == "-p":
@@ -425,6 +427,7 @@ def _run(host: Host, opts: _Options, target: str, dst: bytes, fill: bytes | None
                 _fail(io, 2, f"unknown iface: {opts.device}")
             _fail(io, 2, f"SO_BINDTODEVICE {opts.device}: No such device")
     source = opts.source
+    dev = oif
     if source is None:
         if dst == bytes(4):  # the kernel routes 0.0.0.0 to itself
             source = dst = bytes((127, 0, 0, 1))
@@ -454,6 +457,15 @@ def _run(host: Host, opts: _Options, target: str, dst: bytes, fill: bytes | None
     elif not ns.ipv4.is_local_address(source):
         _fail(io, 2, "bind: Cannot assign requested address")
     multicast = opts.broadcast or 224 <= dst[0] <= 239
+    pmtudisc = opts.pmtudisc or ("do" if multicast else None)
+    mtu = None
+    if pmtudisc == "do":  # DF on, no local fragmenting: a bigger packet is refused
+        if dev is None:
+            try:
+                dev = ns.ipv4.route_output(dst, oif)[0]
+            except NoRoute:
+                dev = None
+        mtu = dev.mtu if dev is not None else None
     if _rcvbuf_warning(opts):
         io.error("ping: WARNING: probably, rcvbuf is not enough to hold preload\n")
     if opts.ttl == 0:
@@ -478,5 +490,5 @@ def _run(host: Host, opts: _Options, target: str, dst: bytes, fill: bytes | None
         src=source if opts.strictsource else None, fill=fill, flood=opts.flood,
         quiet=opts.quiet, audible=opts.audible, adaptive=opts.adaptive,
         timestamps=opts.timestamps, outstanding=opts.outstanding, verbose=opts.verbose,
-        multicast=multicast, route=route, names=names)
+        multicast=multicast, route=route, names=names, mtu=mtu)
     return Pinger(host, cfg, io, ident=opts.ident if opts.ident >= 0 else None).run()

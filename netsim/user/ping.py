@@ -94,6 +94,7 @@ class PingConfig:
     multicast: bool = False  # -b or a multicast group: many answer, from other addresses
     route: tuple | None = None  # the route to use, when the kernel made one up (-I dev)
     names: dict[bytes, str] | None = None  # /etc/hosts' names when the target was one
+    mtu: int | None = None  # -M do (or a broadcast): larger packets are a local error
 
 
 def echo_data(size: int, fill: bytes | None) -> bytes:
@@ -336,13 +337,15 @@ class Pinger:
         size = cfg.size
         if size + 8 > 0xFFFF:  # ping_v4_sendmsg(): EMSGSIZE, nothing queued
             return ""
-        if size + 28 > 0xFFFF:  # ip_append_data(): EMSGSIZE, and a local error queued
+        mtu = 0xFFFF if size + 28 > 0xFFFF else cfg.mtu
+        if mtu is not None and size + 28 > mtu:
+            # ip_append_data(): EMSGSIZE, and a local error queued (IP_RECVERR)
             if not cfg.quiet:
                 self.nerrors += 1
                 if cfg.flood:
                     self.write("E")
                 else:
-                    self.io.error("ping: local error: message too long, mtu=65535\n")
+                    self.io.error(f"ping: local error: message too long, mtu={mtu}\n")
             return ""
         self.sent_at[seq] = self.env.now
         confirm, self.confirm = self.confirm, False

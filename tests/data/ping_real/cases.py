@@ -251,6 +251,11 @@ CASES: list[tuple[str, str]] = [
     ("pair", "ping -f -c 20 10.0.0.2"),
     ("pair", "iptables -A OUTPUT -p icmp -j DROP; ping -c 2 -i 0.2 10.0.0.2"),
     ("pair", "ip link set eth0 down; ping -c 1 10.0.0.2"),
+    ("pair", "ping -c 2 -i 0.2 -M do -s 1473 10.0.0.2"),
+    ("pair", "ping -c 2 -i 0.2 -M do -s 1472 10.0.0.2"),
+    ("pair", "ping -c 2 -f -M do -s 1473 10.0.0.2"),
+    ("pair", "ping -c 2 -i 0.2 -b -s 1473 10.0.0.255"),
+    ("pair", "ping -c 2 -i 0.2 -M dont -s 3000 10.0.0.2"),
     # names from /etc/hosts
     ("hosts", "ping -c 2 -i 0.2 far"),
     ("hosts", "ping -c 1 FAR.example"),
