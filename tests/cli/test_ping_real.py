@@ -22,7 +22,9 @@ from pathlib import Path
 import pytest
 from lab_builders import two_hosts
 
-from helpers import new_host
+import netsim
+
+from helpers import HOST_INIT, new_host
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "ping_real"
 _spec = importlib.util.spec_from_file_location("ping_real_cases", DATA / "cases.py")
@@ -48,7 +50,27 @@ def masked(text: str) -> str:
     return text
 
 
+def router_world():
+    lab = netsim.Lab(seed=0)
+    lab.hints = False
+    h1, r, h2 = lab.host("h1"), lab.host("r"), lab.host("h2")
+    lab.link("h1:eth0", "r:eth0")
+    lab.link("r:eth1", "h2:eth0")
+    for host, script in (
+            (h1, "ip addr add 10.0.0.1/24 dev eth0 && ip link set eth0 up "
+                 "&& ip route add default via 10.0.0.254"),
+            (r, "ip addr add 10.0.0.254/24 dev eth0 && ip addr add 10.0.1.254/24 dev eth1 "
+                "&& ip link set eth0 up && ip link set eth1 up "
+                "&& sysctl -qw net.ipv4.ip_forward=1"),
+            (h2, "ip addr add 10.0.1.2/24 dev eth0 && ip link set eth0 up "
+                 "&& ip route add default via 10.0.1.254")):
+        assert host.sh(HOST_INIT + " && " + script).returncode == 0, script
+    return h1
+
+
 def world(kind: str):
+    if kind == "router":
+        return router_world()
     if kind in ("pair", "hosts"):
         lab, h1, _h2 = two_hosts()
         lab.hints = False
@@ -59,7 +81,23 @@ def world(kind: str):
     return new_host(hints=False)
 
 
-@pytest.mark.parametrize("case", REAL["cases"], ids=[c["cmd"][:60] for c in REAL["cases"]])
+# Where netsim's kernel (not ping) still differs from Linux: strict xfails, so the fix
+# shows up here.
+KNOWN_DIFFERENCES = {
+    ("router", "ping -c 2 -i 0.2 10.0.1.3"):
+        "the router's Host Unreachable comes from the address of the device whose ARP "
+        "failed (10.0.1.254), not from the route back to the sender's (10.0.0.254)",
+}
+
+
+def _params():
+    for case in REAL["cases"]:
+        reason = KNOWN_DIFFERENCES.get((case["world"], case["cmd"]))
+        marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+        yield pytest.param(case, id=case["cmd"][:60], marks=marks)
+
+
+@pytest.mark.parametrize("case", list(_params()))
 def test_ping_prints_what_the_real_one_printed(case) -> None:
     host = world(case["world"])
     result = host.sh(cases.expand(case["cmd"]))

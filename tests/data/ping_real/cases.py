@@ -6,8 +6,10 @@ host init (IPv6 off, lo up: ``helpers.HOST_INIT``); ``pair`` is two, ``h1`` and
 ``h2``, cabled eth0 to eth0 with 10.0.0.1/24 and 10.0.0.2/24 (``two_hosts``), the
 command running in h1.
 
-The ``hosts`` world is ``pair`` with :data:`HOSTS` as h1's /etc/hosts (``ip netns
-exec`` mounts ``/etc/netns/NAME/hosts`` there).
+The ``router`` world is h1 (10.0.0.1/24) -- r (10.0.0.254, 10.0.1.254, forwarding)
+-- h2 (10.0.1.2/24), each host's default route through r. The ``hosts`` world is
+``pair`` with :data:`HOSTS` as h1's /etc/hosts (``ip netns exec`` mounts
+``/etc/netns/NAME/hosts`` there).
 
 A command may hold ``{name}`` for one of :data:`BIG`, an argument too long to
 write out (5,000 digits, a 100,000-character host name); the recording keeps the
@@ -256,6 +258,15 @@ CASES: list[tuple[str, str]] = [
     ("pair", "ping -c 2 -f -M do -s 1473 10.0.0.2"),
     ("pair", "ping -c 2 -i 0.2 -b -s 1473 10.0.0.255"),
     ("pair", "ping -c 2 -i 0.2 -M dont -s 3000 10.0.0.2"),
+    # through a router
+    ("router", "ping -c 2 -i 0.2 10.0.1.2"),
+    ("router", "ping -c 2 -i 0.2 -t 1 10.0.1.2"),
+    ("router", "ping -c 2 -i 0.2 -t 1 -q 10.0.1.2"),
+    ("router", "ping -c 3 -i 0.2 -t 1 -f 10.0.1.2"),
+    ("router", "ping -w 2 -t 1 10.0.1.2"),
+    ("router", "ping -c 2 -i 0.2 10.0.1.3"),
+    ("router", "ping -c 2 -i 0.2 -W 1 10.0.2.1"),
+    ("router", "ping -c 2 -i 0.2 -t 2 10.0.1.2"),
     # names from /etc/hosts
     ("hosts", "ping -c 2 -i 0.2 far"),
     ("hosts", "ping -c 1 FAR.example"),

@@ -38,8 +38,30 @@ def in_ns(ns: str, command: str, timeout: float = 120) -> subprocess.CompletedPr
     return run(["ip", "netns", "exec", ns, "sh", "-c", command], timeout=timeout)
 
 
+ROUTER = [  # the ``router`` world: h1 (pr1) -- r (pr3) -- h2 (pr2)
+    ("pr1", "ip addr add 10.0.0.1/24 dev eth0 && ip link set eth0 up "
+            "&& ip route add default via 10.0.0.254"),
+    ("pr3", "ip addr add 10.0.0.254/24 dev eth0 && ip addr add 10.0.1.254/24 dev eth1 "
+            "&& ip link set eth0 up && ip link set eth1 up && sysctl -qw net.ipv4.ip_forward=1"),
+    ("pr2", "ip addr add 10.0.1.2/24 dev eth0 && ip link set eth0 up "
+            "&& ip route add default via 10.0.1.254"),
+]
+
+
+def make_router_world() -> None:
+    for ns in ("pr2", "pr3"):
+        run(["ip", "netns", "add", ns], check=True)
+        assert in_ns(ns, INIT).returncode == 0
+    run(["ip", "-n", "pr1", "link", "add", "eth0", "type", "veth", "peer", "name", "eth0",
+         "netns", "pr3"], check=True)
+    run(["ip", "-n", "pr3", "link", "add", "eth1", "type", "veth", "peer", "name", "eth0",
+         "netns", "pr2"], check=True)
+    for ns, command in ROUTER:
+        assert in_ns(ns, command).returncode == 0, command
+
+
 def make_world(world: str) -> None:
-    for ns in ("pr1", "pr2"):
+    for ns in ("pr1", "pr2", "pr3"):
         run(["ip", "netns", "del", ns])
     hosts = Path("/etc/netns/pr1/hosts")
     if world == "hosts":
@@ -49,6 +71,8 @@ def make_world(world: str) -> None:
         hosts.unlink()
     run(["ip", "netns", "add", "pr1"], check=True)
     assert in_ns("pr1", INIT).returncode == 0
+    if world == "router":
+        make_router_world()
     if world in ("pair", "hosts"):
         run(["ip", "netns", "add", "pr2"], check=True)
         assert in_ns("pr2", INIT).returncode == 0
@@ -80,7 +104,7 @@ def main() -> None:
                              "stdout": shrink(stdout, command),
                              "stderr": shrink(stderr, command)})
         print(proc.returncode, command[:70], flush=True)
-    for ns in ("pr1", "pr2"):
+    for ns in ("pr1", "pr2", "pr3"):
         run(["ip", "netns", "del", ns])
     Path("/etc/netns/pr1/hosts").unlink(missing_ok=True)
     (HERE / "real.json").write_text(json.dumps(out, indent=1, ensure_ascii=False) + "\n")
