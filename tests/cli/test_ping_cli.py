@@ -90,3 +90,119 @@ def test_the_seeds_typo_gets_iproute2s_error_then_a_hint():
     lab.hints = False
     assert h.sh("ip link add set dev eth0 master br0").stderr == (
         'Error: either "dev" is duplicate, or "eth0" is a garbage.\n')
+
+
+def test_each_line_is_written_when_it_happens(pair):
+    """A reply's line reaches the command's output at the simulated instant it came."""
+    lab, a, _b = pair
+    from netsim.cli import ping
+    from netsim.user.io import Io
+
+    io = Io()
+    written: list[tuple[float, str]] = []
+    plain_write = io.write
+
+    def timed_write(text: str) -> None:
+        written.append((round(lab.now - start, 3), text))
+        plain_write(text)
+
+    io.write = timed_write  # type: ignore[method-assign]
+    start = lab.now
+    assert ping.main(a, ["ping", "-c", "3", "10.0.0.2"], io) == 0
+    replies = [(t, line) for t, line in written if line.startswith("64 bytes")]
+    assert [t for t, _ in replies] == [0.0, 1.0, 2.0]
+    assert written[0] == (0.0, "PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data.\n")
+    assert written[-1][1].startswith("\n--- 10.0.0.2 ping statistics ---\n")
+    assert io.stdout == "".join(text for _, text in written)
+
+
+def test_a_long_ping_stopped_by_the_guard_keeps_what_it_printed():
+    host = netsim.Lab(seed=0).host("h1")
+    ok(host, "ip link set lo up")
+    host.lab.clock.event_budget = 5000
+    result = host.sh("ping -c 100000 -i 0.2 127.0.0.1")
+    assert result.returncode == 124
+    lines = result.stdout.splitlines()
+    assert lines[0] == "PING 127.0.0.1 (127.0.0.1) 56(84) bytes of data."
+    replies = [line for line in lines if line.startswith("64 bytes from 127.0.0.1: ")]
+    assert len(replies) > 100 and len(replies) == len(lines) - 1
+    assert replies[-1].startswith(f"64 bytes from 127.0.0.1: icmp_seq={len(replies)} ttl=64")
+    assert "netsim: stopped at t=" in result.stderr
+
+
+def test_the_sequence_is_16_bits_and_wraps_to_0(pair):
+    """Request 65,536 goes out as icmp_seq=0 (it crashed netsim once), as iputils'
+    htons(ntransmitted + 1) sends it; tests/data/ping_real has the real 65,540 run."""
+    _lab, a, _b = pair
+    from netsim.packets.addr import ip_aton
+    from netsim.user.io import Io
+    from netsim.user.ping import PingConfig, Pinger
+
+    io = Io()
+    pinger = Pinger(a, PingConfig("10.0.0.2", ip_aton("10.0.0.2"), count=65538,
+                                  interval=200), io)
+    pinger.ntransmitted = pinger.acked = 65533  # as if 65,533 had gone and come back
+    pinger.nreceived = 65533
+    assert pinger.run() == 0
+    seqs = [line.split("icmp_seq=")[1].split()[0] for line in io.stdout.splitlines()
+            if "icmp_seq=" in line]
+    assert seqs == ["65534", "65535", "0", "1", "2"]
+    assert "65538 packets transmitted, 65538 received, 0% packet loss" in io.stdout
+
+
+def test_flood_writes_a_dot_per_request_and_a_backspace_per_reply(pair):
+    _lab, a, _b = pair
+    result = a.sh("ping -f -c 3 10.0.0.2")
+    head, _, rest = result.stdout.partition("\n")
+    assert head == "PING 10.0.0.2 (10.0.0.2) 56(84) bytes of data."
+    assert rest.startswith(".\b \b" * 3 + "\n--- 10.0.0.2 ping statistics ---\n")
+    assert ", ipg/ewma " in rest and result.returncode == 0
+
+
+def test_timestamps_are_the_labs_wall_clock(pair):
+    lab, a, _b = pair
+    from netsim.engine.clock import wall_clock
+
+    before = wall_clock(lab.now)
+    line = a.sh("ping -D -c 1 10.0.0.2").stdout.splitlines()[1]
+    stamp = float(line[1:line.index("]")])
+    assert line.startswith("[") and line.split("] ", 1)[1].startswith("64 bytes from 10.0.0.2")
+    assert before <= stamp < before + 0.01
+
+
+@pytest.mark.parametrize("command, status, stderr", [
+    # a C program sees an argument up to its first NUL
+    ("ping -c 1 '10.0.0.2\0junk'", 0, ""),
+    ("ping -c '\0' 10.0.0.2", 1, "ping: invalid argument: ''\n"),
+    ("ping -c 1 'a\0b'", 2, "ping: a: Temporary failure in name resolution\n"),
+    # bytes that are not UTF-8 (what Python keeps as lone surrogates): IDN refuses them
+    ("ping -c 1 '\udcff\udcfe'", 2, "ping: \udcff\udcfe: Parameter string not correctly encoded\n"),
+    ("ping -c 1 '\ud800x.com'", 2, "ping: \ud800x.com: Parameter string not correctly encoded\n"),
+    # digits that are not ASCII are no digits for C
+    ("ping -c ١ 10.0.0.2", 1, "ping: invalid argument: '١'\n"),
+    ("ping -c 1 ١٢٧.0.0.1", 2, "ping: ١٢٧.0.0.1: Temporary failure in name resolution\n"),
+    ("ping -c 1 -Q ١ 10.0.0.2", 2, "ping: bad TOS value: ١\n"),
+    ("ping -c 1 -p ١ 10.0.0.2", 2, "ping: patterns must be specified as hex digits: ١\n"),
+])
+def test_odd_arguments_get_the_c_programs_answer(pair, command, status, stderr):
+    _lab, a, _b = pair
+    result = a.sh(command)
+    assert (result.returncode, result.stderr) == (status, stderr)
+
+
+def test_huge_arguments_are_read_without_python_limits(pair):
+    _lab, a, _b = pair
+    digits = "7" * 5000
+    garbage = ("ping: option argument contains garbage: \n"
+               "ping: this will become fatal error in the future\n")
+    for option, status, message in (
+            ("-c", 1, f"ping: invalid argument: '{digits}': Numerical result out of range\n"),
+            ("-s", 1, f"ping: invalid argument: '{digits}': Numerical result out of range\n"),
+            ("-i", 2, f"{garbage}ping: bad timing interval: {digits}: "
+                      "Numerical result out of range\n"),
+            ("-W", 2, f"{garbage}ping: bad linger time: {digits}: "
+                      "Numerical result out of range\n")):
+        result = a.sh(f"ping {option} {digits} 10.0.0.2")
+        assert (result.returncode, result.stderr) == (status, message)
+    name = "h" * 100_000
+    assert a.sh(f"ping -c 1 {name}").stderr == f"ping: {name}: Name or service not known\n"
