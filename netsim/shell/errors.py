@@ -39,9 +39,10 @@ class _Unwind(Exception):
 
 
 class _Break(_Unwind):
-    def __init__(self, levels: int) -> None:
+    def __init__(self, levels: int, status: int = 0) -> None:
         super().__init__()
         self.levels = levels
+        self.status = status  # the loop's status: 1 after ``break 0`` left every loop
 
 
 class _Continue(_Unwind):

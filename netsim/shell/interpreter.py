@@ -462,20 +462,20 @@ class Shell(_Dispatcher, _Redirector, _Expander):
                 return self._execute(body)
         return self._execute(node.orelse) if node.orelse is not None else 0
 
-    def _loop_body(self, body: Node) -> int | None:
-        """Run one round of a loop: its status, or None when ``break`` ends the loop."""
+    def _loop_body(self, body: Node) -> tuple[bool, int]:
+        """Run one round of a loop: (whether ``break`` ended the loop, the status)."""
         try:
-            return self._execute(body)
+            return False, self._execute(body)
         except _Break as e:
             if e.levels > 1:
                 e.levels -= 1
                 raise
-            return None
+            return True, e.status
         except _Continue as e:
             if e.levels > 1:
                 e.levels -= 1
                 raise
-            return 0
+            return False, 0
 
     def _exec_loop(self, node: Loop) -> int:
         status = 0
@@ -485,10 +485,9 @@ class Shell(_Dispatcher, _Redirector, _Expander):
                 self._tick()
                 if (self._quietly(node.cond) == 0) == node.until:
                     return status
-                result = self._loop_body(node.body)
-                if result is None:
-                    return 0
-                status = result
+                broke, status = self._loop_body(node.body)
+                if broke:
+                    return status
         finally:
             self._loops -= 1
 
@@ -500,10 +499,9 @@ class Shell(_Dispatcher, _Redirector, _Expander):
             for item in items:
                 self._tick()
                 self._assign(node.var, item)
-                result = self._loop_body(node.body)
-                if result is None:
-                    return 0
-                status = result
+                broke, status = self._loop_body(node.body)
+                if broke:
+                    return status
             return status
         finally:
             self._loops -= 1
@@ -517,10 +515,9 @@ class Shell(_Dispatcher, _Redirector, _Expander):
                 self._tick()
                 if node.cond.raw.strip() and self._arith(node.cond) == 0:
                     return status
-                result = self._loop_body(node.body)
-                if result is None:
-                    return 0
-                status = result
+                broke, status = self._loop_body(node.body)
+                if broke:
+                    return status
                 self._arith(node.step)
         finally:
             self._loops -= 1

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 from netsim.shell.errors import _Usage
 from netsim.shell.redirect import _Input
 from netsim.user.getopt import Getopt, GetoptError
+from netsim.user.strtol import strtol
 
 if TYPE_CHECKING:
     from netsim.shell.interpreter import Shell
@@ -167,6 +168,16 @@ def _split_lines(text: str) -> list[str]:
 def _lines_keep(text: str) -> list[str]:
     """Lines with their newline (the last one may have none)."""
     return re.findall(r"[^\n]*\n|[^\n]+$", text)
+
+
+def _legal_number(text: str) -> int | None:
+    """bash's ``legal_number()``: ``strtoimax`` in base 10 (leading white space and a
+    sign allowed), then only blanks; None for anything else, overflow included
+    (``9223372036854775808``), whatever its length."""
+    parsed = strtol(text, 10)
+    if parsed is None or parsed.overflow or text[parsed.end:].strip(" \t"):
+        return None
+    return parsed.value
 
 
 # The one-letter options of `set -e`, `sh -x`, `#!/bin/sh -e`, and their `set -o` names.
