@@ -143,7 +143,10 @@ class _Arith:
     def evaluate(self) -> int:
         if not self.tokens:
             return 0
-        value = self.comma()
+        try:
+            value = self.comma()
+        except RecursionError:  # thousands of nested ( or unary signs: bash's own wording
+            raise _ArithError("expression recursion level exceeded", self.rest()) from None
         if self.i < len(self.tokens):
             raise _ArithError("syntax error in expression", self.rest())
         return value

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from netsim.shell.arith import _Arith, _ArithError
 from netsim.shell.conditions import _TestError, _TestParser
+from netsim.shell.encoding import from_bytes
 from netsim.shell.errors import (
     MAX_NESTING,
     _Break,
@@ -27,6 +28,7 @@ from netsim.shell.errors import (
     _LimitExceeded,
     _Return,
 )
+from netsim.shell.escapes import _unescape
 from netsim.shell.lexer import _NAME_RE
 from netsim.shell.patterns import _ifs_split
 from netsim.shell.plumbing import (
@@ -37,7 +39,7 @@ from netsim.shell.plumbing import (
     _legal_number,
     _shell_quote,
 )
-from netsim.shell.printf import _printf_once, _unescape
+from netsim.shell.printf import printf
 from netsim.shell.redirect import _Input
 from netsim.user.getopt import Getopt, GetoptError
 
@@ -92,19 +94,12 @@ def _printf(ctx: _Ctx, argv: list[str]) -> int:
         args = args[1:]
     if not args:
         return ctx.diag("printf: usage: printf [-v var] format [arguments]", 2)
-    fmt, values = args[0], args[1:]
-    state = {"status": 0, "index": 0}
-    out: list[str] = []
-    while True:
-        start = state["index"]
-        stop = _printf_once(ctx, fmt, values, state, out)
-        if stop or state["index"] >= len(values) or state["index"] == start:
-            break
-    if target is not None:
-        ctx.sh._assign(target, "".join(out))
+    data, status = printf(ctx, args[0], args[1:])
+    if target is not None:  # a variable holds a C string: up to the first NUL
+        ctx.sh._assign(target, from_bytes(data.split(b"\0", 1)[0]))
     else:
-        ctx.out("".join(out))
-    return state["status"]
+        ctx.out(from_bytes(data))
+    return status
 
 
 @_builtin("cd")

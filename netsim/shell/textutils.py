@@ -15,9 +15,9 @@ from collections.abc import Callable
 from typing import Any
 
 from netsim.shell.errors import _Usage
+from netsim.shell.escapes import _unescape
 from netsim.shell.patterns import _posix_regex, _regex_error
 from netsim.shell.plumbing import _Ctx, _getopts, _lines_keep, _split_lines, _utility
-from netsim.shell.printf import _unescape
 
 
 @_utility("cat")

@@ -266,3 +266,196 @@ COUNTS = [
 @pytest.mark.parametrize(("line", "stdout", "stderr", "status"), COUNTS)
 def test_builtin_counts_and_statuses_are_bash_s(line, stdout, stderr, status):
     assert _run(line) == (stdout, stderr, status)
+
+
+# The printf builtin: C's strtoimax/strtoumax/strtold on its arguments (out of range
+# saturates with a warning, status 0; junk after a number is "invalid number", status 1),
+# widths and precisions that are C ints, conversions on bytes (%.1s of é is one byte),
+# %q, %n, %a; and the escapes of printf, %b, echo -e and $'...' (a byte that is no UTF-8
+# is a surrogate escape in the text, \udcff for 0xff).
+PRINTF = [
+    ("printf '%d|%i|%u\\n' {BIG} -{BIG} {BIG}; echo $?",
+     '9223372036854775807|-9223372036854775808|18446744073709551615\n0\n',
+     'bash: printf: warning: {BIG}: Numerical result out of range\nbash: p'
+     'rintf: warning: -{BIG}: Numerical result out of range\nbash: printf:'
+     ' warning: {BIG}: Numerical result out of range\n',
+     0),
+    ("printf '%d\\n' 99999999999999999999999 -99999999999999999999999 9223"
+     '372036854775808',
+     '9223372036854775807\n-9223372036854775808\n9223372036854775807\n',
+     'bash: printf: warning: 99999999999999999999999: Numerical result out'
+     ' of range\nbash: printf: warning: -99999999999999999999999: Numerica'
+     'l result out of range\nbash: printf: warning: 9223372036854775808: N'
+     'umerical result out of range\n',
+     0),
+    ("printf '%x %o %X %u\\n' 99999999999999999999999 99999999999999999999"
+     '999 -99999999999999999999999 -1',
+     'ffffffffffffffff 1777777777777777777777 FFFFFFFFFFFFFFFF 18446744073'
+     '709551615\n',
+     'bash: printf: warning: 99999999999999999999999: Numerical result out'
+     ' of range\nbash: printf: warning: 99999999999999999999999: Numerical'
+     ' result out of range\nbash: printf: warning: -9999999999999999999999'
+     '9: Numerical result out of range\n',
+     0),
+    ("printf '%d\\n' 0x1ffffffffffffffff 0777777777777777777777777 0x{BIG}",
+     '9223372036854775807\n9223372036854775807\n9223372036854775807\n',
+     'bash: printf: warning: 0x1ffffffffffffffff: Numerical result out of '
+     'range\nbash: printf: warning: 0777777777777777777777777: Numerical r'
+     'esult out of range\nbash: printf: warning: 0x{BIG}: Numerical result'
+     ' out of range\n',
+     0),
+    ("printf '%d|%d|%d\\n' 12abc ' 12 ' +-5; echo $?",
+     '12|12|0\n1\n',
+     'bash: printf: 12abc: invalid number\nbash: printf:  12 : invalid num'
+     'ber\nbash: printf: +-5: invalid number\n',
+     0),
+    ('printf \'%d|%d|%d|%d\\n\' "\'" "\'ab" "\'é" \'\'',
+     '0|97|233|0\n',
+     '',
+     0),
+    ("printf '%i\\n' 1.5; echo $?",
+     '1\n1\n',
+     'bash: printf: 1.5: invalid number\n',
+     0),
+    ("printf '%*d|\\n' 99999999999999999999999",
+     '0|\n',
+     'bash: printf: warning: 99999999999999999999999: Numerical result out'
+     ' of range\n',
+     0),
+    ("printf '%*d|\\n' 4294967301",
+     '    0|\n',
+     '',
+     0),
+    ("printf '%.*d|\\n' 4294967301; printf '%.*s|%*s|\\n' -1 abc -3 a",
+     '00000|\nabc|a  |\n',
+     '',
+     0),
+    ("printf '%.*s|\\n' x abc; echo $?",
+     '|\n1\n',
+     'bash: printf: x: invalid number\n',
+     0),
+    ("printf '%2147483648s|%.2147483648d|%s\\n' a 5 b",
+     '||b\n',
+     '',
+     0),
+    ("printf '%-5d|%+d|% d|%#x|%#o|%#x|%#o|%.3d|%.0d|\\n' 3 4 5 255 8 0 0 "
+     '5 0',
+     '3    |+4| 5|0xff|010|0|0|005||\n',
+     '',
+     0),
+    ("printf '%ld %lld %hd %zd %jd %Lf\\n' 1 2 3 4 5 6",
+     '1 2 3 4 5 6.000000\n',
+     '',
+     0),
+    ("printf '%5%|\\n'; echo $?",
+     '1\n',
+     "bash: printf: `%': invalid format character\n",
+     0),
+    ("printf 'a%k|\\n'; echo $?",
+     'a1\n',
+     "bash: printf: `k': invalid format character\n",
+     0),
+    ("printf 'a%'; echo; printf '%5'; echo $?",
+     'a\n1\n',
+     "bash: printf: `%': missing format character\nbash: printf: `%5': mis"
+     'sing format character\n',
+     0),
+    ("printf '%n|%s|\\n' x y; echo $x",
+     '|y|\n0\n',
+     '',
+     0),
+    ("printf '%f\\n' 1e5000 1e-5000 -1e5000; echo $?",
+     'inf\n0.000000\n-inf\n0\n',
+     'bash: printf: warning: 1e5000: Numerical result out of range\nbash: '
+     'printf: warning: 1e-5000: Numerical result out of range\nbash: print'
+     'f: warning: -1e5000: Numerical result out of range\n',
+     0),
+    ("printf '%f %f %f %F %f\\n' inf infinity 'nan(123)' -inf ''",
+     'inf inf nan -INF 0.000000\n',
+     '',
+     0),
+    ("printf '%f|%f|%f\\n' 0x10 1e '1.5 '; echo $?",
+     '16.000000|1.000000|1.500000\n1\n',
+     'bash: printf: 1e: invalid number\nbash: printf: 1.5 : invalid number'
+     '\n',
+     0),
+    ("printf '%08.3f|%-8.3e|%G|%e\\n' 3.14159 2.5 0.00001 0x1p-1074",
+     '0003.142|2.500e+00|1E-05|4.940656e-324\n',
+     '',
+     0),
+    ("printf '%a %A %a %.2a %a\\n' 1 255 0 1.999 -2",
+     '0x8p-3 0XF.FP+4 0x0p+0 0xf.fep-3 -0x8p-2\n',
+     '',
+     0),
+    ("printf '%b|%b|%b|%b|%b|%b\\n' '\\101' '\\0101' '\\01011' '\\1011' '"
+     '\\"\\?\\q\' \'\\c\' after',
+     'A|A|A1|A1|\\"\\?\\q|',
+     '',
+     0),
+    ('printf \'\\101|\\0101|\\1011|\\"|\\?|\\c|\\q\\n\'',
+     'A|\x081|A1|"|?|\\c|\\q\n',
+     '',
+     0),
+    ("printf '\\x41\\x4g\\x\\u263a\\U0001F600\\u|%b\\n' '\\x'; echo $?",
+     'A\x04g\\x☺😀\\u|\\x\n0\n',
+     'bash: printf: missing hex digit for \\x\nbash: printf: missing unico'
+     'de digit for \\u\nbash: printf: missing hex digit for \\x\n',
+     0),
+    ("printf '%5.1s|%-4.2s|%c|%5c|\\n' é éé é abc",
+     '    \udcc3|é  |\udcc3|    a|\n',
+     '',
+     0),
+    ("printf '%q\\n' é 'a b' '' '~x' 'x~' '#a' 'a#' $'\\t' $'a\\001' $'\\x"
+     'ff\' a=b \'x:~\' $\'\\x7f\' "a\'b" \'!"#$%&()*+,-./:;<=>?@[\\]^_`{|}'
+     "~'",
+     "é\na\\ b\n''\n\\~x\nx~\n\\#a\na#\n$'\\t'\n$'a\\001'\n$'\\377'\na=b\n"
+     'x:\\~\n$\'\\177\'\na\\\'b\n\\!\\"#\\$%\\&\\(\\)\\*+\\,-./:\\;\\<=\\>'
+     '\\?@\\[\\\\\\]\\^_\\`\\{\\|\\}~\n',
+     '',
+     0),
+    ("printf '%5q|%-6q|%.2q|\\n' a b abc",
+     '    a|b     |ab|\n',
+     '',
+     0),
+    ("printf -v x 'a\\0b%s' c; echo ${#x}",
+     '1\n',
+     '',
+     0),
+    ("printf '%s\\n' '\\377' $'\\377' '\\303\\251'",
+     '\\377\n\udcff\n\\303\\251\n',
+     '',
+     0),
+    ("printf '\\377\\303\\251\\n%b\\n' '\\0377'",
+     '\udcffé\n\udcff\n',
+     '',
+     0),
+    ("echo $'\\101|\\0101|\\1011|\\x41|\\x4g|\\cA|\\c?|\\c[|\\c\\\\|\\ca|"
+     '\\q|\\"|\\?|\\e|\\E|\\u263a|\\U0001F600|\\x|\\u\'',
+     'A|\x081|A1|A|\x04g|\x01|\x7f|\x1b|\x1c|\x01|\\q|"|?|\x1b|\x1b|☺|😀|\\'
+     'x|\\u\n',
+     '',
+     0),
+    ("echo $'a\\cZb' $'\\c' $'\\U110000' $'\\777' $'\\udcff' $'\\U7fffffff"
+     "'",
+     'a\x1ab \\c \udcf4\udc90\udc80\udc80 \udcff \udced\udcb3\udcbf \udcfd'
+     '\udcbf\udcbf\udcbf\udcbf\udcbf\n',
+     '',
+     0),
+    ("echo $'a\\0b'c $'x\\u0y'; x=$'p\\0q'; echo ${#x}",
+     'ac x\n1\n',
+     '',
+     0),
+    ('echo $\'it\\\'s\' $"a b" "$\'x\'" ${x:-$\'a\\tb\'}',
+     "it's a b $'x' a\tb\n",
+     '',
+     0),
+    ("echo -e 'a\\101|\\0101|\\01011|\\x41|\\x|\\u|\\u41|\\c|z'",
+     'a\\101|A|A1|A|\\x|\\u|A|',
+     '',
+     0),
+]
+
+
+@pytest.mark.parametrize(("line", "stdout", "stderr", "status"), PRINTF)
+def test_printf_and_escapes_are_bash_s(line, stdout, stderr, status):
+    assert _run(line) == (stdout, stderr, status)
