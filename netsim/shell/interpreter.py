@@ -54,7 +54,15 @@ from netsim.shell.expand import _Expander
 from netsim.shell.lexer import _Lexer
 from netsim.shell.parser import _Parser
 from netsim.shell.patterns import _compile_glob
-from netsim.shell.redirect import Fd, _FileOutput, _Input, _NullOutput, _Output, _Redirector
+from netsim.shell.redirect import (
+    Fd,
+    _FileOutput,
+    _Input,
+    _NullOutput,
+    _Output,
+    _PipeOutput,
+    _Redirector,
+)
 from netsim.user.fs import VirtualFS
 from netsim.user.io import CommandFn, CommandResult
 
@@ -436,13 +444,13 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         statuses = []
         for index, command in enumerate(commands):
             last = index == len(commands) - 1
-            sink = self._fds.get(1, _NullOutput()) if last else _Output()
+            sink = self._fds.get(1, _NullOutput()) if last else _PipeOutput()
             child = self._subshell()
             child._fds[0] = stdin
             child._fds[1] = sink
             statuses.append(child._run_isolated(lambda c=child, n=command: c._execute(n)))
             if not last:
-                stdin = _Input(sink.text()) if isinstance(sink, _Output) else _Input()
+                stdin = sink.reader() if isinstance(sink, _PipeOutput) else _Input()
         if "pipefail" in self.options:
             return next((s for s in reversed(statuses) if s), 0)
         return statuses[-1]

@@ -15,12 +15,12 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from netsim.shell.errors import _Usage
-from netsim.shell.redirect import _Input
+from netsim.shell.redirect import _Input, _Output
 from netsim.user.getopt import Getopt, GetoptError
 from netsim.user.strtol import strtol
 
@@ -49,6 +49,13 @@ class _Ctx:
 
     def out(self, text: str) -> None:
         self.sh._write(1, text)
+
+    def out_lazy(self, chunks: Iterator[str]) -> None:
+        """Standard output made as it is read (``seq``): a pipe passes the chunks on
+        one at a time, any other output takes them all at once."""
+        target = self.sh._fds.get(1)
+        if isinstance(target, _Output):
+            target.write_lazy(chunks)
 
     def err(self, text: str) -> None:
         self.sh._write(2, text)
@@ -132,7 +139,8 @@ def _getopts(prog: str, args: list[str], flags: str = "", valued: str = "",
     Flags map to True, valued options to the list of their values. ``--color[=WHEN]``
     is accepted and ignored (by every tool here, so no abbreviations are read). With
     ``numeric`` a count typed as an option (``head -5``, ``tail -20``) is stored
-    under ``"#"``: a word whose first letter is a digit is that count, whole.
+    under ``"#"``: a word whose first letter is a digit is that count, whole. The
+    letter of the last valued option given is under ``"@last"``.
     """
     digits = "".join(f"{d}::" for d in "0123456789") if numeric else ""
     shortopts = "".join(f"{c}:" for c in valued) + flags + digits
@@ -150,6 +158,7 @@ def _getopts(prog: str, args: list[str], flags: str = "", valued: str = "",
                 opts["#"] = word[1:]
             elif letter in valued:
                 opts.setdefault(letter, []).append(value)
+                opts["@last"] = letter  # which valued option came last (head -n 1 -c 2)
             else:
                 opts[letter] = True
     except GetoptError as err:

@@ -1,4 +1,4 @@
-"""Programs about running programs: sh/bash/dash, env/printenv, which, sleep, seq,
+"""Programs about running programs: sh/bash/dash, env/printenv, which, sleep,
 basename and dirname (mostly GNU's old sh-utils).
 
 ``sh`` runs a new shell process: only exported variables go with it. ``sleep`` lets
@@ -13,7 +13,7 @@ import re
 
 from netsim.shell.errors import _Usage
 from netsim.shell.lexer import _NAME_RE
-from netsim.shell.plumbing import _SET_FLAGS, _Ctx, _getopts, _utility
+from netsim.shell.plumbing import _SET_FLAGS, _Ctx, _utility
 
 
 @_utility("sleep")
@@ -120,37 +120,6 @@ def _env(ctx: _Ctx, argv: list[str]) -> int:
     env = {} if clear else sh._environment([])
     env.update({name: value for name, value, _ in assigns})
     ctx.out("".join(f"{k}={v}\n" for k, v in env.items()))
-    return 0
-
-
-@_utility("seq")
-def _seq(ctx: _Ctx, argv: list[str]) -> int:
-    # A negative number is an operand here, not an option: `seq 10 -3 1`.
-    numeric = [a if not re.fullmatch(r"-[0-9.]+", a) else f"\0{a}" for a in argv[1:]]
-    opts, args = _getopts("seq", numeric, flags="w", valued="s")
-    args = [a.removeprefix("\0") for a in args]
-    if not args or len(args) > 3:
-        raise _Usage("seq: missing operand" if not args else f"seq: extra operand ‘{args[3]}’")
-    numbers = []
-    for arg in args:
-        try:
-            numbers.append(float(arg) if re.search(r"[.eE]", arg) else int(arg))
-        except ValueError:
-            raise _Usage(f"seq: invalid floating point argument: ‘{arg}’") from None
-    first, step, last = (1, 1, numbers[0]) if len(numbers) == 1 else (
-        (numbers[0], 1, numbers[1]) if len(numbers) == 2 else tuple(numbers))
-    if step == 0:
-        raise _Usage(f"seq: invalid Zero increment value: ‘{args[1]}’")
-    sep = opts["s"][-1] if "s" in opts else "\n"
-    out: list[str] = []
-    value = first
-    while (value <= last) if step > 0 else (value >= last):
-        out.append(f"{value:g}" if isinstance(value, float) else str(value))
-        if len(out) % 10_000 == 0:
-            ctx.sh._tick()
-        value += step
-    if out:
-        ctx.out(sep.join(out) + "\n")
     return 0
 
 

@@ -14,10 +14,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from netsim.shell.encoding import from_bytes, to_bytes
 from netsim.shell.errors import _Usage
 from netsim.shell.escapes import _unescape
 from netsim.shell.patterns import _posix_regex, _regex_error
 from netsim.shell.plumbing import _Ctx, _getopts, _lines_keep, _split_lines, _utility
+from netsim.shell.redirect import _Input
+from netsim.user.strtol import strtol
 
 
 @_utility("cat")
@@ -143,20 +146,110 @@ def _grep_text(ctx: _Ctx, regex: re.Pattern[str], text: str, opts: dict[str, Any
     return count
 
 
+_UINTMAX = (1 << 64) - 1
+_OFF_T_MAX = (1 << 63) - 1
+_TOO_LARGE = "Value too large for defined data type"  # strerror(EOVERFLOW)
+_SIZE_SUFFIXES = "bkKmMGTPEZY"  # head's and tail's, with kB, KiB... ("0" in coreutils)
+
+
+def _xstrtoumax(text: str, suffixes: str = _SIZE_SUFFIXES) -> tuple[str, int]:
+    """gnulib's ``xstrtoumax`` in base 10 with size suffixes: ("ok", value),
+    ("overflow", UINTMAX_MAX), ("invalid", 0) or ("invalid overflow", value).
+
+    A sign ``-`` is refused, white space and ``+`` are not; ``2k`` is 2048, ``2kB`` 2000,
+    ``2KiB`` 2048, and a suffix alone (``k``) counts as 1 of it. Any number of digits
+    costs a scan (:func:`netsim.user.strtol.strtol` saturates).
+    """
+    body = text.lstrip(" \t\n\v\f\r")
+    if body.startswith("-"):
+        return "invalid", 0
+    parsed = strtol(text, 10, unsigned=True)
+    if parsed is not None:
+        value, end, overflow = parsed.value, parsed.end, parsed.overflow
+    elif text[:1] and text[0] in suffixes:
+        value, end, overflow = 1, 0, False
+    else:
+        return "invalid", 0
+    rest = text[end:]
+    if rest:
+        if rest[0] not in suffixes:
+            return ("invalid overflow" if overflow else "invalid"), value
+        base, used = 1024, 1
+        if rest[1:3] == "iB":
+            used = 3
+        elif rest[1:2] in ("B", "D"):
+            base, used = 1000, 2
+        power = {"k": 1, "K": 1, "m": 2, "M": 2, "G": 3, "T": 4, "P": 5, "E": 6, "Z": 7,
+                 "Y": 8}.get(rest[0])
+        value *= 512 if rest[0] == "b" else base ** (power or 0)
+        if value > _UINTMAX:
+            value, overflow = _UINTMAX, True
+        if rest[used:]:
+            return ("invalid overflow" if overflow else "invalid"), value
+    return ("overflow" if overflow else "ok"), value
+
+
 def _parse_count(text: str, what: str, prog: str) -> int:
-    if not re.fullmatch(r"[-+]?[0-9]+", text):
-        raise _Usage(f"{prog}: invalid number of {what}: ‘{text}’", hint=False)
-    return int(text)
+    """head's and tail's ``xdectoumax``: a count of lines or bytes, 0..UINTMAX_MAX.
+
+    Too large is coreutils 9.1's error (``Value too large for defined data type``),
+    not a count of everything.
+    """
+    result, value = _xstrtoumax(text)
+    if result == "ok":
+        return value
+    reason = f": {_TOO_LARGE}" if result == "overflow" else ""
+    raise _Usage(f"{prog}: invalid number of {what}: ‘{text}’{reason}", hint=False)
+
+
+def _head_count(opts: dict[str, Any]) -> tuple[int, bool, bool]:
+    """head's count: (units, counting lines, eliding from the end)."""
+    if "c" in opts or "n" in opts:
+        lines = "n" in opts and ("c" not in opts or opts["@last"] == "n")
+        spec = opts["n" if lines else "c"][-1]
+    else:  # the old form, -NUM[bkm][cl]: the letters after the digits say what
+        spec, lines = _head_obsolete(opts.get("#", "10"))
+    elide = spec.startswith("-")
+    what = "lines" if lines else "bytes"
+    n = _parse_count(spec[1:] if elide else spec, what, "head")
+    if elide and not lines and n > _OFF_T_MAX:
+        raise _Usage(f"head: invalid number of bytes: ‘{n}’: {_TOO_LARGE}", hint=False)
+    return n, lines, elide
+
+
+def _head_obsolete(word: str) -> tuple[str, bool]:
+    """``head -5``, ``head -2c``, ``head -1k``: the number (with its multiplier) and
+    whether it counts lines."""
+    digits = word[: len(word) - len(word.lstrip("0123456789"))]
+    lines, multiplier = True, ""
+    for letter in word[len(digits):]:
+        if letter == "c":
+            lines, multiplier = False, ""
+        elif letter in "bkm":
+            lines, multiplier = False, letter
+        elif letter == "l":
+            lines = True
+        elif letter not in "qvz":
+            raise _Usage(f"head: invalid trailing option -- {letter}")
+    return digits + multiplier, lines
 
 
 def _head_tail_inputs(ctx: _Ctx, prog: str, files: list[str], opts: dict[str, Any],
-                      cut: Callable[[str], str]) -> int:
-    """Shared by head and tail: ``==> name <==`` headers when there are several files."""
+                      cut: Callable[[str], str],
+                      take: Callable[[_Input], str] | None = None) -> int:
+    """Shared by head and tail: ``==> name <==`` headers when there are several files.
+
+    ``take`` reads standard input itself, only as far as it needs (head's first
+    lines of a pipe from ``seq 1 1e12``).
+    """
     status = 0
     headers = (len(files) > 1 or "v" in opts) and "q" not in opts
     first = True
     for name in files:
-        text = ctx.read_input(name, prog, style="open")
+        if name == "-" and take is not None:
+            text: str | None = take(ctx.stdin)
+        else:
+            text = ctx.read_input(name, prog, style="open")
         if text is None:
             status = 1
             continue
@@ -171,31 +264,74 @@ def _head_tail_inputs(ctx: _Ctx, prog: str, files: list[str], opts: dict[str, An
 @_utility("head")
 def _head(ctx: _Ctx, argv: list[str]) -> int:
     opts, files = _getopts("head", argv[1:], flags="qv", valued="nc", numeric=True)
-    if "c" in opts:
-        n = _parse_count(opts["c"][-1], "bytes", "head")
-        return _head_tail_inputs(ctx, "head", files or ["-"], opts,
-                                 lambda text: text[:n] if n >= 0 else text[:n])
-    n = _parse_count(opts["n"][-1] if "n" in opts else opts.get("#", "10"), "lines", "head")
-    return _head_tail_inputs(ctx, "head", files or ["-"], opts,
-                             lambda text: "".join(_lines_keep(text)[:n]))
+    n, lines, elide = _head_count(opts)
+    if lines:
+        cut = (lambda text: "".join(_lines_keep(text)[:-n] if n else _lines_keep(text))) \
+            if elide else (lambda text: "".join(_lines_keep(text)[:n]))
+    else:  # bytes, not characters
+        cut = (lambda text: _bytes_slice(text, None, -n if n else None)) if elide else \
+            (lambda text: _bytes_slice(text, None, n))
+    return _head_tail_inputs(ctx, "head", files or ["-"], opts, cut,
+                             None if elide else lambda stdin: _head_take(stdin, n, lines))
+
+
+def _head_take(stdin: _Input, n: int, lines: bool) -> str:
+    """The first ``n`` lines (or bytes) of standard input, reading no further."""
+    taken: list[str] = []
+    size = 0
+    while size < n:
+        line = stdin.read_line()
+        if line is None:
+            break
+        taken.append(line)
+        size += 1 if lines else len(to_bytes(line))
+    text = "".join(taken)
+    return text if lines else _bytes_slice(text, None, n)
 
 
 @_utility("tail")
 def _tail(ctx: _Ctx, argv: list[str]) -> int:
     opts, files = _getopts("tail", argv[1:], flags="qvfF", valued="nc", numeric=True)
-    chars = "c" in opts
-    spec = opts["c"][-1] if chars else opts["n"][-1] if "n" in opts else opts.get("#", "10")
-    n = _parse_count(spec, "bytes" if chars else "lines", "tail")
-    from_start = spec.startswith("+")
+    if "c" in opts or "n" in opts:
+        chars = "c" in opts and ("n" not in opts or opts["@last"] == "c")
+        spec = opts["c" if chars else "n"][-1]
+        from_start = spec.startswith("+")
+        n = _parse_count(spec.removeprefix("-"), "bytes" if chars else "lines", "tail")
+    else:
+        n, chars = _tail_obsolete("-" + opts.get("#", "10"))
+        from_start = False
 
     def cut(text: str) -> str:
-        items: list[str] | str = text if chars else _lines_keep(text)
+        if chars:  # bytes, not characters
+            data = to_bytes(text)
+            start = max(n - 1, 0) if from_start else max(len(data) - n, 0) if n else len(data)
+            return from_bytes(data[start:])
+        items = _lines_keep(text)
         if from_start:
             return "".join(items[max(n - 1, 0) :])
-        n_abs = abs(n)
-        return "".join(items[len(items) - n_abs :]) if n_abs else ""
+        return "".join(items[max(len(items) - n, 0) :]) if n else ""
 
     return _head_tail_inputs(ctx, "tail", files or ["-"], opts, cut)
+
+
+def _bytes_slice(text: str, start: int | None, end: int | None) -> str:
+    """``text[start:end]`` counted in bytes (``head -c 1`` of ``é`` is half of it)."""
+    return from_bytes(to_bytes(text)[start:end])
+
+
+def _tail_obsolete(word: str) -> tuple[int, bool]:
+    """``tail -5``, ``tail -2c``, ``tail -3l``: the count and whether it is bytes."""
+    m = re.fullmatch(r"-([0-9]*)([bcl]?)f?", word)
+    if m is None:
+        # getopt then reads the digits as options, which tail refuses
+        raise _Usage(f"tail: option used in invalid context -- {word[1:2]}", hint=False)
+    result, n = _xstrtoumax(m.group(1) or "10", "b")
+    if result != "ok":
+        raise _Usage(f"tail: invalid number: ‘{word}’: Numerical result out of range",
+                     hint=False)
+    if m.group(2) == "b":
+        n = min(n * 512, _UINTMAX)
+    return n, m.group(2) in ("b", "c")
 
 
 @_utility("wc")

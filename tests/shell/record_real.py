@@ -6,10 +6,11 @@ tests in this folder.
 prints each line as a ``(line, stdout, stderr, status)`` tuple ready to paste into a
 test's table. The line runs as ``bash -ic LINE </dev/null`` in an empty directory under
 ``LC_ALL=C.UTF-8``, as a student types it at a prompt; the two job-control warnings and
-the ``exit`` line that an interactive bash without a terminal prints are left out (netsim
-prints neither). ``{BIG}`` in a line stands for a 5,000-digit number, and stays
-``{BIG}`` in what was printed. Bytes that are not UTF-8 come back as surrogate escapes
-(``\\udcff`` for the byte 0xff), as netsim's text holds them.
+the ``exit`` line that an interactive bash without a terminal prints are left out, with
+its ``tcsetattr`` complaint after a pipeline (netsim prints none of them). ``{BIG}`` in a
+line stands for a 5,000-digit number, and stays ``{BIG}`` in what was printed. Bytes that
+are not UTF-8 come back as surrogate escapes (``\\udcff`` for the byte 0xff), as
+netsim's text holds them.
 """
 
 from __future__ import annotations
@@ -19,7 +20,8 @@ import sys
 import tempfile
 
 BIG = "9" * 5000
-_NOISE = ("cannot set terminal process group", "no job control in this shell")
+_NOISE = ("cannot set terminal process group", "no job control in this shell",
+          "tcsetattr: Inappropriate ioctl for device")
 
 
 def record(line: str) -> tuple[str, str, str, int]:
