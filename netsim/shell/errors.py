@@ -75,6 +75,15 @@ class _LimitExceeded(_Unwind):
     """A resource limit: ends the whole ``run``, whatever subshell it happened in."""
 
 
+class _Interrupted(_LimitExceeded):
+    """A command that would never end at a real prompt (``sleep inf``): netsim's message,
+    printed as it is, and the command line stops with ``status`` (130, Ctrl-C's)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
+
+
 class _Runaway(_LimitExceeded):
     """The simulation's own guard stopped a command (see ``netsim.engine.clock``): the
     message is netsim's, printed as it is, and the whole ``run`` ends."""

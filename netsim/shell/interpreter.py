@@ -19,6 +19,7 @@ from netsim.shell.ast import (
     AndOr,
     ArithCmd,
     ArithFor,
+    Background,
     Case,
     CondCmd,
     For,
@@ -46,6 +47,7 @@ from netsim.shell.errors import (
     _debug,
     _Exit,
     _ExpansionError,
+    _Interrupted,
     _LimitExceeded,
     _Return,
     _Runaway,
@@ -117,6 +119,7 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         self._loops = 0
         self._sourcing = 0
         self._quiet = 0  # > 0 inside if/while conditions and `a && b`: no errexit
+        self._background = 0  # > 0 inside `cmd &`
         self._subst_status: int | None = None
         self._exec_outputs: list[_FileOutput] = []
 
@@ -175,6 +178,9 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         except _Runaway as e:
             self._emergency(f"{e}\n")
             return _LIMIT_STATUS
+        except _Interrupted as e:
+            self._emergency(f"{e}\n")
+            return e.status
         except _LimitExceeded as e:
             self._emergency(f"bash: {e}\n")
             return _LIMIT_STATUS
@@ -455,6 +461,16 @@ class Shell(_Dispatcher, _Redirector, _Expander):
             return next((s for s in reversed(statuses) if s), 0)
         return statuses[-1]
 
+    def _exec_background(self, node: Background) -> int:
+        """``cmd &``: run to completion now (no job control), in a subshell as bash
+        forks one, then status 0 as bash gives; a program that would never end
+        (``sleep inf``) just returns."""
+        child = self._subshell()
+        child._background += 1
+        child._quiet += 1
+        child._run_isolated(lambda: child._execute(node.body))
+        return 0
+
     def _exec_group(self, node: Group) -> int:
         if not node.subshell:
             return self._execute(node.body)
@@ -568,6 +584,7 @@ class Shell(_Dispatcher, _Redirector, _Expander):
 
 _DISPATCH: dict[type, Callable[[Shell, Any], int]] = {
     Simple: Shell._exec_simple, Pipeline: Shell._exec_pipeline, AndOr: Shell._exec_and_or,
+    Background: Shell._exec_background,
     Sequence: Shell._exec_sequence, Group: Shell._exec_group, Redirected: Shell._exec_redirected,
     If: Shell._exec_if, Loop: Shell._exec_loop, For: Shell._exec_for,
     ArithFor: Shell._exec_arith_for, Case: Shell._exec_case, FuncDef: Shell._exec_funcdef,

@@ -88,3 +88,20 @@ def strtod(text: str, long_double: bool = False) -> ParsedFloat:
         return ParsedFloat(sign * 0.0, m.end(), magnitude != -math.inf)
     value = float(f"{whole or '0'}.{fraction or '0'}e{exponent}")
     return ParsedFloat(sign * value, m.end(), math.isinf(value) and not long_double)
+
+
+_SUFFIX_SECONDS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def sleep_interval(text: str) -> float | None:
+    """One operand of coreutils' ``sleep``: seconds (``inf`` for ``inf`` or a number
+    past the double range), or None when sleep calls it an invalid time interval.
+
+    A number as strtod reads it (``1e9``, ``0x1p3``, `` 5``), not negative nor NaN,
+    then at most one of the suffixes ``s m h d``.
+    """
+    parsed = strtod(text)
+    suffix = text[parsed.end:]
+    if parsed.end == 0 or not parsed.value >= 0 or suffix not in _SUFFIX_SECONDS:
+        return None
+    return parsed.value * _SUFFIX_SECONDS[suffix]

@@ -14,6 +14,7 @@ from netsim.shell.ast import (
     AndOr,
     ArithCmd,
     ArithFor,
+    Background,
     Case,
     CaseItem,
     CondCmd,
@@ -162,7 +163,8 @@ class _Parser:
     def _list(self) -> Node:
         items = [self._and_or()]
         while self._is_op(self.peek(), ";", "&"):
-            self.next()
+            if self.next().value == "&":
+                items[-1] = Background(items[-1])
             tok = self.peek()
             if self._is_op(tok, "\n") or self._at_closer(tok):
                 break
@@ -176,7 +178,8 @@ class _Parser:
             raise self._error(self.peek())
         items = [self._and_or()]
         while self._is_op(self.peek(), ";", "&", "\n"):
-            self.next()
+            if self.next().value == "&":
+                items[-1] = Background(items[-1])
             self._skip_newlines()
             if self._at_closer(self.peek()):
                 break

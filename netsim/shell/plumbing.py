@@ -121,8 +121,10 @@ def _utility(*names: str, usage_status: int = 1) -> Callable[[_BuiltinFn], _Buil
                 return fn(ctx, argv)
             except _Usage as e:
                 prog = argv[0].rsplit("/", 1)[-1]
-                hint = f"\nTry '{prog} --help' for more information." if e.hint else ""
-                return ctx.fail(f"{e}{hint}", usage_status)
+                lines = [str(e)] if str(e) else []  # empty: the errors were printed already
+                if e.hint:
+                    lines.append(f"Try '{prog} --help' for more information.")
+                return ctx.fail("\n".join(lines), usage_status)
 
         for name in names:
             _UTILITIES[name] = run

@@ -8,26 +8,53 @@ simulated time pass, through ``host.sleep(seconds)``.
 from __future__ import annotations
 
 import errno
+import math
 import os
-import re
 
-from netsim.shell.errors import _Usage
+from netsim.shell.errors import _Interrupted, _Usage
 from netsim.shell.lexer import _NAME_RE
-from netsim.shell.plumbing import _SET_FLAGS, _Ctx, _utility
+from netsim.shell.numbers import sleep_interval
+from netsim.shell.plumbing import _SET_FLAGS, _Ctx, _getopts, _utility
+
+# The longest sleep that simulated time can take: past 2**52 microseconds (about 142
+# years) the clock, a float of seconds, no longer tells microseconds apart, and later
+# timers would all fire at one instant. A longer sleep, like `sleep inf`, is endless.
+LONGEST_SLEEP = 2.0**52 / 1e6
 
 
 @_utility("sleep")
 def _sleep(ctx: _Ctx, argv: list[str]) -> int:
-    """Simulated time passes: ``host.sleep(seconds)`` when the host has it."""
-    args = argv[1:]
+    """Simulated time passes: ``host.sleep(seconds)`` when the host has it.
+
+    An endless sleep (``inf``, or longer than :data:`LONGEST_SLEEP`) would hang a real
+    terminal until Ctrl-C: here it stops the command line at once, with netsim's
+    message and Ctrl-C's status (130), and leaves simulated time where it was.
+    """
+    _opts, args = _getopts("sleep", argv[1:])
     if not args:
         raise _Usage("sleep: missing operand")
-    total = 0.0
+    total, bad = 0.0, False
     for arg in args:
-        m = re.fullmatch(r"([0-9]*\.?[0-9]+)([smhd]?)", arg)
-        if not m:
-            raise _Usage(f"sleep: invalid time interval ‘{arg}’")
-        total += float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+        seconds = sleep_interval(arg)
+        if seconds is None:
+            ctx.err(f"sleep: invalid time interval ‘{arg}’\n")
+            bad = True
+        else:
+            total += seconds
+    if bad:
+        raise _Usage("", hint=True)
+    if not total <= LONGEST_SLEEP:
+        if ctx.sh._background:  # `sleep inf &`: it sleeps on, the prompt comes back
+            return 0
+        shown = " ".join(args)
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        length = "never ends" if math.isinf(total) else (
+            f"would take {total:.3g} s, longer than simulated time can run "
+            f"({LONGEST_SLEEP:.3g} s)")
+        raise _Interrupted(
+            f"netsim: sleep {shown} {length}: a real terminal would wait until Ctrl-C. "
+            "The command line stops here, as at a Ctrl-C (status 130); simulated time "
+            "did not move.", 130)
     sleep = getattr(ctx.sh.host, "sleep", None)
     if callable(sleep):
         sleep(total)

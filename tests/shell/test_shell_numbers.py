@@ -8,10 +8,14 @@ which used to surface as ``internal error: ValueError: Exceeds the limit (4300 d
 
 from __future__ import annotations
 
+import time
+
 import pytest
 
 from netsim.shell import Shell
 from netsim.user.fs import VirtualFS
+
+from helpers import new_host
 
 BIG = "9" * 5000
 
@@ -1005,3 +1009,321 @@ def test_a_seq_longer_than_the_shell_keeps_stops_with_the_output_limit(line):
     stdout, stderr, status = _run(line)
     assert (stderr, status) == ("bash: netsim: output longer than 8000000 characters\n", 124)
     assert len(stdout) <= 8_000_000
+
+
+# kill (bash's builtin), ps (procps-ng 4.0.2) and sleep (coreutils 9.1) on a host: pids,
+# signals, column widths and intervals of any length. `$$` is the login shell in both.
+ON_A_HOST = [
+    ('kill {BIG}',
+     '',
+     'bash: kill: {BIG}: arguments must be process or job IDs\n',
+     1),
+    ('kill -{BIG} 1',
+     '',
+     'bash: kill: {BIG}: invalid signal specification\n',
+     1),
+    ('kill -s {BIG} 1',
+     '',
+     'bash: kill: {BIG}: invalid signal specification\n',
+     1),
+    ('kill -n 99999999999999999999 $$',
+     '',
+     'bash: kill: 99999999999999999999: invalid signal specification\n',
+     1),
+    ('kill -- -{BIG}',
+     '',
+     'bash: kill: -{BIG}: arguments must be process or job IDs\n',
+     1),
+    ('kill -l {BIG}',
+     '',
+     'bash: kill: {BIG}: invalid signal specification\n',
+     1),
+    ('kill -l 9223372036854775807',
+     '',
+     'bash: kill: 9223372036854775807: invalid signal specification\n',
+     1),
+    ('kill 2147483648',
+     '',
+     'bash: kill: 2147483648: arguments must be process or job IDs\n',
+     1),
+    ('kill -- -2147483649',
+     '',
+     'bash: kill: -2147483649: arguments must be process or job IDs\n',
+     1),
+    ('kill -l -- 137',
+     'KILL\n',
+     '',
+     0),
+    ('ps -p {BIG}',
+     '',
+     "error: process ID out of range\n\nUsage:\n ps [options]\n\n Try 'ps "
+     "--help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|"
+     "o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1)."
+     '\n',
+     1),
+    ('ps -p 2147483648',
+     '',
+     "error: process ID out of range\n\nUsage:\n ps [options]\n\n Try 'ps "
+     "--help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|"
+     "o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1)."
+     '\n',
+     1),
+    ('ps -p -1',
+     '',
+     "error: process ID out of range\n\nUsage:\n ps [options]\n\n Try 'ps "
+     "--help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|"
+     "o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1)."
+     '\n',
+     1),
+    ('ps -p 1x',
+     '',
+     'error: process ID list syntax error\n\nUsage:\n ps [options]\n\n Try'
+     " 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help "
+     "<s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see p"
+     's(1).\n',
+     1),
+    ('ps -p ١',
+     '',
+     'error: process ID list syntax error\n\nUsage:\n ps [options]\n\n Try'
+     " 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help "
+     "<s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see p"
+     's(1).\n',
+     1),
+    ('ps {BIG}',
+     '',
+     "error: process ID out of range\n\nUsage:\n ps [options]\n\n Try 'ps "
+     "--help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|"
+     "o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1)."
+     '\n',
+     1),
+    ('ps 1x',
+     '',
+     'error: process ID list syntax error\n\nUsage:\n ps [options]\n\n Try'
+     " 'ps --help <simple|list|output|threads|misc|all>'\n  or 'ps --help "
+     "<s|l|o|t|m|a>'\n for additional help text.\n\nFor more details see p"
+     's(1).\n',
+     1),
+    ('ps --pid 99999999999999999999999',
+     '',
+     "error: process ID out of range\n\nUsage:\n ps [options]\n\n Try 'ps "
+     "--help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|"
+     "o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1)."
+     '\n',
+     1),
+    ('ps --ppid {BIG}',
+     '',
+     "error: process ID out of range\n\nUsage:\n ps [options]\n\n Try 'ps "
+     "--help <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|"
+     "o|t|m|a>'\n for additional help text.\n\nFor more details see ps(1)."
+     '\n',
+     1),
+    ("ps -p ' 1'",
+     '',
+     "error: improper list\n\nUsage:\n ps [options]\n\n Try 'ps --help <si"
+     "mple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'"
+     '\n for additional help text.\n\nFor more details see ps(1).\n',
+     1),
+    ('ps -p 1,',
+     '',
+     "error: improper list\n\nUsage:\n ps [options]\n\n Try 'ps --help <si"
+     "mple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'"
+     '\n for additional help text.\n\nFor more details see ps(1).\n',
+     1),
+    ('ps -p 1,,2',
+     '',
+     "error: improper list\n\nUsage:\n ps [options]\n\n Try 'ps --help <si"
+     "mple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'"
+     '\n for additional help text.\n\nFor more details see ps(1).\n',
+     1),
+    ('ps -C a,,b',
+     '',
+     "error: improper list\n\nUsage:\n ps [options]\n\n Try 'ps --help <si"
+     "mple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t|m|a>'"
+     '\n for additional help text.\n\nFor more details see ps(1).\n',
+     1),
+    ('ps -o pid:{BIG}',
+     '',
+     'error: column widths must be unsigned decimal numbers\n\nUsage:\n ps'
+     " [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'"
+     "\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor "
+     'more details see ps(1).\n',
+     1),
+    ('ps -o pid:2147483648',
+     '',
+     'error: column widths must be unsigned decimal numbers\n\nUsage:\n ps'
+     " [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'"
+     "\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor "
+     'more details see ps(1).\n',
+     1),
+    ('ps -o pid:0x10',
+     '',
+     'error: column widths must be unsigned decimal numbers\n\nUsage:\n ps'
+     " [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'"
+     "\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor "
+     'more details see ps(1).\n',
+     1),
+    ('ps -o pid:010',
+     '',
+     'error: column widths must be unsigned decimal numbers\n\nUsage:\n ps'
+     " [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'"
+     "\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor "
+     'more details see ps(1).\n',
+     1),
+    ('ps -o pid:+5',
+     '',
+     'error: column widths must be unsigned decimal numbers\n\nUsage:\n ps'
+     " [options]\n\n Try 'ps --help <simple|list|output|threads|misc|all>'"
+     "\n  or 'ps --help <s|l|o|t|m|a>'\n for additional help text.\n\nFor "
+     'more details see ps(1).\n',
+     1),
+    ('ps -u {BIG}',
+     '',
+     "error: user ID out of range\n\nUsage:\n ps [options]\n\n Try 'ps --h"
+     "elp <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t"
+     "|m|a>'\n for additional help text.\n\nFor more details see ps(1).\n",
+     1),
+    ('ps -u 4294967295',
+     '',
+     "error: user ID out of range\n\nUsage:\n ps [options]\n\n Try 'ps --h"
+     "elp <simple|list|output|threads|misc|all>'\n  or 'ps --help <s|l|o|t"
+     "|m|a>'\n for additional help text.\n\nFor more details see ps(1).\n",
+     1),
+    ('sleep -1',
+     '',
+     "sleep: invalid option -- '1'\nTry 'sleep --help' for more informatio"
+     'n.\n',
+     1),
+    ('sleep 1x',
+     '',
+     "sleep: invalid time interval ‘1x’\nTry 'sleep --help' for more infor"
+     'mation.\n',
+     1),
+    ('sleep x y',
+     '',
+     'sleep: invalid time interval ‘x’\nsleep: invalid time interval ‘y’\n'
+     "Try 'sleep --help' for more information.\n",
+     1),
+    ("sleep ''",
+     '',
+     "sleep: invalid time interval ‘’\nTry 'sleep --help' for more informa"
+     'tion.\n',
+     1),
+    ('sleep nan',
+     '',
+     "sleep: invalid time interval ‘nan’\nTry 'sleep --help' for more info"
+     'rmation.\n',
+     1),
+    ('sleep -0; echo $?',
+     '1\n',
+     "sleep: invalid option -- '0'\nTry 'sleep --help' for more informatio"
+     'n.\n',
+     0),
+    ("sleep ' 0' 0x0p3 0s 0m 0h 0d 1e-9999 0. +0; echo $?",
+     '0\n',
+     '',
+     0),
+    ("sleep '0 '",
+     '',
+     "sleep: invalid time interval ‘0 ’\nTry 'sleep --help' for more infor"
+     'mation.\n',
+     1),
+    ('sleep 0ms',
+     '',
+     "sleep: invalid time interval ‘0ms’\nTry 'sleep --help' for more info"
+     'rmation.\n',
+     1),
+    ('sleep',
+     '',
+     "sleep: missing operand\nTry 'sleep --help' for more information.\n",
+     1),
+    ('sleep -- 0; echo $?',
+     '0\n',
+     '',
+     0),
+    ('sleep 0 -1',
+     '',
+     "sleep: invalid option -- '1'\nTry 'sleep --help' for more informatio"
+     'n.\n',
+     1),
+    ('sleep infx',
+     '',
+     "sleep: invalid time interval ‘infx’\nTry 'sleep --help' for more inf"
+     'ormation.\n',
+     1),
+    ('sleep .',
+     '',
+     "sleep: invalid time interval ‘.’\nTry 'sleep --help' for more inform"
+     'ation.\n',
+     1),
+    ('sleep 1_0',
+     '',
+     "sleep: invalid time interval ‘1_0’\nTry 'sleep --help' for more info"
+     'rmation.\n',
+     1),
+    ('sleep -inf',
+     '',
+     "sleep: invalid option -- 'i'\nTry 'sleep --help' for more informatio"
+     'n.\n',
+     1),
+]
+
+
+@pytest.fixture(scope="module")
+def host():
+    return new_host("h", init=None, hints=False)
+
+
+@pytest.mark.parametrize(("line", "stdout", "stderr", "status"), ON_A_HOST)
+def test_kill_ps_and_sleep_read_numbers_as_the_real_ones(host, line, stdout, stderr, status):
+    result = host.sh(line.replace("{BIG}", BIG))
+    got = (result.stdout.replace(BIG, "{BIG}"), result.stderr.replace(BIG, "{BIG}"),
+           result.returncode)
+    assert got == (stdout, stderr, status)
+
+
+ENDLESS = ("netsim: sleep {} never ends: a real terminal would wait until Ctrl-C. The "
+           "command line stops here, as at a Ctrl-C (status 130); simulated time did not "
+           "move.\n")
+TOO_LONG = ("netsim: sleep {} would take {} s, longer than simulated time can run (4.5e+09 "
+            "s): a real terminal would wait until Ctrl-C. The command line stops here, as "
+            "at a Ctrl-C (status 130); simulated time did not move.\n")
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("sleep inf", ENDLESS.format("inf")),
+    ("sleep infinity 1", ENDLESS.format("infinity 1")),
+    ("sleep 1e400", ENDLESS.format("1e400")),
+    ("sleep 1 INF", ENDLESS.format("1 INF")),
+    ("sleep 9223372036854775808", TOO_LONG.format("9223372036854775808", "9.22e+18")),
+    ("sleep 1e300", TOO_LONG.format("1e300", "1e+300")),
+    ("sleep 4503600000", TOO_LONG.format("4503600000", "4.5e+09")),
+    ("sleep 0x1p62s", TOO_LONG.format("0x1p62s", "4.61e+18")),
+    ("sleep 2e8d", TOO_LONG.format("2e8d", "1.73e+13")),
+    ("sleep {BIG}", ENDLESS.format("9" * 37 + "...")),  # past the double range: HUGE_VAL
+])
+def test_an_endless_sleep_stops_the_line_at_once_and_leaves_the_clock(line, message):
+    """The real `sleep inf` waits for Ctrl-C; netsim cannot wait forever, nor set its
+    clock to infinity (or to 2**63 s, where the clock no longer tells seconds apart):
+    the line stops with its message and Ctrl-C's status, simulated time unchanged."""
+    lab_host = new_host("h", init=None, hints=False)
+    before = lab_host.lab.clock.now
+    started = time.monotonic()
+    result = lab_host.sh(line.replace("{BIG}", BIG) + "; echo not reached")
+    assert (result.stdout, result.stderr, result.returncode) == ("", message, 130)
+    assert lab_host.lab.clock.now == before
+    assert time.monotonic() - started < 2
+
+
+def test_long_but_finite_sleeps_pass_in_no_time_and_endless_ones_run_in_the_background():
+    lab_host = new_host("h", init=None, hints=False)
+    started = time.monotonic()
+    assert lab_host.sh("sleep 1e9 0.5 1m; echo $?").stdout == "0\n"
+    assert lab_host.lab.clock.now == 1e9 + 60.5
+    assert lab_host.sh("sleep inf & sleep 9223372036854775808 & echo back").stdout == "back\n"
+    assert lab_host.lab.clock.now == 1e9 + 60.5
+    proc = lab_host.spawn("sleep inf")
+    lab_host.lab.run(3600)
+    assert proc.running  # runs until killed
+    assert lab_host.sh(f"kill {proc.pid}").returncode == 0
+    assert not proc.running
+    assert time.monotonic() - started < 5
