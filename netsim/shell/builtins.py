@@ -455,6 +455,8 @@ def _read(ctx: _Ctx, argv: list[str]) -> int:
         if not _NAME_RE.fullmatch(name):
             return ctx.diag(f"read: `{name}': not a valid identifier")
     line = stdin.read_line()
+    if line is not None:
+        line = line.replace("\0", "")  # bash's read skips NUL bytes
     if line is None:
         for name in names:
             sh._assign(name, "")
@@ -464,6 +466,8 @@ def _read(ctx: _Ctx, argv: list[str]) -> int:
     if not raw:
         while line.endswith("\\") and not line.endswith("\\\\"):
             more = stdin.read_line()
+            if more is not None:
+                more = more.replace("\0", "")
             if more is None:
                 line = line[:-1]
                 break

@@ -69,3 +69,20 @@ def canonical(text: str) -> str:
     if _BAD_SURROGATE.search(text) is None:
         return text
     return from_bytes(to_bytes(text))
+
+
+def looks_binary(text: str) -> bool:
+    """bash's check_binary_file() on a script's first 80 bytes: an ELF header, or a NUL
+    in the first line (in the first two after a ``#!`` line)."""
+    sample = to_bytes(text[:80])[:80]
+    if sample.startswith(b"\x7fELF"):
+        return True
+    lines = 2 if sample.startswith(b"#!") else 1
+    for byte in sample:
+        if byte == 0x0A:
+            lines -= 1
+            if lines == 0:
+                return False
+        elif byte == 0:
+            return True
+    return False

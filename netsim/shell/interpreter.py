@@ -35,6 +35,7 @@ from netsim.shell.ast import (
 )
 from netsim.shell.conditions import _cond_eval, _cond_parse, _TestError
 from netsim.shell.dispatch import _Dispatcher
+from netsim.shell.encoding import canonical
 from netsim.shell.errors import (
     _LIMIT_STATUS,
     _RECURSION_LIMIT,
@@ -134,7 +135,7 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         """
         out, err = _Output(), _Output()
         saved = (self._fds, self.arg0, self.positional, self._script, self._exec_outputs)
-        self._fds = {0: _Input(stdin), 1: out, 2: err}
+        self._fds = {0: _Input(canonical(stdin)), 1: out, 2: err}
         self._exec_outputs = []
         if args:
             self.arg0, self.positional, self._script = args[0], list(args[1:]), args[0]
@@ -154,7 +155,9 @@ class Shell(_Dispatcher, _Redirector, _Expander):
             self._fds, self._exec_outputs = saved[0], saved[4]
             if args:
                 self.arg0, self.positional, self._script = saved[1], saved[2], saved[3]
-        return CommandResult(self.status, out.text(), err.text())
+        # Text a program made from a file written by Python may hold a lone surrogate
+        # that stands for no byte: what is handed back always encodes.
+        return CommandResult(self.status, canonical(out.text()), canonical(err.text()))
 
     def run_file(self, path: str, args: list[str] | None = None, stdin: str = "") -> CommandResult:
         """Execute a file as the kernel would (``/etc/qemu-ifup tap0``).
@@ -212,6 +215,9 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         ``bash: syntax error near...``), ``-c`` (``bash: -c: line 1: ...``), ``eval``,
         or None for a file (``FILE: line 3: ...``).
         """
+        # bash reads its input as bytes and skips NULs; a surrogate that stands for no
+        # byte becomes the bytes bash would have read (see .encoding)
+        text = canonical(text).replace("\0", "")
         lexer = _Lexer(text)
         parser = _Parser(lexer)
         while True:

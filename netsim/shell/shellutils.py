@@ -11,6 +11,7 @@ import errno
 import math
 import os
 
+from netsim.shell.encoding import looks_binary
 from netsim.shell.errors import _Interrupted, _Usage
 from netsim.shell.lexer import _NAME_RE
 from netsim.shell.numbers import sleep_interval
@@ -109,6 +110,8 @@ def _sh(ctx: _Ctx, argv: list[str]) -> int:
             if name == "bash":
                 return ctx.fail(f"bash: {args[0]}: {os.strerror(e.errno or errno.EIO)}", 127)
             return ctx.fail(f"{name}: 0: cannot open {args[0]}: No such file", 2)
+        if name == "bash" and looks_binary(text):
+            return ctx.fail(f"{args[0]}: {args[0]}: cannot execute binary file", 126)
         script, arg0, params = args[0], args[0], args[1:]
     else:
         text, arg0, params = ctx.stdin.read_all(), name, []

@@ -348,8 +348,8 @@ def _wc(ctx: _Ctx, argv: list[str]) -> int:
         if text is None:
             status = 1
             continue
-        counts = {"l": text.count("\n"), "w": len(text.split()), "m": len(text),
-                  "c": len(text.encode())}
+        counts = {"l": text.count("\n"), "w": len(text.split()),
+                  "m": len(text) - _undecodable(text), "c": len(to_bytes(text))}
         rows.append(([counts[k] for k in wanted], None if not files else name))
         if name == "-" and not ctx.stdin.regular:
             piped = True
@@ -365,6 +365,11 @@ def _wc(ctx: _Ctx, argv: list[str]) -> int:
         line = " ".join(str(n).rjust(width) for n in numbers)
         ctx.out(line + (f" {label}" if label is not None else "") + "\n")
     return status
+
+
+def _undecodable(text: str) -> int:
+    """How many bytes of ``text`` are no UTF-8 (``wc -m`` counts them as no character)."""
+    return sum(1 for c in text if "\udc80" <= c <= "\udcff")
 
 
 def _read_all(ctx: _Ctx, prog: str, files: list[str], style: str = "plain") -> str | None:
