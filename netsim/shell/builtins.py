@@ -429,7 +429,10 @@ def _read(ctx: _Ctx, argv: list[str]) -> int:
             raw = True
         elif name == "-u":
             fd = value or ""
-            source = sh._fds.get(int(fd)) if fd.isdigit() else None
+            number = _legal_number(fd)
+            if number is None or not 0 <= number < 1 << 31:
+                return ctx.diag(f"read: {fd}: invalid file descriptor specification")
+            source = sh._fds.get(number)
             if not isinstance(source, _Input):
                 return ctx.diag(f"read: {fd}: invalid file descriptor: Bad file descriptor")
             stdin = source

@@ -278,10 +278,11 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         """A variable or special parameter; None when unset."""
         if name in self.vars:
             return self.vars[name]
-        if name.isdigit():
-            if name == "0":
+        if name.isascii() and name.isdigit():
+            digits = name.lstrip("0")
+            if not digits:  # $0, ${00}
                 return self.arg0
-            index = int(name)
+            index = int(digits) if len(digits) <= 18 else 1 << 62  # ${99...9}: unset
             return self.positional[index - 1] if index <= len(self.positional) else None
         special = {
             "?": lambda: str(self.status),

@@ -90,7 +90,9 @@ class _Lexer:
             self._read_heredocs()
             return _Token("op", "\n", line)
         number = _IO_NUMBER.match(src, self.pos)
-        if number:
+        digits = number.group().lstrip("0") if number else ""
+        if number and len(digits) <= 10 and int(digits or "0") < 1 << 31:
+            # a redirection's fd is an int: a longer number is a word (bash's NUMBER)
             self.pos = number.end()
             return _Token("io", number.group(), line)
         for op in _OPERATORS:

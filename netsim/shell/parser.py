@@ -280,7 +280,7 @@ class _Parser:
         tok = self.next()
         fd = None
         if tok.kind == "io":
-            fd = int(tok.value) if len(tok.value) < 6 else 99999
+            fd = int(tok.value.lstrip("0") or "0")  # the lexer let no more than an int by
             tok = self.next()
         target = self.next()
         if target.kind == "eof":  # bash reads the end of the text as a newline here

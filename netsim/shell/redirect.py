@@ -228,7 +228,7 @@ class _Redirector:
             if target == "-":
                 fds.pop(fd, None)
                 return
-            if target.isdigit():
+            if target.isascii() and target.isdigit():
                 source = fds.get(int(target)) if len(target) < 6 else None
                 if source is None:
                     raise _RedirError(f"{target}: Bad file descriptor")

@@ -85,7 +85,12 @@ def _grep(ctx: _Ctx, argv: list[str]) -> int:
     if "r" in opts:
         files = [f for name in files for f in _tree_files(ctx, name)]
     show_name = (len(files) > 1 or "H" in opts or "r" in opts) and "h" not in opts
-    limit = int(opts["m"][-1]) if "m" in opts and opts["m"][-1].isdigit() else -1
+    limit = -1
+    if "m" in opts:  # xstrtoimax: any size (saturated), a negative one is no limit
+        parsed = strtol(opts["m"][-1], 10)
+        if parsed is None or parsed.end != len(opts["m"][-1]):
+            return ctx.fail("grep: invalid max count", 2)
+        limit = parsed.value if parsed.value >= 0 else -1
     matched = error = False
     for name in files:
         text = ctx.read_input(name, "grep", quiet="s" in opts)
@@ -402,20 +407,23 @@ def _sort(ctx: _Ctx, argv: list[str]) -> int:
     if text is None:
         return 2
     sep = opts["t"][-1] if "t" in opts else None
-    key_spec = opts["k"][-1] if "k" in opts else None
-    m = re.fullmatch(r"([0-9]+)(?:\.[0-9]+)?[a-z]*(?:,([0-9]+)(?:\.[0-9]+)?[a-z]*)?",
-                     key_spec or "")
-    if key_spec is not None and (m is None or int(m.group(1)) < 1):
-        return ctx.fail(f"sort: invalid number at field start: invalid count at start of "
-                        f"‘{key_spec}’", 2)
+    try:
+        field_key = _sort_key(opts["k"][-1]) if "k" in opts else None
+    except _Usage as e:
+        return ctx.fail(str(e), 2)
+
+    key_flags = field_key[3] if field_key is not None else ""
+    if any(letter in key_flags for letter in "nfr"):  # the key's options replace the global
+        opts = {k: v for k, v in opts.items() if k not in "nfr"}
+        opts.update(dict.fromkeys(letter for letter in key_flags if letter in "nfr"))
 
     def key_text(line: str) -> str:
-        if m is None:
+        if field_key is None:
             return line
+        start, offset, end, _flags = field_key
         fields = line.split(sep) if sep else re.findall(r"\s*\S+", line)
-        start = int(m.group(1)) - 1
-        end = int(m.group(2)) if m.group(2) else len(fields)
-        return (sep or "").join(fields[start:end])
+        text = (sep or "").join(fields[start:end])
+        return text[offset:] if start < len(fields) else ""
 
     def key(line: str) -> tuple[Any, str]:
         k = key_text(line)
@@ -438,6 +446,57 @@ def _sort(ctx: _Ctx, argv: list[str]) -> int:
     else:
         ctx.out(result)
     return 0
+
+
+_SIZE_MAX = (1 << 64) - 1
+
+
+def _field_count(text: str, what: str | None) -> tuple[int, str]:
+    """sort's parse_field_count(): a count (SIZE_MAX when too large) and what follows."""
+    if text.lstrip(" \t\n\v\f\r").startswith("-"):
+        parsed = None
+    else:
+        parsed = strtol(text, 10, unsigned=True)
+    if parsed is None:
+        raise _Usage(f"sort: {what}: invalid count at start of ‘{text}’")
+    return parsed.value, text[parsed.end:]
+
+
+def _sort_key(spec: str) -> tuple[int, int, int | None, str]:
+    """``-k F[.C][OPTS][,F[.C][OPTS]]`` as sort reads it: (first field, characters to
+    skip in it, end field or None, the key's own ordering letters), counted from 0;
+    sort's errors as :class:`_Usage`."""
+    letters: list[str] = []
+
+    def bad(why: str) -> _Usage:
+        return _Usage(f"sort: {why}: invalid field specification ‘{spec}’")
+
+    def ordering(rest: str) -> str:
+        left = rest.lstrip("bdfghiMnRrV")
+        letters.append(rest[: len(rest) - len(left)])
+        return left
+
+    field, rest = _field_count(spec, "invalid number at field start")
+    if field == 0:
+        raise bad("field number is zero")
+    offset = 0
+    if rest.startswith("."):
+        offset, rest = _field_count(rest[1:], "invalid number after '.'")
+        if offset == 0:
+            raise bad("character offset is zero")
+        offset -= 1
+    rest = ordering(rest)
+    end: int | None = None
+    if rest.startswith(","):
+        end, rest = _field_count(rest[1:], "invalid number after ','")
+        if end == 0:
+            raise bad("field number is zero")
+        if rest.startswith("."):
+            _char, rest = _field_count(rest[1:], "invalid number after '.'")
+        rest = ordering(rest)
+    if rest:
+        raise bad("stray character in field spec")
+    return field - 1, offset, end, "".join(letters)
 
 
 @_utility("uniq")
@@ -466,17 +525,61 @@ def _uniq(ctx: _Ctx, argv: list[str]) -> int:
     return 0
 
 
-def _cut_ranges(spec: str, what: str) -> list[tuple[int, int]]:
-    ranges = []
-    for item in spec.split(","):
-        m = re.fullmatch(r"([0-9]*)(-?)([0-9]*)", item)
-        if not m or item in ("", "-"):
-            raise _Usage(f"cut: invalid {what} value ‘{item}’")
-        start = int(m.group(1)) if m.group(1) else 1
-        end = int(m.group(3)) if m.group(3) else (10**9 if m.group(2) else start)
-        if start < 1 or (m.group(3) and end < 1):
-            raise _Usage(f"cut: {what}s are numbered from 1")
-        ranges.append((start, end))
+def _cut_ranges(spec: str, by_position: bool) -> list[tuple[int, int]]:
+    """coreutils' set_fields(): ``N``, ``N-M``, ``N-``, ``-M`` separated by commas or
+    blanks, with its errors; a number reaching UINTMAX_MAX is "too large"."""
+    numbered = ("byte/character positions are numbered from 1" if by_position
+                else "fields are numbered from 1")
+    ranges: list[tuple[int, int]] = []
+    lhs = rhs = dash = False
+    initial, value, i, n = 1, 0, 0, len(spec)
+    while True:
+        c = spec[i] if i < n else ""
+        if c == "-":
+            if dash:
+                raise _Usage("cut: invalid byte or character range" if by_position
+                             else "cut: invalid field range")
+            dash = True
+            i += 1
+            if lhs and not value:
+                raise _Usage(f"cut: {numbered}")
+            initial, value = (value if lhs else 1), 0
+        elif c in (",", " ", "\t", ""):
+            if dash:
+                dash = False
+                if not lhs and not rhs:
+                    raise _Usage("cut: invalid range with no endpoint: -")
+                if not rhs:
+                    ranges.append((initial, _UINTMAX))
+                elif value < initial:
+                    raise _Usage("cut: invalid decreasing range")
+                else:
+                    ranges.append((initial, value))
+            else:
+                if value == 0:
+                    raise _Usage(f"cut: {numbered}")
+                ranges.append((value, value))
+            value = 0
+            if not c:
+                break
+            i += 1
+            lhs = rhs = False
+        elif c.isascii() and c.isdigit():
+            start = i
+            while i < n and spec[i].isascii() and spec[i].isdigit():
+                i += 1
+            if dash:
+                rhs = True
+            else:
+                lhs = True
+            digits = spec[start:i]
+            value = value * 10 ** len(digits) + int(digits) if len(digits) <= 20 else _UINTMAX
+            if value >= _UINTMAX:
+                what = "byte/character offset" if by_position else "field number"
+                raise _Usage(f"cut: {what} ‘{digits}’ is too large")
+        else:
+            what = "byte/character position" if by_position else "field value"
+            raise _Usage(f"cut: invalid {what} ‘{spec[i:]}’")
     return ranges
 
 
@@ -490,7 +593,7 @@ def _cut(ctx: _Ctx, argv: list[str]) -> int:
         raise _Usage("cut: the delimiter must be a single character")
     by_field = "f" in opts
     spec = (opts.get("f") or opts.get("c") or opts.get("b"))[-1]
-    ranges = _cut_ranges(spec, "field" if by_field else "byte/character position")
+    ranges = _cut_ranges(spec, not by_field)
 
     def wanted(i: int) -> bool:
         return any(a <= i <= b for a, b in ranges)
