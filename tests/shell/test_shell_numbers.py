@@ -1225,6 +1225,107 @@ def test_other_counts_are_read_as_the_real_tools_read_them(line, stdout, stderr,
     assert _run(line) == (stdout, stderr, status)
 
 
+# awk (mawk 1.3.4): printf widths and precisions past INT_MAX print nothing, as C's
+# printf; CONVFMT/OFMT likewise; an interval past RE_DUP_MAX is no interval; numbers
+# of any length in text; a NaN keeps its sign (x86's inf*0 and log(-1) are -nan).
+AWK = [
+    ('awk \'BEGIN{printf "%{BIG}d|", 1}\'',
+     '|',
+     '',
+     0),
+    ('awk \'BEGIN{printf "%.{BIG}f|%s", 1, 2}\'',
+     '|2',
+     '',
+     0),
+    ('awk \'BEGIN{printf "%2147483648d|", 1}\'',
+     '|',
+     '',
+     0),
+    ('awk \'BEGIN{printf "%100000d|", 1}\' | wc -c',
+     '100001\n',
+     '',
+     0),
+    ('awk \'BEGIN{CONVFMT="%{BIG}d"; x=0.5; print x ""}\'',
+     '\n',
+     '',
+     0),
+    ('awk \'BEGIN{OFMT="%.{BIG}f"; print 0.5}\'',
+     '\n',
+     '',
+     0),
+    ('awk \'BEGIN{OFMT="%.2147483648f"; print 0.5, 1}\'',
+     ' 1\n',
+     '',
+     0),
+    ('awk \'BEGIN{print match("abc", "a{99999999999}"), match("a{999999999'
+     '99}", "a{99999999999}")}\'',
+     '0 1\n',
+     '',
+     0),
+    ('awk \'BEGIN{print match("aaa", "a{1,{BIG}}")}\'',
+     '0\n',
+     '',
+     0),
+    ('awk \'BEGIN{print substr("abc", -1e300, 1e300), substr("abc", 1e300)'
+     "}'",
+     ' \n',
+     '',
+     0),
+    ('awk \'BEGIN{x = "{BIG}"; print (x + 0 > 1), length(x), "1e9999999999'
+     '9999999999" + 0, -"{BIG}"}\'',
+     '1 5000 inf -inf\n',
+     '',
+     0),
+    ("awk 'BEGIN{print (int(1e300) > 1e299), (int(-1e300) < 0), 2^1e6, -2^"
+     "1e6}'",
+     '1 1 inf -inf\n',
+     '',
+     0),
+    ("echo {BIG} | awk '{print ($1 > 5), $1 * 0, NF}'",
+     '1 -nan 1\n',
+     '',
+     0),
+    ('awk \'BEGIN{x=2^1024; printf "%5.2f|%-6e|%g|%G|%E|%+f|% f\\n", log(-'
+     '1), -log(-1), x, -x, log(-1), -log(-1), -log(-1); print x, -x, log(-'
+     '1), -log(-1), 1/3*log(-1), x*0, x-x, sqrt(-1), (-8)^(1/3), x%2; y = '
+     'log(-1) ""; print y, length(y)}\'',
+     ' -nan|nan   |inf|-INF|-NAN|+nan| nan\ninf -inf -nan nan -nan -nan -n'
+     'an -nan -nan -nan\n-nan 4\n',
+     '',
+     0),
+    # substr(): mawk's ints (truncated, clamped, a start below 1 adds to the length)
+    ('awk \'BEGIN{printf "[%s]", substr("abcdef", -3,3); printf "[%s]", su'
+     'bstr("abcdef", -2,3); printf "[%s]", substr("abcdef", -1,3); printf '
+     '"[%s]", substr("abcdef", 0,3); printf "[%s]", substr("abcdef", -1,1)'
+     '; printf "[%s]", substr("abcdef", -1,2); printf "[%s]", substr("abcd'
+     'ef", -5,10); printf "[%s]", substr("abcdef", 0,1); printf "[%s]", su'
+     'bstr("abcdef", 0.5,1); printf "[%s]", substr("abcdef", -0.5,1); prin'
+     'tf "[%s]", substr("abcdef", -1.5,3); printf "[%s]", substr("abcdef",'
+     ' 1,0.5); printf "[%s]", substr("abcdef", 1,0.6); printf "[%s]", subs'
+     'tr("abcdef", 1,1.5); printf "[%s]", substr("abcdef", 2,1.4); printf '
+     '"[%s]", substr("abcdef", 3,-0.5); printf "[%s]", substr("abcdef", -1'
+     '00,200); printf "[%s]", substr("abcdef", -2147483647,2147483650); pr'
+     'intf "[%s]", substr("abcdef", -3000000000,3000000005); printf "[%s]"'
+     ', substr("abcdef", -1); printf "[%s]", substr("abcdef", 0); printf "'
+     '[%s]", substr("abcdef", -1e300); printf "[%s]", substr("abcdef", 7);'
+     ' printf "[%s]", substr("abcdef", 6); printf "[%s]", substr("abcdef",'
+     ' log(-1)); printf "[%s]", substr("abcdef", 2,log(-1)); printf "[%s]"'
+     ', substr("abcdef", -1e300,1e300); printf "[%s]", substr("abcdef", -1'
+     'e300,2e300); printf "[%s]", substr("abcdef", 1e300); printf "[%s]", '
+     'substr("abcdef", 2147483647); printf "[%s]", substr("abcdef", 3,2147'
+     '483647); print ""}\'',
+     '[abcdef][abcde][abcd][abc][ab][abc][abcdef][a][a][a][abcd][][][a][b]'
+     '[][abcdef][][][abcdef][abcdef][][][f][][][][][][][cdef]\n',
+     '',
+     0),
+]
+
+
+@pytest.mark.parametrize(("line", "stdout", "stderr", "status"), AWK)
+def test_awk_formats_and_numbers_of_any_size(line, stdout, stderr, status):
+    assert _run(line) == (stdout, stderr, status)
+
+
 # kill (bash's builtin), ps (procps-ng 4.0.2) and sleep (coreutils 9.1) on a host: pids,
 # signals, column widths and intervals of any length. `$$` is the login shell in both.
 ON_A_HOST = [
