@@ -11,6 +11,7 @@ range``.
 from __future__ import annotations
 
 import math
+import time
 from dataclasses import dataclass, field
 
 from netsim.shell.encoding import from_bytes, to_bytes
@@ -19,6 +20,7 @@ from netsim.shell.escapes import _HEX, _HEX_DIGITS, _OCTAL, unescape_bytes
 from netsim.shell.lexer import _NAME_RE
 from netsim.shell.numbers import strtod
 from netsim.shell.plumbing import _Ctx
+from netsim.user.process import wall_clock
 from netsim.user.strtol import strtol
 
 _FLAGS = b"#'-+ 0"
@@ -185,10 +187,58 @@ def _render(job: _Printf, fmt: bytes) -> bool:
             job.status = 1
             return True
         conv = chr(fmt[i])
+        if conv == "(":
+            end = _time_format_end(fmt, i + 1)
+            if end >= n or fmt[end + 1:end + 2] != b"T":
+                bad = from_bytes(fmt[end + 1:end + 2]) or "\0"  # C reads the string's NUL
+                job.ctx.diag(f"printf: warning: `{bad}': invalid time format specification")
+                out.append(0x25)  # the % is printed, and the format goes on after it
+                i = start + 1
+                continue
+            spec = fmt[i + 1:end]
+            i = end + 2
+            data = _strftime(job, from_bytes(spec))
+            out += _pad_text(data, flags, _clamp(width), _clamp(precision))
+            continue
         i += 1
         if not _convert(job, conv, flags, width, precision):
             return True
     return False
+
+
+def _time_format_end(fmt: bytes, i: int) -> int:
+    """Where the ``)`` closing ``%(`` is (parentheses nest), or the end."""
+    depth = 1
+    while i < len(fmt):
+        if fmt[i] == ord("("):
+            depth += 1
+        elif fmt[i] == ord(")"):
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return i
+
+
+def _strftime(job: _Printf, spec: str) -> bytes:
+    """``%(FORMAT)T``: the argument's time (seconds since the epoch; -1, or no argument,
+    is now on the host's simulated clock; -2 the shell's start, its boot) through
+    strftime in UTC, the hosts' zone; a result over 127 bytes is empty, as bash's
+    buffer leaves it."""
+    seconds = job.get_int() if job.index < len(job.values) else -1
+    if seconds in (-1, -2):
+        table = getattr(job.ctx.sh.host, "processes", None)
+        now = table.now() if seconds == -1 and table is not None else 0.0
+        seconds = int(wall_clock(now))
+    try:
+        moment = time.gmtime(seconds)
+    except (OverflowError, ValueError, OSError):  # no such date: bash falls back to 0
+        moment = time.gmtime(0)
+    try:
+        data = to_bytes(time.strftime(spec, moment))
+    except ValueError:
+        return b""
+    return data if len(data) < 128 else b""
 
 
 def _escape_end(fmt: bytes, i: int) -> int:

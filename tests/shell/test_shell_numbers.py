@@ -457,6 +457,37 @@ PRINTF = [
      'a\\101|A|A1|A|\\x|\\u|A|',
      '',
      0),
+    # %(FORMAT)T: strftime in UTC, as the machine that recorded these runs
+    ('printf "%(%F %T)T|%(%s)T|%10(%Y)T|%-6.2(%Y)T|%(%Y)\\n" 0 86400 0 0; '
+     'echo $?',
+     '1970-01-01 00:00:00|86400|      1970|19    |%(1\n',
+     "bash: printf: warning: `\\': invalid time format specification\nbash"
+     ": printf: `Y': invalid format character\n",
+     0),
+    ('printf "%(%Y)T|%(x)\\n" 99999999999999999999',
+     '1970|%(x)\n',
+     'bash: printf: warning: 99999999999999999999: Numerical result out of'
+     " range\nbash: printf: warning: `\\': invalid time format specificati"
+     'on\n',
+     0),
+    ('printf "[%(%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%Y%'
+     'Y%Y%Y%Y%Y)T]\\n" 0',
+     '[]\n',
+     '',
+     0),
+    ('printf "%(%Y)T\\n" abc',
+     '1970\n',
+     'bash: printf: abc: invalid number\n',
+     1),
+    ('printf "%((%Y))T|%(a(b)c)T\\n" 0 0',
+     '(1970)|a(b)c\n',
+     '',
+     0),
+    ('printf "%(%Y)" 0; echo $?',
+     '%(1\n',
+     "bash: printf: warning: `\x00': invalid time format specification\nba"
+     "sh: printf: `Y': invalid format character\n",
+     0),
 ]
 
 
@@ -1642,3 +1673,12 @@ def test_long_but_finite_sleeps_pass_in_no_time_and_endless_ones_run_in_the_back
     assert lab_host.sh(f"kill {proc.pid}").returncode == 0
     assert not proc.running
     assert time.monotonic() - started < 5
+
+
+def test_printf_time_now_is_the_host_s_simulated_clock():
+    """``%(FORMAT)T`` of -1 (or of no argument) is now: on a host, its simulated wall
+    clock (booted 2025-01-01 09:50 UTC); -2 is the shell's start, the boot."""
+    lab_host = new_host("h", init=None, hints=False)
+    lab_host.lab.run(61.5)
+    result = lab_host.sh("printf '%(%F %T)T|%(%H:%M)T|%(%T)T\\n' -1 -2; printf '%(%s)T\\n'")
+    assert result.stdout == "2025-01-01 09:51:01|09:50|09:51:01\n1735725061\n"
