@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 from netsim.user.getopt import OPERAND, Getopt, GetoptError
 from netsim.user.io import Io
 from netsim.user.process import MEM_TOTAL_KB, Process, wall_clock
+from netsim.user.strtol import strtol
 
 if TYPE_CHECKING:
     from netsim.host import Host
@@ -107,7 +108,10 @@ def _elapsed(seconds: float) -> str:
 
 def _stime(proc: Process, now: float) -> str:
     """pr_stime(): ``HH:MM`` if started today, ``MonDD`` this year, else the year."""
-    started, today = time.gmtime(wall_clock(proc.start_time)), time.gmtime(wall_clock(now))
+    try:
+        started, today = time.gmtime(wall_clock(proc.start_time)), time.gmtime(wall_clock(now))
+    except (OverflowError, ValueError, OSError):  # a clock run past what time_t holds
+        return "?"
     if started.tm_year != today.tm_year:
         return time.strftime("%Y", started)
     if started.tm_yday != today.tm_yday:
@@ -230,14 +234,26 @@ def parse_format(text: str) -> list[Field]:
             raise PsError(f'unknown user-defined format specifier "{name}"')
         width = column.width
         if has_width:
-            if not width_text.isdigit() or int(width_text) == 0:
-                raise PsError("column widths must be unsigned decimal numbers")
-            width = int(width_text)
+            width = _column_width(width_text)
         fields.append(Field(column, width, header if has_header else column.header))
     return fields
 
 
+def _column_width(text: str) -> int:
+    """procps's width check: digits, no leading 0, and atoi() > 0 -- C's atoi, so a
+    number past INT_MAX wraps (``4294967297`` is 1) and any longer one is refused."""
+    if not (text.isascii() and text.isdigit()) or text.startswith("0"):
+        raise PsError("column widths must be unsigned decimal numbers")
+    parsed = strtol(text, 10)
+    assert parsed is not None
+    width = ((parsed.value + (1 << 31)) % (1 << 32)) - (1 << 31)  # (int) of a long
+    if width <= 0:
+        raise PsError("column widths must be unsigned decimal numbers")
+    return width
+
+
 # ============================================================================ layout
+_SPACE_AMOUNT = 144  # procps pads a column with at most this many spaces
 def _escaped(text: str) -> str:
     """procps's escape_str(): an unprintable character shows as ``?``."""
     return "".join(c if c.isprintable() else "?" for c in text)
@@ -267,6 +283,7 @@ def show_one(cells: list[str], fields: list[Field], header: bool = False) -> str
         space = correct - actual + leftpad
         if space < 1:
             space = dospace
+        space = min(space, _SPACE_AMOUNT)
         out.append(" " * space + text)
         if last:
             break
@@ -313,24 +330,52 @@ class Request:
                     or self.pids or self.ppids or self.names or self.users)
 
 
+def _list_items(text: str) -> list[str]:
+    """procps's parse_list(): items between single blanks, tabs or commas; an empty
+    item (two separators, one at either end) is an "improper list"."""
+    items = re.split(r"[ ,\t]", text)
+    if "" in items:
+        raise PsError("improper list")
+    return items
+
+
 def _pid_list(text: str, option: str) -> list[int]:
+    """procps's parse_pid() on each item: strtoul in base 0 (``0x1f``, ``010``), the
+    whole item, 1..0x7fffffff -- any number of digits costs a scan."""
     if not text:
         raise PsError(f"list of process IDs must follow {option}")
     pids = []
-    for item in re.split(r"[,\s]+", text.strip()):
-        if not re.fullmatch(r"[-+]?\d+", item):
+    for item in _list_items(text):
+        parsed = strtol(item, 0, unsigned=True)
+        if parsed is None or parsed.end != len(item):
             raise PsError("process ID list syntax error")
-        pid = int(item)
-        if not 0 < pid < 1 << 31:
+        if not 0 < parsed.value <= 0x7FFFFFFF:
             raise PsError("process ID out of range")
-        pids.append(pid)
+        pids.append(parsed.value)
     return pids
 
 
 def _name_list(text: str, what: str, option: str) -> list[str]:
     if not text:
         raise PsError(f"list of {what} must follow {option}")
-    return [n for n in re.split(r"[,\s]+", text.strip()) if n]
+    return _list_items(text)
+
+
+def _user_list(text: str, option: str) -> list[str]:
+    """procps's parse_uid(): a number (strtoul, base 0) up to 0xfffffffe, or a user
+    name; each as its UID in decimal (only root exists here)."""
+    uids = []
+    for item in _name_list(text, "users", option):
+        parsed = strtol(item, 0, unsigned=True)
+        if parsed is None or parsed.end != len(item):
+            if item != "root":
+                raise PsError("user name does not exist")
+            uids.append("0")
+        elif parsed.value > 0xFFFFFFFE:
+            raise PsError("user ID out of range")
+        else:
+            uids.append(str(parsed.value))
+    return uids
 
 
 _SYSV_SIMPLE = {"e": "all", "A": "all", "a": "sysv_a", "d": "not_leaders", "N": "negate",
@@ -349,11 +394,7 @@ def _apply_valued(req: Request, letter: str, value: str, option: str) -> None:
     elif letter == "C":
         req.names += _name_list(value, "command names", option)
     elif letter in "uU":
-        users = _name_list(value, "users", option)
-        for user in users:
-            if not user.isdigit() and user != "root":
-                raise PsError("user name does not exist")
-        req.users += users
+        req.users += _user_list(value, option)
     else:
         raise NotSimulated(f"option {option}")
 
@@ -445,7 +486,7 @@ def _apply_long(req: Request, name: str, value: str) -> None:
 
 def _apply_bsd(req: Request, arg: str) -> None:
     """A word without a dash: BSD options (``aux``) or PIDs (``1031,1032``)."""
-    if re.fullmatch(r"[\d,]+", arg):  # bare PIDs are a BSD-style selection
+    if arg[:1].isascii() and arg[:1].isdigit():  # bare PIDs are a BSD-style selection
         req.pids += _pid_list(arg, "p")
         req.bsd = True
         return
@@ -486,8 +527,7 @@ def select(procs: list[Process], req: Request, me: Process) -> list[Process]:
                 or (req.sysv_a and p.tty != "?" and not leader)
                 or (req.not_leaders and not leader)
                 or p.pid in req.pids or p.ppid in req.ppids or p.comm in req.names
-                or (bool(req.users) and ("root" in req.users or "0" in req.users)
-                    and p.user == "root"))
+                or ("0" in req.users and p.user == "root"))
 
     return [p for p in procs if chosen(p) != req.negate]
 

@@ -57,7 +57,7 @@ The package, in the order a command line flows through it:
 """
 
 # Importing these modules registers their commands in the tables of .plumbing.
-from netsim.shell import awk, builtins, fileutils, kill, shellutils, textutils  # noqa: F401
+from netsim.shell import awk, builtins, fileutils, kill, seq, shellutils, textutils  # noqa: F401
 from netsim.shell.errors import (
     MAX_FUNC_DEPTH,
     MAX_NESTING,

@@ -39,6 +39,79 @@ def _wrap64(n: int) -> int:
     return ((n + (1 << 63)) % (1 << 64)) - (1 << 63)
 
 
+_MASK64 = (1 << 64) - 1
+_NUM_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_CHUNK = 18  # digits of one int() call: far below Python's 4,300-digit limit
+
+
+def _wrapped_digits(digits: str, base: int) -> int:
+    """``val = val * base + digit`` for each digit, in 64-bit arithmetic (mod 2**64), as
+    bash's ``strlong`` accumulates: a 5,000-digit number costs a few hundred ``int()``
+    calls on short slices, never one on the whole string. ``base`` <= 36."""
+    value = 0
+    for start in range(0, len(digits), _CHUNK):
+        chunk = digits[start:start + _CHUNK]
+        value = (value * base ** len(chunk) + int(chunk, base)) & _MASK64
+    return _wrap64(value)
+
+
+def _strlong(text: str) -> int:
+    """bash 5.2's ``strlong`` (expr.c): one number token -- ``42``, ``0x1f``, ``017``,
+    ``BASE#DIGITS`` (bases 2..64) -- accumulated without overflow checks, so any length
+    wraps modulo 2**64 as bash's intmax_t does. Errors are bash's, the whole token as the
+    subject and the error token."""
+    base, i, n = 10, 0, len(text)
+    found_base = False
+    if text.startswith("0"):
+        if n == 1:
+            return 0
+        if text[1] in "xX":
+            base, i = 16, 2
+        else:
+            base, i = 8, 1
+        found_base = True
+    end = text.find("#", i)
+    if end < 0:
+        return _digits_value(text, i, n, base)
+    value = _digits_value(text, i, end, base)
+    if found_base:
+        raise _ArithError("invalid number", text, text)
+    if not 2 <= value <= 64:
+        raise _ArithError("invalid arithmetic base", text, text)
+    if end + 1 >= n or text[end + 1] == "#":
+        raise _ArithError("invalid integer constant", text, text)
+    second = text.find("#", end + 1)
+    value = _digits_value(text, end + 1, n if second < 0 else second, value)
+    if second >= 0:  # a second base: the digits before it were read first
+        raise _ArithError("invalid number", text, text)
+    return value
+
+
+def _digits_value(text: str, start: int, end: int, base: int) -> int:
+    """The digits ``text[start:end]`` in ``base`` (bash's digit set for bases over 36:
+    ``a-z`` 10..35, ``A-Z`` 36..61, ``@`` 62, ``_`` 63), wrapped to 64 bits."""
+    digits = text[start:end]
+    if base <= 36:  # upper and lower case are the same digit
+        lowered = digits.lower()
+        if lowered.strip(_NUM_DIGITS[:base]):
+            raise _ArithError("value too great for base", text, text)
+        return _wrapped_digits(lowered, base)
+    value = 0
+    for c in digits:
+        if c.isdigit():
+            d = ord(c) - 48
+        elif "a" <= c <= "z":
+            d = ord(c) - 87
+        elif "A" <= c <= "Z":
+            d = ord(c) - 29
+        else:
+            d = 62 if c == "@" else 63
+        if d >= base:
+            raise _ArithError("value too great for base", text, text)
+        value = (value * base + d) & _MASK64
+    return _wrap64(value)
+
+
 class _Arith:
     """``$(( ))``, ``(( ))`` and ``let``: C integer expressions over shell variables.
 
@@ -70,7 +143,10 @@ class _Arith:
     def evaluate(self) -> int:
         if not self.tokens:
             return 0
-        value = self.comma()
+        try:
+            value = self.comma()
+        except RecursionError:  # thousands of nested ( or unary signs: bash's own wording
+            raise _ArithError("expression recursion level exceeded", self.rest()) from None
         if self.i < len(self.tokens):
             raise _ArithError("syntax error in expression", self.rest())
         return value
@@ -104,11 +180,16 @@ class _Arith:
         value = (value or "").strip()
         if not value:
             return 0
-        if re.fullmatch(r"-?[0-9]+", value):
-            return _wrap64(int(value))
+        if value.isascii() and value.isdigit() and value[0] != "0" and len(value) < 19:
+            return int(value)  # the common case, without a nested parse
         if self.depth >= 10:
             raise _ArithError("expression recursion level exceeded", value)
-        return _Arith(self.sh, value, self.depth + 1).evaluate()
+        try:
+            return _Arith(self.sh, value, self.depth + 1).evaluate()
+        except _ArithError as e:
+            if e.subject is None:  # bash names the expression the variable held
+                e.subject = value
+            raise
 
     def store(self, name: str, value: int) -> int:
         if not self.skip:
@@ -184,8 +265,10 @@ class _Arith:
         value = self.unary()
         if self.peek_op() == "**":
             self.i += 1
-            where = self.rest()
-            value = self.binop("**", value, self.power(), where)
+            exponent = self.power()
+            # bash's error token here is the last token read (``1`` of ``2**-1``)
+            where = self.text[self.tokens[self.i - 1][2]:]
+            value = self.binop("**", value, exponent, where)
         return value
 
     def unary(self) -> int:
@@ -194,6 +277,12 @@ class _Arith:
             self.i += 1
             value = self.unary()
             return {"!": int(not value), "~": ~value, "-": _wrap64(-value), "+": value}[op]
+        if op in ("++", "--") and (self.i + 1 >= len(self.tokens)
+                                   or self.tokens[self.i + 1][0] != "name"):
+            # not before a variable: two signs, as bash reads them (``--5`` is 5)
+            pos = self.tokens[self.i][2]
+            self.tokens[self.i:self.i + 1] = [("op", op[0], pos), ("op", op[0], pos + 1)]
+            return self.unary()
         if op in ("++", "--"):
             self.i += 1
             kind, name, _pos = self.take()
@@ -221,26 +310,7 @@ class _Arith:
 
     @staticmethod
     def number(text: str) -> int:
-        digits = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ@_"
-        if re.fullmatch(r"0[xX][0-9a-fA-F]+", text):
-            return _wrap64(int(text, 16))
-        if re.fullmatch(r"[0-9]+#[0-9A-Za-z@_]+", text):
-            base_text, num = text.split("#", 1)
-            base = int(base_text)
-            if not 2 <= base <= 64:
-                raise _ArithError("invalid arithmetic base", text, text)
-            value = 0
-            for ch in num:
-                d = digits.index(ch) if base > 36 else digits.index(ch.lower())
-                if d >= base:
-                    raise _ArithError("value too great for base", text, text)
-                value = value * base + d
-            return _wrap64(value)
-        if re.fullmatch(r"0[0-7]*", text):
-            return int(text, 8)
-        if re.fullmatch(r"[1-9][0-9]*", text):
-            return _wrap64(int(text))
-        raise _ArithError("value too great for base", text, text)
+        return _strlong(text)
 
     def binop(self, op: str, a: int, b: int, where: str) -> int:
         if op in ("/", "%") and b == 0:

@@ -122,6 +122,13 @@ class Group:
 
 
 @dataclass
+class Background:
+    """``cmd &``: run here to completion (nothing runs concurrently), status 0."""
+
+    body: Node
+
+
+@dataclass
 class Redirected:
     """A compound command with redirections: ``while ...; done < file``."""
 
@@ -190,6 +197,6 @@ class CondCmd:
 
 
 Node = (
-    Simple | Pipeline | AndOr | Sequence | Group | Redirected | If | Loop | For | ArithFor
-    | Case | FuncDef | ArithCmd | CondCmd
+    Simple | Pipeline | AndOr | Sequence | Group | Background | Redirected | If | Loop | For
+    | ArithFor | Case | FuncDef | ArithCmd | CondCmd
 )

@@ -9,11 +9,12 @@ own -- its module in the command table defines ``background`` (see
 from __future__ import annotations
 
 import os
-import re
 import shlex
 from collections.abc import Callable, Iterator, Mapping
 from typing import TYPE_CHECKING
 
+from netsim.shell.numbers import sleep_interval
+from netsim.shell.shellutils import LONGEST_SLEEP
 from netsim.user.commands import BackgroundFn
 from netsim.user.io import CommandFn, Io
 
@@ -34,22 +35,20 @@ def background_entry(table: Mapping[str, CommandFn], name: str) -> BackgroundFn 
 def sleep_background(host: Host, argv: list[str], proc: Process) -> None:
     """``sleep 60 &``: the process exits 0 once 60 simulated seconds have passed.
 
-    Intervals are coreutils's (``1.5``, ``2m``, summed when several); a bad one ends
-    the process at once with sleep's message and status 1.
+    Intervals are coreutils's (``1.5``, ``2m``, ``1e3``, summed when several); a bad one
+    ends the process at once with sleep's message and status 1. ``sleep inf &`` (or a
+    sleep longer than simulated time can run) never exits: it runs until killed.
     """
     total = 0.0
-    for arg in argv[1:]:
-        m = re.fullmatch(r"([0-9]*\.?[0-9]+)([smhd]?)", arg)
-        if m is None:
-            proc.err(f"sleep: invalid time interval ‘{arg}’\n{_SLEEP_TRY}")
-            proc.exit(1)
-            return
-        total += float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
-    if len(argv) < 2:
-        proc.err(f"sleep: missing operand\n{_SLEEP_TRY}")
+    bad = [arg for arg in argv[1:] if sleep_interval(arg) is None]
+    if bad or len(argv) < 2:
+        errors = "".join(f"sleep: invalid time interval ‘{arg}’\n" for arg in bad)
+        proc.err((errors or "sleep: missing operand\n") + _SLEEP_TRY)
         proc.exit(1)
         return
-    host.lab.call_later(total, proc.exit, 0)  # exit() does nothing if killed before
+    total = sum(sleep_interval(arg) or 0.0 for arg in argv[1:])
+    if total <= LONGEST_SLEEP:
+        host.lab.call_later(total, proc.exit, 0)  # exit() does nothing if killed before
 
 
 _SLEEP_TRY = "Try 'sleep --help' for more information.\n"

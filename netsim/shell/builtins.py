@@ -18,11 +18,28 @@ from typing import TYPE_CHECKING
 
 from netsim.shell.arith import _Arith, _ArithError
 from netsim.shell.conditions import _TestError, _TestParser
-from netsim.shell.errors import MAX_NESTING, _Break, _Continue, _Exit, _LimitExceeded, _Return
+from netsim.shell.encoding import from_bytes
+from netsim.shell.errors import (
+    MAX_NESTING,
+    _Break,
+    _Continue,
+    _Exit,
+    _ExpansionError,
+    _LimitExceeded,
+    _Return,
+)
+from netsim.shell.escapes import _unescape
 from netsim.shell.lexer import _NAME_RE
 from netsim.shell.patterns import _ifs_split
-from netsim.shell.plumbing import _BUILTINS, _SET_FLAGS, _builtin, _Ctx, _shell_quote
-from netsim.shell.printf import _printf_once, _unescape
+from netsim.shell.plumbing import (
+    _BUILTINS,
+    _SET_FLAGS,
+    _builtin,
+    _Ctx,
+    _legal_number,
+    _shell_quote,
+)
+from netsim.shell.printf import printf
 from netsim.shell.redirect import _Input
 from netsim.user.getopt import Getopt, GetoptError
 
@@ -77,19 +94,12 @@ def _printf(ctx: _Ctx, argv: list[str]) -> int:
         args = args[1:]
     if not args:
         return ctx.diag("printf: usage: printf [-v var] format [arguments]", 2)
-    fmt, values = args[0], args[1:]
-    state = {"status": 0, "index": 0}
-    out: list[str] = []
-    while True:
-        start = state["index"]
-        stop = _printf_once(ctx, fmt, values, state, out)
-        if stop or state["index"] >= len(values) or state["index"] == start:
-            break
-    if target is not None:
-        ctx.sh._assign(target, "".join(out))
+    data, status = printf(ctx, args[0], args[1:])
+    if target is not None:  # a variable holds a C string: up to the first NUL
+        ctx.sh._assign(target, from_bytes(data.split(b"\0", 1)[0]))
     else:
-        ctx.out("".join(out))
-    return state["status"]
+        ctx.out(from_bytes(data))
+    return status
 
 
 @_builtin("cd")
@@ -263,13 +273,53 @@ def _set(ctx: _Ctx, argv: list[str]) -> int:
     return 0
 
 
+def _numeric_arg(ctx: _Ctx, argv: list[str], fatal: bool) -> int | None:
+    """bash's ``get_numeric_arg``: the optional count of shift, break and continue
+    (1 if none; a ``--`` before it is skipped). A word that is not a number is
+    "numeric argument required": None, or with ``fatal`` the command line is
+    abandoned (``break x``); a second word abandons it with "too many arguments"."""
+    args = argv[1:]
+    if args and args[0] == "--":
+        args = args[1:]
+    if not args:
+        return 1
+    count = _legal_number(args[0])
+    if count is None:
+        message = f"{argv[0]}: {args[0]}: numeric argument required"
+        if fatal:
+            raise _ExpansionError(message)
+        ctx.diag(message)
+        return None
+    if len(args) > 1:
+        raise _ExpansionError(f"{argv[0]}: too many arguments")
+    return count
+
+
+def _exit_status(ctx: _Ctx, argv: list[str]) -> int | None:
+    """bash's ``get_exitstat`` for exit and return: the argument modulo 256, or None
+    (and status 2) when it is not a number bash can hold; None with no argument."""
+    args = argv[1:]
+    if args and args[0] == "--":
+        args = args[1:]
+    if not args:
+        return None
+    value = _legal_number(args[0])
+    if value is None:
+        ctx.diag(f"{argv[0]}: {args[0]}: numeric argument required")
+        return 2
+    if len(args) > 1:
+        raise _ExpansionError(f"{argv[0]}: too many arguments")
+    return value & 0xFF
+
+
 @_builtin("shift")
 def _shift(ctx: _Ctx, argv: list[str]) -> int:
     sh = ctx.sh
-    arg = argv[1] if len(argv) > 1 else "1"
-    if not re.fullmatch(r"[0-9]+", arg):
-        return ctx.diag(f"shift: {arg}: numeric argument required")
-    count = int(arg)
+    count = _numeric_arg(ctx, argv, fatal=False)
+    if count is None:
+        return 1
+    if count < 0:
+        return ctx.diag(f"shift: {argv[-1]}: shift count out of range")
     if count > len(sh.positional):
         return 1
     sh.positional = sh.positional[count:]
@@ -278,14 +328,8 @@ def _shift(ctx: _Ctx, argv: list[str]) -> int:
 
 @_builtin("exit")
 def _exit(ctx: _Ctx, argv: list[str]) -> int:
-    if len(argv) > 2:
-        return ctx.diag("exit: too many arguments")
-    if len(argv) == 1:
-        raise _Exit(ctx.sh.status)
-    if not re.fullmatch(r"\s*[-+]?[0-9]+\s*", argv[1]):
-        ctx.diag(f"exit: {argv[1]}: numeric argument required")
-        raise _Exit(2)
-    raise _Exit(int(argv[1]) & 0xFF)
+    status = _exit_status(ctx, argv)
+    raise _Exit(ctx.sh.status if status is None else status)
 
 
 @_builtin("return")
@@ -293,22 +337,23 @@ def _return(ctx: _Ctx, argv: list[str]) -> int:
     sh = ctx.sh
     if not sh._locals and not sh._sourcing:
         return ctx.diag("return: can only `return' from a function or sourced script", 2)
-    if len(argv) > 1 and not re.fullmatch(r"[-+]?[0-9]+", argv[1]):
-        ctx.diag(f"return: {argv[1]}: numeric argument required")
-        raise _Return(2)
-    raise _Return(int(argv[1]) & 0xFF if len(argv) > 1 else sh.status)
+    status = _exit_status(ctx, argv)
+    raise _Return(sh.status if status is None else status)
 
 
 @_builtin("break", "continue")
 def _break(ctx: _Ctx, argv: list[str]) -> int:
     name = argv[0]
-    arg = argv[1] if len(argv) > 1 else "1"
-    if not re.fullmatch(r"[0-9]+", arg) or int(arg) < 1:
-        return ctx.diag(f"{name}: {arg}: loop count out of range")
-    if ctx.sh._loops == 0:
+    loops = ctx.sh._loops
+    if loops == 0:
         ctx.diag(f"{name}: only meaningful in a `for', `while', or `until' loop")
         return 0
-    levels = min(int(arg), ctx.sh._loops)
+    count = _numeric_arg(ctx, argv, fatal=True)
+    assert count is not None
+    if count < 1:  # bash leaves every loop, with status 1
+        ctx.diag(f"{name}: {argv[-1]}: loop count out of range")
+        raise _Break(loops, status=1)
+    levels = min(count, loops)
     raise _Break(levels) if name == "break" else _Continue(levels)
 
 
@@ -384,7 +429,10 @@ def _read(ctx: _Ctx, argv: list[str]) -> int:
             raw = True
         elif name == "-u":
             fd = value or ""
-            source = sh._fds.get(int(fd)) if fd.isdigit() else None
+            number = _legal_number(fd)
+            if number is None or not 0 <= number < 1 << 31:
+                return ctx.diag(f"read: {fd}: invalid file descriptor specification")
+            source = sh._fds.get(number)
             if not isinstance(source, _Input):
                 return ctx.diag(f"read: {fd}: invalid file descriptor: Bad file descriptor")
             stdin = source
@@ -410,6 +458,8 @@ def _read(ctx: _Ctx, argv: list[str]) -> int:
         if not _NAME_RE.fullmatch(name):
             return ctx.diag(f"read: `{name}': not a valid identifier")
     line = stdin.read_line()
+    if line is not None:
+        line = line.replace("\0", "")  # bash's read skips NUL bytes
     if line is None:
         for name in names:
             sh._assign(name, "")
@@ -419,6 +469,8 @@ def _read(ctx: _Ctx, argv: list[str]) -> int:
     if not raw:
         while line.endswith("\\") and not line.endswith("\\\\"):
             more = stdin.read_line()
+            if more is not None:
+                more = more.replace("\0", "")
             if more is None:
                 line = line[:-1]
                 break

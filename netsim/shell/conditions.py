@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from netsim.shell.ast import Word
 from netsim.shell.patterns import _QUOTED, _compile_glob, _posix_regex
+from netsim.shell.plumbing import _legal_number
 
 if TYPE_CHECKING:
     from netsim.shell.interpreter import Shell
@@ -64,9 +65,12 @@ def _test_unary(sh: Shell, op: str, arg: str) -> bool:
 
 
 def _test_int(text: str) -> int:
-    if not re.fullmatch(r"\s*[-+]?[0-9]+\s*", text):
+    """test's operand of -eq..: bash's legal_number() (a number too large for intmax_t
+    is no integer expression)."""
+    value = _legal_number(text)
+    if value is None:
         raise _TestError(f"{text}: integer expression expected")
-    return int(text)
+    return value
 
 
 def _compare_ints(a: int, op: str, b: int) -> bool:

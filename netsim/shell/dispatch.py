@@ -15,6 +15,7 @@ import os
 from typing import Any
 
 from netsim.shell.ast import Simple, Word
+from netsim.shell.encoding import looks_binary
 from netsim.shell.errors import (
     MAX_FUNC_DEPTH,
     _debug,
@@ -207,6 +208,12 @@ class _Dispatcher:
             self._diag(f"{argv[0]}: {os.strerror(e.errno or errno.EIO)}")
             return 126
         options: set[str] = set()
+        if looks_binary(text):
+            if text.startswith("#!"):  # the interpreter, bash, refuses it
+                self._write(2, f"{argv[0]}: {argv[0]}: cannot execute binary file\n")
+            else:  # execve() refused it, and so does bash
+                self._diag(f"{argv[0]}: cannot execute binary file: Exec format error")
+            return 126
         if text.startswith("#!"):
             words = text.split("\n", 1)[0][2:].split()
             interpreter = words[0] if words else ""

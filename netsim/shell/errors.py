@@ -39,9 +39,10 @@ class _Unwind(Exception):
 
 
 class _Break(_Unwind):
-    def __init__(self, levels: int) -> None:
+    def __init__(self, levels: int, status: int = 0) -> None:
         super().__init__()
         self.levels = levels
+        self.status = status  # the loop's status: 1 after ``break 0`` left every loop
 
 
 class _Continue(_Unwind):
@@ -72,6 +73,15 @@ class _ExpansionError(_Unwind):
 
 class _LimitExceeded(_Unwind):
     """A resource limit: ends the whole ``run``, whatever subshell it happened in."""
+
+
+class _Interrupted(_LimitExceeded):
+    """A command that would never end at a real prompt (``sleep inf``): netsim's message,
+    printed as it is, and the command line stops with ``status`` (130, Ctrl-C's)."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class _Runaway(_LimitExceeded):

@@ -203,7 +203,11 @@ class _Expander:
             status = child._run_isolated(lambda: child._execute(body))
         self._subst_status = status
         self.status = status  # bash: `echo $(exit 5)$?` prints 5
-        return buf.text().rstrip("\n")
+        text = buf.text()
+        if "\0" in text:  # a word is a C string: bash drops the NULs, and says so
+            self._diag("warning: command substitution: ignored null byte in input")
+            text = text.replace("\0", "")
+        return text.rstrip("\n")
 
     def _arith(self, word: Word) -> int:
         text = self._expand_str(word)

@@ -19,6 +19,7 @@ from netsim.shell.ast import (
     AndOr,
     ArithCmd,
     ArithFor,
+    Background,
     Case,
     CondCmd,
     For,
@@ -34,6 +35,7 @@ from netsim.shell.ast import (
 )
 from netsim.shell.conditions import _cond_eval, _cond_parse, _TestError
 from netsim.shell.dispatch import _Dispatcher
+from netsim.shell.encoding import canonical
 from netsim.shell.errors import (
     _LIMIT_STATUS,
     _RECURSION_LIMIT,
@@ -46,6 +48,7 @@ from netsim.shell.errors import (
     _debug,
     _Exit,
     _ExpansionError,
+    _Interrupted,
     _LimitExceeded,
     _Return,
     _Runaway,
@@ -54,7 +57,15 @@ from netsim.shell.expand import _Expander
 from netsim.shell.lexer import _Lexer
 from netsim.shell.parser import _Parser
 from netsim.shell.patterns import _compile_glob
-from netsim.shell.redirect import Fd, _FileOutput, _Input, _NullOutput, _Output, _Redirector
+from netsim.shell.redirect import (
+    Fd,
+    _FileOutput,
+    _Input,
+    _NullOutput,
+    _Output,
+    _PipeOutput,
+    _Redirector,
+)
 from netsim.user.fs import VirtualFS
 from netsim.user.io import CommandFn, CommandResult
 
@@ -109,6 +120,7 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         self._loops = 0
         self._sourcing = 0
         self._quiet = 0  # > 0 inside if/while conditions and `a && b`: no errexit
+        self._background = 0  # > 0 inside `cmd &`
         self._subst_status: int | None = None
         self._exec_outputs: list[_FileOutput] = []
 
@@ -123,7 +135,7 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         """
         out, err = _Output(), _Output()
         saved = (self._fds, self.arg0, self.positional, self._script, self._exec_outputs)
-        self._fds = {0: _Input(stdin), 1: out, 2: err}
+        self._fds = {0: _Input(canonical(stdin)), 1: out, 2: err}
         self._exec_outputs = []
         if args:
             self.arg0, self.positional, self._script = args[0], list(args[1:]), args[0]
@@ -143,7 +155,9 @@ class Shell(_Dispatcher, _Redirector, _Expander):
             self._fds, self._exec_outputs = saved[0], saved[4]
             if args:
                 self.arg0, self.positional, self._script = saved[1], saved[2], saved[3]
-        return CommandResult(self.status, out.text(), err.text())
+        # Text a program made from a file written by Python may hold a lone surrogate
+        # that stands for no byte: what is handed back always encodes.
+        return CommandResult(self.status, canonical(out.text()), canonical(err.text()))
 
     def run_file(self, path: str, args: list[str] | None = None, stdin: str = "") -> CommandResult:
         """Execute a file as the kernel would (``/etc/qemu-ifup tap0``).
@@ -167,6 +181,9 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         except _Runaway as e:
             self._emergency(f"{e}\n")
             return _LIMIT_STATUS
+        except _Interrupted as e:
+            self._emergency(f"{e}\n")
+            return e.status
         except _LimitExceeded as e:
             self._emergency(f"bash: {e}\n")
             return _LIMIT_STATUS
@@ -198,6 +215,9 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         ``bash: syntax error near...``), ``-c`` (``bash: -c: line 1: ...``), ``eval``,
         or None for a file (``FILE: line 3: ...``).
         """
+        # bash reads its input as bytes and skips NULs; a surrogate that stands for no
+        # byte becomes the bytes bash would have read (see .encoding)
+        text = canonical(text).replace("\0", "")
         lexer = _Lexer(text)
         parser = _Parser(lexer)
         while True:
@@ -258,10 +278,11 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         """A variable or special parameter; None when unset."""
         if name in self.vars:
             return self.vars[name]
-        if name.isdigit():
-            if name == "0":
+        if name.isascii() and name.isdigit():
+            digits = name.lstrip("0")
+            if not digits:  # $0, ${00}
                 return self.arg0
-            index = int(name)
+            index = int(digits) if len(digits) <= 18 else 1 << 62  # ${99...9}: unset
             return self.positional[index - 1] if index <= len(self.positional) else None
         special = {
             "?": lambda: str(self.status),
@@ -436,16 +457,26 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         statuses = []
         for index, command in enumerate(commands):
             last = index == len(commands) - 1
-            sink = self._fds.get(1, _NullOutput()) if last else _Output()
+            sink = self._fds.get(1, _NullOutput()) if last else _PipeOutput()
             child = self._subshell()
             child._fds[0] = stdin
             child._fds[1] = sink
             statuses.append(child._run_isolated(lambda c=child, n=command: c._execute(n)))
             if not last:
-                stdin = _Input(sink.text()) if isinstance(sink, _Output) else _Input()
+                stdin = sink.reader() if isinstance(sink, _PipeOutput) else _Input()
         if "pipefail" in self.options:
             return next((s for s in reversed(statuses) if s), 0)
         return statuses[-1]
+
+    def _exec_background(self, node: Background) -> int:
+        """``cmd &``: run to completion now (no job control), in a subshell as bash
+        forks one, then status 0 as bash gives; a program that would never end
+        (``sleep inf``) just returns."""
+        child = self._subshell()
+        child._background += 1
+        child._quiet += 1
+        child._run_isolated(lambda: child._execute(node.body))
+        return 0
 
     def _exec_group(self, node: Group) -> int:
         if not node.subshell:
@@ -462,20 +493,20 @@ class Shell(_Dispatcher, _Redirector, _Expander):
                 return self._execute(body)
         return self._execute(node.orelse) if node.orelse is not None else 0
 
-    def _loop_body(self, body: Node) -> int | None:
-        """Run one round of a loop: its status, or None when ``break`` ends the loop."""
+    def _loop_body(self, body: Node) -> tuple[bool, int]:
+        """Run one round of a loop: (whether ``break`` ended the loop, the status)."""
         try:
-            return self._execute(body)
+            return False, self._execute(body)
         except _Break as e:
             if e.levels > 1:
                 e.levels -= 1
                 raise
-            return None
+            return True, e.status
         except _Continue as e:
             if e.levels > 1:
                 e.levels -= 1
                 raise
-            return 0
+            return False, 0
 
     def _exec_loop(self, node: Loop) -> int:
         status = 0
@@ -485,10 +516,9 @@ class Shell(_Dispatcher, _Redirector, _Expander):
                 self._tick()
                 if (self._quietly(node.cond) == 0) == node.until:
                     return status
-                result = self._loop_body(node.body)
-                if result is None:
-                    return 0
-                status = result
+                broke, status = self._loop_body(node.body)
+                if broke:
+                    return status
         finally:
             self._loops -= 1
 
@@ -500,10 +530,9 @@ class Shell(_Dispatcher, _Redirector, _Expander):
             for item in items:
                 self._tick()
                 self._assign(node.var, item)
-                result = self._loop_body(node.body)
-                if result is None:
-                    return 0
-                status = result
+                broke, status = self._loop_body(node.body)
+                if broke:
+                    return status
             return status
         finally:
             self._loops -= 1
@@ -517,10 +546,9 @@ class Shell(_Dispatcher, _Redirector, _Expander):
                 self._tick()
                 if node.cond.raw.strip() and self._arith(node.cond) == 0:
                     return status
-                result = self._loop_body(node.body)
-                if result is None:
-                    return 0
-                status = result
+                broke, status = self._loop_body(node.body)
+                if broke:
+                    return status
                 self._arith(node.step)
         finally:
             self._loops -= 1
@@ -563,6 +591,7 @@ class Shell(_Dispatcher, _Redirector, _Expander):
 
 _DISPATCH: dict[type, Callable[[Shell, Any], int]] = {
     Simple: Shell._exec_simple, Pipeline: Shell._exec_pipeline, AndOr: Shell._exec_and_or,
+    Background: Shell._exec_background,
     Sequence: Shell._exec_sequence, Group: Shell._exec_group, Redirected: Shell._exec_redirected,
     If: Shell._exec_if, Loop: Shell._exec_loop, For: Shell._exec_for,
     ArithFor: Shell._exec_arith_for, Case: Shell._exec_case, FuncDef: Shell._exec_funcdef,

@@ -27,9 +27,8 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 
-from netsim.shell.plumbing import _builtin, _Ctx
+from netsim.shell.plumbing import _builtin, _Ctx, _legal_number
 from netsim.user.process import NSIG, SIGNAL_NAMES, SIGTERM, Process
 
 USAGE = ("kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... "
@@ -57,16 +56,12 @@ EX_USAGE = 2
 # bash's signal table: 0 is EXIT, then the kernel's signals, then its trap pseudo-signals
 _BASH_NAMES: dict[int, str] = {0: "EXIT", **{n: "SIG" + s for n, s in SIGNAL_NAMES.items()},
                                65: "DEBUG", 66: "ERR", 67: "RETURN"}
-_NUMBER = re.compile(r"[ \t\n\v\f\r]*[-+]?[0-9]+[ \t]*")
 _PID_MIN, _PID_MAX = -(1 << 31), (1 << 31) - 1  # pid_t is 32 bits
 
 
 def legal_number(text: str) -> int | None:
-    """bash's legal_number(): strtoimax() plus trailing blanks, or None."""
-    if not _NUMBER.fullmatch(text):
-        return None
-    value = int(text.strip(" \t\n\v\f\r"))
-    return value if -(1 << 63) <= value < 1 << 63 else None
+    """bash's legal_number(): strtoimax() plus trailing blanks, or None (overflow too)."""
+    return _legal_number(text)
 
 
 def decode_signal(spec: str) -> int | None:

@@ -19,6 +19,7 @@ from typing import ClassVar, Protocol
 
 from netsim.shell.ast import Arith, CmdSub, HereDoc, Lit, Node, Param, Part, Tilde, Word
 from netsim.shell.errors import MAX_PARSE_DEPTH, ShellSyntaxError
+from netsim.shell.escapes import ansi_c_quoted
 
 _META = frozenset(" \t\n;&|()<>")
 _OPERATORS = sorted(
@@ -89,7 +90,9 @@ class _Lexer:
             self._read_heredocs()
             return _Token("op", "\n", line)
         number = _IO_NUMBER.match(src, self.pos)
-        if number:
+        digits = number.group().lstrip("0") if number else ""
+        if number and len(digits) <= 10 and int(digits or "0") < 1 << 31:
+            # a redirection's fd is an int: a longer number is a word (bash's NUMBER)
             self.pos = number.end()
             return _Token("io", number.group(), line)
         for op in _OPERATORS:
@@ -164,6 +167,13 @@ class _Lexer:
             elif quotes and c == '"':
                 flush()
                 parts.extend(self._double_quoted())
+            elif quotes and c == "$" and src.startswith("$'", self.pos):
+                flush()
+                parts.append(Lit(self._ansi_c_quoted(), True))
+            elif quotes and c == "$" and src.startswith('$"', self.pos):
+                flush()  # $"...": a string to translate; there is one language here
+                self.pos += 1
+                parts.extend(self._double_quoted())
             elif c == "$":
                 flush()
                 parts.append(self._dollar(quoted))
@@ -186,6 +196,18 @@ class _Lexer:
         self.lineno += text.count("\n")
         self.pos = end + 1
         return text
+
+    def _ansi_c_quoted(self) -> str:
+        """``$'...'``: C escapes (``\\n``, ``\\x41``, ``\\u263a``...), cut at a NUL."""
+        src, i = self.src, self.pos + 2
+        while i < len(src) and src[i] != "'":
+            i += 2 if src[i] == "\\" else 1
+        if i >= len(src):
+            raise ShellSyntaxError("unexpected EOF while looking for matching `''", self.lineno)
+        body = src[self.pos + 2 : i]
+        self.lineno += body.count("\n")
+        self.pos = i + 1
+        return ansi_c_quoted(body)
 
     def _double_quoted(self) -> list[Part]:
         line = self.lineno

@@ -14,6 +14,7 @@ from netsim.shell.ast import (
     AndOr,
     ArithCmd,
     ArithFor,
+    Background,
     Case,
     CaseItem,
     CondCmd,
@@ -162,7 +163,8 @@ class _Parser:
     def _list(self) -> Node:
         items = [self._and_or()]
         while self._is_op(self.peek(), ";", "&"):
-            self.next()
+            if self.next().value == "&":
+                items[-1] = Background(items[-1])
             tok = self.peek()
             if self._is_op(tok, "\n") or self._at_closer(tok):
                 break
@@ -176,7 +178,8 @@ class _Parser:
             raise self._error(self.peek())
         items = [self._and_or()]
         while self._is_op(self.peek(), ";", "&", "\n"):
-            self.next()
+            if self.next().value == "&":
+                items[-1] = Background(items[-1])
             self._skip_newlines()
             if self._at_closer(self.peek()):
                 break
@@ -277,7 +280,7 @@ class _Parser:
         tok = self.next()
         fd = None
         if tok.kind == "io":
-            fd = int(tok.value) if len(tok.value) < 6 else 99999
+            fd = int(tok.value.lstrip("0") or "0")  # the lexer let no more than an int by
             tok = self.next()
         target = self.next()
         if target.kind == "eof":  # bash reads the end of the text as a newline here

@@ -15,13 +15,14 @@ from __future__ import annotations
 import errno
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from netsim.shell.errors import _Usage
-from netsim.shell.redirect import _Input
+from netsim.shell.redirect import _Input, _Output
 from netsim.user.getopt import Getopt, GetoptError
+from netsim.user.strtol import strtol
 
 if TYPE_CHECKING:
     from netsim.shell.interpreter import Shell
@@ -48,6 +49,13 @@ class _Ctx:
 
     def out(self, text: str) -> None:
         self.sh._write(1, text)
+
+    def out_lazy(self, chunks: Iterator[str]) -> None:
+        """Standard output made as it is read (``seq``): a pipe passes the chunks on
+        one at a time, any other output takes them all at once."""
+        target = self.sh._fds.get(1)
+        if isinstance(target, _Output):
+            target.write_lazy(chunks)
 
     def err(self, text: str) -> None:
         self.sh._write(2, text)
@@ -113,8 +121,10 @@ def _utility(*names: str, usage_status: int = 1) -> Callable[[_BuiltinFn], _Buil
                 return fn(ctx, argv)
             except _Usage as e:
                 prog = argv[0].rsplit("/", 1)[-1]
-                hint = f"\nTry '{prog} --help' for more information." if e.hint else ""
-                return ctx.fail(f"{e}{hint}", usage_status)
+                lines = [str(e)] if str(e) else []  # empty: the errors were printed already
+                if e.hint:
+                    lines.append(f"Try '{prog} --help' for more information.")
+                return ctx.fail("\n".join(lines), usage_status)
 
         for name in names:
             _UTILITIES[name] = run
@@ -131,7 +141,8 @@ def _getopts(prog: str, args: list[str], flags: str = "", valued: str = "",
     Flags map to True, valued options to the list of their values. ``--color[=WHEN]``
     is accepted and ignored (by every tool here, so no abbreviations are read). With
     ``numeric`` a count typed as an option (``head -5``, ``tail -20``) is stored
-    under ``"#"``: a word whose first letter is a digit is that count, whole.
+    under ``"#"``: a word whose first letter is a digit is that count, whole. The
+    letter of the last valued option given is under ``"@last"``.
     """
     digits = "".join(f"{d}::" for d in "0123456789") if numeric else ""
     shortopts = "".join(f"{c}:" for c in valued) + flags + digits
@@ -149,6 +160,7 @@ def _getopts(prog: str, args: list[str], flags: str = "", valued: str = "",
                 opts["#"] = word[1:]
             elif letter in valued:
                 opts.setdefault(letter, []).append(value)
+                opts["@last"] = letter  # which valued option came last (head -n 1 -c 2)
             else:
                 opts[letter] = True
     except GetoptError as err:
@@ -167,6 +179,16 @@ def _split_lines(text: str) -> list[str]:
 def _lines_keep(text: str) -> list[str]:
     """Lines with their newline (the last one may have none)."""
     return re.findall(r"[^\n]*\n|[^\n]+$", text)
+
+
+def _legal_number(text: str) -> int | None:
+    """bash's ``legal_number()``: ``strtoimax`` in base 10 (leading white space and a
+    sign allowed), then only blanks; None for anything else, overflow included
+    (``9223372036854775808``), whatever its length."""
+    parsed = strtol(text, 10)
+    if parsed is None or parsed.overflow or text[parsed.end:].strip(" \t"):
+        return None
+    return parsed.value
 
 
 # The one-letter options of `set -e`, `sh -x`, `#!/bin/sh -e`, and their `set -o` names.

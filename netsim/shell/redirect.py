@@ -14,8 +14,9 @@ with them, then closes them.
 from __future__ import annotations
 
 import errno
+import itertools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from netsim.shell.ast import Redirect, Word
 from netsim.shell.errors import MAX_TEXT, _LimitExceeded, _RedirError
@@ -28,20 +29,44 @@ class _Input:
 
     One ``_Input`` is shared by every command of ``while read l; do ...; done < f``, so
     each ``read`` gets the next line. ``regular`` means it came from a file (``wc`` pads
-    its numbers differently for files and pipes).
+    its numbers differently for files and pipes). ``more`` is text still to be made,
+    in chunks (a pipe from ``seq``): reading a line makes only what that line needs.
     """
 
-    def __init__(self, text: str = "", regular: bool = False) -> None:
+    def __init__(self, text: str = "", regular: bool = False,
+                 more: Iterator[str] | None = None) -> None:
         self.text = text
         self.pos = 0
         self.regular = regular
+        self._more = more
+
+    def _pull(self) -> bool:
+        """Make the next chunk of a lazy input; False once there is none."""
+        if self._more is None:
+            return False
+        chunk = next(self._more, None)
+        if chunk is None:
+            self._more = None
+            return False
+        self.text = self.text[self.pos :] + chunk
+        self.pos = 0
+        return True
+
+    def _pull_all(self) -> None:
+        if self._more is not None:
+            chunks = [self.text[self.pos :], *self._more]
+            self._more = None
+            self.text, self.pos = "".join(chunks), 0
 
     def read_all(self) -> str:
+        self._pull_all()
         rest = self.text[self.pos :]
         self.pos = len(self.text)
         return rest
 
     def read_line(self) -> str | None:
+        while self.text.find("\n", self.pos) < 0 and self._pull():
+            pass
         if self.pos >= len(self.text):
             return None
         end = self.text.find("\n", self.pos)
@@ -51,6 +76,7 @@ class _Input:
         return line
 
     def peek_all(self) -> str:
+        self._pull_all()
         return self.text[self.pos :]
 
 
@@ -79,6 +105,40 @@ class _Output(OutputBuffer):
         """A last message, written even when the stream is over its limit."""
         super().write(text)
 
+    def write_lazy(self, chunks: Iterator[str]) -> None:
+        """Text made as it is read: taken all at once here (see :class:`_PipeOutput`)."""
+        for chunk in chunks:
+            self.write(chunk)
+
+
+class _PipeOutput(_Output):
+    """The write end of a pipe between two commands of a pipeline.
+
+    Lazy text (:meth:`write_lazy`) stays unmade until the next command reads it, as
+    a writer blocked on a full pipe: ``seq 1 1e12 | head -3`` makes three lines.
+    """
+
+    __slots__ = ("_lazy",)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._lazy: list[Iterator[str]] = []
+
+    def write(self, text: str) -> None:
+        if self._lazy:  # after lazy text: keep the order
+            if text:
+                self._lazy.append(iter((text,)))
+            return
+        super().write(text)
+
+    def write_lazy(self, chunks: Iterator[str]) -> None:
+        self._lazy.append(chunks)
+
+    def reader(self) -> _Input:
+        """The read end: what was written, then the lazy text as it is asked for."""
+        more = itertools.chain.from_iterable(self._lazy) if self._lazy else None
+        return _Input(self.text(), more=more)
+
 
 class _FileOutput(_Output):
     """Output redirected to a file: kept, then written when the redirection closes.
@@ -101,6 +161,10 @@ class _FileOutput(_Output):
 class _NullOutput(_Output):
     def write(self, text: str) -> None:
         pass
+
+    def write_lazy(self, chunks: Iterator[str]) -> None:
+        for _chunk in chunks:  # made all the same: the maker's own limits apply
+            pass
 
 
 Fd = _Input | _Output
@@ -164,7 +228,7 @@ class _Redirector:
             if target == "-":
                 fds.pop(fd, None)
                 return
-            if target.isdigit():
+            if target.isascii() and target.isdigit():
                 source = fds.get(int(target)) if len(target) < 6 else None
                 if source is None:
                     raise _RedirError(f"{target}: Bad file descriptor")

@@ -1,4 +1,4 @@
-"""Programs about running programs: sh/bash/dash, env/printenv, which, sleep, seq,
+"""Programs about running programs: sh/bash/dash, env/printenv, which, sleep,
 basename and dirname (mostly GNU's old sh-utils).
 
 ``sh`` runs a new shell process: only exported variables go with it. ``sleep`` lets
@@ -8,26 +8,54 @@ simulated time pass, through ``host.sleep(seconds)``.
 from __future__ import annotations
 
 import errno
+import math
 import os
-import re
 
-from netsim.shell.errors import _Usage
+from netsim.shell.encoding import looks_binary
+from netsim.shell.errors import _Interrupted, _Usage
 from netsim.shell.lexer import _NAME_RE
+from netsim.shell.numbers import sleep_interval
 from netsim.shell.plumbing import _SET_FLAGS, _Ctx, _getopts, _utility
+
+# The longest sleep that simulated time can take: past 2**52 microseconds (about 142
+# years) the clock, a float of seconds, no longer tells microseconds apart, and later
+# timers would all fire at one instant. A longer sleep, like `sleep inf`, is endless.
+LONGEST_SLEEP = 2.0**52 / 1e6
 
 
 @_utility("sleep")
 def _sleep(ctx: _Ctx, argv: list[str]) -> int:
-    """Simulated time passes: ``host.sleep(seconds)`` when the host has it."""
-    args = argv[1:]
+    """Simulated time passes: ``host.sleep(seconds)`` when the host has it.
+
+    An endless sleep (``inf``, or longer than :data:`LONGEST_SLEEP`) would hang a real
+    terminal until Ctrl-C: here it stops the command line at once, with netsim's
+    message and Ctrl-C's status (130), and leaves simulated time where it was.
+    """
+    _opts, args = _getopts("sleep", argv[1:])
     if not args:
         raise _Usage("sleep: missing operand")
-    total = 0.0
+    total, bad = 0.0, False
     for arg in args:
-        m = re.fullmatch(r"([0-9]*\.?[0-9]+)([smhd]?)", arg)
-        if not m:
-            raise _Usage(f"sleep: invalid time interval ‘{arg}’")
-        total += float(m.group(1)) * {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400}[m.group(2)]
+        seconds = sleep_interval(arg)
+        if seconds is None:
+            ctx.err(f"sleep: invalid time interval ‘{arg}’\n")
+            bad = True
+        else:
+            total += seconds
+    if bad:
+        raise _Usage("", hint=True)
+    if not total <= LONGEST_SLEEP:
+        if ctx.sh._background:  # `sleep inf &`: it sleeps on, the prompt comes back
+            return 0
+        shown = " ".join(args)
+        shown = shown if len(shown) <= 40 else shown[:37] + "..."
+        length = "never ends" if math.isinf(total) else (
+            f"would take {total:.3g} s, longer than simulated time can run "
+            f"({LONGEST_SLEEP:.3g} s)")
+        raise _Interrupted(
+            f"netsim: sleep {shown} {length}: a real terminal would wait until Ctrl-C. "
+            "The command line stops here, as at a Ctrl-C (status 130); simulated time "
+            "did not move.", 130)
     sleep = getattr(ctx.sh.host, "sleep", None)
     if callable(sleep):
         sleep(total)
@@ -82,6 +110,8 @@ def _sh(ctx: _Ctx, argv: list[str]) -> int:
             if name == "bash":
                 return ctx.fail(f"bash: {args[0]}: {os.strerror(e.errno or errno.EIO)}", 127)
             return ctx.fail(f"{name}: 0: cannot open {args[0]}: No such file", 2)
+        if name == "bash" and looks_binary(text):
+            return ctx.fail(f"{args[0]}: {args[0]}: cannot execute binary file", 126)
         script, arg0, params = args[0], args[0], args[1:]
     else:
         text, arg0, params = ctx.stdin.read_all(), name, []
@@ -120,37 +150,6 @@ def _env(ctx: _Ctx, argv: list[str]) -> int:
     env = {} if clear else sh._environment([])
     env.update({name: value for name, value, _ in assigns})
     ctx.out("".join(f"{k}={v}\n" for k, v in env.items()))
-    return 0
-
-
-@_utility("seq")
-def _seq(ctx: _Ctx, argv: list[str]) -> int:
-    # A negative number is an operand here, not an option: `seq 10 -3 1`.
-    numeric = [a if not re.fullmatch(r"-[0-9.]+", a) else f"\0{a}" for a in argv[1:]]
-    opts, args = _getopts("seq", numeric, flags="w", valued="s")
-    args = [a.removeprefix("\0") for a in args]
-    if not args or len(args) > 3:
-        raise _Usage("seq: missing operand" if not args else f"seq: extra operand ‘{args[3]}’")
-    numbers = []
-    for arg in args:
-        try:
-            numbers.append(float(arg) if re.search(r"[.eE]", arg) else int(arg))
-        except ValueError:
-            raise _Usage(f"seq: invalid floating point argument: ‘{arg}’") from None
-    first, step, last = (1, 1, numbers[0]) if len(numbers) == 1 else (
-        (numbers[0], 1, numbers[1]) if len(numbers) == 2 else tuple(numbers))
-    if step == 0:
-        raise _Usage(f"seq: invalid Zero increment value: ‘{args[1]}’")
-    sep = opts["s"][-1] if "s" in opts else "\n"
-    out: list[str] = []
-    value = first
-    while (value <= last) if step > 0 else (value >= last):
-        out.append(f"{value:g}" if isinstance(value, float) else str(value))
-        if len(out) % 10_000 == 0:
-            ctx.sh._tick()
-        value += step
-    if out:
-        ctx.out(sep.join(out) + "\n")
     return 0
 
 

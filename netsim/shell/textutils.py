@@ -14,10 +14,13 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from netsim.shell.encoding import from_bytes, to_bytes
 from netsim.shell.errors import _Usage
+from netsim.shell.escapes import _unescape
 from netsim.shell.patterns import _posix_regex, _regex_error
 from netsim.shell.plumbing import _Ctx, _getopts, _lines_keep, _split_lines, _utility
-from netsim.shell.printf import _unescape
+from netsim.shell.redirect import _Input
+from netsim.user.strtol import strtol
 
 
 @_utility("cat")
@@ -82,7 +85,12 @@ def _grep(ctx: _Ctx, argv: list[str]) -> int:
     if "r" in opts:
         files = [f for name in files for f in _tree_files(ctx, name)]
     show_name = (len(files) > 1 or "H" in opts or "r" in opts) and "h" not in opts
-    limit = int(opts["m"][-1]) if "m" in opts and opts["m"][-1].isdigit() else -1
+    limit = -1
+    if "m" in opts:  # xstrtoimax: any size (saturated), a negative one is no limit
+        parsed = strtol(opts["m"][-1], 10)
+        if parsed is None or parsed.end != len(opts["m"][-1]):
+            return ctx.fail("grep: invalid max count", 2)
+        limit = parsed.value if parsed.value >= 0 else -1
     matched = error = False
     for name in files:
         text = ctx.read_input(name, "grep", quiet="s" in opts)
@@ -143,20 +151,110 @@ def _grep_text(ctx: _Ctx, regex: re.Pattern[str], text: str, opts: dict[str, Any
     return count
 
 
+_UINTMAX = (1 << 64) - 1
+_OFF_T_MAX = (1 << 63) - 1
+_TOO_LARGE = "Value too large for defined data type"  # strerror(EOVERFLOW)
+_SIZE_SUFFIXES = "bkKmMGTPEZY"  # head's and tail's, with kB, KiB... ("0" in coreutils)
+
+
+def _xstrtoumax(text: str, suffixes: str = _SIZE_SUFFIXES) -> tuple[str, int]:
+    """gnulib's ``xstrtoumax`` in base 10 with size suffixes: ("ok", value),
+    ("overflow", UINTMAX_MAX), ("invalid", 0) or ("invalid overflow", value).
+
+    A sign ``-`` is refused, white space and ``+`` are not; ``2k`` is 2048, ``2kB`` 2000,
+    ``2KiB`` 2048, and a suffix alone (``k``) counts as 1 of it. Any number of digits
+    costs a scan (:func:`netsim.user.strtol.strtol` saturates).
+    """
+    body = text.lstrip(" \t\n\v\f\r")
+    if body.startswith("-"):
+        return "invalid", 0
+    parsed = strtol(text, 10, unsigned=True)
+    if parsed is not None:
+        value, end, overflow = parsed.value, parsed.end, parsed.overflow
+    elif text[:1] and text[0] in suffixes:
+        value, end, overflow = 1, 0, False
+    else:
+        return "invalid", 0
+    rest = text[end:]
+    if rest:
+        if rest[0] not in suffixes:
+            return ("invalid overflow" if overflow else "invalid"), value
+        base, used = 1024, 1
+        if rest[1:3] == "iB":
+            used = 3
+        elif rest[1:2] in ("B", "D"):
+            base, used = 1000, 2
+        power = {"k": 1, "K": 1, "m": 2, "M": 2, "G": 3, "T": 4, "P": 5, "E": 6, "Z": 7,
+                 "Y": 8}.get(rest[0])
+        value *= 512 if rest[0] == "b" else base ** (power or 0)
+        if value > _UINTMAX:
+            value, overflow = _UINTMAX, True
+        if rest[used:]:
+            return ("invalid overflow" if overflow else "invalid"), value
+    return ("overflow" if overflow else "ok"), value
+
+
 def _parse_count(text: str, what: str, prog: str) -> int:
-    if not re.fullmatch(r"[-+]?[0-9]+", text):
-        raise _Usage(f"{prog}: invalid number of {what}: ‘{text}’", hint=False)
-    return int(text)
+    """head's and tail's ``xdectoumax``: a count of lines or bytes, 0..UINTMAX_MAX.
+
+    Too large is coreutils 9.1's error (``Value too large for defined data type``),
+    not a count of everything.
+    """
+    result, value = _xstrtoumax(text)
+    if result == "ok":
+        return value
+    reason = f": {_TOO_LARGE}" if result == "overflow" else ""
+    raise _Usage(f"{prog}: invalid number of {what}: ‘{text}’{reason}", hint=False)
+
+
+def _head_count(opts: dict[str, Any]) -> tuple[int, bool, bool]:
+    """head's count: (units, counting lines, eliding from the end)."""
+    if "c" in opts or "n" in opts:
+        lines = "n" in opts and ("c" not in opts or opts["@last"] == "n")
+        spec = opts["n" if lines else "c"][-1]
+    else:  # the old form, -NUM[bkm][cl]: the letters after the digits say what
+        spec, lines = _head_obsolete(opts.get("#", "10"))
+    elide = spec.startswith("-")
+    what = "lines" if lines else "bytes"
+    n = _parse_count(spec[1:] if elide else spec, what, "head")
+    if elide and not lines and n > _OFF_T_MAX:
+        raise _Usage(f"head: invalid number of bytes: ‘{n}’: {_TOO_LARGE}", hint=False)
+    return n, lines, elide
+
+
+def _head_obsolete(word: str) -> tuple[str, bool]:
+    """``head -5``, ``head -2c``, ``head -1k``: the number (with its multiplier) and
+    whether it counts lines."""
+    digits = word[: len(word) - len(word.lstrip("0123456789"))]
+    lines, multiplier = True, ""
+    for letter in word[len(digits):]:
+        if letter == "c":
+            lines, multiplier = False, ""
+        elif letter in "bkm":
+            lines, multiplier = False, letter
+        elif letter == "l":
+            lines = True
+        elif letter not in "qvz":
+            raise _Usage(f"head: invalid trailing option -- {letter}")
+    return digits + multiplier, lines
 
 
 def _head_tail_inputs(ctx: _Ctx, prog: str, files: list[str], opts: dict[str, Any],
-                      cut: Callable[[str], str]) -> int:
-    """Shared by head and tail: ``==> name <==`` headers when there are several files."""
+                      cut: Callable[[str], str],
+                      take: Callable[[_Input], str] | None = None) -> int:
+    """Shared by head and tail: ``==> name <==`` headers when there are several files.
+
+    ``take`` reads standard input itself, only as far as it needs (head's first
+    lines of a pipe from ``seq 1 1e12``).
+    """
     status = 0
     headers = (len(files) > 1 or "v" in opts) and "q" not in opts
     first = True
     for name in files:
-        text = ctx.read_input(name, prog, style="open")
+        if name == "-" and take is not None:
+            text: str | None = take(ctx.stdin)
+        else:
+            text = ctx.read_input(name, prog, style="open")
         if text is None:
             status = 1
             continue
@@ -171,31 +269,74 @@ def _head_tail_inputs(ctx: _Ctx, prog: str, files: list[str], opts: dict[str, An
 @_utility("head")
 def _head(ctx: _Ctx, argv: list[str]) -> int:
     opts, files = _getopts("head", argv[1:], flags="qv", valued="nc", numeric=True)
-    if "c" in opts:
-        n = _parse_count(opts["c"][-1], "bytes", "head")
-        return _head_tail_inputs(ctx, "head", files or ["-"], opts,
-                                 lambda text: text[:n] if n >= 0 else text[:n])
-    n = _parse_count(opts["n"][-1] if "n" in opts else opts.get("#", "10"), "lines", "head")
-    return _head_tail_inputs(ctx, "head", files or ["-"], opts,
-                             lambda text: "".join(_lines_keep(text)[:n]))
+    n, lines, elide = _head_count(opts)
+    if lines:
+        cut = (lambda text: "".join(_lines_keep(text)[:-n] if n else _lines_keep(text))) \
+            if elide else (lambda text: "".join(_lines_keep(text)[:n]))
+    else:  # bytes, not characters
+        cut = (lambda text: _bytes_slice(text, None, -n if n else None)) if elide else \
+            (lambda text: _bytes_slice(text, None, n))
+    return _head_tail_inputs(ctx, "head", files or ["-"], opts, cut,
+                             None if elide else lambda stdin: _head_take(stdin, n, lines))
+
+
+def _head_take(stdin: _Input, n: int, lines: bool) -> str:
+    """The first ``n`` lines (or bytes) of standard input, reading no further."""
+    taken: list[str] = []
+    size = 0
+    while size < n:
+        line = stdin.read_line()
+        if line is None:
+            break
+        taken.append(line)
+        size += 1 if lines else len(to_bytes(line))
+    text = "".join(taken)
+    return text if lines else _bytes_slice(text, None, n)
 
 
 @_utility("tail")
 def _tail(ctx: _Ctx, argv: list[str]) -> int:
     opts, files = _getopts("tail", argv[1:], flags="qvfF", valued="nc", numeric=True)
-    chars = "c" in opts
-    spec = opts["c"][-1] if chars else opts["n"][-1] if "n" in opts else opts.get("#", "10")
-    n = _parse_count(spec, "bytes" if chars else "lines", "tail")
-    from_start = spec.startswith("+")
+    if "c" in opts or "n" in opts:
+        chars = "c" in opts and ("n" not in opts or opts["@last"] == "c")
+        spec = opts["c" if chars else "n"][-1]
+        from_start = spec.startswith("+")
+        n = _parse_count(spec.removeprefix("-"), "bytes" if chars else "lines", "tail")
+    else:
+        n, chars = _tail_obsolete("-" + opts.get("#", "10"))
+        from_start = False
 
     def cut(text: str) -> str:
-        items: list[str] | str = text if chars else _lines_keep(text)
+        if chars:  # bytes, not characters
+            data = to_bytes(text)
+            start = max(n - 1, 0) if from_start else max(len(data) - n, 0) if n else len(data)
+            return from_bytes(data[start:])
+        items = _lines_keep(text)
         if from_start:
             return "".join(items[max(n - 1, 0) :])
-        n_abs = abs(n)
-        return "".join(items[len(items) - n_abs :]) if n_abs else ""
+        return "".join(items[max(len(items) - n, 0) :]) if n else ""
 
     return _head_tail_inputs(ctx, "tail", files or ["-"], opts, cut)
+
+
+def _bytes_slice(text: str, start: int | None, end: int | None) -> str:
+    """``text[start:end]`` counted in bytes (``head -c 1`` of ``é`` is half of it)."""
+    return from_bytes(to_bytes(text)[start:end])
+
+
+def _tail_obsolete(word: str) -> tuple[int, bool]:
+    """``tail -5``, ``tail -2c``, ``tail -3l``: the count and whether it is bytes."""
+    m = re.fullmatch(r"-([0-9]*)([bcl]?)f?", word)
+    if m is None:
+        # getopt then reads the digits as options, which tail refuses
+        raise _Usage(f"tail: option used in invalid context -- {word[1:2]}", hint=False)
+    result, n = _xstrtoumax(m.group(1) or "10", "b")
+    if result != "ok":
+        raise _Usage(f"tail: invalid number: ‘{word}’: Numerical result out of range",
+                     hint=False)
+    if m.group(2) == "b":
+        n = min(n * 512, _UINTMAX)
+    return n, m.group(2) in ("b", "c")
 
 
 @_utility("wc")
@@ -212,8 +353,8 @@ def _wc(ctx: _Ctx, argv: list[str]) -> int:
         if text is None:
             status = 1
             continue
-        counts = {"l": text.count("\n"), "w": len(text.split()), "m": len(text),
-                  "c": len(text.encode())}
+        counts = {"l": text.count("\n"), "w": len(text.split()),
+                  "m": len(text) - _undecodable(text), "c": len(to_bytes(text))}
         rows.append(([counts[k] for k in wanted], None if not files else name))
         if name == "-" and not ctx.stdin.regular:
             piped = True
@@ -229,6 +370,11 @@ def _wc(ctx: _Ctx, argv: list[str]) -> int:
         line = " ".join(str(n).rjust(width) for n in numbers)
         ctx.out(line + (f" {label}" if label is not None else "") + "\n")
     return status
+
+
+def _undecodable(text: str) -> int:
+    """How many bytes of ``text`` are no UTF-8 (``wc -m`` counts them as no character)."""
+    return sum(1 for c in text if "\udc80" <= c <= "\udcff")
 
 
 def _read_all(ctx: _Ctx, prog: str, files: list[str], style: str = "plain") -> str | None:
@@ -261,20 +407,23 @@ def _sort(ctx: _Ctx, argv: list[str]) -> int:
     if text is None:
         return 2
     sep = opts["t"][-1] if "t" in opts else None
-    key_spec = opts["k"][-1] if "k" in opts else None
-    m = re.fullmatch(r"([0-9]+)(?:\.[0-9]+)?[a-z]*(?:,([0-9]+)(?:\.[0-9]+)?[a-z]*)?",
-                     key_spec or "")
-    if key_spec is not None and (m is None or int(m.group(1)) < 1):
-        return ctx.fail(f"sort: invalid number at field start: invalid count at start of "
-                        f"‘{key_spec}’", 2)
+    try:
+        field_key = _sort_key(opts["k"][-1]) if "k" in opts else None
+    except _Usage as e:
+        return ctx.fail(str(e), 2)
+
+    key_flags = field_key[3] if field_key is not None else ""
+    if any(letter in key_flags for letter in "nfr"):  # the key's options replace the global
+        opts = {k: v for k, v in opts.items() if k not in "nfr"}
+        opts.update(dict.fromkeys(letter for letter in key_flags if letter in "nfr"))
 
     def key_text(line: str) -> str:
-        if m is None:
+        if field_key is None:
             return line
+        start, offset, end, _flags = field_key
         fields = line.split(sep) if sep else re.findall(r"\s*\S+", line)
-        start = int(m.group(1)) - 1
-        end = int(m.group(2)) if m.group(2) else len(fields)
-        return (sep or "").join(fields[start:end])
+        text = (sep or "").join(fields[start:end])
+        return text[offset:] if start < len(fields) else ""
 
     def key(line: str) -> tuple[Any, str]:
         k = key_text(line)
@@ -297,6 +446,57 @@ def _sort(ctx: _Ctx, argv: list[str]) -> int:
     else:
         ctx.out(result)
     return 0
+
+
+_SIZE_MAX = (1 << 64) - 1
+
+
+def _field_count(text: str, what: str | None) -> tuple[int, str]:
+    """sort's parse_field_count(): a count (SIZE_MAX when too large) and what follows."""
+    if text.lstrip(" \t\n\v\f\r").startswith("-"):
+        parsed = None
+    else:
+        parsed = strtol(text, 10, unsigned=True)
+    if parsed is None:
+        raise _Usage(f"sort: {what}: invalid count at start of ‘{text}’")
+    return parsed.value, text[parsed.end:]
+
+
+def _sort_key(spec: str) -> tuple[int, int, int | None, str]:
+    """``-k F[.C][OPTS][,F[.C][OPTS]]`` as sort reads it: (first field, characters to
+    skip in it, end field or None, the key's own ordering letters), counted from 0;
+    sort's errors as :class:`_Usage`."""
+    letters: list[str] = []
+
+    def bad(why: str) -> _Usage:
+        return _Usage(f"sort: {why}: invalid field specification ‘{spec}’")
+
+    def ordering(rest: str) -> str:
+        left = rest.lstrip("bdfghiMnRrV")
+        letters.append(rest[: len(rest) - len(left)])
+        return left
+
+    field, rest = _field_count(spec, "invalid number at field start")
+    if field == 0:
+        raise bad("field number is zero")
+    offset = 0
+    if rest.startswith("."):
+        offset, rest = _field_count(rest[1:], "invalid number after '.'")
+        if offset == 0:
+            raise bad("character offset is zero")
+        offset -= 1
+    rest = ordering(rest)
+    end: int | None = None
+    if rest.startswith(","):
+        end, rest = _field_count(rest[1:], "invalid number after ','")
+        if end == 0:
+            raise bad("field number is zero")
+        if rest.startswith("."):
+            _char, rest = _field_count(rest[1:], "invalid number after '.'")
+        rest = ordering(rest)
+    if rest:
+        raise bad("stray character in field spec")
+    return field - 1, offset, end, "".join(letters)
 
 
 @_utility("uniq")
@@ -325,17 +525,61 @@ def _uniq(ctx: _Ctx, argv: list[str]) -> int:
     return 0
 
 
-def _cut_ranges(spec: str, what: str) -> list[tuple[int, int]]:
-    ranges = []
-    for item in spec.split(","):
-        m = re.fullmatch(r"([0-9]*)(-?)([0-9]*)", item)
-        if not m or item in ("", "-"):
-            raise _Usage(f"cut: invalid {what} value ‘{item}’")
-        start = int(m.group(1)) if m.group(1) else 1
-        end = int(m.group(3)) if m.group(3) else (10**9 if m.group(2) else start)
-        if start < 1 or (m.group(3) and end < 1):
-            raise _Usage(f"cut: {what}s are numbered from 1")
-        ranges.append((start, end))
+def _cut_ranges(spec: str, by_position: bool) -> list[tuple[int, int]]:
+    """coreutils' set_fields(): ``N``, ``N-M``, ``N-``, ``-M`` separated by commas or
+    blanks, with its errors; a number reaching UINTMAX_MAX is "too large"."""
+    numbered = ("byte/character positions are numbered from 1" if by_position
+                else "fields are numbered from 1")
+    ranges: list[tuple[int, int]] = []
+    lhs = rhs = dash = False
+    initial, value, i, n = 1, 0, 0, len(spec)
+    while True:
+        c = spec[i] if i < n else ""
+        if c == "-":
+            if dash:
+                raise _Usage("cut: invalid byte or character range" if by_position
+                             else "cut: invalid field range")
+            dash = True
+            i += 1
+            if lhs and not value:
+                raise _Usage(f"cut: {numbered}")
+            initial, value = (value if lhs else 1), 0
+        elif c in (",", " ", "\t", ""):
+            if dash:
+                dash = False
+                if not lhs and not rhs:
+                    raise _Usage("cut: invalid range with no endpoint: -")
+                if not rhs:
+                    ranges.append((initial, _UINTMAX))
+                elif value < initial:
+                    raise _Usage("cut: invalid decreasing range")
+                else:
+                    ranges.append((initial, value))
+            else:
+                if value == 0:
+                    raise _Usage(f"cut: {numbered}")
+                ranges.append((value, value))
+            value = 0
+            if not c:
+                break
+            i += 1
+            lhs = rhs = False
+        elif c.isascii() and c.isdigit():
+            start = i
+            while i < n and spec[i].isascii() and spec[i].isdigit():
+                i += 1
+            if dash:
+                rhs = True
+            else:
+                lhs = True
+            digits = spec[start:i]
+            value = value * 10 ** len(digits) + int(digits) if len(digits) <= 20 else _UINTMAX
+            if value >= _UINTMAX:
+                what = "byte/character offset" if by_position else "field number"
+                raise _Usage(f"cut: {what} ‘{digits}’ is too large")
+        else:
+            what = "byte/character position" if by_position else "field value"
+            raise _Usage(f"cut: invalid {what} ‘{spec[i:]}’")
     return ranges
 
 
@@ -349,7 +593,7 @@ def _cut(ctx: _Ctx, argv: list[str]) -> int:
         raise _Usage("cut: the delimiter must be a single character")
     by_field = "f" in opts
     spec = (opts.get("f") or opts.get("c") or opts.get("b"))[-1]
-    ranges = _cut_ranges(spec, "field" if by_field else "byte/character position")
+    ranges = _cut_ranges(spec, not by_field)
 
     def wanted(i: int) -> bool:
         return any(a <= i <= b for a, b in ranges)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from netsim.shell.awk.ast import _Expr, _Field, _Index, _Num, _Regex, _Var
 from netsim.shell.awk.records import _split_text, _substitute
-from netsim.shell.awk.values import _num, _Pending, _Strnum, _trunc, _Value
+from netsim.shell.awk.values import _num, _Pending, _Strnum, _Value
 
 if TYPE_CHECKING:
     from netsim.shell.awk.interp import _Runner
@@ -36,17 +36,29 @@ def _bi_length(r: _Runner, args: list[_Expr]) -> _Value:
 
 
 def _bi_substr(r: _Runner, args: list[_Expr]) -> _Value:
-    # gawk's rules (mawk differs for starts below 1): positions truncate toward zero
-    # and a start before 1 counts from 1 with the length unchanged.
+    """mawk 1.3.4's substr(): start and length truncated to ints (clamped to +-INT_MAX,
+    NaN as -INT_MAX); a start below 1 becomes 1 and adds its distance below 1... minus
+    one (``substr("abcdef", -1, 3)`` is ``abcd``), the sum in 32-bit ints, so that
+    ``substr(s, -1e300, 1e300)`` is empty; a length below 1 gives nothing."""
     text = r.to_str(r.eval(args[0]))
-    start = _num(r.eval(args[1]))
-    if start != start:
+    if not text:
         return ""
-    begin = max(_trunc(start), 1) - 1
-    if len(args) == 2:
-        return text[begin:]
-    count = _trunc(_num(r.eval(args[2])))
-    return text[begin : begin + count] if count > 0 else ""
+    begin = _c_int(_num(r.eval(args[1])))
+    length = _c_int(_num(r.eval(args[2]))) if len(args) == 3 else len(text)
+    if begin < 1:
+        length = ((length - begin + (1 << 31)) % (1 << 32)) - (1 << 31)
+        begin = 1
+    return text[begin - 1 : begin - 1 + length] if length > 0 else ""
+
+
+def _c_int(value: float) -> int:
+    """mawk's d_to_int(): a double as an int, truncated, clamped to +-INT_MAX."""
+    limit = (1 << 31) - 1
+    if value >= limit:
+        return limit
+    if value > -limit:
+        return int(value)
+    return -limit
 
 
 def _bi_index(r: _Runner, args: list[_Expr]) -> _Value:
@@ -128,7 +140,8 @@ def _math(fn: Callable[..., float], overflow: float = math.inf) -> Callable[[_Ru
         except OverflowError:
             return overflow
         except ValueError:
-            return -math.inf if fn is math.log and values[0] == 0 else math.nan
+            # a domain error: x86's default NaN, whose sign bit is set (prints -nan)
+            return -math.inf if fn is math.log and values[0] == 0 else -math.nan
 
     return call
 

@@ -14,10 +14,12 @@ from typing import TYPE_CHECKING
 
 from netsim.shell.awk.errors import _AwkRuntimeError
 from netsim.shell.awk.values import (
+    _INT_MAX,
     _MAX_STRING,
-    _MAX_WIDTH,
     _is_numeric,
+    _nan_text,
     _num,
+    _spec_size,
     _trunc,
     _Uninit,
     _Value,
@@ -61,18 +63,24 @@ def _format(r: _Runner, fmt: str, values: list[_Value], who: str) -> str:
             if width_n < 0:
                 flags, width_n = flags + "-", -width_n
         elif width:
-            width_n = int(width)
+            width_n = _spec_size(width)
         precision_n: int | None = None
         if precision == "*":
             precision_n = _trunc(_num(take()))
             precision_n = precision_n if precision_n >= 0 else None
         elif precision is not None:
-            precision_n = int(precision or "0")
+            precision_n = _spec_size(precision or "0")
+        value = take()
+        if (width and width != "*" and width_n is not None and width_n > _INT_MAX) or (
+                precision and precision != "*" and precision_n is not None
+                and precision_n > _INT_MAX):
+            continue  # C's printf fails (EOVERFLOW): the conversion prints nothing
+        # A width the string limit cannot hold stops the program there, not in Python.
         if width_n is not None:
-            width_n = min(width_n, _MAX_WIDTH)
+            width_n = min(width_n, _MAX_STRING + 1)
         if precision_n is not None:
-            precision_n = min(precision_n, _MAX_WIDTH)
-        out.append(_convert(r, flags, width_n, precision_n, conv, take()))
+            precision_n = min(precision_n, _MAX_STRING + 1)
+        out.append(_convert(r, flags, width_n, precision_n, conv, value))
     out.append(fmt[pos:])
     text = "".join(out)
     if len(text) > _MAX_STRING:
@@ -97,6 +105,13 @@ def _convert(r: _Runner, flags: str, width: int | None, precision: int | None,
             char = r.to_str(value)[:1] or "\0"  # C prints the string's NUL
         return ("%" + flags.replace("0", "") + size + "s") % char
     number = _num(value)
+    if number != number:  # C keeps the sign of a NaN; padded as text, never with zeros
+        text = _nan_text(number)
+        text = text.upper() if conv in "EFGX" else text
+        if not text.startswith("-") and ("+" in flags or " " in flags):
+            text = ("+" if "+" in flags else " ") + text
+        return ("%" + flags.replace("0", "").replace("+", "").replace(" ", "") + size
+                + "s") % text
     if conv in "eEfFgG":
         return (spec + conv) % number
     if not math.isfinite(number):

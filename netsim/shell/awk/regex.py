@@ -15,6 +15,18 @@ from netsim.shell.awk.lexer import _escape
 from netsim.shell.awk.values import _SPACE
 from netsim.shell.patterns import _CLASSES
 
+_RE_DUP_MAX = 32767  # the largest count of a POSIX interval
+
+
+def _valid_interval(m: re.Match[str]) -> bool:
+    """``{n}``, ``{n,}``, ``{n,m}`` with counts up to RE_DUP_MAX and n <= m; any other
+    brace is a literal character, like the rest of an invalid interval."""
+    low, high = m.group(1), m.group(3)
+    counts = [c.lstrip("0") or "0" for c in (low, high) if c]
+    if any(len(c) > 5 or int(c) > _RE_DUP_MAX for c in counts):
+        return False
+    return not high or int(counts[0]) <= int(counts[1])
+
 
 class _RegexError(Exception):
     """An ERE that cannot be translated; the message is mawk's wording."""
@@ -102,7 +114,7 @@ def _translate(src: str) -> str:
         quantifier = None
         if c in "*+?":
             quantifier, i = c, i + 1
-        elif c == "{" and (m := _INTERVAL.match(src, i)):
+        elif c == "{" and (m := _INTERVAL.match(src, i)) and _valid_interval(m):
             quantifier, i = m.group(), m.end()
         if quantifier is not None:
             if atom is None:  # nothing to repeat: the character itself

@@ -16,11 +16,11 @@ import re
 from functools import lru_cache
 
 from netsim.shell.awk.errors import _AwkRuntimeError
-from netsim.shell.errors import MAX_TEXT
+from netsim.shell.errors import MAX_TEXT, _LimitExceeded
 
 _MAX_FIELDS = 100_000  # $N and NF beyond this are an error, not a 10 GB record
 _MAX_CALL_DEPTH = 400  # nested user-function calls; Python's stack must hold them
-_MAX_WIDTH = 10_000  # printf widths and precisions (as the shell's printf caps them)
+_INT_MAX = (1 << 31) - 1  # a printf width or precision past this: C's printf fails
 # Strings a program builds (concatenation, gsub, sprintf, a rebuilt $0). Far below the
 # shell's MAX_TEXT, because awk can double a string each loop round (`s = s s`) and a
 # gsub then walks all of it from Python.
@@ -131,14 +131,34 @@ def _truth(value: _Value) -> bool:
     return value != ""
 
 
-_FLOAT_FORMAT = re.compile(r"(?:[^%]|%%)*%[-+ #0]*[0-9]*(?:\.[0-9]*)?[eEfFgGdi](?:[^%]|%%)*")
+_FLOAT_FORMAT = re.compile(
+    r"(?:[^%]|%%)*%[-+ #0]*([0-9]*)(?:\.([0-9]*))?[eEfFgGdi](?:[^%]|%%)*")
 
 
 @lru_cache(maxsize=64)
 def _usable_format(fmt: str) -> str:
     """CONVFMT/OFMT if it formats one number, else the default: a user's odd value must
-    not crash (or recurse through) number conversion. ``%d`` truncates, as in C."""
-    return fmt if _FLOAT_FORMAT.fullmatch(fmt) else "%.6g"
+    not crash (or recurse through) number conversion. ``%d`` truncates, as in C.
+
+    A width or precision past INT_MAX makes C's sprintf fail: mawk then has an empty
+    string (here ``""``, the format of nothing); one past what awk keeps in a string
+    stops the program with the string limit, before Python builds it.
+    """
+    m = _FLOAT_FORMAT.fullmatch(fmt)
+    if m is None:
+        return "%.6g"
+    sizes = [_spec_size(digits) for digits in m.groups() if digits]
+    if any(size > _INT_MAX for size in sizes):
+        return ""
+    if any(size > _MAX_STRING for size in sizes):
+        raise _LimitExceeded(f"netsim: awk string longer than {_MAX_STRING} characters")
+    return fmt
+
+
+def _spec_size(digits: str) -> int:
+    """A width or precision written in a format, without reading a huge one whole."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= 10 else _INT_MAX + 1
 
 
 def _number_text(value: float, fmt: str) -> str:
@@ -149,7 +169,16 @@ def _number_text(value: float, fmt: str) -> str:
     """
     if value.is_integer():
         return str(int(value))
-    return _usable_format(fmt) % value
+    if value != value:
+        return _nan_text(value)
+    usable = _usable_format(fmt)
+    return usable % value if usable else ""
+
+
+def _nan_text(value: float) -> str:
+    """C's printf of a NaN: ``-nan`` when its sign bit is set (``inf*0``, ``log(-1)`` on
+    x86), where Python would write ``nan`` either way."""
+    return "-nan" if math.copysign(1.0, value) < 0 else "nan"
 
 
 def _trunc(value: float) -> int:
@@ -182,5 +211,5 @@ def _arithmetic(op: str, a: float, b: float) -> float:
     except OverflowError:
         odd = op == "^" and a < 0 and b.is_integer() and b % 2 == 1
         return -math.inf if odd else math.inf
-    except ValueError:  # fmod(inf, x), pow(-8, 1/3), pow(0, -1)
-        return math.inf if op == "^" and a == 0 else math.nan
+    except ValueError:  # fmod(inf, x), pow(-8, 1/3), pow(0, -1): x86's NaN is -nan
+        return math.inf if op == "^" and a == 0 else -math.nan
