@@ -516,7 +516,11 @@ class IcmpLayer:
         if src == bytes(4) or src[0] & 0xF0 == 0xE0:
             return
         message = icmp.error(type_, code, packet)
-        own = stack.select_source(dev, src)
+        # About a packet for us: from the address it was sent to. About one we were
+        # forwarding: no source yet (icmp_errors_use_inbound_ifaddr=0), so the route
+        # back to the sender picks it -- not the device where the packet failed.
+        dst = packet[16:20]
+        own = dst if stack.is_local_address(dst) else None
         with contextlib.suppress(NoRoute):  # no way back: the error is not sent
             stack.output(src, ip_pkt.IPPROTO_ICMP, message, src=own, df=False, func="icmp_send")
 
