@@ -240,12 +240,14 @@ def problems_of(out: Outcome, props: set[str]) -> list[Problem]:
                 add("raises", "stdout/stderr are not strings", f"bad output type {family}")
     text = f"{out.stdout}\n{out.stderr}" if out.exception is None else ""
     if "internal" in props and isinstance(text, str):
-        match = re.search(r"[^\n]*(internal error|Traceback)[^\n]*", text)
-        if match:
+        match = re.search(r"internal error|Traceback", text)  # no [^\n]* around it:
+        if match:                                              # quadratic on long lines
+            start = text.rfind("\n", 0, match.start()) + 1
+            end = text.find("\n", match.end())
+            said = text[start:end if end >= 0 else len(text)]
             origin = internal_error_origin(line)
-            message = re.sub(r"\d+", "N", match.group(0))[:120]
-            add("internal", _cut(match.group(0)), f"internal error: {origin}",
-                [f"message: {message}"])
+            message = re.sub(r"\d+", "N", said[:200])[:120]
+            add("internal", _cut(said), f"internal error: {origin}", [f"message: {message}"])
     if "slow" in props and out.wall > WALL_LIMIT:
         add("slow", f"{out.wall:.2f} s of wall time (status {out.returncode})",
             f"slow: {family} {sub}")
@@ -438,6 +440,27 @@ class SweepResult:
     seconds: float
     walls: list[float] = field(default_factory=list)
 
+    def __repr__(self) -> str:  # short: pytest prints it when an assertion fails
+        return (f"<SweepResult {self.cases} cases, {len(self.problems)} problems, "
+                f"{self.seconds:.1f} s>")
+
+    def only(self, prop: str) -> SweepResult:
+        """The same sweep with only the problems of one property."""
+        return SweepResult(self.cases, [p for p in self.problems if p.prop == prop],
+                           self.seconds, self.walls)
+
+    def __add__(self, other: SweepResult) -> SweepResult:
+        return SweepResult(self.cases + other.cases, self.problems + other.problems,
+                           self.seconds + other.seconds, self.walls + other.walls)
+
+
+def assert_no_problems(result: SweepResult, **report_options) -> None:
+    """Fail with the grouped report (pytest.fail: no introspection of huge cases)."""
+    import pytest
+
+    if result.problems:
+        pytest.fail(report(result, **report_options), pytrace=False)
+
 
 def sweep(strategy: st.SearchStrategy, check: Callable[[object], list[Problem]],
           max_examples: int) -> SweepResult:
@@ -483,6 +506,8 @@ def report(result: SweepResult, *, minimize_lines: bool = False, limit: int = 80
         case = first.case
         if minimize_lines and isinstance(case, str):
             case = minimize(case, signature, {first.prop})
+        elif minimize_lines and isinstance(case, list):
+            case = minimize_frames(case, signature)
         lines.append(f"\n[{first.prop}] {signature}  (x{len(members)}, family {first.family})")
         lines.append(f"  reproducer: {_show(case)}")
         lines.append(f"  {first.detail}")
@@ -490,7 +515,19 @@ def report(result: SweepResult, *, minimize_lines: bool = False, limit: int = 80
     return "\n".join(lines)
 
 
+def minimize_frames(case: list[tuple[str, bytes]], signature: str) -> list[tuple[str, bytes]]:
+    """The one frame that fails alone with the same signature, or the frames up to the
+    first problem."""
+    for frame in case:
+        if any(p.signature == signature for p in check_frames([frame])):
+            return [frame]
+    return case
+
+
 def _show(case: object, limit: int = 400) -> str:
+    if isinstance(case, list) and all(isinstance(f, tuple) for f in case):
+        return "; ".join(f"{entry} {len(data)} bytes {data[:160].hex()}"
+                         f"{'...' if len(data) > 160 else ''}" for entry, data in case)
     text = repr(case)
     return text if len(text) <= limit else f"{text[:limit]}... ({len(text)} chars)"
 

@@ -79,11 +79,20 @@ def garbage() -> st.SearchStrategy[str]:
 
 # ============================================================================ command lines
 def tokens_of(line: str) -> tuple[list[str], bool]:
-    """The words of a line, and whether they came out of shlex (False: split on blanks)."""
+    """The words of a line (a new list), and whether they came out of shlex (False: the
+    quotes did not balance, split on blanks)."""
+    words, parsed = _tokens(line)
+    return list(words), parsed
+
+
+@functools.lru_cache(maxsize=256)
+def _tokens(line: str) -> tuple[tuple[str, ...], bool]:
+    # shlex reads a character at a time: a 100k-character line costs ~0.1 s, and the
+    # checks ask several times about the same line
     try:
-        return shlex.split(line), True
+        return tuple(shlex.split(line)), True
     except ValueError:
-        return line.split(), False
+        return tuple(line.split()), False
 
 
 def join(tokens: list[str], quoted: bool) -> str:
