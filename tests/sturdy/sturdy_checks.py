@@ -35,6 +35,7 @@ import signal
 import threading
 import time
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -439,6 +440,7 @@ class SweepResult:
     problems: list[Problem]
     seconds: float
     walls: list[float] = field(default_factory=list)
+    families: Counter = field(default_factory=Counter)  # lines checked, per family
 
     def __repr__(self) -> str:  # short: pytest prints it when an assertion fails
         return (f"<SweepResult {self.cases} cases, {len(self.problems)} problems, "
@@ -447,11 +449,21 @@ class SweepResult:
     def only(self, prop: str) -> SweepResult:
         """The same sweep with only the problems of one property."""
         return SweepResult(self.cases, [p for p in self.problems if p.prop == prop],
-                           self.seconds, self.walls)
+                           self.seconds, self.walls, self.families)
 
     def __add__(self, other: SweepResult) -> SweepResult:
         return SweepResult(self.cases + other.cases, self.problems + other.problems,
-                           self.seconds + other.seconds, self.walls + other.walls)
+                           self.seconds + other.seconds, self.walls + other.walls,
+                           self.families + other.families)
+
+
+def save_report(name: str, text: str) -> None:
+    """Append a slow run's report to the file named by $STURDY_REPORT, if set (the
+    report is also printed: ``pytest -m slow -s`` shows it)."""
+    path = os.environ.get("STURDY_REPORT")
+    if path:
+        with open(path, "a", encoding="utf-8", errors="backslashreplace") as out:
+            out.write(f"## {name}\n\n{text}\n\n")
 
 
 def assert_no_problems(result: SweepResult, **report_options) -> None:
@@ -468,6 +480,7 @@ def sweep(strategy: st.SearchStrategy, check: Callable[[object], list[Problem]],
     collect every problem. ``cases`` in the result counts the distinct cases."""
     problems: list[Problem] = []
     walls: list[float] = []
+    families: Counter = Counter()
     seen: set[str] = set()
     start = time.perf_counter()
 
@@ -478,12 +491,14 @@ def sweep(strategy: st.SearchStrategy, check: Callable[[object], list[Problem]],
         if key in seen:  # Hypothesis draws some cases twice: check each once
             return
         seen.add(key)
+        if isinstance(case, str):
+            families[corpus.family_of(case)] += 1
         t = time.perf_counter()
         problems.extend(check(case))
         walls.append(time.perf_counter() - t)
 
     run()
-    return SweepResult(len(walls), problems, time.perf_counter() - start, walls)
+    return SweepResult(len(walls), problems, time.perf_counter() - start, walls, families)
 
 
 def group(problems: list[Problem]) -> dict[str, list[Problem]]:
@@ -501,6 +516,9 @@ def report(result: SweepResult, *, minimize_lines: bool = False, limit: int = 80
     groups = group(result.problems)
     lines = [f"{result.cases} cases in {result.seconds:.1f} s: {len(result.problems)} "
              f"problems, {len(groups)} distinct"]
+    if result.families:
+        lines.append("lines per family: " + ", ".join(
+            f"{name} {count}" for name, count in result.families.most_common()))
     for signature, members in list(groups.items())[:limit]:
         first = members[0]
         case = first.case

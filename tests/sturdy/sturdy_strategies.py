@@ -62,12 +62,19 @@ GARBAGE: list[str] = NUMBERS + [
     "1:2:3:4:5:6", "10.0.0.1:99999", "10.0.0.1:-1", "dev", "eth0", "lo", "br0", "tap0",
 ]
 
+# What text() does not draw by itself (surrogates), and what must come up often.
+SPECIAL = ["\udcff", "\ud800", "\udfff", "\x00", "$'\\0'", LONG, HUGE, str(2**64), str(2**63)]
+
+
 def garbage() -> st.SearchStrategy[str]:
-    """One garbage token: a listed one, random text (any code point, surrogates too), a
-    number of any size, or digits glued to a unit."""
+    """One garbage token: a listed one, random text, a word with a NUL or a lone
+    surrogate in it, a number of any size, or digits glued to a unit."""
     return st.one_of(
         st.sampled_from(GARBAGE),
         st.sampled_from(NUMBERS),
+        st.sampled_from(SPECIAL),
+        st.tuples(st.text(max_size=6), st.sampled_from(SPECIAL[:5]), st.text(max_size=6))
+          .map("".join),
         st.text(max_size=12),
         st.integers().map(str),
         st.integers(min_value=-(2**70), max_value=2**70).map(str),

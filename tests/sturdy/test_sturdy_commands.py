@@ -13,7 +13,7 @@ The slow variant (``pytest -m slow tests/sturdy``) checks :data:`SLOW_LINES` lin
 from __future__ import annotations
 
 import pytest
-from sturdy_checks import SweepResult, assert_no_problems, check_line, report, sweep
+from sturdy_checks import SweepResult, assert_no_problems, check_line, report, save_report, sweep
 from sturdy_strategies import command_lines
 
 ANY_DRAWS = 2000     # CI: draws of any command line
@@ -65,6 +65,8 @@ def test_slow_ten_thousand_command_lines() -> None:
     """Every property over :data:`SLOW_LINES` distinct lines."""
     result = (sweep(command_lines(), check_line, SLOW_LINES * 4 // 5 * 13 // 10)
               + sweep(command_lines(single=True), check_line, SLOW_LINES // 5 * 14 // 10))
-    print(report(result, minimize_lines=True, limit=300))
+    text = report(result, minimize_lines=True, limit=300)
+    print(text)
+    save_report("command lines", text)
     assert result.cases >= SLOW_LINES, f"only {result.cases} distinct lines were checked"
     assert_no_problems(result, limit=300)

@@ -11,7 +11,7 @@ each other once what the frames taught them is forgotten.
 from __future__ import annotations
 
 import pytest
-from sturdy_checks import assert_no_problems, check_frames, report, sweep
+from sturdy_checks import assert_no_problems, check_frames, report, save_report, sweep
 from sturdy_strategies import FRAMES_PER_CASE, frame_cases
 
 FRAME_DRAWS = 650     # CI: draws of FRAMES_PER_CASE frames each
@@ -29,6 +29,8 @@ def test_malformed_frames_raise_nothing_and_the_lab_keeps_working() -> None:
 def test_slow_ten_thousand_frames() -> None:
     draws = SLOW_FRAMES // FRAMES_PER_CASE
     result = sweep(frame_cases(), check_frames, draws * 12 // 10)  # some draws repeat
-    print(report(result, minimize_lines=True, limit=300))
+    text = report(result, minimize_lines=True, limit=300)
+    print(text)
+    save_report("frames", text)
     assert result.cases * FRAMES_PER_CASE >= SLOW_FRAMES, f"only {result.cases} cases"
     assert_no_problems(result, limit=300)
