@@ -31,6 +31,7 @@ from __future__ import annotations
 import errno
 import os
 import re
+import resource
 import signal
 import threading
 import time
@@ -48,6 +49,7 @@ from sturdy_strategies import is_single_command, tokens_of
 
 WALL_LIMIT = 5.0
 STOP_AFTER = 12.0  # a call still running after this is stopped (a runaway would stall CI)
+MEMORY_CAP = 3 << 30  # and one may allocate this much: past it, MemoryError (a finding)
 ALL_PROPS = frozenset({"raises", "internal", "slow", "silent", "world"})
 
 # Commands that fail without a word on Linux too: their status is the answer.
@@ -104,9 +106,10 @@ class Stopped(BaseException):
 
 
 @contextmanager
-def stop_after(seconds: float):
-    """Interrupt the block with :class:`Stopped` after ``seconds`` of wall time (SIGALRM;
-    in the main thread only -- elsewhere the block runs unbounded)."""
+def stop_after(seconds: float, memory: int = MEMORY_CAP):
+    """Interrupt the block with :class:`Stopped` after ``seconds`` of wall time (SIGALRM),
+    and let it allocate at most ``memory`` more bytes (RLIMIT_AS: past it, Python raises
+    MemoryError where it allocates). In the main thread only -- elsewhere unbounded."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
@@ -115,12 +118,23 @@ def stop_after(seconds: float):
         raise Stopped(f"stopped after {seconds:.0f} s")
 
     old = signal.signal(signal.SIGALRM, ring)
+    old_limit = resource.getrlimit(resource.RLIMIT_AS)
+    cap = _address_space() + memory
+    if old_limit[1] == resource.RLIM_INFINITY or cap < old_limit[1]:
+        resource.setrlimit(resource.RLIMIT_AS, (cap, old_limit[1]))
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
+        resource.setrlimit(resource.RLIMIT_AS, old_limit)
+
+
+def _address_space() -> int:
+    """This process's virtual memory size in bytes (/proc/self/statm)."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[0]) * resource.getpagesize()
 
 
 def run_line(line: str) -> Outcome:
@@ -482,6 +496,7 @@ def sweep(strategy: st.SearchStrategy, check: Callable[[object], list[Problem]],
     walls: list[float] = []
     families: Counter = Counter()
     seen: set[str] = set()
+    progress = os.environ.get("STURDY_PROGRESS")
     start = time.perf_counter()
 
     @sweep_settings(max_examples)
@@ -491,6 +506,9 @@ def sweep(strategy: st.SearchStrategy, check: Callable[[object], list[Problem]],
         if key in seen:  # Hypothesis draws some cases twice: check each once
             return
         seen.add(key)
+        if progress:  # the case about to run, for when a run dies (the OOM killer)
+            with open(progress, "w", encoding="utf-8", errors="backslashreplace") as out:
+                out.write(key[:20_000])
         if isinstance(case, str):
             families[corpus.family_of(case)] += 1
         t = time.perf_counter()
