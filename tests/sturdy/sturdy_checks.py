@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 import corpus
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
-from sturdy_lab import build_lab, snapshot, world_diff
+from sturdy_lab import build_lab, forget, snapshot, world_diff
 from sturdy_strategies import is_single_command, tokens_of
 
 WALL_LIMIT = 5.0
@@ -153,6 +153,7 @@ def run_line(line: str) -> Outcome:
     except Stopped:
         out.wall = time.perf_counter() - start
         out.stopped = True
+        forget(lab)
         return out  # the lab is mid-way through the call: its world says nothing
     except BaseException as error:  # noqa: BLE001 -- any way out of sh() is the finding
         out.exception = error
@@ -163,6 +164,7 @@ def run_line(line: str) -> Outcome:
         out.diff = world_diff(out.before, out.after)
     except Exception as error:  # the world itself is broken: say so as a change
         out.diff = {"snapshot": [f"snapshot() raised {type(error).__name__}: {error}"]}
+    forget(lab)
     return out
 
 
@@ -191,14 +193,18 @@ def _debug_mode():
 
 def internal_error_origin(line: str) -> str:
     """Where the Python error behind an "internal error" message was raised."""
-    with _debug_mode():
-        try:
-            with stop_after(STOP_AFTER):
-                build_lab().hosts["h1"].sh(line)
-        except (KeyboardInterrupt, Stopped):
-            raise
-        except BaseException as error:  # noqa: BLE001
-            return f"{type(error).__name__} at {deepest_netsim_frame(error)}"
+    lab = build_lab()
+    try:
+        with _debug_mode(), stop_after(STOP_AFTER):
+            lab.hosts["h1"].sh(line)
+    except KeyboardInterrupt:
+        raise
+    except Stopped:
+        return "(stopped under NETSIM_DEBUG)"
+    except BaseException as error:  # noqa: BLE001
+        return f"{type(error).__name__} at {deepest_netsim_frame(error)}"
+    finally:
+        forget(lab)
     return "(not raised again under NETSIM_DEBUG)"
 
 
@@ -389,6 +395,13 @@ def write_frame(lab, entry: str, data: bytes) -> None:
 
 def check_frames(case: list[tuple[str, bytes]]) -> list[Problem]:
     lab = build_lab(hold_tap=True)
+    try:
+        return _check_frames(lab, case)
+    finally:
+        forget(lab)
+
+
+def _check_frames(lab, case: list[tuple[str, bytes]]) -> list[Problem]:
     problems: list[Problem] = []
 
     def add(detail: str, signature: str, extra: list[str] | None = None) -> None:
@@ -489,9 +502,11 @@ def assert_no_problems(result: SweepResult, **report_options) -> None:
 
 
 def sweep(strategy: st.SearchStrategy, check: Callable[[object], list[Problem]],
-          max_examples: int) -> SweepResult:
-    """Run ``check`` on the distinct cases among ``max_examples`` fixed-seed draws;
-    collect every problem. ``cases`` in the result counts the distinct cases."""
+          cases: int, max_examples: int | None = None) -> SweepResult:
+    """Run ``check`` on the first ``cases`` distinct cases of a fixed-seed draw (at most
+    ``max_examples`` draws, by default twice ``cases``: Hypothesis draws some cases more
+    than once); collect every problem. ``cases`` in the result counts the cases checked."""
+    wanted = cases
     problems: list[Problem] = []
     walls: list[float] = []
     families: Counter = Counter()
@@ -499,9 +514,11 @@ def sweep(strategy: st.SearchStrategy, check: Callable[[object], list[Problem]],
     progress = os.environ.get("STURDY_PROGRESS")
     start = time.perf_counter()
 
-    @sweep_settings(max_examples)
+    @sweep_settings(max_examples or 2 * cases)
     @given(strategy)
     def run(case: object) -> None:
+        if len(walls) >= wanted:
+            return  # enough: the remaining draws cost only their generation
         key = repr(case)
         if key in seen:  # Hypothesis draws some cases twice: check each once
             return

@@ -14,23 +14,21 @@ import pytest
 from sturdy_checks import assert_no_problems, check_frames, report, save_report, sweep
 from sturdy_strategies import FRAMES_PER_CASE, frame_cases
 
-FRAME_DRAWS = 650     # CI: draws of FRAMES_PER_CASE frames each
-CI_FRAMES = 2000      # at least this many frames in distinct cases
+CI_FRAMES = 2400      # CI: frames, FRAMES_PER_CASE per case
 SLOW_FRAMES = 10_000  # the marked slow run
 
 
 def test_malformed_frames_raise_nothing_and_the_lab_keeps_working() -> None:
-    result = sweep(frame_cases(), check_frames, FRAME_DRAWS)
-    assert result.cases * FRAMES_PER_CASE >= CI_FRAMES, f"only {result.cases} cases"
+    result = sweep(frame_cases(), check_frames, CI_FRAMES // FRAMES_PER_CASE)
+    assert result.cases * FRAMES_PER_CASE == CI_FRAMES, f"only {result.cases} cases"
     assert_no_problems(result)
 
 
 @pytest.mark.slow
 def test_slow_ten_thousand_frames() -> None:
-    draws = SLOW_FRAMES // FRAMES_PER_CASE
-    result = sweep(frame_cases(), check_frames, draws * 12 // 10)  # some draws repeat
+    result = sweep(frame_cases(), check_frames, SLOW_FRAMES // FRAMES_PER_CASE)
     text = report(result, minimize_lines=True, limit=300)
     print(text)
     save_report("frames", text)
-    assert result.cases * FRAMES_PER_CASE >= SLOW_FRAMES, f"only {result.cases} cases"
+    assert result.cases * FRAMES_PER_CASE == SLOW_FRAMES, f"only {result.cases} cases"
     assert_no_problems(result, limit=300)
