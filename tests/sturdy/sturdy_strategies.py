@@ -14,7 +14,8 @@ Frames
     port) or at h2's eth0 (``wire-h2``, a plain NIC with an address). A frame is random
     bytes (0-2000) or a valid Ethernet/ARP/IPv4/ICMP/UDP/TCP/DHCP frame built with
     :mod:`netsim.packets` and then mutated (bit flips, bytes set, truncation, extension,
-    length fields made extreme), its IPv4 header checksum recomputed or not.
+    length fields made extreme), its checksums (IPv4 header, ICMP/UDP/TCP) recomputed
+    or not.
 """
 
 from __future__ import annotations
@@ -325,6 +326,27 @@ def fix_ipv4_checksum(frame: bytes) -> bytes:
     return frame[:14] + bytes(header) + frame[14 + ihl:]
 
 
+def fix_l4_checksum(frame: bytes) -> bytes:
+    """Recompute the ICMP, UDP or TCP checksum of an Ethernet/IPv4 frame whose header
+    and total length hold together, so a mutated segment gets past the checksum to the
+    code that reads it (dnsmasq's DHCP options, TCP's state machine, ICMP errors)."""
+    if len(frame) < 34 or frame[12:14] != b"\x08\x00":
+        return frame
+    ihl, total = (frame[14] & 0x0F) * 4, int.from_bytes(frame[16:18], "big")
+    if ihl < 20 or total < ihl or 14 + total > len(frame):
+        return frame
+    src, dst, proto = frame[26:30], frame[30:34], frame[23]
+    seg = bytearray(frame[14 + ihl:14 + total])
+    at = {1: 2, 17: 6, 6: 16}.get(proto)
+    if at is None or len(seg) < at + 2:
+        return frame
+    seg[at:at + 2] = b"\0\0"
+    pseudo = b"" if proto == 1 else src + dst + bytes((0, proto)) + len(seg).to_bytes(2, "big")
+    value = internet_checksum(pseudo + bytes(seg)) or (0xFFFF if proto == 17 else 0)
+    seg[at:at + 2] = value.to_bytes(2, "big")
+    return frame[:14 + ihl] + bytes(seg) + frame[14 + total:]
+
+
 # Offsets of the fields whose values drive parsing, in an Ethernet/IPv4 frame.
 _LENGTH_FIELDS = (
     (14, 1),   # version/IHL
@@ -375,7 +397,10 @@ def mutated_frame(draw: st.DrawFn) -> bytes:
             frame[14] = 0x40 | (5 + words)
             frame[34:34] = draw(st.binary(min_size=4 * words, max_size=4 * words))
     out = bytes(frame)
-    return fix_ipv4_checksum(out) if draw(st.booleans()) else out
+    fix = draw(st.sampled_from(("none", "ip", "all", "all")))
+    if fix == "all":
+        out = fix_l4_checksum(fix_ipv4_checksum(out))
+    return fix_ipv4_checksum(out) if fix != "none" else out
 
 
 def frames() -> st.SearchStrategy[bytes]:
