@@ -16,8 +16,8 @@ import pytest
 from sturdy_checks import SweepResult, assert_no_problems, check_line, report, save_report, sweep
 from sturdy_strategies import command_lines
 
-ANY_LINES = 1700     # CI: distinct command lines of any kind
-SINGLE_LINES = 1000  # CI: distinct single commands (property c sees many)
+ANY_LINES = 1300     # CI: distinct command lines of any kind
+SINGLE_LINES = 700   # CI: distinct single commands (property c sees many)
 SLOW_LINES = 10_000  # the marked slow run: distinct lines, a fifth of them single commands
 
 

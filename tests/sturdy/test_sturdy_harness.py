@@ -235,7 +235,7 @@ def test_mutated_lines_carry_the_promised_garbage() -> None:
         found["huge"] |= "9" * 5000 in line
         return []
 
-    sweep(command_lines(), look, 1500)
+    sweep(command_lines(), look, 700)
     assert all(found.values()), found
 
 
