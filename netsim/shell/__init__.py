@@ -22,15 +22,26 @@ How one command line runs (the same order as bash):
 
 Pipes are not concurrent: ``a | b`` runs ``a`` to completion, then gives its output to
 ``b`` as standard input. That is invisible to these short-lived commands, and it keeps
-the simulation deterministic. For the same reason ``cmd &`` simply runs ``cmd`` before
-going on (there is no job control), and ``wait`` returns at once.
+the simulation deterministic. A program that would print without end (``seq 1 1e12``)
+hands its output on lazily instead: ``b`` makes only what it reads (``| head -3``). For
+the same reason ``cmd &`` simply runs ``cmd`` (in a subshell) before going on, status 0
+(there is no job control), and ``wait`` returns at once; ``sleep inf`` there returns.
 
 What it leaves out, on purpose: globbing (``*`` stays literal), arrays, ``trap``,
 job control, aliases, the history, and prompts. A script runs to completion or to a
 limit: :data:`MAX_STEPS` commands and loop rounds per :meth:`Shell.run` (exit status
 124, as ``timeout`` uses), :data:`MAX_FUNC_DEPTH` nested function calls, and
 :data:`MAX_TEXT` characters in one word or output stream -- so an endless loop in a
-notebook stops with a message instead of hanging it.
+notebook stops with a message instead of hanging it. A command that would never end
+at a real prompt (``sleep inf``) stops the line at once with netsim's message and
+Ctrl-C's status, 130.
+
+Any text is input: numbers of any length are read as the C programs read them (bash's
+arithmetic wraps in 64 bits, ``printf`` saturates with its warning, coreutils say
+"Value too large", never Python's 4,300-digit ``int()`` limit), NUL bytes are what
+bash makes of them (skipped in input, the end of a ``$'...'``), and a byte that is
+not UTF-8 is a surrogate escape (``\udcff`` for 0xff, see :mod:`.encoding`), so what
+``run`` returns always encodes with ``.encode("utf-8", "surrogateescape")``.
 
 One ``Shell`` is one open terminal: variables, functions and the working directory
 persist from one :meth:`Shell.run` to the next, and messages are worded as an
@@ -50,10 +61,13 @@ The package, in the order a command line flows through it:
   :mod:`.arith` (``$(( ))``), :mod:`.patterns` (globs and regexes) and
   :mod:`.conditions` (``test``, ``[[ ]]``);
 - :mod:`.plumbing` is what builtins and coreutils plug into; :mod:`.builtins` holds
-  the shell's own commands, :mod:`.printf` the escapes and formats of echo and
-  printf, and :mod:`.textutils`, :mod:`.fileutils`, :mod:`.shellutils` and
-  :mod:`.awk` the programs written here;
-- :mod:`.errors` has the limits and the exceptions the others share.
+  the shell's own commands, :mod:`.escapes` the backslash escapes (echo, printf,
+  ``$'...'``), :mod:`.printf` printf's formats, and :mod:`.textutils`,
+  :mod:`.fileutils`, :mod:`.shellutils`, :mod:`.seq` and :mod:`.awk` the programs
+  written here;
+- :mod:`.numbers` reads floating-point numbers as C does (integers are
+  :mod:`netsim.user.strtol`'s), :mod:`.encoding` turns text into bytes and back, and
+  :mod:`.errors` has the limits and the exceptions the others share.
 """
 
 # Importing these modules registers their commands in the tables of .plumbing.

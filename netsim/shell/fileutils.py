@@ -134,6 +134,8 @@ def _mkdir(ctx: _Ctx, argv: list[str]) -> int:
     if not dirs:
         raise _Usage("mkdir: missing operand")
     mode = _chmod_mode(opts["m"][-1], 0o755, True) if "m" in opts else None
+    if "m" in opts and mode is None:
+        return ctx.fail(f"mkdir: invalid mode ‘{opts['m'][-1]}’")
     status = 0
     for name in dirs:
         path = ctx.path(name)

@@ -386,7 +386,8 @@ def _c_float(flags: str, width: int | None, precision: int | None, conv: str,
         return _pad_number(sign, text.upper() if conv.isupper() else text, flags, width,
                            zero_ok=False)
     if conv in "aA":
-        body = _hex_float(abs(value), precision, "#" in flags)
+        body = _hex_float(abs(value), None if precision is None else _limit(precision),
+                          "#" in flags)
         body = body.upper() if conv == "A" else body
         sign = "-" if math.copysign(1.0, value) < 0 else (
             "+" if "+" in flags else " " if " " in flags else "")

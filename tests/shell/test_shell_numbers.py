@@ -1248,6 +1248,18 @@ OTHER_COUNTS = [
      '',
      'bash: {BIG}: Bad file descriptor\n',
      1),
+    ('mkdir -m 99999999999999 d; echo $?',
+     '1\n',
+     'mkdir: invalid mode ‘99999999999999’\n',
+     0),
+    ('mkdir -m 0{BIG} d; echo $?',
+     '1\n',
+     'mkdir: invalid mode ‘0{BIG}’\n',
+     0),
+    ('mkdir -m 755 d && echo ok',
+     'ok\n',
+     '',
+     0),
 ]
 
 
