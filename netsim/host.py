@@ -35,6 +35,9 @@ class Host:
         self._boot()
         self._shell = None
         self._fs = None
+        # Per-machine state of user-space services (DHCP clients, dnsmasq instances):
+        # kept here so it goes with the host.
+        self.services: dict[str, object] = {}
 
     def _boot(self) -> None:
         """What a machine does at boot before anyone logs in: ``lo`` comes up (and with

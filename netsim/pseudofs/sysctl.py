@@ -21,7 +21,6 @@ from __future__ import annotations
 import errno
 import functools
 import re
-import weakref
 from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING
@@ -363,13 +362,12 @@ class Sysctl:
 
 def sysctl_table(ns: NetNamespace) -> Sysctl:
     """The :class:`Sysctl` of a namespace, made (and hooked to its devices) on first use."""
-    table = _TABLES.get(ns)
+    table = ns.generic.get("sysctl")
     if table is None:
-        table = _TABLES[ns] = Sysctl(ns)
+        table = ns.generic["sysctl"] = Sysctl(ns)
     return table
 
 
-_TABLES: weakref.WeakKeyDictionary[NetNamespace, Sysctl] = weakref.WeakKeyDictionary()
 
 
 class ProcSys:

@@ -10,7 +10,6 @@ guest does at boot), :func:`running` finds the client of an interface.
 
 from __future__ import annotations
 
-import weakref
 from typing import TYPE_CHECKING
 
 from netsim.services.dhcp_client import BusyboxClient, DhcpClient, Options
@@ -19,13 +18,12 @@ if TYPE_CHECKING:
     from netsim.host import Host
     from netsim.user.process import Process
 
-_CLIENTS: weakref.WeakKeyDictionary[Host, dict[str, DhcpClient]] = weakref.WeakKeyDictionary()
 DIALECTS = {"dhclient": DhcpClient, "udhcpc": BusyboxClient}
 
 
 def running(host: Host, ifname: str) -> DhcpClient | None:
     """The live client on ``ifname`` of ``host``, if any."""
-    client = _CLIENTS.get(host, {}).get(ifname)
+    client = host.services.get("dhcp_clients", {}).get(ifname)
     return client if client is not None and client.proc.running else None
 
 
@@ -34,7 +32,7 @@ def make(host: Host, ifname: str, proc: Process, dialect: str, say,
     """A client of the given dialect on ``ifname``, owned by ``proc``."""
     opts = options or Options(hostname=host.name)
     client = DIALECTS[dialect](host, host.ns.get(ifname), proc, say, opts)
-    _CLIENTS.setdefault(host, {})[ifname] = client
+    host.services.setdefault("dhcp_clients", {})[ifname] = client
     return client
 
 

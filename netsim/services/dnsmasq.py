@@ -26,7 +26,6 @@ dnsmasq sets on replies (ours leave it 0).
 from __future__ import annotations
 
 import contextlib
-import weakref
 from collections import deque
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -373,13 +372,12 @@ class Dnsmasq:
             self.write_lease_file()
 
 
-_RUNNING: weakref.WeakKeyDictionary[Host, list[Dnsmasq]] = weakref.WeakKeyDictionary()
 
 
 def running(host: Host) -> list[Dnsmasq]:
     """The dnsmasq instances alive on ``host`` (oldest first)."""
-    alive = [d for d in _RUNNING.get(host, []) if d.proc.running]
-    _RUNNING[host] = alive
+    alive = [d for d in host.services.get("dnsmasq", []) if d.proc.running]
+    host.services["dnsmasq"] = alive
     return alive
 
 
@@ -426,5 +424,5 @@ def launch(host: Host, cfg: DnsmasqConfig, proc: Process, daemonize: bool) -> Dn
     with contextlib.suppress(OSError):  # dnsmasq carries on without its pid file
         host.fs.mkdir(cfg.pid_file.rsplit("/", 1)[0] or "/", parents=True)
         host.fs.write(cfg.pid_file, f"{proc.pid}\n")
-    _RUNNING.setdefault(host, []).append(daemon)
+    host.services.setdefault("dnsmasq", []).append(daemon)
     return daemon

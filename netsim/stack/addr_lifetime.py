@@ -30,7 +30,6 @@ not print them), IPv6 (addrconf.c has its own worker), and the global jiffies ph
 from __future__ import annotations
 
 import math
-import weakref
 from typing import TYPE_CHECKING
 
 from netsim.packets.addr import ip_ntoa
@@ -177,14 +176,12 @@ def next_sleep(deadline: float, now: float) -> float:
     return when - now
 
 
-_WORKS: weakref.WeakKeyDictionary[NetNamespace, CheckLifetimeWork] = (
-    weakref.WeakKeyDictionary())
 
 
 def lifetime_changed(ns: NetNamespace) -> None:
     """An address was added or its lifetimes changed: run check_lifetime now (as
     __inet_insert_ifa() and inet_rtm_newaddr() do), which re-arms itself as needed."""
-    work = _WORKS.get(ns)
+    work = ns.generic.get("check_lifetime")
     if work is None:
-        work = _WORKS[ns] = CheckLifetimeWork(ns)
+        work = ns.generic["check_lifetime"] = CheckLifetimeWork(ns)
     work.queue(0.0)

@@ -59,6 +59,10 @@ class NetNamespace:
         # iptables' tables and conntrack, made by the first iptables command
         # (netsim.stack.netfilter.netfilter_of); None costs the stack one test per hook
         self.netfilter: Netfilter | None = None
+        # Per-namespace state of subsystems that keep some (the kernel's net_generic()):
+        # the sysctl table, the address-lifetime work, ping ids... It lives and dies with
+        # the namespace, so a dropped lab is freed whole.
+        self.generic: dict[str, object] = {}
         self.ipv4 = IPv4Stack(self)
         self.lo = self.register(Loopback(self))
 

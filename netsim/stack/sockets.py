@@ -7,7 +7,6 @@ arrives and let a waiting application know.
 
 from __future__ import annotations
 
-import weakref
 from collections import deque
 from typing import TYPE_CHECKING
 
@@ -112,14 +111,14 @@ class PingSocket:
         socket gets the next number, whatever id the application wanted.
         """
         table = ns.ipv4.ping_sockets
-        ident = _PING_ROVER.get(ns, 0)
+        ident = ns.generic.get("ping_rover", 0)
         for _ in range(1 << 16):
             ident = (ident + 1) & 0xFFFF or 1
             if ident not in table:
                 break
         else:
             raise OSError(98, "Address already in use")
-        _PING_ROVER[ns] = ident
+        ns.generic["ping_rover"] = ident
         return cls(ns, ident, on_reply, on_error)
 
     def send_echo(self, dst: bytes, seq: int, data: bytes, oif=None, confirm: bool = False,
@@ -138,7 +137,6 @@ class PingSocket:
         self.ns.ipv4.ping_sockets.pop(self.ident, None)
 
 
-_PING_ROVER: weakref.WeakKeyDictionary[NetNamespace, int] = weakref.WeakKeyDictionary()
 PORT_RANGE_KEY = "net.ipv4.ip_local_port_range"
 PORT_RANGE_DEFAULT = "32768\t60999"
 

@@ -15,7 +15,6 @@ DNS answer (SO_EXPIREFAST). hostfwd sockets never expire.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -174,9 +173,7 @@ class _RawGroup:
             del self.ns.ipv4.ping_sockets[self.ident]
 
 
-_RAW: weakref.WeakKeyDictionary[NetNamespace, dict[int, _RawGroup]] = (
-    weakref.WeakKeyDictionary())
 
 
 def _raw_listeners(ns: NetNamespace) -> dict[int, _RawGroup]:
-    return _RAW.setdefault(ns, {})
+    return ns.generic.setdefault("slirp_raw_sockets", {})
