@@ -114,6 +114,7 @@ class VirtualFS:
     def __init__(self) -> None:
         self._root = _Dir()
         self._mounts: dict[str, FsProvider] = {}
+        self._mount_tops: set[str] = set()  # first names of the mount points ("sys", "proc")
         for path in ("/root", "/tmp", "/etc", "/dev", "/usr/bin", "/usr/sbin"):
             self.mkdir(path, parents=True)
         self._root.children["root"].mode = 0o700  # type: ignore[union-attr]
@@ -145,6 +146,8 @@ class VirtualFS:
 
     def _mount_for(self, path: str) -> tuple[str, FsProvider] | None:
         """The mount whose prefix holds ``path`` (the longest, if mounts nest)."""
+        if path[1:].partition("/")[0] not in self._mount_tops:
+            return None  # most paths (/root, /etc, /tmp) are under no mount at all
         best: tuple[str, FsProvider] | None = None
         for prefix, provider in self._mounts.items():
             inside = path == prefix or path.startswith(prefix.rstrip("/") + "/")
@@ -164,8 +167,10 @@ class VirtualFS:
         hops = 0
         i = 0
         cur: _Dir = self._root
+        walked = ""  # "/a/b": the path up to parts[i], grown one name at a time
         while i < len(parts):
-            here = "/" + "/".join(parts[: i + 1])
+            here = walked + "/" + parts[i]
+            walked = here
             last = i == len(parts) - 1
             link = self._link_at(here, cur, parts[i])
             if link is not None and (follow or not last):
@@ -178,7 +183,7 @@ class VirtualFS:
                 parts = self.resolve(f"{target}/{rest}").split("/")[1:]
                 if parts == [""]:
                     parts = []
-                i, cur = 0, self._root
+                i, cur, walked = 0, self._root, ""
                 continue
             mount = self._mount_for(here)
             if mount is not None:
@@ -482,6 +487,7 @@ class VirtualFS:
         prefix = self.resolve(prefix)
         self.mkdir(prefix, parents=True)
         self._mounts[prefix] = provider
+        self._mount_tops.add(prefix[1:].partition("/")[0])
 
     def unmount(self, prefix: str) -> None:
         self._mounts.pop(self.resolve(prefix), None)
