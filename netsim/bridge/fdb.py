@@ -6,7 +6,9 @@
   another address) is *local* and *permanent*: frames to it go up to the host.
 * **static entries** -- ``bridge fdb add``: never age.
 * **ageing** -- a garbage collector (``br_fdb_cleanup``) runs while the bridge is up
-  and deletes dynamic entries not refreshed for ``ageing_time`` (300 s by default).
+  and deletes dynamic entries not refreshed for ``ageing_time`` (300 s by default),
+  or for ``forward_delay`` only while a spanning tree topology change is under way
+  (:func:`hold_time`).
 * **flushing** -- a port going down loses its dynamic entries; a port leaving the
   bridge loses all of them.
 """
@@ -44,6 +46,12 @@ class FdbEntry:
         return "static" if self.is_static else ""
 
 
+def hold_time(br: Bridge) -> float:
+    """hold_time(): how long a learned entry lives without being refreshed -- forward_delay
+    during a topology change (the paths may have moved), else ageing_time."""
+    return br.forward_delay if br.topology_change else br.ageing_time
+
+
 class Fdb:
     def __init__(self, br: Bridge) -> None:
         self.br = br
@@ -57,6 +65,10 @@ class Fdb:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def hold_time(self) -> float:
+        """:func:`hold_time` of this FDB's bridge."""
+        return hold_time(self.br)
 
     def find(self, mac: bytes) -> FdbEntry | None:
         """br_fdb_find_rcu()."""
@@ -187,7 +199,7 @@ class Fdb:
     def cleanup(self) -> None:
         """br_fdb_cleanup(): delete expired dynamic entries, then sleep until the next expiry."""
         br = self.br
-        hold = br.ageing_time
+        hold = hold_time(br)
         now = br.ns.env.now
         work_delay = hold
         for entry in list(self.entries.values()):

@@ -10,6 +10,13 @@ aloud::
     else:                forward             (to the one port that MAC is behind)
 
 Broadcast and multicast are *also* passed up, after the flood.
+
+A BPDU (to 01:80:c2:00:00:00) is never forwarded while STP runs: the port device's own
+stack gets it and LLC hands it to the spanning tree (:func:`stp_bpdu.stp_rcv`). With
+STP off it is flooded like any multicast, so loops stay visible to other bridges.
+
+Every frame coming in is counted for the storm guard (:mod:`netsim.bridge.storm`):
+one dictionary lookup, so that a loop without STP stops with an explanation.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from netsim.bridge import forward as fwd
+from netsim.bridge import storm, stp_bpdu
 from netsim.packets.addr import mac_ntoa
 from netsim.stack.netdevice import RX_HANDLER_CONSUMED, RX_HANDLER_PASS
 from netsim.stack.skb import PACKET_HOST
@@ -76,6 +84,8 @@ def _link_local(port: BridgePort, skb: Skb, low: int) -> int:
     br.ns.trace.hop(br.ns.name, port.dev.name, "bridge", "pass-up", skb.frame_id,
                     f"{br.name}: link-local group 01:80:c2:00:00:{low:02x} is not forwarded; "
                     f"{port.dev.name}'s own stack gets it", "br_handle_local_finish", skb.data)
+    if low == 0x00:
+        stp_bpdu.stp_rcv(port, skb)  # LLC SAP 0x42 -> stp_pdu_rcv() -> br_stp_rcv()
     return RX_HANDLER_PASS
 
 
@@ -91,6 +101,18 @@ def _forward_anyway(port: BridgePort, skb: Skb, why: str) -> int:
 def handle_frame_finish(port: BridgePort, skb: Skb) -> None:
     """br_handle_frame_finish(): learn, then flood / pass up / forward."""
     br = port.br
+    seen = br.frames_seen  # the storm guard's count (netsim's, not the kernel's)
+    frame_id = skb.frame_id
+    count = seen.get(frame_id)
+    if count is None:
+        if len(seen) >= storm.WINDOW:
+            seen.clear()
+            br.storm_ports.clear()
+        seen[frame_id] = 1
+    elif count < br.storm_watch:
+        seen[frame_id] = count + 1
+    elif storm.watch(br, port, skb, count):
+        return
     data = skb.data
     if port.learning:
         src = data[6:12]

@@ -29,6 +29,13 @@ How the step kinds map onto netsim:
 
 Placeholders: ``$NS_<host>`` becomes the host's name (netsim host names are netns
 names) and ``$WORK`` the folder :data:`WORK_DIR`; recorded strings get ``$WORK`` back.
+
+Time: an ``sh`` step takes :data:`STEP_TIME`, as the recorder's commands do. A loop of
+bridges without STP storms on the real kernel until a cable is cut; netsim's storm
+guard stops the run instead (:class:`netsim.bridge.storm.BridgeStorm`) and drops the
+frame from then on. While the harness lets time pass (``sleep``, a capture's drain),
+it notes such a stop in :attr:`Replay.storms` and lets the rest of the time pass, as
+the recorder did.
 """
 
 from __future__ import annotations
@@ -47,12 +54,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from frames_format import frame_record  # noqa: E402
 
 import netsim  # noqa: E402
+from netsim.bridge.storm import BridgeStorm  # noqa: E402
 
 WORK_DIR = "/tmp/work"
 """What ``$WORK`` stands for inside netsim hosts (they have their own virtual fs)."""
 
 CAPTURE_DRAIN = 0.3
 """Seconds a capture keeps collecting after it is told to stop (as the recorder did)."""
+
+STEP_TIME = 0.005
+"""Simulated seconds an ``sh`` step takes. A simulated command takes no time at all; the
+recorder's ``ip netns exec NS bash -c CMD`` takes about 6 ms, in which the kernel has
+long delivered what the command set off (a BPDU a new priority sends, an ARP reply)."""
 
 STEP_KEYS = frozenset({
     "host", "sh", "timeout", "note", "sleep", "tap_open", "mode", "as", "vnet_hdr",
@@ -102,6 +115,7 @@ class Replay:
         self.procs: dict[str, Any] = {}      # "as" name -> a qemu Process
         self.captures: dict[str, Any] = {}   # "as" name -> Capture (None: start failed)
         self.capture_info: dict[str, dict[str, Any]] = {}
+        self.storms: list[str] = []          # what the storm guard said, in order
 
     # -------------------------------------------------------------- placeholders
     def expand(self, text: str) -> str:
@@ -121,6 +135,16 @@ class Replay:
         return value
 
     # -------------------------------------------------------------- running
+    def pass_time(self, seconds: float) -> None:
+        """``lab.run(seconds)``, going on past the storm guard's stops (see the module doc)."""
+        end = self.lab.now + seconds
+        while True:
+            try:
+                self.lab.run(max(end - self.lab.now, 0.0))
+                return
+            except BridgeStorm as storm:
+                self.storms.append(str(storm))
+
     def init_hosts(self) -> None:
         """Run ``host_init`` (IPv6 off, no IGMP reports, lo up) in every host."""
         for name, host in self.hosts.items():
@@ -155,7 +179,7 @@ class Replay:
         if "sh" in st:
             return self.do_sh(st)
         if "sleep" in st:
-            self.lab.run(float(st["sleep"]))
+            self.pass_time(float(st["sleep"]))
             return {}
         if "tap_open" in st:
             return self.do_tap_open(st)
@@ -182,6 +206,7 @@ class Replay:
     def do_sh(self, st: dict[str, Any]) -> dict[str, Any]:
         """``host.sh``: rc, stdout, stderr (+ json)."""
         res = self.hosts[st["host"]].sh(self.expand(st["sh"]))
+        self.pass_time(STEP_TIME)
         rec: dict[str, Any] = {"rc": res.returncode, "stdout": self.normalize(res.stdout),
                                "stderr": self.normalize(res.stderr)}
         ok, value = parse_json_output(rec["stdout"])
@@ -297,7 +322,7 @@ class Replay:
         if cap is None:
             frames: list[Any] = []
         else:
-            self.lab.run(CAPTURE_DRAIN)
+            self.pass_time(CAPTURE_DRAIN)
             frames = list(cap.stop())
         if info["max"] is not None:
             rec["frames_total_volatile"] = len(frames)

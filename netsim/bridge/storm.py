@@ -1,0 +1,117 @@
+"""The storm guard: a loop without spanning tree always stops, with an explanation.
+
+Linux runs bridges with STP **off** by default, and a frame flooded around a loop of
+bridges comes back forever: on a real kernel one broadcast in a loop of two bridges
+makes thousands of frames in a fraction of a second, until a cable is cut. netsim shows
+that storm -- the same frame id going round in the trace, counters climbing -- and then
+stops it. That guard is netsim's own, not the kernel's:
+
+* every bridge counts, for each recent frame id, how many times the frame came in
+  (:func:`netsim.bridge.input.handle_frame_finish`; the count of a frame seen once is
+  forgotten after :data:`WINDOW` other frames, so memory stays bounded);
+* past half of ``br.storm_limit`` it notes the ports the frame keeps coming in on;
+* at ``br.storm_limit`` (:data:`STORM_LIMIT` unless raised: ``bridge.storm_limit =
+  N``) it stops the run with :class:`BridgeStorm`, a
+  :class:`~netsim.engine.clock.RunawayError`: the shell prints it and the command ends
+  with status 124. The message names the bridges and ports of the loop and the fix.
+  From then on every bridge of the loop drops that frame (a trace record each), so
+  the storm is over and the world goes on.
+
+No frame passes the same bridge more than a few times in a network without loops, so
+a limit of a thousand never stops anything else.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from netsim.engine.clock import RunawayError
+from netsim.packets.summary import summarize
+
+if TYPE_CHECKING:
+    from netsim.bridge.device import Bridge
+    from netsim.bridge.port import BridgePort
+    from netsim.stack.skb import Skb
+
+STORM_LIMIT = 1000
+"""How many times one frame may come into one bridge before the guard stops the run."""
+
+WINDOW = 4096
+"""Frame ids a bridge keeps a count for; the table starts again when it is full."""
+
+
+class BridgeStorm(RunawayError):
+    """A frame went round a loop of bridges ``limit`` times: the storm guard stopped the run.
+
+    ``frame_id`` is the frame, ``loop`` the ``(host, bridge, ports)`` it went through.
+    """
+
+    def __init__(self, message: str, frame_id: int, loop: list[tuple[str, str, list[str]]]):
+        super().__init__(message)
+        self.frame_id = frame_id
+        self.loop = loop
+
+
+def watch(br: Bridge, port: BridgePort, skb: Skb, count: int) -> bool:
+    """A frame came into ``br`` for the ``count``-th time (past the watch mark).
+
+    Notes the port; drops the frame once it is quarantined; trips the guard at the
+    limit. Returns True when the frame is dropped.
+    """
+    frame_id = skb.frame_id
+    br.frames_seen[frame_id] = count + 1
+    if frame_id in br.storm_quarantine:
+        br.storm_drops += 1
+        ns = br.ns
+        ns.trace.hop(ns.name, port.dev.name, "bridge", "drop", frame_id,
+                     f"{br.name}: frame #{frame_id} is going round a loop; the storm guard "
+                     "drops it", "netsim_storm_guard", skb.data)
+        return True
+    br.storm_ports.setdefault(frame_id, set()).add(port.dev.name)
+    if count + 1 >= br.storm_limit:
+        trip(br, skb)
+    return False
+
+
+def _bridges(br: Bridge) -> list[Bridge]:
+    """Every bridge of the world this one lives in (its own namespace's if it has none)."""
+    lab = br.ns.lab
+    spaces = [h.ns for h in getattr(lab, "hosts", {}).values()] or [br.ns]
+    return [d for ns in spaces for d in ns.devices.values() if getattr(d, "is_bridge", False)]
+
+
+def trip(br: Bridge, skb: Skb) -> None:
+    """Quarantine the frame on every bridge of the loop and stop the run."""
+    frame_id = skb.frame_id
+    loop = []
+    for b in _bridges(br):
+        ports = b.storm_ports.pop(frame_id, None)
+        if ports:
+            b.storm_quarantine.add(frame_id)
+            loop.append((b.ns.name, b.name, sorted(ports)))
+    br.storm_quarantine.add(frame_id)
+    where = " and ".join(f"{host}:{name} ({', '.join(ports)})" for host, name, ports in loop)
+    stp_off = [f"{host}:{name}" for host, name, _ in loop
+               if not _bridge(br, host, name).stp_enabled]
+    first = next(iter(loop), (br.ns.name, br.name, []))
+    cut = first[2][-1] if first[2] else "one of the loop's ports"
+    now = br.ns.env.now
+    message = (
+        f"netsim: stopped at t={now:.6f} s: bridge storm: frame #{frame_id} "
+        f"({summarize(skb.data)}) came into {br.ns.name}:{br.name} {br.storm_limit:,} times. "
+        f"It is going round a loop through {where or br.name}; a real kernel would pass it "
+        f"on for ever. "
+        + (f"STP is off on {', '.join(stp_off)}. " if stp_off else "")
+        + f"Fix: turn STP on (`ip link set {br.name} type bridge stp_state 1` on every "
+        f"bridge of the loop) or cut a link (e.g. `ip link set {cut} down` on {first[0]}). "
+        f"The frame's copies are dropped from now on; a bridge's storm_limit "
+        f"(now {br.storm_limit:,}) sets how many passes are allowed.")
+    ns = br.ns
+    ns.trace.hop(ns.name, br.name, "bridge", "drop", frame_id,
+                 f"{br.name}: storm guard: frame #{frame_id} came in {br.storm_limit} times; "
+                 f"loop through {where or br.name}", "netsim_storm_guard", skb.data)
+    raise BridgeStorm(message, frame_id, loop)
+
+
+def _bridge(br: Bridge, host: str, name: str) -> Bridge:
+    return next(b for b in _bridges(br) if b.ns.name == host and b.name == name)
