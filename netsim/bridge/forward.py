@@ -49,7 +49,8 @@ def forward(br: Bridge, dst: FdbEntry, skb: Skb, ingress: BridgePort | None) -> 
     """br_forward(): known unicast to the port the FDB names."""
     port = dst.port
     trace = br.ns.trace
-    if port is None or not should_deliver(port, ingress):
+    # should_deliver(), written out on this hottest path
+    if port is None or (port is ingress and not port.hairpin) or port.state != "forwarding":
         mac = skb.data[0:6]
         if trace.enabled:
             where = port.dev.name if port else br.name

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 from netsim.bridge import forward as fwd
 from netsim.bridge import storm, stp_bpdu
+from netsim.bridge.storm import WINDOW as _STORM_WINDOW
 from netsim.packets.addr import mac_ntoa
 from netsim.stack.netdevice import RX_HANDLER_CONSUMED, RX_HANDLER_PASS
 from netsim.stack.skb import PACKET_HOST
@@ -101,26 +102,26 @@ def _forward_anyway(port: BridgePort, skb: Skb, why: str) -> int:
 def handle_frame_finish(port: BridgePort, skb: Skb) -> None:
     """br_handle_frame_finish(): learn, then flood / pass up / forward."""
     br = port.br
+    data = skb.data
+    entries = br.fdb.entries
+    if port.learning:
+        src = data[6:12]
+        known = entries.get(src)
+        if known is not None and known.port is port and not known.is_static:
+            known.updated = br.ns.env._now  # br_fdb_update()'s common case, written out
+        else:
+            br.fdb.update(port, src, skb.frame_id)
     seen = br.frames_seen  # the storm guard's count (netsim's, not the kernel's)
     frame_id = skb.frame_id
-    count = seen.get(frame_id)
-    if count is None:
-        if len(seen) >= storm.WINDOW:
-            seen.clear()
-            br.storm_ports.clear()
+    count = seen.get(frame_id, 0)
+    if not count:
+        if len(seen) >= _STORM_WINDOW:
+            storm.new_window(br)
         seen[frame_id] = 1
     elif count < br.storm_watch:
         seen[frame_id] = count + 1
     elif storm.watch(br, port, skb, count):
         return
-    data = skb.data
-    if port.learning:
-        src = data[6:12]
-        known = br.fdb.entries.get(src)
-        if known is not None and known.port is port and not known.is_static:
-            known.updated = br.ns.env._now  # br_fdb_update()'s common case, written out
-        else:
-            br.fdb.update(port, src, skb.frame_id)
     if port.state == "learning":
         br.ns.trace.hop(br.ns.name, port.dev.name, "bridge", "drop", skb.frame_id,
                         f"{br.name}: port {port.dev.name} is learning: source learned, "
@@ -136,7 +137,7 @@ def handle_frame_finish(port: BridgePort, skb: Skb) -> None:
         fwd.flood(br, skb, kind, ingress=port)
         fwd.pass_frame_up(br, skb)
         return
-    dst = br.fdb.entries.get(dst_mac)  # br_fdb_find_rcu()
+    dst = entries.get(dst_mac)  # br_fdb_find_rcu()
     if dst is None:
         fwd.flood(br, skb, "unknown unicast", ingress=port)
     elif dst.is_local:

@@ -18,7 +18,8 @@ stops it. That guard is netsim's own, not the kernel's:
   the storm is over and the world goes on.
 
 No frame passes the same bridge more than a few times in a network without loops, so
-a limit of a thousand never stops anything else.
+a limit of two thousand never stops anything else. The bridge still learns from a
+frame it drops (as it did each time the frame came round).
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ if TYPE_CHECKING:
     from netsim.bridge.port import BridgePort
     from netsim.stack.skb import Skb
 
-STORM_LIMIT = 1000
-"""How many times one frame may come into one bridge before the guard stops the run."""
+STORM_LIMIT = 2000
+"""How many times one frame may come into one bridge before the guard stops the run:
+enough to fill a tap's queue (1000 frames) with copies, as the real storm does."""
 
 WINDOW = 4096
 """Frame ids a bridge keeps a count for; the table starts again when it is full."""
@@ -50,6 +52,12 @@ class BridgeStorm(RunawayError):
         super().__init__(message)
         self.frame_id = frame_id
         self.loop = loop
+
+
+def new_window(br: Bridge) -> None:
+    """The count table is full: start it again (memory stays bounded)."""
+    br.frames_seen.clear()
+    br.storm_ports.clear()
 
 
 def watch(br: Bridge, port: BridgePort, skb: Skb, count: int) -> bool:
