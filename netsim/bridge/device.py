@@ -68,6 +68,7 @@ class Bridge(NetDevice):
         self.topology_change_timer = stp_timer.Timer(
             self, stp_timer.topology_change_timer_expired, self)
         self.group_fwd_mask = 0
+        self.fdb_max_learned = 0  # IFLA_BR_FDB_MAX_LEARNED: 0 = no limit (see fdb.py)
         self.mtu_set_by_user = False
         # The storm guard (netsim's, see storm.py): how often each recent frame came in.
         self.frames_seen: dict[int, int] = {}

@@ -11,6 +11,10 @@
   (:func:`hold_time`).
 * **flushing** -- a port going down loses its dynamic entries; a port leaving the
   bridge loses all of them.
+* **a limit** -- ``fdb_max_learned`` (Linux 6.18's IFLA_BR_FDB_MAX_LEARNED, 0 = no
+  limit, the default): past it nothing more is learned and frames to unknown MACs are
+  flooded, so a MAC-flooding attacker cannot grow the table without end. iproute2 6.1
+  cannot set it; in netsim it is ``bridge.fdb_max_learned``.
 """
 
 from __future__ import annotations
@@ -66,6 +70,10 @@ class Fdb:
     def __len__(self) -> int:
         return len(self.entries)
 
+    def n_learned(self) -> int:
+        """fdb_n_learned: entries the bridge learned (not local, not added by the user)."""
+        return sum(1 for e in self.entries.values() if not e.is_local and not e.added_by_user)
+
     def hold_time(self) -> float:
         """:func:`hold_time` of this FDB's bridge."""
         return hold_time(self.br)
@@ -91,6 +99,12 @@ class Fdb:
             entry.updated = now  # the common case: a known source, seen again
             return
         if entry is None:
+            limit = self.br.fdb_max_learned
+            if limit and self.n_learned() >= limit:
+                self._trace("drop", f"{self.br.name}: {mac_ntoa(mac)} not learned: the table "
+                            f"holds fdb_max_learned = {limit} learned entries", "fdb_create",
+                            frame_id, port.dev.name)
+                return
             self.entries[mac] = FdbEntry(mac, port, updated=now, used=now)
             self._trace("learn", f"{self.br.name}: learned {mac_ntoa(mac)} on {port.dev.name}",
                         "br_fdb_update", frame_id)

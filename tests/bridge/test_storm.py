@@ -118,3 +118,18 @@ def test_with_stp_on_the_same_loop_has_no_storm():
     blocked = [p.dev.name for sw in (sw1, sw2) for p in sw.bridge("br0").ports
                if p.state == "blocking"]
     assert blocked == ["p2"] and sw2.bridge("br0").root_port  # the root is sw1 or sw2
+
+
+def test_a_mac_flood_stops_growing_the_fdb_at_fdb_max_learned():
+    lab, h = pair(links=1, stp=False)
+    br = h["h2"].bridge("br0")
+    br.fdb_max_learned = 50
+    vm = h["h1"].open_tun("tap0")
+    ok(h["h1"], "ip link set tap0 master br0 && ip link set tap0 up")
+    for n in range(500):  # 500 frames from 500 made-up source MACs
+        src = bytes([0x02, 0x66, 0, 0, n >> 8, n & 0xFF])
+        vm.write(b"\xff" * 6 + src + bytes.fromhex("88b5") + b"flood" + bytes(41))
+    lab.run(0.1)
+    assert br.fdb.n_learned() == 50
+    refused = [r for r in lab.trace.filter(host="h2") if r.func == "fdb_create"]
+    assert len(refused) == 450 and "fdb_max_learned = 50" in refused[0].reason
