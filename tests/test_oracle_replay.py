@@ -43,6 +43,7 @@ IN_SCOPE = [
     "qemu_tap_script",
     "stp_bpdu_bytes",
     "stp_off_loop",
+    "stp_one_bridge_edges",
     "stp_port_priority",
     "stp_port_states",
     "stp_priority_cost",

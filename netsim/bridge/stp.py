@@ -21,7 +21,8 @@ and, meanwhile, every bridge ages its FDB entries after ``forward_delay``
 
 Times are jiffies here, as in the kernel (:mod:`netsim.bridge.stp_timer`); the bridge
 keeps its settings in seconds. Every decision is a trace record (layer ``stp``, the
-kernel function that made it): :func:`port_states` reads the state changes back.
+kernel function that made it): :func:`port_states` reads the state changes back,
+:func:`bpdus` the BPDUs sent and read.
 
 Left out: user-space STP (``/sbin/bridge-stp``, only in the initial namespace),
 ``root_block`` and ``bpdu_guard``, MRP, switchdev offload.
@@ -35,7 +36,7 @@ from typing import TYPE_CHECKING
 
 from netsim.bridge import stp_bpdu, stp_timer
 from netsim.bridge.stp_timer import jiffies, round_jiffies, to_jiffies
-from netsim.packets.bpdu import BridgeId
+from netsim.packets.bpdu import BridgeId, parse
 
 if TYPE_CHECKING:
     from netsim.bridge.device import Bridge
@@ -90,6 +91,13 @@ def port_states(trace: Trace) -> list[tuple[float, str, str, str, str]]:
             if m:
                 out.append((rec.time, rec.host, m["bridge"], m["port"], m["state"]))
     return out
+
+
+def bpdus(trace: Trace) -> list[tuple[float, str, str, str, object]]:
+    """Every BPDU a bridge sent or read in ``trace``: ``(time, host, port, "tx" | "rx",
+    ConfigBpdu | TcnBpdu)``, decoded from the record's bytes."""
+    return [(rec.time, rec.host, rec.dev, rec.action, parse(rec.data)) for rec in trace.records
+            if rec.layer == "stp" and rec.action in ("tx", "rx") and rec.data is not None]
 
 
 def set_state(port: BridgePort, state: str, why: str, func: str) -> None:

@@ -63,3 +63,12 @@ def test_topology_changes_and_tcns_are_told_in_the_kernels_words():
     assert ("h2", "br0: topology change detected, sending tcn bpdu") in texts
     assert any(r.func == "br_received_tcn_bpdu" and r.reason == "br0: port 1(e12) received "
                "tcn bpdu" for r in stp_records(lab, "h1"))
+
+
+def test_bpdus_reads_them_back_decoded():
+    lab, _ = ring3()
+    lab.run(2.5)
+    seen = stp.bpdus(lab.trace)
+    first_tx = next(b for b in seen if b[1] == "h1" and b[3] == "tx")
+    assert first_tx[2] in ("e12", "e13") and isinstance(first_tx[4], bpdu.ConfigBpdu)
+    assert {b[3] for b in seen} == {"tx", "rx"}
