@@ -75,6 +75,7 @@ class Bridge(NetDevice):
         self.storm_ports: dict[int, set[str]] = {}  # frame id -> ports it kept coming in on
         self.storm_quarantine: set[int] = set()     # frames the guard drops on sight
         self.storm_drops = 0
+        self.storm_reports: list[str] = []  # what the guard said, each time it tripped
         self.storm_limit = storm.STORM_LIMIT
         install_notifier(ns)
 

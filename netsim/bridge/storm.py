@@ -17,6 +17,11 @@ stops it. That guard is netsim's own, not the kernel's:
   From then on every bridge of the loop drops that frame (a trace record each), so
   the storm is over and the world goes on.
 
+A world whose ``bridge_storm_stops`` is False (``lab.bridge_storm_stops = False``; the
+oracle replay sets it, since a real kernel's commands go on while a loop storms) is not
+stopped: the guard only drops the frame, and the explanation is kept in the trace and in
+the bridge's ``storm_reports``.
+
 No frame passes the same bridge more than a few times in a network without loops, so
 a limit of two thousand never stops anything else. The bridge still learns from a
 frame it drops (as it did each time the frame came round).
@@ -78,6 +83,7 @@ def watch(br: Bridge, port: BridgePort, skb: Skb, count: int) -> bool:
     br.storm_ports.setdefault(frame_id, set()).add(port.dev.name)
     if count + 1 >= br.storm_limit:
         trip(br, skb)
+        return True  # a world that does not stop for storms: this copy is dropped too
     return False
 
 
@@ -118,7 +124,9 @@ def trip(br: Bridge, skb: Skb) -> None:
     ns.trace.hop(ns.name, br.name, "bridge", "drop", frame_id,
                  f"{br.name}: storm guard: frame #{frame_id} came in {br.storm_limit} times; "
                  f"loop through {where or br.name}", "netsim_storm_guard", skb.data)
-    raise BridgeStorm(message, frame_id, loop)
+    br.storm_reports.append(message)
+    if getattr(ns.lab, "bridge_storm_stops", True):
+        raise BridgeStorm(message, frame_id, loop)
 
 
 def _bridge(br: Bridge, host: str, name: str) -> Bridge:
