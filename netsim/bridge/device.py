@@ -70,8 +70,13 @@ class Bridge(NetDevice):
         self.group_fwd_mask = 0
         self.fdb_max_learned = 0  # IFLA_BR_FDB_MAX_LEARNED: 0 = no limit (see fdb.py)
         self.mtu_set_by_user = False
-        # The storm guard (netsim's, see storm.py): how often each recent frame came in.
+        # The storm guard (netsim's, see storm.py): how often each recent frame was flooded
+        # (or, once the bridge had a storm, came in at all).
         self.frames_seen: dict[int, int] = {}
+        self.storm_counting = False
+        self.fwd_newest = 0            # the newest frame id forwarded (known unicast)
+        self.stale_count = 0           # older frames forwarded since stale_since
+        self.stale_since = 0.0
         self.storm_ports: dict[int, set[str]] = {}  # frame id -> ports it kept coming in on
         self.storm_quarantine: set[int] = set()     # frames the guard drops on sight
         self.storm_drops = 0

@@ -15,8 +15,10 @@ A BPDU (to 01:80:c2:00:00:00) is never forwarded while STP runs: the port device
 stack gets it and LLC hands it to the spanning tree (:func:`stp_bpdu.stp_rcv`). With
 STP off it is flooded like any multicast, so loops stay visible to other bridges.
 
-Every frame coming in is counted for the storm guard (:mod:`netsim.bridge.storm`):
-one dictionary lookup, so that a loop without STP stops with an explanation.
+The storm guard (:mod:`netsim.bridge.storm`, netsim's, not the kernel's) counts the
+frames a bridge floods; a bridge that has had a storm also counts every frame coming
+in, with :func:`handle_frame_counting` as its ports' rx_handler -- the common path of a
+bridge that never had one is untouched.
 """
 
 from __future__ import annotations
@@ -25,7 +27,6 @@ from typing import TYPE_CHECKING
 
 from netsim.bridge import forward as fwd
 from netsim.bridge import storm, stp_bpdu
-from netsim.bridge.storm import WINDOW as _STORM_WINDOW
 from netsim.packets.addr import mac_ntoa
 from netsim.stack.netdevice import RX_HANDLER_CONSUMED, RX_HANDLER_PASS
 from netsim.stack.skb import PACKET_HOST
@@ -66,6 +67,15 @@ def handle_frame(port: BridgePort, skb: Skb) -> int:
         skb.pkttype = PACKET_HOST
     handle_frame_finish(port, skb)
     return RX_HANDLER_CONSUMED
+
+
+def handle_frame_counting(port: BridgePort, skb: Skb) -> int:
+    """The rx_handler of a bridge that had a storm: every frame is counted first, and a
+    unicast frame going round a loop is dropped at the door (a flooded one is dropped
+    after learning, in :func:`netsim.bridge.forward.flood`)."""
+    if storm.count(port.br, port, skb) and not skb.data[0] & 1:
+        return RX_HANDLER_CONSUMED
+    return handle_frame(port, skb)
 
 
 def _link_local(port: BridgePort, skb: Skb, low: int) -> int:
@@ -111,17 +121,6 @@ def handle_frame_finish(port: BridgePort, skb: Skb) -> None:
             known.updated = br.ns.env._now  # br_fdb_update()'s common case, written out
         else:
             br.fdb.update(port, src, skb.frame_id)
-    seen = br.frames_seen  # the storm guard's count (netsim's, not the kernel's)
-    frame_id = skb.frame_id
-    count = seen.get(frame_id, 0)
-    if not count:
-        if len(seen) >= _STORM_WINDOW:
-            storm.new_window(br)
-        seen[frame_id] = 1
-    elif count < br.storm_watch:
-        seen[frame_id] = count + 1
-    elif storm.watch(br, port, skb, count):
-        return
     if port.state == "learning":
         br.ns.trace.hop(br.ns.name, port.dev.name, "bridge", "drop", skb.frame_id,
                         f"{br.name}: port {port.dev.name} is learning: source learned, "

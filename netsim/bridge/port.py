@@ -14,7 +14,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from netsim.bridge import stp, stp_if, stp_timer
-from netsim.bridge.input import handle_frame
+from netsim.bridge.input import handle_frame, handle_frame_counting
 from netsim.packets.bpdu import BridgeId
 from netsim.stack.extack import NetlinkError
 
@@ -125,7 +125,8 @@ def add_if(br: Bridge, dev: NetDevice) -> BridgePort:
     stp.set_state(port, BR_STATE_DISABLED, "it is not enabled yet", "new_nbp")
     dev.master = br
     dev.br_port = port
-    dev.rx_handler = partial(handle_frame, port)  # netdev_rx_handler_register()
+    # netdev_rx_handler_register(); a bridge that had a storm counts every frame (storm.py)
+    dev.rx_handler = partial(handle_frame_counting if br.storm_counting else handle_frame, port)
     dev.promiscuity += 1
     dev.allmulti += 1  # dev_set_allmulti(dev, 1): a port listens to every multicast group
     br.ports.insert(0, port)  # list_add_rcu(): at the head, so floods go newest port first

@@ -133,3 +133,25 @@ def test_a_mac_flood_stops_growing_the_fdb_at_fdb_max_learned():
     assert br.fdb.n_learned() == 50
     refused = [r for r in lab.trace.filter(host="h2") if r.func == "fdb_create"]
     assert len(refused) == 450 and "fdb_max_learned = 50" in refused[0].reason
+
+
+def test_a_unicast_frame_going_round_a_loop_stops_too():
+    """No flood at all: FDB entries (here static ones) send a frame round and round."""
+    tracemalloc.start()
+    try:
+        lab, h = pair(links=2, stp=False)
+        ok(h["h1"], "bridge fdb add 02:99:00:00:00:01 dev a2 master static")
+        ok(h["h2"], "bridge fdb add 02:99:00:00:00:01 dev b1 master static")
+        vm = h["h1"].open_tun("tap0")
+        ok(h["h1"], "ip link set tap0 master br0 && ip link set tap0 up")
+        vm.write(bytes.fromhex("029900000001525400000001") + b"\x88\xb5" + bytes(46))
+        with pytest.raises(BridgeStorm) as stop:
+            lab.run(60)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert stop.value.loop == [("h1", "br0", ["a1"]), ("h2", "br0", ["b2"])]
+    assert "in on h1:br0 (a1) and h2:br0 (b2)" in str(stop.value)
+    assert peak < 64 * 2**20
+    lab.run(10)  # the frame is gone
+    assert h["h1"].bridge("br0").storm_drops <= 2
