@@ -48,6 +48,7 @@ IN_SCOPE = [
     "stp_port_states",
     "stp_priority_cost",
     "stp_range_errors",
+    "stp_tc_fdb_ageing",
     "stp_ring3",
     "stp_ring3_failover",
     "tap_carrier_attach",

@@ -158,3 +158,25 @@ def test_a_refused_setting_leaves_the_tree_as_it_was(cmd):
     res = h1.sh(cmd)
     assert res.returncode != 0 and "out of range" in res.stderr
     assert ok(h1, "ip -d -j link show br0; ip -d -j link show eth0") == before
+
+
+def test_during_a_topology_change_learned_entries_age_after_forward_delay():
+    lab, h = ring3(up=False)
+    vm = h["h3"].open_tun("tap0")
+    ok(h["h3"], "ip link set tap0 master br0 && ip link set tap0 up")
+    for name in ("h1", "h2", "h3"):
+        ok(h[name], "ip link set br0 up")
+    hello = bytes.fromhex("ffffffffffff027700000001") + b"\x88\xb5" + bytes(46)
+    lab.run(10)  # forwarding since 8 s: the topology change period runs until ~18 s
+    vm.write(hello)
+    lab.run(0.1)
+    # brctl showmacs leaves out what has expired (has_expired(): hold_time() of br_fdb.c);
+    # the collector, asleep for ageing_time since it last found nothing, deletes later
+    assert "02:77:00:00:00:01" in ok(h["h1"], "brctl showmacs br0")
+    lab.run(6)  # silent for more than forward_delay (4 s)
+    assert "02:77:00:00:00:01" not in ok(h["h1"], "brctl showmacs br0")
+    lab.run(10)  # the period is over: entries live ageing_time (300 s) again
+    assert not h["h1"].bridge("br0").topology_change
+    vm.write(hello)
+    lab.run(30)
+    assert "02:77:00:00:00:01" in ok(h["h1"], "brctl showmacs br0")
