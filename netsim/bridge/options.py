@@ -57,8 +57,10 @@ BR_MAX_PORT_PRIORITY = 63  # (u16)~0 >> BR_PORT_BITS
 BR_GROUPFWD_RESTRICTED = 0x0007  # STP, MAC pause and LACP frames are never forwarded
 
 # the on/off port flags the model simulates (BR_HAIRPIN_MODE, BR_LEARNING, BR_FLOOD,
-# BR_MCAST_FLOOD, BR_BCAST_FLOOD), by their BridgePort attribute
-SIMULATED_PORT_FLAGS = ("hairpin", "learning", "flood", "mcast_flood", "bcast_flood")
+# BR_MCAST_FLOOD, BR_BCAST_FLOOD, BR_BPDU_GUARD, BR_ROOT_BLOCK), by their BridgePort
+# attribute (iproute2's keyword)
+SIMULATED_PORT_FLAGS = ("hairpin", "learning", "flood", "mcast_flood", "bcast_flood", "guard",
+                        "root_block")
 
 
 def _seconds(jiffies: int) -> float:

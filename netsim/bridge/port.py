@@ -62,6 +62,8 @@ class BridgePort:
     mcast_flood: bool = True
     bcast_flood: bool = True
     hairpin: bool = False
+    guard: bool = False       # BR_BPDU_GUARD: a BPDU heard on the port disables it
+    root_block: bool = False  # BR_ROOT_BLOCK: the port may never become the root port
     designated_root: BridgeId = _NO_ID
     designated_bridge: BridgeId = _NO_ID
     designated_port: int = 0

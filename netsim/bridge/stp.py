@@ -166,7 +166,11 @@ def root_selection(br: Bridge) -> None:
     """br_root_selection(): the port with the best path to the best root, or none."""
     root: BridgePort | None = None
     for p in br.ports:
-        if _should_become_root_port(p, root):
+        if not _should_become_root_port(p, root):
+            continue
+        if p.root_block:
+            _root_port_block(p)
+        else:
             root = p
     old_port, old_root = br.root_port, br.designated_root
     if root is None:
@@ -187,6 +191,17 @@ def root_selection(br: Bridge) -> None:
             f"cost {root.designated_cost}, is better than ours: {root.dev.name} becomes the "
             f"root port (path cost {root.designated_cost} + {root.path_cost} = "
             f"{br.root_path_cost})", "br_root_selection")
+
+
+def _root_port_block(p: BridgePort) -> None:
+    """br_root_port_block(): root_block is on: the best way to the root may not be used."""
+    br = p.br
+    log(br, p.dev.name, f"port {p.port_no}({p.dev.name}) tried to become root port (blocked)",
+        "br_root_port_block")
+    set_state(p, LISTENING, "root_block: it may not be the root port", "br_root_port_block")
+    fwd_delay = to_jiffies(br.forward_delay)
+    if fwd_delay > 0:
+        p.forward_delay_timer.mod(jiffies(br) + fwd_delay)
 
 
 def become_designated_port(p: BridgePort) -> None:

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from netsim.bridge import stp
+from netsim.bridge import stp, stp_if
 from netsim.bridge.stp_timer import HZ
 from netsim.packets import bpdu as wire
 from netsim.stack.skb import Skb
@@ -80,6 +80,12 @@ def stp_rcv(port: BridgePort, skb: Skb) -> None:
     if not br.stp_enabled or not br.admin_up or port.state == "disabled":
         return
     if skb.data[:6] != wire.STP_GROUP_ADDR:
+        return
+    if port.guard:
+        stp.log(br, port.dev.name, f"BPDU received on blocked port {port.port_no}"
+                f"({port.dev.name}): bpdu_guard disables it", "br_stp_rcv", "drop",
+                skb.frame_id, skb.data)
+        stp_if.disable_port(port)
         return
     stp.log(br, port.dev.name, f"BPDU received on {port.dev.name}: {wire.describe(message)}",
             "br_stp_rcv", "rx", skb.frame_id, skb.data)

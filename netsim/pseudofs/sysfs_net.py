@@ -116,9 +116,9 @@ _BRIDGE_READONLY = {"bridge_id", "gc_timer", "hello_timer", "root_id", "root_pat
 
 # Port parameters netsim does not simulate (STP timers, guards, multicast), as Linux shows.
 _PORT_CONSTANTS = {
-    "backup_port": "", "bpdu_guard": "0", "group_fwd_mask": "0x0", "isolated": "0",
+    "backup_port": "", "group_fwd_mask": "0x0", "isolated": "0",
     "multicast_fast_leave": "0", "multicast_router": "1", "multicast_to_unicast": "0",
-    "neigh_suppress": "0", "proxyarp": "0", "proxyarp_wifi": "0", "root_block": "0",
+    "neigh_suppress": "0", "proxyarp": "0", "proxyarp_wifi": "0",
 }
 _PORT_READONLY = {"change_ack", "config_pending", "designated_bridge", "designated_cost",
                   "designated_port", "designated_root", "forward_delay_timer", "hold_timer",

@@ -172,7 +172,8 @@ def print_bridge_port_data(p: Printer, port) -> None:
     p.string(ANY, "state", "state %s ", port.state)
     p.int(ANY, "priority", "priority %d ", port.priority)
     p.int(ANY, "cost", "cost %d ", port.path_cost)
-    for key, value in (("hairpin", port.hairpin), ("guard", False), ("root_block", False),
+    for key, value in (("hairpin", port.hairpin), ("guard", port.guard),
+                       ("root_block", port.root_block),
                        ("fastleave", False), ("learning", port.learning),
                        ("flood", port.flood)):
         p.on_off(ANY, key, f"{key} %s ", value)
