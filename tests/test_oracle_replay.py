@@ -42,6 +42,7 @@ IN_SCOPE = [
     "nat_conntrack",
     "qemu_tap_script",
     "stp_bpdu_bytes",
+    "stp_guard_root_block",
     "stp_off_loop",
     "stp_one_bridge_edges",
     "stp_port_priority",
