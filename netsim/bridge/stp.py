@@ -387,10 +387,10 @@ def received_config_bpdu(p: BridgePort, b: ConfigInfo, frame_id: int = 0) -> Non
     if _supersedes_port_info(p, b):
         same = (b.root, b.root_path_cost, b.bridge_id, b.port_id) == (
             p.designated_root, p.designated_cost, p.designated_bridge, p.designated_port)
-        log(br, dev, f"BPDU on {dev} from {b.bridge_id} port {b.port_id:04x}: root {b.root}, "
-            f"cost {b.root_path_cost}: " + ("the same offer, refreshed" if same else
-                                            f"better than what {dev} knew: recorded"),
-            "br_received_config_bpdu", frame_id=frame_id)
+        if not same:  # the same offer again only restarts the message age timer
+            log(br, dev, f"BPDU on {dev} from {b.bridge_id} port {b.port_id:04x}: root "
+                f"{b.root}, cost {b.root_path_cost}: better than what {dev} knew: recorded",
+                "br_received_config_bpdu", frame_id=frame_id)
         _record_config_information(p, b)
         configuration_update(br)
         port_state_selection(br)
