@@ -127,11 +127,14 @@ class Replay:
         text = re.sub(r"\$NS_(\w+)", ns_name, text)
         return text.replace("$WORK", WORK_DIR)
 
-    @staticmethod
-    def normalize(value: Any) -> Any:
-        """Recorded strings use ``$WORK`` for the work folder."""
+    def normalize(self, value: Any) -> Any:
+        """Recorded strings use ``$WORK`` for the work folder and ``$NS_<host>`` for a
+        namespace's name (``link-netns $NS_h1`` in ``ip link show``)."""
         if isinstance(value, str):
-            return value.replace(WORK_DIR, "$WORK")
+            value = value.replace(WORK_DIR, "$WORK")
+            if "link-netns " in value:
+                value = re.sub(r"(?<=link-netns )(\S+)",
+                               lambda m: f"$NS_{m[1]}" if m[1] in self.hosts else m[1], value)
         return value
 
     # -------------------------------------------------------------- running
