@@ -6,9 +6,15 @@
   another address) is *local* and *permanent*: frames to it go up to the host.
 * **static entries** -- ``bridge fdb add``: never age.
 * **ageing** -- a garbage collector (``br_fdb_cleanup``) runs while the bridge is up
-  and deletes dynamic entries not refreshed for ``ageing_time`` (300 s by default).
+  and deletes dynamic entries not refreshed for ``ageing_time`` (300 s by default),
+  or for ``forward_delay`` only while a spanning tree topology change is under way
+  (:func:`hold_time`).
 * **flushing** -- a port going down loses its dynamic entries; a port leaving the
   bridge loses all of them.
+* **a limit** -- ``fdb_max_learned`` (Linux 6.18's IFLA_BR_FDB_MAX_LEARNED, 0 = no
+  limit, the default): past it nothing more is learned and frames to unknown MACs are
+  flooded, so a MAC-flooding attacker cannot grow the table without end. iproute2 6.1
+  cannot set it; in netsim it is ``bridge.fdb_max_learned``.
 """
 
 from __future__ import annotations
@@ -44,6 +50,12 @@ class FdbEntry:
         return "static" if self.is_static else ""
 
 
+def hold_time(br: Bridge) -> float:
+    """hold_time(): how long a learned entry lives without being refreshed -- forward_delay
+    during a topology change (the paths may have moved), else ageing_time."""
+    return br.forward_delay if br.topology_change else br.ageing_time
+
+
 class Fdb:
     def __init__(self, br: Bridge) -> None:
         self.br = br
@@ -57,6 +69,14 @@ class Fdb:
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    def n_learned(self) -> int:
+        """fdb_n_learned: entries the bridge learned (not local, not added by the user)."""
+        return sum(1 for e in self.entries.values() if not e.is_local and not e.added_by_user)
+
+    def hold_time(self) -> float:
+        """:func:`hold_time` of this FDB's bridge."""
+        return hold_time(self.br)
 
     def find(self, mac: bytes) -> FdbEntry | None:
         """br_fdb_find_rcu()."""
@@ -79,6 +99,12 @@ class Fdb:
             entry.updated = now  # the common case: a known source, seen again
             return
         if entry is None:
+            limit = self.br.fdb_max_learned
+            if limit and self.n_learned() >= limit:
+                self._trace("drop", f"{self.br.name}: {mac_ntoa(mac)} not learned: the table "
+                            f"holds fdb_max_learned = {limit} learned entries", "fdb_create",
+                            frame_id, port.dev.name)
+                return
             self.entries[mac] = FdbEntry(mac, port, updated=now, used=now)
             self._trace("learn", f"{self.br.name}: learned {mac_ntoa(mac)} on {port.dev.name}",
                         "br_fdb_update", frame_id)
@@ -187,7 +213,7 @@ class Fdb:
     def cleanup(self) -> None:
         """br_fdb_cleanup(): delete expired dynamic entries, then sleep until the next expiry."""
         br = self.br
-        hold = br.ageing_time
+        hold = hold_time(br)
         now = br.ns.env.now
         work_delay = hold
         for entry in list(self.entries.values()):

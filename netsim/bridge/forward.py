@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from netsim.bridge import storm
 from netsim.packets.addr import mac_ntoa
 
 if TYPE_CHECKING:
@@ -46,10 +47,20 @@ def deliver(port: BridgePort, skb: Skb, bridged: bool = True) -> None:
 
 
 def forward(br: Bridge, dst: FdbEntry, skb: Skb, ingress: BridgePort | None) -> None:
-    """br_forward(): known unicast to the port the FDB names."""
+    """br_forward(): known unicast to the port the FDB names.
+
+    (netsim's storm guard notes a frame older than the newest forwarded: many of those
+    in a second mean a unicast frame going round a loop; see :mod:`netsim.bridge.storm`.)
+    """
+    frame_id = skb.frame_id
+    if frame_id > br.fwd_newest:  # frames are numbered as they are made
+        br.fwd_newest = frame_id
+    elif storm.stale_forward(br):  # an old frame again: maybe one going round a loop
+        return
     port = dst.port
     trace = br.ns.trace
-    if port is None or not should_deliver(port, ingress):
+    # should_deliver(), written out on this hottest path
+    if port is None or (port is ingress and not port.hairpin) or port.state != "forwarding":
         mac = skb.data[0:6]
         if trace.enabled:
             where = port.dev.name if port else br.name
@@ -74,7 +85,12 @@ def forward(br: Bridge, dst: FdbEntry, skb: Skb, ingress: BridgePort | None) -> 
 
 
 def flood(br: Bridge, skb: Skb, kind: str, ingress: BridgePort | None) -> None:
-    """br_flood(): a copy to every other forwarding port that accepts this kind of frame."""
+    """br_flood(): a copy to every other forwarding port that accepts this kind of frame.
+
+    (netsim's storm guard counts the frame first: see :mod:`netsim.bridge.storm`.)
+    """
+    if storm.flood_check(br, ingress, skb):
+        return
     targets = []
     for port in br.ports:
         if not should_deliver(port, ingress):

@@ -10,6 +10,15 @@ aloud::
     else:                forward             (to the one port that MAC is behind)
 
 Broadcast and multicast are *also* passed up, after the flood.
+
+A BPDU (to 01:80:c2:00:00:00) is never forwarded while STP runs: the port device's own
+stack gets it and LLC hands it to the spanning tree (:func:`stp_bpdu.stp_rcv`). With
+STP off it is flooded like any multicast, so loops stay visible to other bridges.
+
+The storm guard (:mod:`netsim.bridge.storm`, netsim's, not the kernel's) counts the
+frames a bridge floods; a bridge that has had a storm also counts every frame coming
+in, with :func:`handle_frame_counting` as its ports' rx_handler -- the common path of a
+bridge that never had one is untouched.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from netsim.bridge import forward as fwd
+from netsim.bridge import storm, stp_bpdu
 from netsim.packets.addr import mac_ntoa
 from netsim.stack.netdevice import RX_HANDLER_CONSUMED, RX_HANDLER_PASS
 from netsim.stack.skb import PACKET_HOST
@@ -59,6 +69,15 @@ def handle_frame(port: BridgePort, skb: Skb) -> int:
     return RX_HANDLER_CONSUMED
 
 
+def handle_frame_counting(port: BridgePort, skb: Skb) -> int:
+    """The rx_handler of a bridge that had a storm: every frame is counted first, and a
+    unicast frame going round a loop is dropped at the door (a flooded one is dropped
+    after learning, in :func:`netsim.bridge.forward.flood`)."""
+    if storm.count(port.br, port, skb) and not skb.data[0] & 1:
+        return RX_HANDLER_CONSUMED
+    return handle_frame(port, skb)
+
+
 def _link_local(port: BridgePort, skb: Skb, low: int) -> int:
     """01:80:c2:00:00:0X: never flooded blindly (IEEE 802.1D reserves them)."""
     br = port.br
@@ -76,6 +95,8 @@ def _link_local(port: BridgePort, skb: Skb, low: int) -> int:
     br.ns.trace.hop(br.ns.name, port.dev.name, "bridge", "pass-up", skb.frame_id,
                     f"{br.name}: link-local group 01:80:c2:00:00:{low:02x} is not forwarded; "
                     f"{port.dev.name}'s own stack gets it", "br_handle_local_finish", skb.data)
+    if low == 0x00:
+        stp_bpdu.stp_rcv(port, skb)  # LLC SAP 0x42 -> stp_pdu_rcv() -> br_stp_rcv()
     return RX_HANDLER_PASS
 
 
@@ -92,9 +113,10 @@ def handle_frame_finish(port: BridgePort, skb: Skb) -> None:
     """br_handle_frame_finish(): learn, then flood / pass up / forward."""
     br = port.br
     data = skb.data
+    entries = br.fdb.entries
     if port.learning:
         src = data[6:12]
-        known = br.fdb.entries.get(src)
+        known = entries.get(src)
         if known is not None and known.port is port and not known.is_static:
             known.updated = br.ns.env._now  # br_fdb_update()'s common case, written out
         else:
@@ -114,7 +136,7 @@ def handle_frame_finish(port: BridgePort, skb: Skb) -> None:
         fwd.flood(br, skb, kind, ingress=port)
         fwd.pass_frame_up(br, skb)
         return
-    dst = br.fdb.entries.get(dst_mac)  # br_fdb_find_rcu()
+    dst = entries.get(dst_mac)  # br_fdb_find_rcu()
     if dst is None:
         fwd.flood(br, skb, "unknown unicast", ingress=port)
     elif dst.is_local:

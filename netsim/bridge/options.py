@@ -39,7 +39,8 @@ from __future__ import annotations
 import errno
 from typing import TYPE_CHECKING
 
-from netsim.bridge.port import BR_STATE_DISABLED, BR_STATE_FORWARDING, PORT_STATES
+from netsim.bridge import stp, stp_if
+from netsim.bridge.port import BR_STATE_DISABLED, PORT_STATES
 from netsim.engine.units import KERNEL_HZ, jiffies_from_clock_t
 from netsim.stack.extack import NetlinkError
 
@@ -56,8 +57,10 @@ BR_MAX_PORT_PRIORITY = 63  # (u16)~0 >> BR_PORT_BITS
 BR_GROUPFWD_RESTRICTED = 0x0007  # STP, MAC pause and LACP frames are never forwarded
 
 # the on/off port flags the model simulates (BR_HAIRPIN_MODE, BR_LEARNING, BR_FLOOD,
-# BR_MCAST_FLOOD, BR_BCAST_FLOOD), by their BridgePort attribute
-SIMULATED_PORT_FLAGS = ("hairpin", "learning", "flood", "mcast_flood", "bcast_flood")
+# BR_MCAST_FLOOD, BR_BCAST_FLOOD, BR_BPDU_GUARD, BR_ROOT_BLOCK), by their BridgePort
+# attribute (iproute2's keyword)
+SIMULATED_PORT_FLAGS = ("hairpin", "learning", "flood", "mcast_flood", "bcast_flood", "guard",
+                        "root_block")
 
 
 def _seconds(jiffies: int) -> float:
@@ -74,8 +77,11 @@ def check_forward_delay(stp_enabled: bool, clock_t: int) -> int:
 
 
 def br_set_forward_delay(br: Bridge, clock_t: int) -> None:
-    """br_set_forward_delay() (br_stp.c): any value with STP off; 2..30 s (ERANGE) with it on."""
-    br.forward_delay = _seconds(check_forward_delay(br.stp_enabled, clock_t))
+    """br_set_forward_delay() (br_stp.c): any value with STP off; 2..30 s (ERANGE) with it on.
+
+    The bridge's own value; the one in use changes too only while it is the root (a
+    non-root bridge uses the root's, from its BPDUs)."""
+    stp.set_forward_delay(br, _seconds(check_forward_delay(br.stp_enabled, clock_t)))
 
 
 def check_hello_time(clock_t: int) -> int:
@@ -87,8 +93,9 @@ def check_hello_time(clock_t: int) -> int:
 
 
 def br_set_hello_time(br: Bridge, clock_t: int) -> None:
-    """br_set_hello_time() (br_stp.c): 1..10 s, else ERANGE -- whether STP runs or not."""
-    br.hello_time = _seconds(check_hello_time(clock_t))
+    """br_set_hello_time() (br_stp.c): 1..10 s, else ERANGE -- whether STP runs or not.
+    In use at once only on the root (from its next hello on)."""
+    stp.set_hello_time(br, _seconds(check_hello_time(clock_t)))
 
 
 def check_max_age(clock_t: int) -> int:
@@ -100,14 +107,15 @@ def check_max_age(clock_t: int) -> int:
 
 
 def br_set_max_age(br: Bridge, clock_t: int) -> None:
-    """br_set_max_age() (br_stp.c): 6..40 s, else ERANGE -- whether STP runs or not."""
-    br.max_age = _seconds(check_max_age(clock_t))
+    """br_set_max_age() (br_stp.c): 6..40 s, else ERANGE -- whether STP runs or not.
+    In use at once only on the root."""
+    stp.set_max_age(br, _seconds(check_max_age(clock_t)))
 
 
 def br_set_ageing_time(br: Bridge, clock_t: int) -> None:
     """br_set_ageing_time() (br_stp.c): any value (0 too: entries age at once); never refuses
     without a switchdev driver. The collector runs again at once with the new hold time."""
-    br.ageing_time = _seconds(jiffies_from_clock_t(clock_t))
+    br.bridge_ageing_time = br.ageing_time = _seconds(jiffies_from_clock_t(clock_t))
     if br.admin_up:
         br.fdb.start_gc(0.0)
 
@@ -116,21 +124,18 @@ def br_set_ageing_time(br: Bridge, clock_t: int) -> None:
 def br_stp_set_enabled(br: Bridge, val: int) -> None:
     """br_stp_set_enabled() (br_stp_if.c): any non-zero value starts STP; never refuses.
 
-    No user-space STP daemon runs, so "on" means the kernel's own STP, and br_stp_start()
-    pulls forward_delay into the 2..30 s STP allows. netsim does not simulate STP
-    itself: the flag is kept and shown, ports keep forwarding.
+    No user-space STP daemon runs in a namespace, so "on" means the kernel's own STP,
+    and br_stp_start() pulls forward_delay into the 2..30 s STP allows (see
+    :func:`netsim.bridge.stp_if.set_enabled`).
     """
-    on = val != 0
-    if on and not br.stp_enabled:
-        br.forward_delay = min(max(br.forward_delay, _seconds(BR_MIN_FORWARD_DELAY)),
-                               _seconds(BR_MAX_FORWARD_DELAY))
-    br.stp_enabled = on
+    stp_if.set_enabled(br, val != 0)
 
 
 def br_stp_set_bridge_priority(br: Bridge, prio: int) -> None:
     """br_stp_set_bridge_priority() (br_stp_if.c): its parameter is a u16, so only the low
-    16 bits count (sysfs and brctl's 70000 is 4464); never refuses."""
-    br.priority = prio & 0xFFFF
+    16 bits count (sysfs and brctl's 70000 is 4464); never refuses. A new bridge id:
+    the root may move at once."""
+    stp_if.set_bridge_priority(br, prio & 0xFFFF)
 
 
 def check_group_fwd_mask(mask: int) -> int:
@@ -152,7 +157,7 @@ def br_stp_set_path_cost(port: BridgePort, cost: int) -> None:
     """br_stp_set_path_cost() (br_stp_if.c): 1..65535, else ERANGE."""
     if not BR_MIN_PATH_COST <= cost <= BR_MAX_PATH_COST:
         raise NetlinkError(errno.ERANGE)
-    port.path_cost = cost
+    stp_if.set_path_cost(port, cost)
 
 
 def br_stp_set_port_priority(port: BridgePort, prio: int) -> None:
@@ -160,7 +165,7 @@ def br_stp_set_port_priority(port: BridgePort, prio: int) -> None:
     id), else ERANGE."""
     if prio > BR_MAX_PORT_PRIORITY:
         raise NetlinkError(errno.ERANGE)
-    port.priority = prio
+    stp_if.set_port_priority(port, prio)
 
 
 def br_set_port_flag(port: BridgePort, flag: str, on: bool) -> None:
@@ -177,7 +182,7 @@ def br_set_port_state(port: BridgePort, state: int) -> None:
     EINVAL above 4 (blocking), EBUSY while STP runs, ENETDOWN when the device is down or
     (for any state but disabled) has no carrier. Then br_port_state_selection() runs:
     with STP off, a port set to blocking forwards again at once; disabled, listening and
-    learning stay as set.
+    learning stay as set (no forward delay timer moves them on).
     """
     if not 0 <= state < len(PORT_STATES):
         raise NetlinkError(errno.EINVAL)
@@ -187,8 +192,7 @@ def br_set_port_state(port: BridgePort, state: int) -> None:
     oper_up = dev.admin_up and dev.operstate in ("UP", "UNKNOWN")
     if not dev.admin_up or (not oper_up and state != 0):
         raise NetlinkError(errno.ENETDOWN)
-    name = PORT_STATES[state]
-    port.state = BR_STATE_FORWARDING if name == "blocking" else name
+    stp.set_state(port, PORT_STATES[state], "set by hand", "br_set_port_state")
     if port.state == BR_STATE_DISABLED:
         br.fdb.delete_by_port(port, do_all=False)
-    br.set_carrier(any(p.state == BR_STATE_FORWARDING for p in br.ports))
+    stp.port_state_selection(br)

@@ -9,12 +9,13 @@ MAC as a local FDB entry and recalculates the bridge id. :func:`del_if` undoes i
 from __future__ import annotations
 
 import errno
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING
 
-from netsim.bridge import stp_if
-from netsim.bridge.input import handle_frame
+from netsim.bridge import stp, stp_if, stp_timer
+from netsim.bridge.input import handle_frame, handle_frame_counting
+from netsim.packets.bpdu import BridgeId
 from netsim.stack.extack import NetlinkError
 
 if TYPE_CHECKING:
@@ -30,8 +31,9 @@ BR_STATE_BLOCKING = "blocking"
 PORT_STATES = (BR_STATE_DISABLED, BR_STATE_LISTENING, BR_STATE_LEARNING, BR_STATE_FORWARDING,
                BR_STATE_BLOCKING)
 
-DEFAULT_PORT_PRIORITY = 0x20
+DEFAULT_PORT_PRIORITY = 0x8000 >> 10  # 32: the port id's top six bits (BR_PORT_BITS = 10)
 BR_MAX_PORTS = 1 << 10
+_NO_ID = BridgeId(0, bytes(6))
 
 
 # The name qemu's helper and ``ip link set master`` catch: a refused bridge operation is
@@ -41,7 +43,12 @@ BridgeError = NetlinkError
 
 @dataclass(eq=False)
 class BridgePort:
-    """struct net_bridge_port: one device's membership in one bridge."""
+    """struct net_bridge_port: one device's membership in one bridge.
+
+    The ``designated_*`` fields are the best offer heard on the port's segment (or our
+    own, when this port is the designated port): the root, its cost from the segment,
+    the bridge and port that offer it, and when (``designated_age``, in jiffies).
+    """
 
     br: Bridge
     dev: NetDevice
@@ -49,11 +56,31 @@ class BridgePort:
     state: str = BR_STATE_DISABLED
     priority: int = DEFAULT_PORT_PRIORITY
     path_cost: int = 100
+    admin_cost: bool = False  # BR_ADMIN_COST: the user set the cost; the link speed does not
     learning: bool = True
     flood: bool = True
     mcast_flood: bool = True
     bcast_flood: bool = True
     hairpin: bool = False
+    guard: bool = False       # BR_BPDU_GUARD: a BPDU heard on the port disables it
+    root_block: bool = False  # BR_ROOT_BLOCK: the port may never become the root port
+    designated_root: BridgeId = _NO_ID
+    designated_bridge: BridgeId = _NO_ID
+    designated_port: int = 0
+    designated_cost: int = 0
+    designated_age: int = 0
+    topology_change_ack: bool = False
+    config_pending: bool = False
+    stp_xstats: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ("transition_blk", "transition_fwd", "rx_bpdu", "tx_bpdu", "rx_tcn", "tx_tcn"), 0))
+
+    def __post_init__(self) -> None:
+        """br_stp_port_timer_init()."""
+        br = self.br
+        self.message_age_timer = stp_timer.Timer(br, stp_timer.message_age_timer_expired, self)
+        self.forward_delay_timer = stp_timer.Timer(br, stp_timer.forward_delay_timer_expired,
+                                                   self)
+        self.hold_timer = stp_timer.Timer(br, stp_timer.hold_timer_expired, self)
 
     @property
     def port_id(self) -> int:
@@ -64,15 +91,19 @@ class BridgePort:
         return f"<BridgePort {self.br.name}:{self.dev.name} #{self.port_no} {self.state}>"
 
 
+# Mbit/s -> cost (port_cost() in br_if.c; checked on Linux 6.18 with taps set by ethtool)
+_COST_BY_SPEED = {10000: 2, 5000: 3, 2500: 4, 1000: 5, 100: 19, 10: 100}
+
+
 def port_cost(dev: NetDevice) -> int:
-    """br_port_cost(): 802.1D cost from the link speed (veth reports 10 Gbit/s -> 2)."""
+    """port_cost(): the path cost from the link speed ethtool reports (veth and tap say
+    10 Gbit/s: 2; a 1 Gbit/s NIC: 5); faster than 10 Gbit/s is 1; no speed: 100."""
     speed = getattr(dev, "speed_mbps", None)
     if speed is None:
         return 100
-    for limit, cost in ((10000, 2), (1000, 4), (100, 19), (10, 100)):
-        if speed >= limit:
-            return cost
-    return 100
+    if speed in _COST_BY_SPEED:
+        return _COST_BY_SPEED[speed]
+    return 1 if speed > 10000 else 100
 
 
 def _find_portno(br: Bridge) -> int:
@@ -92,9 +123,12 @@ def add_if(br: Bridge, dev: NetDevice) -> BridgePort:
     if dev.master is not None:
         raise NetlinkError(errno.EBUSY, "Device is already in use.")
     port = BridgePort(br, dev, _find_portno(br), path_cost=port_cost(dev))
+    stp_if.init_port(port)  # new_nbp(): born designated and blocking, then disabled
+    stp.set_state(port, BR_STATE_DISABLED, "it is not enabled yet", "new_nbp")
     dev.master = br
     dev.br_port = port
-    dev.rx_handler = partial(handle_frame, port)  # netdev_rx_handler_register()
+    # netdev_rx_handler_register(); a bridge that had a storm counts every frame (storm.py)
+    dev.rx_handler = partial(handle_frame_counting if br.storm_counting else handle_frame, port)
     dev.promiscuity += 1
     dev.allmulti += 1  # dev_set_allmulti(dev, 1): a port listens to every multicast group
     br.ports.insert(0, port)  # list_add_rcu(): at the head, so floods go newest port first
@@ -104,9 +138,9 @@ def add_if(br: Bridge, dev: NetDevice) -> BridgePort:
                  f"{dev.name} joins {br.name} as port {port.port_no}: its rx_handler is now "
                  f"the bridge's, so frames it receives belong to {br.name}", "br_add_if")
     stp_if.recalculate_bridge_id(br)
+    if br.admin_up and stp_if.port_works(port):
+        stp_if.enable_port(port)
     br.mtu_auto_adjust()
-    if br.admin_up:
-        stp_if.port_state_selection(br)
     return port
 
 
@@ -115,7 +149,9 @@ def del_if(br: Bridge, dev: NetDevice) -> None:
     port = dev.br_port
     if port is None or port.br is not br:
         raise NetlinkError(errno.EINVAL)
-    port.state = BR_STATE_DISABLED
+    # del_nbp() -> br_stp_disable_port() re-selects port states even while the bridge is
+    # down: the last port leaving takes the bridge's carrier away.
+    stp_if.disable_port(port)
     br.ports.remove(port)
     br.fdb.delete_by_port(port, do_all=True)
     dev.rx_handler = None
@@ -127,8 +163,5 @@ def del_if(br: Bridge, dev: NetDevice) -> None:
     ns.trace.hop(ns.name, dev.name, "bridge", "info", 0,
                  f"{dev.name} leaves {br.name}: its own stack receives its frames again",
                  "br_del_if")
-    stp_if.recalculate_bridge_id(br)
     br.mtu_auto_adjust()
-    # del_nbp() -> br_stp_disable_port() re-selects port states even while the bridge is
-    # down: the last port leaving takes the bridge's carrier away.
-    stp_if.port_state_selection(br)
+    stp_if.recalculate_bridge_id(br)

@@ -28,8 +28,8 @@ lets the kernel pick the number; ``setpathcost``, ``setportprio`` and ``hairpin`
 check that the port belongs to the bridge named; a negative number is taken as an
 option by getopt (``brctl setageing br0 -1`` prints the usage).
 
-Not simulated: STP itself (``brctl stp br0 on`` is stored and shown; ports keep
-forwarding), so the STP timers of ``showstp`` read 0.
+``showstp`` shows the spanning tree as the sysfs files give it (the kernel's STP runs
+once ``brctl stp br0 on``).
 """
 
 from __future__ import annotations
@@ -378,7 +378,7 @@ class Brctl:
         for entry in br.fdb.entries.values():
             if entry.port is None:  # the bridge's own address: not a port's entry
                 continue
-            if not entry.is_static and entry.updated + br.ageing_time <= now:
+            if not entry.is_static and entry.updated + br.fdb.hold_time() <= now:
                 continue  # expired, waiting for the collector: br_fdb_fillbuf skips it
             ticks = 0 if entry.is_static else elapsed_clock_t(now - entry.updated)
             rows.append((entry.mac, entry.port.port_no, entry.is_local, ticks))
@@ -400,13 +400,16 @@ class Brctl:
             self.err(f"device {name} is not a bridge!")
             return 1
         br: Bridge = dev  # type: ignore[assignment]
-        bid = br.bridge_id
-        zero = timer(0)
+        root = br.designated_root.hex()
+        flags = "".join(name for on, name in ((br.topology_change, "TOPOLOGY_CHANGE "), (
+            br.topology_change_detected, "TOPOLOGY_CHANGE_DETECTED ")) if on)
+        # bridge-utils reads max_age, hello_time and forward_delay twice from sysfs (the
+        # values in use): the "bridge" column is the same number.
         out = [
             f"{br.name}\n",
-            f" bridge id\t\t{bid}\n",
-            f" designated root\t{bid}\n",
-            f" root port\t\t{0:4d}\t\t\tpath cost\t\t{0:4d}\n",
+            f" bridge id\t\t{br.bridge_id}\n",
+            f" designated root\t{root}\n",
+            f" root port\t\t{br.root_port:4d}\t\t\tpath cost\t\t{br.root_path_cost:4d}\n",
             f" max age\t\t{timer(clock_t(br.max_age))}\t\t\t"
             f"bridge max age\t\t{timer(clock_t(br.max_age))}\n",
             f" hello time\t\t{timer(clock_t(br.hello_time))}\t\t\t"
@@ -414,19 +417,27 @@ class Brctl:
             f" forward delay\t\t{timer(clock_t(br.forward_delay))}\t\t\t"
             f"bridge forward delay\t{timer(clock_t(br.forward_delay))}\n",
             f" ageing time\t\t{timer(clock_t(br.ageing_time))}\n",
-            f" hello timer\t\t{zero}\t\t\ttcn timer\t\t{zero}\n",
-            f" topology change timer\t{zero}\t\t\tgc timer\t\t{timer(gc_timer_ticks(br))}\n",
-            " flags\t\t\t\n\n\n",
+            f" hello timer\t\t{timer(br.hello_timer.value())}\t\t\t"
+            f"tcn timer\t\t{timer(br.tcn_timer.value())}\n",
+            f" topology change timer\t{timer(br.topology_change_timer.value())}\t\t\t"
+            f"gc timer\t\t{timer(gc_timer_ticks(br))}\n",
+            f" flags\t\t\t{flags}\n\n\n",
         ]
         for port in sorted(br.ports, key=lambda p: p.dev.name):
+            pflags = "".join(name for on, name in ((port.config_pending, "CONFIG_PENDING "), (
+                port.topology_change_ack, "TOPOLOGY_CHANGE_ACK ")) if on)
             out += [
                 f"{port.dev.name} ({port.port_no})\n",
                 f" port id\t\t{port.port_id:04x}\t\t\tstate\t\t{port.state:>15}\n",
-                f" designated root\t{bid}\tpath cost\t\t{port.path_cost:4d}\n",
-                f" designated bridge\t{bid}\tmessage age timer\t{zero}\n",
-                f" designated port\t{port.port_id:04x}\t\t\tforward delay timer\t{zero}\n",
-                f" designated cost\t{0:4d}\t\t\thold timer\t\t{zero}\n",
-                " flags\t\t\t",
+                f" designated root\t{port.designated_root.hex()}"
+                f"\tpath cost\t\t{port.path_cost:4d}\n",
+                f" designated bridge\t{port.designated_bridge.hex()}"
+                f"\tmessage age timer\t{timer(port.message_age_timer.value())}\n",
+                f" designated port\t{port.designated_port:04x}\t\t\tforward delay timer\t"
+                f"{timer(port.forward_delay_timer.value())}\n",
+                f" designated cost\t{port.designated_cost:4d}\t\t\thold timer\t\t"
+                f"{timer(port.hold_timer.value())}\n",
+                f" flags\t\t\t{pflags}",
                 f"\n hairpin mode\t\t{1:4d}" if port.hairpin else "",
                 "\n\n",
             ]

@@ -269,6 +269,10 @@ def _create_veth(home: NetNamespace, peer_home: NetNamespace, req: LinkRequest) 
     peer_home.register(peer)
     home.register(dev)
     dev.peer, peer.peer = peer, dev
+    if peer_home is not home:
+        # rtnl_configure_link() announces the new end with its peer's namespace: that
+        # namespace gets its id here and now (peernet2id_alloc), not when first shown
+        home.nsid_of(peer_home)
     if peer_req is not None and peer_req.change:
         change_flags(peer, peer_req.flags, peer_req.change)
     return dev

@@ -66,7 +66,8 @@ def bridge_store(br: Bridge, attr: str, value: int) -> None:
 
 # brport file -> BridgePort flag (the BR_* flag it stores), for the flags the model simulates
 PORT_FLAGS = {"hairpin_mode": "hairpin", "learning": "learning", "unicast_flood": "flood",
-              "multicast_flood": "mcast_flood", "broadcast_flood": "bcast_flood"}
+              "multicast_flood": "mcast_flood", "broadcast_flood": "bcast_flood",
+              "bpdu_guard": "guard", "root_block": "root_block"}
 
 
 def port_store(port: BridgePort, attr: str, value: int) -> None:

@@ -100,7 +100,7 @@ _ARPHRD = {"ether": 1, "loopback": 772, "none": 65534}
 # Read-only bridge parameters netsim does not simulate, with Linux's defaults.
 _BRIDGE_CONSTANTS = {
     "group_addr": "01:80:c2:00:00:00", "hash_elasticity": "16", "hash_max": "4096",
-    "hello_timer": "0", "multicast_igmp_version": "2", "multicast_last_member_count": "2",
+    "multicast_igmp_version": "2", "multicast_last_member_count": "2",
     "multicast_last_member_interval": "100", "multicast_membership_interval": "26000",
     "multicast_mld_version": "1", "multicast_querier": "0",
     "multicast_querier_interval": "25500", "multicast_query_interval": "12500",
@@ -108,8 +108,7 @@ _BRIDGE_CONSTANTS = {
     "multicast_router": "1", "multicast_snooping": "1", "multicast_startup_query_count": "2",
     "multicast_startup_query_interval": "3124", "multicast_stats_enabled": "0",
     "nf_call_arptables": "0", "nf_call_ip6tables": "0", "nf_call_iptables": "0",
-    "no_linklocal_learn": "0", "root_path_cost": "0", "root_port": "0", "tcn_timer": "0",
-    "topology_change": "0", "topology_change_detected": "0", "topology_change_timer": "0",
+    "no_linklocal_learn": "0",
 }
 _BRIDGE_READONLY = {"bridge_id", "gc_timer", "hello_timer", "root_id", "root_path_cost",
                     "root_port", "tcn_timer", "topology_change", "topology_change_detected",
@@ -117,11 +116,9 @@ _BRIDGE_READONLY = {"bridge_id", "gc_timer", "hello_timer", "root_id", "root_pat
 
 # Port parameters netsim does not simulate (STP timers, guards, multicast), as Linux shows.
 _PORT_CONSTANTS = {
-    "backup_port": "", "bpdu_guard": "0", "change_ack": "0", "config_pending": "0",
-    "designated_cost": "0", "forward_delay_timer": "0", "group_fwd_mask": "0x0",
-    "hold_timer": "0", "isolated": "0", "message_age_timer": "0",
+    "backup_port": "", "group_fwd_mask": "0x0", "isolated": "0",
     "multicast_fast_leave": "0", "multicast_router": "1", "multicast_to_unicast": "0",
-    "neigh_suppress": "0", "proxyarp": "0", "proxyarp_wifi": "0", "root_block": "0",
+    "neigh_suppress": "0", "proxyarp": "0", "proxyarp_wifi": "0",
 }
 _PORT_READONLY = {"change_ack", "config_pending", "designated_bridge", "designated_cost",
                   "designated_port", "designated_root", "forward_delay_timer", "hold_timer",
@@ -406,13 +403,20 @@ class SysDevicesNet(_SysNetBase):
         values: dict[str, Callable[[], str]] = {
             "ageing_time": lambda: f"{clock_t(br.ageing_time)}\n",
             "bridge_id": bid,
+            "root_id": lambda: br.designated_root.hex() + "\n",
+            "root_port": lambda: f"{br.root_port}\n",
+            "root_path_cost": lambda: f"{br.root_path_cost}\n",
+            "topology_change": lambda: f"{int(br.topology_change)}\n",
+            "topology_change_detected": lambda: f"{int(br.topology_change_detected)}\n",
+            "hello_timer": lambda: f"{br.hello_timer.value()}\n",
+            "tcn_timer": lambda: f"{br.tcn_timer.value()}\n",
+            "topology_change_timer": lambda: f"{br.topology_change_timer.value()}\n",
             "forward_delay": lambda: f"{clock_t(br.forward_delay)}\n",
             "gc_timer": lambda: f"{gc_timer_ticks(br)}\n",
             "group_fwd_mask": lambda: f"0x{br.group_fwd_mask:x}\n",
             "hello_time": lambda: f"{clock_t(br.hello_time)}\n",
             "max_age": lambda: f"{clock_t(br.max_age)}\n",
             "priority": lambda: f"{br.priority}\n",
-            "root_id": bid,
             "stp_state": lambda: f"{1 if br.stp_enabled else 0}\n",
         }
         for name, text in _BRIDGE_CONSTANTS.items():
@@ -430,13 +434,16 @@ class SysDevicesNet(_SysNetBase):
     def _port_files(self, port: BridgePort) -> dict[str, _Node]:
         br = port.br
 
-        def bid() -> str:
-            return sysfs_bridge_id(br.priority, br.bridge_mac) + "\n"
-
         values: dict[str, Callable[[], str]] = {
-            "designated_bridge": bid,
-            "designated_port": lambda: f"{port.port_id}\n",
-            "designated_root": bid,
+            "designated_bridge": lambda: port.designated_bridge.hex() + "\n",
+            "designated_port": lambda: f"{port.designated_port}\n",
+            "designated_root": lambda: port.designated_root.hex() + "\n",
+            "designated_cost": lambda: f"{port.designated_cost}\n",
+            "change_ack": lambda: f"{int(port.topology_change_ack)}\n",
+            "config_pending": lambda: f"{int(port.config_pending)}\n",
+            "message_age_timer": lambda: f"{port.message_age_timer.value()}\n",
+            "forward_delay_timer": lambda: f"{port.forward_delay_timer.value()}\n",
+            "hold_timer": lambda: f"{port.hold_timer.value()}\n",
             "path_cost": lambda: f"{port.path_cost}\n",
             "port_id": lambda: f"0x{port.port_id:x}\n",
             "port_no": lambda: f"0x{port.port_no:x}\n",

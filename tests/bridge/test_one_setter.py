@@ -361,8 +361,8 @@ def test_flags_before_cost_on_both_netlink_paths() -> None:
      'Command line is not complete. Try option "help"\n'),
     ("ip link set eth0 type bridge_slave foo", 1,
      'bridge_slave: unknown option "foo"?\n' + bridge_opts.BRIDGE_SLAVE_EXPLAIN),
-    ("ip link set eth0 type bridge_slave guard on", 2,
-     'netsim: the bridge port option "guard" is not simulated\n'),
+    ("ip link set eth0 type bridge_slave fastleave on", 2,
+     'netsim: the bridge port option "fastleave" is not simulated\n'),
 ])
 def test_bridge_slave_refusals(cmd: str, status: int, stderr: str) -> None:
     host = new_host()

@@ -476,15 +476,17 @@ def test_showstp_lists_ports_by_name_with_their_settings(host: netsim.Host) -> N
         " flags\t\t\t\n\n\n"
         "a0 (2)\n"
         " port id\t\t0402\t\t\tstate\t\t       disabled\n"
-        " designated root\t1170.020000000101\tpath cost\t\t   5\n"
-        " designated bridge\t1170.020000000101\tmessage age timer\t   0.00\n"
+        # a disabled port keeps the designated ids it had (br_stp_set_bridge_priority()
+        # updates enabled ports only; recorded in stp_range_errors)
+        " designated root\t8000.020000000101\tpath cost\t\t   5\n"
+        " designated bridge\t8000.020000000101\tmessage age timer\t   0.00\n"
         " designated port\t0402\t\t\tforward delay timer\t   0.00\n"
         " designated cost\t   0\t\t\thold timer\t\t   0.00\n"
         " flags\t\t\t\n hairpin mode\t\t   1\n\n"
         "eth0 (1)\n"
         " port id\t\t8001\t\t\tstate\t\t       disabled\n"
-        " designated root\t1170.020000000101\tpath cost\t\t   2\n"
-        " designated bridge\t1170.020000000101\tmessage age timer\t   0.00\n"
+        " designated root\t8000.020000000101\tpath cost\t\t   2\n"
+        " designated bridge\t8000.020000000101\tmessage age timer\t   0.00\n"
         " designated port\t8001\t\t\tforward delay timer\t   0.00\n"
         " designated cost\t   0\t\t\thold timer\t\t   0.00\n"
         " flags\t\t\t\n\n")

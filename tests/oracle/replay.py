@@ -29,6 +29,14 @@ How the step kinds map onto netsim:
 
 Placeholders: ``$NS_<host>`` becomes the host's name (netsim host names are netns
 names) and ``$WORK`` the folder :data:`WORK_DIR`; recorded strings get ``$WORK`` back.
+
+Time: an ``sh`` step takes :data:`STEP_TIME`, as the recorder's commands do.
+
+Storms: a loop of bridges without STP storms on the real kernel until a cable is cut,
+and the commands go on meanwhile (a ping into the loop still gets its answer). The lab
+is made with ``bridge_storm_stops = False``: netsim's storm guard then drops the
+circulating frame without stopping the run (see :mod:`netsim.bridge.storm`); what it
+said is in :attr:`Replay.storms`.
 """
 
 from __future__ import annotations
@@ -53,6 +61,11 @@ WORK_DIR = "/tmp/work"
 
 CAPTURE_DRAIN = 0.3
 """Seconds a capture keeps collecting after it is told to stop (as the recorder did)."""
+
+STEP_TIME = 0.005
+"""Simulated seconds an ``sh`` step takes. A simulated command takes no time at all; the
+recorder's ``ip netns exec NS bash -c CMD`` takes about 6 ms, in which the kernel has
+long delivered what the command set off (a BPDU a new priority sends, an ARP reply)."""
 
 STEP_KEYS = frozenset({
     "host", "sh", "timeout", "note", "sleep", "tap_open", "mode", "as", "vnet_hdr",
@@ -97,6 +110,7 @@ class Replay:
         self.doc = expected_doc
         self.lab = netsim.Lab(seed=seed)
         self.lab.hints = False  # the real tools' output, byte for byte
+        self.lab.bridge_storm_stops = False  # the kernel's commands go on during a storm
         self.hosts = {name: self.lab.host(name) for name in expected_doc["hosts"]}
         self.tuns: dict[str, Any] = {}       # "as" name -> TunFile (None: open failed)
         self.procs: dict[str, Any] = {}      # "as" name -> a qemu Process
@@ -113,14 +127,27 @@ class Replay:
         text = re.sub(r"\$NS_(\w+)", ns_name, text)
         return text.replace("$WORK", WORK_DIR)
 
-    @staticmethod
-    def normalize(value: Any) -> Any:
-        """Recorded strings use ``$WORK`` for the work folder."""
+    def normalize(self, value: Any) -> Any:
+        """Recorded strings use ``$WORK`` for the work folder and ``$NS_<host>`` for a
+        namespace's name (``link-netns $NS_h1`` in ``ip link show``)."""
         if isinstance(value, str):
-            return value.replace(WORK_DIR, "$WORK")
+            value = value.replace(WORK_DIR, "$WORK")
+            if "link-netns " in value:
+                value = re.sub(r"(?<=link-netns )(\S+)",
+                               lambda m: f"$NS_{m[1]}" if m[1] in self.hosts else m[1], value)
         return value
 
     # -------------------------------------------------------------- running
+    def pass_time(self, seconds: float) -> None:
+        """``lab.run(seconds)``."""
+        self.lab.run(seconds)
+
+    @property
+    def storms(self) -> list[str]:
+        """What the storm guard said, bridge by bridge, in every host."""
+        return [report for host in self.hosts.values() for dev in host.ns.in_order()
+                for report in getattr(dev, "storm_reports", ())]
+
     def init_hosts(self) -> None:
         """Run ``host_init`` (IPv6 off, no IGMP reports, lo up) in every host."""
         for name, host in self.hosts.items():
@@ -155,7 +182,7 @@ class Replay:
         if "sh" in st:
             return self.do_sh(st)
         if "sleep" in st:
-            self.lab.run(float(st["sleep"]))
+            self.pass_time(float(st["sleep"]))
             return {}
         if "tap_open" in st:
             return self.do_tap_open(st)
@@ -182,6 +209,7 @@ class Replay:
     def do_sh(self, st: dict[str, Any]) -> dict[str, Any]:
         """``host.sh``: rc, stdout, stderr (+ json)."""
         res = self.hosts[st["host"]].sh(self.expand(st["sh"]))
+        self.pass_time(STEP_TIME)
         rec: dict[str, Any] = {"rc": res.returncode, "stdout": self.normalize(res.stdout),
                                "stderr": self.normalize(res.stderr)}
         ok, value = parse_json_output(rec["stdout"])
@@ -297,7 +325,7 @@ class Replay:
         if cap is None:
             frames: list[Any] = []
         else:
-            self.lab.run(CAPTURE_DRAIN)
+            self.pass_time(CAPTURE_DRAIN)
             frames = list(cap.stop())
         if info["max"] is not None:
             rec["frames_total_volatile"] = len(frames)

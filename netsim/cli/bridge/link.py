@@ -83,8 +83,8 @@ def print_link(p: Printer, ns: NetNamespace, dev: NetDevice, opts: Opts) -> None
     p.uint(ANY, "cost", "cost %u ", port.path_cost)
     if opts.details:
         p.fp(("\\" if opts.oneline else "\n") + "    ")
-        for key, value in (("hairpin", port.hairpin), ("guard", False),
-                           ("root_block", False), ("fastleave", False),
+        for key, value in (("hairpin", port.hairpin), ("guard", port.guard),
+                           ("root_block", port.root_block), ("fastleave", False),
                            ("learning", port.learning), ("flood", port.flood),
                            ("mcast_flood", port.mcast_flood),
                            ("bcast_flood", port.bcast_flood)):

@@ -111,7 +111,11 @@ def _timer(p: Printer, name: str, centisecs: int) -> None:
 
 # ---------------------------------------------------------------------- drivers' details
 def print_bridge_data(p: Printer, ctx: Ctx, br) -> None:
-    """bridge_print_opt(): the IFLA_BR_* attributes Linux 6.18 sends for a bridge."""
+    """bridge_print_opt(): the IFLA_BR_* attributes Linux 6.18 sends for a bridge.
+
+    iproute2 6.1 prints ``root_id`` from IFLA_BR_BRIDGE_ID (its own bug): both show the
+    bridge's own id, whoever the root is; ``root_port`` and ``root_path_cost`` tell.
+    """
     bid = bridge_id_text(br.priority, br.bridge_mac)
     gc_left = 0
     gc_due = getattr(br.fdb, "gc_due", None)
@@ -127,10 +131,12 @@ def print_bridge_data(p: Printer, ctx: Ctx, br) -> None:
         p.uint(ANY, key, f"{key} %u ", value)
     p.string(ANY, "bridge_id", "bridge_id %s ", bid)
     p.string(ANY, "root_id", "designated_root %s ", bid)
-    for key in ("root_port", "root_path_cost", "topology_change", "topology_change_detected"):
-        p.uint(ANY, key, f"{key} %u ", 0)
+    for key, value in (("root_port", br.root_port), ("root_path_cost", br.root_path_cost),
+                       ("topology_change", int(br.topology_change)),
+                       ("topology_change_detected", int(br.topology_change_detected))):
+        p.uint(ANY, key, f"{key} %u ", value)
     for key in ("hello_timer", "tcn_timer", "topology_change_timer"):
-        _timer(p, key, 0)
+        _timer(p, key, getattr(br, key).value())
     _timer(p, "gc_timer", gc_left)
     p.hex0x(ANY, "group_fwd_mask", "group_fwd_mask %s ", br.group_fwd_mask)
     p.string(ANY, "group_addr", "group_address %s ", "01:80:c2:00:00:00")
@@ -162,26 +168,26 @@ def print_bridge_data(p: Printer, ctx: Ctx, br) -> None:
 
 
 def print_bridge_port_data(p: Printer, port) -> None:
-    """bridge_slave_print_opt(): the IFLA_BRPORT_* block of a bridge port (STP off)."""
-    br = port.br
-    bid = bridge_id_text(br.priority, br.bridge_mac)
+    """bridge_slave_print_opt(): the IFLA_BRPORT_* block of a bridge port."""
     p.string(ANY, "state", "state %s ", port.state)
     p.int(ANY, "priority", "priority %d ", port.priority)
     p.int(ANY, "cost", "cost %d ", port.path_cost)
-    for key, value in (("hairpin", port.hairpin), ("guard", False), ("root_block", False),
+    for key, value in (("hairpin", port.hairpin), ("guard", port.guard),
+                       ("root_block", port.root_block),
                        ("fastleave", False), ("learning", port.learning),
                        ("flood", port.flood)):
         p.on_off(ANY, key, f"{key} %s ", value)
     p.hex0x(ANY, "id", "port_id %s ", port.port_id)
     p.hex0x(ANY, "no", "port_no %s ", port.port_no)
-    p.uint(ANY, "designated_port", "designated_port %u ", port.port_id)
-    p.uint(ANY, "designated_cost", "designated_cost %u ", 0)
-    p.string(ANY, "bridge_id", "designated_bridge %s ", bid)
-    p.string(ANY, "root_id", "designated_root %s ", bid)
+    p.uint(ANY, "designated_port", "designated_port %u ", port.designated_port)
+    p.uint(ANY, "designated_cost", "designated_cost %u ", port.designated_cost)
+    for key, text, bid in (("bridge_id", "designated_bridge", port.designated_bridge),
+                           ("root_id", "designated_root", port.designated_root)):
+        p.string(ANY, key, f"{text} %s ", bridge_id_text(bid.priority, bid.mac))
     for key in ("hold_timer", "message_age_timer", "forward_delay_timer"):
-        _timer(p, key, 0)
-    p.uint(ANY, "topology_change_ack", "topology_change_ack %u ", 0)
-    p.uint(ANY, "config_pending", "config_pending %u ", 0)
+        _timer(p, key, getattr(port, key).value())
+    p.uint(ANY, "topology_change_ack", "topology_change_ack %u ", int(port.topology_change_ack))
+    p.uint(ANY, "config_pending", "config_pending %u ", int(port.config_pending))
     p.on_off(ANY, "proxy_arp", "proxy_arp %s ", False)
     p.on_off(ANY, "proxy_arp_wifi", "proxy_arp_wifi %s ", False)
     p.uint(ANY, "multicast_router", "mcast_router %u ", 1)
