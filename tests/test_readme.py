@@ -21,6 +21,8 @@ def test_the_readme_has_its_examples() -> None:
     assert len(blocks()) >= 4
 
 
+# matplotlib warns when an animation it never drew is freed: a notebook would draw it.
+@pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 def test_every_block_runs_as_pasted_in_order(tmp_path, monkeypatch, capsys) -> None:
     matplotlib.use("Agg")
     monkeypatch.chdir(tmp_path)
