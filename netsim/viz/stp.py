@@ -79,7 +79,7 @@ def _far_dev(port: BridgePort):
 
 @dataclass
 class StpLayout:
-    """Bridges (node -> Bridge, the root first), links between their ports, positions."""
+    """Bridges (node -> Bridge, in the lab's order), links between their ports, positions."""
 
     bridges: dict[str, Bridge] = field(default_factory=dict)
     ports: dict[str, BridgePort] = field(default_factory=dict)
@@ -102,12 +102,11 @@ def root_of(bridges: list[Bridge]) -> Bridge | None:
 
 
 def stp_layout(lab: Lab) -> StpLayout:
-    """Where the bridges, ports and links go: the bridges on a circle, the root on top,
-    the others in the order of their ids (so the picture stays put as states change)."""
+    """Where the bridges, ports and links go: the bridges on a circle, clockwise from the
+    top in the lab's order of machines -- not by role, so a bridge stays in its place
+    from one picture to the next while the root moves."""
     lab = need_lab(lab, "stp_layout")
-    bridges = _all_bridges(lab)
-    root = root_of(bridges)
-    order = sorted(bridges, key=lambda b: (b is not root, b.stp_id.pack(), bridge_node(b)))
+    order = _all_bridges(lab)
     lay = StpLayout()
     n = len(order)
     for i, br in enumerate(order):
@@ -215,6 +214,8 @@ def _port_label(p: BridgePort, state: str | None = None, role: bool = True) -> s
     state = state or p.state
     if not p.br.stp_enabled:
         return f"{p.dev.name}\nSTP off, {state}"
+    if state == "disabled":
+        return f"{p.dev.name}\ndisabled (down)"
     if not role:
         return f"{p.dev.name}\n{state}"
     return f"{p.dev.name}: {ROLE_TEXT[kstp.port_role(p)]}\n{state}"
@@ -340,7 +341,7 @@ def _caption(whats: list[str]) -> str:
     for w in whats:
         state = w.rsplit(" ", 1)[1]
         by_state[state] = by_state.get(state, 0) + 1
-    return "; ".join(f"{n} ports -> {s}" for s, n in by_state.items())
+    return "; ".join(f"{n} port{'s' * (n > 1)} -> {s}" for s, n in by_state.items())
 
 
 def animate_stp(lab: Lab, ax=None, *, since: float = 0.0, interval: int = 900):
