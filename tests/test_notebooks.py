@@ -71,3 +71,14 @@ def test_notebook_runs_without_errors(path):
         assert "lan1$ echo hi | socat - UDP4:192.168.1.10:5007\nhi\n" in text  # the DNAT
         images = sum("image/png" in o.get("data", {}) for c in code for o in c.outputs)
         assert images >= 5  # four topologies, one host_inside
+    if path.name == "03_spanning_tree.ipynb":
+        text = "".join(o.get("text", "") for c in code for o in c.outputs)
+        assert "bridge storm" in text and "STP is off on h1:br1, h2:br2, h3:br3" in text
+        assert "h1 br1  id 8000.2:0:0:0:1:2  ROOT bridge" in text  # the election
+        assert "  e32      alternate   blocking" in text              # the blocked port
+        assert "via root port e32, root path cost 4" in text          # after the cut
+        assert "h2 br2  id 1000.2:0:0:0:2:1  ROOT bridge" in text     # priority 4096
+        images = sum("image/png" in o.get("data", {}) for c in code for o in c.outputs)
+        assert images >= 3  # election, after the cut, new root
+        pages = "".join(o.get("data", {}).get("text/html", "") for c in code for o in c.outputs)
+        assert "<img" in pages or "animation" in pages.lower()  # the player
