@@ -251,7 +251,8 @@ def stp(lab: Lab, ax=None, *, legend: bool = True, title: str | None = None) -> 
 
     lay = stp_layout(lab)
     if ax is None:
-        _fig, ax = plt.subplots(figsize=(9.5, 7.5))
+        fig, ax = plt.subplots(figsize=(11, 7.5))
+        fig.subplots_adjust(left=0.02, right=0.74)  # room for the legend beside the tree
     root = root_of(list(lay.bridges.values()))
     out: dict[str, Any] = {"bridges": {}, "ports": {}, "port_labels": {}, "links": {},
                            "costs": {}, "root": bridge_node(root) if root else None,
