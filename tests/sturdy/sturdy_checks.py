@@ -38,11 +38,11 @@ import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 
 import corpus
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import strategies as st
 from sturdy_lab import build_lab, forget, snapshot, world_diff
 from sturdy_strategies import is_single_command, tokens_of
@@ -497,7 +497,8 @@ def sweep_settings(max_examples: int) -> settings:
     is a property of its own)."""
     return settings(max_examples=max_examples, derandomize=True, database=None,
                     deadline=None, phases=[Phase.explicit, Phase.generate],
-                    suppress_health_check=list(HealthCheck), print_blob=False)
+                    suppress_health_check=list(HealthCheck), print_blob=False,
+                    report_multiple_bugs=False, verbosity=Verbosity.quiet)
 
 
 @dataclass
@@ -553,11 +554,11 @@ def sweep(strategy: st.SearchStrategy, check: Callable[[object], list[Problem]],
     progress = os.environ.get("STURDY_PROGRESS")
     start = time.perf_counter()
 
-    @sweep_settings(max_examples or 2 * cases)
+    @sweep_settings(max_examples or 3 * cases)
     @given(strategy)
     def run(case: object) -> None:
         if len(walls) >= wanted:
-            return  # enough: the remaining draws cost only their generation
+            raise _Enough  # stops the draws (each costs ~10 ms of generation)
         key = repr(case)
         if key in seen:  # Hypothesis draws some cases twice: check each once
             return
@@ -571,8 +572,15 @@ def sweep(strategy: st.SearchStrategy, check: Callable[[object], list[Problem]],
         problems.extend(check(case))
         walls.append(time.perf_counter() - t)
 
-    run()
+    with suppress(_Enough):
+        run()
     return SweepResult(len(walls), problems, time.perf_counter() - start, walls, families)
+
+
+class _Enough(Exception):
+    """Raised by a sweep's test function once it has checked enough cases: Hypothesis
+    takes it for a failure and stops drawing (no shrinking: the phases are explicit and
+    generate only), and :func:`sweep` catches it."""
 
 
 def group(problems: list[Problem]) -> dict[str, list[Problem]]:

@@ -95,7 +95,7 @@ def tokens_of(line: str) -> tuple[list[str], bool]:
     return list(words), parsed
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=4096)
 def _tokens(line: str) -> tuple[tuple[str, ...], bool]:
     # shlex reads a character at a time: a 100k-character line costs ~0.1 s, and the
     # checks ask several times about the same line
@@ -233,10 +233,10 @@ def is_single_command(line: str) -> bool:
     arithmetic, allowed), and the command is not a script runner or a script file."""
     if any(c in line for c in _COMPOUND_CHARS) or "$(" in line.replace("$((", ""):
         return False
-    words, _ = tokens_of(line)
+    words = line.split(None, 1)  # the first word, quotes and all: cheaper than shlex
     if not words:
         return True
-    first = words[0]
+    first = words[0].strip("'\"")
     if first in _SCRIPT_RUNNERS:
         return False
     return "/" not in first or first.rsplit("/", 1)[-1] in corpus.FAMILY_OF_WORD
