@@ -12,8 +12,9 @@ Properties of a command line run by ``h1.sh(line)`` on a fresh lab
                are strings
 ``internal``   no "internal error" and no "Traceback" on stdout or stderr
 ``slow``       the call takes under :data:`WALL_LIMIT` seconds of wall time
-``silent``     a failing command says something (stdout or stderr), unless it is one
-               of :data:`SILENT_OK`, which fail silently on Linux too
+``silent``     a failing single command says something (stdout or stderr), unless it
+               is one of those that fail silently on Linux too (:data:`SILENT_OK`,
+               :func:`silent_on_linux_too`)
 ``world``      a failing single command (:func:`~sturdy_strategies.is_single_command`)
                leaves :func:`~sturdy_lab.snapshot` as it was, except for the
                partial applications :func:`documented_partial` allows
@@ -288,7 +289,9 @@ def problems_of(out: Outcome, props: set[str]) -> list[Problem]:
         add("slow", f"{out.wall:.2f} s of wall time (status {out.returncode})",
             f"slow: {family} {sub}")
     failed = out.exception is None and out.returncode != 0
-    if ("silent" in props and failed and not text.strip()
+    # (single commands only: a list's status may come from a part that fails silently
+    # by design, `set -e; (false); echo x`, `grep -q x f && y`)
+    if ("silent" in props and failed and not text.strip() and is_single_command(line)
             and not silent_on_linux_too(tool, line) and not tool.startswith("(")):
         add("silent", f"status {out.returncode} with nothing on stdout or stderr",
             f"silent failure: {tool} {sub} rc={out.returncode}")
