@@ -34,6 +34,7 @@ import os
 import re
 import resource
 import signal
+import tempfile
 import threading
 import time
 import traceback
@@ -41,12 +42,18 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import corpus
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 from sturdy_lab import build_lab, forget, snapshot, world_diff
 from sturdy_strategies import is_single_command, tokens_of
+
+# Hypothesis keeps caches (unicode tables, constants) in ./.hypothesis even without an
+# example database: keep them out of the repository.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "netsim-sturdy-hypothesis")
 
 WALL_LIMIT = 5.0
 STOP_AFTER = 12.0  # a call still running after this is stopped (a runaway would stall CI)
