@@ -12,8 +12,9 @@ Properties of a command line run by ``h1.sh(line)`` on a fresh lab
                are strings
 ``internal``   no "internal error" and no "Traceback" on stdout or stderr
 ``slow``       the call takes under :data:`WALL_LIMIT` seconds of wall time
-``silent``     a failing command says something (stdout or stderr), unless it is one
-               of :data:`SILENT_OK`, which fail silently on Linux too
+``silent``     a failing single command says something (stdout or stderr), unless it
+               is one of those that fail silently on Linux too (:data:`SILENT_OK`,
+               :func:`silent_on_linux_too`)
 ``world``      a failing single command (:func:`~sturdy_strategies.is_single_command`)
                leaves :func:`~sturdy_lab.snapshot` as it was, except for the
                partial applications :func:`documented_partial` allows
@@ -33,19 +34,26 @@ import os
 import re
 import resource
 import signal
+import tempfile
 import threading
 import time
 import traceback
 from collections import Counter
 from collections.abc import Callable, Iterable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import corpus
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import strategies as st
+from hypothesis.configuration import set_hypothesis_home_dir
 from sturdy_lab import build_lab, forget, snapshot, world_diff
 from sturdy_strategies import is_single_command, tokens_of
+
+# Hypothesis keeps caches (unicode tables, constants) in ./.hypothesis even without an
+# example database: keep them out of the repository.
+set_hypothesis_home_dir(Path(tempfile.gettempdir()) / "netsim-sturdy-hypothesis")
 
 WALL_LIMIT = 5.0
 STOP_AFTER = 12.0  # a call still running after this is stopped (a runaway would stall CI)
@@ -288,7 +296,9 @@ def problems_of(out: Outcome, props: set[str]) -> list[Problem]:
         add("slow", f"{out.wall:.2f} s of wall time (status {out.returncode})",
             f"slow: {family} {sub}")
     failed = out.exception is None and out.returncode != 0
-    if ("silent" in props and failed and not text.strip()
+    # (single commands only: a list's status may come from a part that fails silently
+    # by design, `set -e; (false); echo x`, `grep -q x f && y`)
+    if ("silent" in props and failed and not text.strip() and is_single_command(line)
             and not silent_on_linux_too(tool, line) and not tool.startswith("(")):
         add("silent", f"status {out.returncode} with nothing on stdout or stderr",
             f"silent failure: {tool} {sub} rc={out.returncode}")
@@ -497,7 +507,8 @@ def sweep_settings(max_examples: int) -> settings:
     is a property of its own)."""
     return settings(max_examples=max_examples, derandomize=True, database=None,
                     deadline=None, phases=[Phase.explicit, Phase.generate],
-                    suppress_health_check=list(HealthCheck), print_blob=False)
+                    suppress_health_check=list(HealthCheck), print_blob=False,
+                    report_multiple_bugs=False, verbosity=Verbosity.quiet)
 
 
 @dataclass
@@ -553,11 +564,11 @@ def sweep(strategy: st.SearchStrategy, check: Callable[[object], list[Problem]],
     progress = os.environ.get("STURDY_PROGRESS")
     start = time.perf_counter()
 
-    @sweep_settings(max_examples or 2 * cases)
+    @sweep_settings(max_examples or 3 * cases)
     @given(strategy)
     def run(case: object) -> None:
         if len(walls) >= wanted:
-            return  # enough: the remaining draws cost only their generation
+            raise _Enough  # stops the draws (each costs ~10 ms of generation)
         key = repr(case)
         if key in seen:  # Hypothesis draws some cases twice: check each once
             return
@@ -571,8 +582,15 @@ def sweep(strategy: st.SearchStrategy, check: Callable[[object], list[Problem]],
         problems.extend(check(case))
         walls.append(time.perf_counter() - t)
 
-    run()
+    with suppress(_Enough):
+        run()
     return SweepResult(len(walls), problems, time.perf_counter() - start, walls, families)
+
+
+class _Enough(Exception):
+    """Raised by a sweep's test function once it has checked enough cases: Hypothesis
+    takes it for a failure and stops drawing (no shrinking: the phases are explicit and
+    generate only), and :func:`sweep` catches it."""
 
 
 def group(problems: list[Problem]) -> dict[str, list[Problem]]:

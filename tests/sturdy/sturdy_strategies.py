@@ -4,9 +4,10 @@ Command lines
     :func:`command_lines` draws one of: a corpus line as it is, a corpus line mutated
     1-4 times (:data:`MUTATIONS`: drop, double or swap tokens, replace or insert a token
     by garbage or by a word of the family, garble a piece of a ``k=v,k=v`` token, append
-    garbage to a token), or a purely generated line ``{tool} {subcommand} {args}`` from
-    :data:`corpus.VOCAB`. Mutated tokens are joined quoted (the tool sees the garbage as one
-    argument) or raw (the shell sees the metacharacters), one or the other per line.
+    garbage to a token, make one of its numbers extreme), or a purely generated line
+    ``{tool} {subcommand} {args}`` from :data:`corpus.VOCAB`. Mutated tokens are joined
+    quoted (the tool sees the garbage as one argument) or raw (the shell sees the
+    metacharacters), one or the other per line.
 
 Frames
     :func:`frame_cases` draws a list of frames, each with where it enters: written on
@@ -21,6 +22,7 @@ Frames
 from __future__ import annotations
 
 import functools
+import re
 import shlex
 
 import corpus
@@ -93,7 +95,7 @@ def tokens_of(line: str) -> tuple[list[str], bool]:
     return list(words), parsed
 
 
-@functools.lru_cache(maxsize=256)
+@functools.lru_cache(maxsize=4096)
 def _tokens(line: str) -> tuple[tuple[str, ...], bool]:
     # shlex reads a character at a time: a 100k-character line costs ~0.1 s, and the
     # checks ask several times about the same line
@@ -119,7 +121,16 @@ def _family_words(line: str) -> list[str]:
     return words + [w for s in subcommands for w in s.split()]
 
 
-MUTATIONS = ("drop", "double", "swap", "replace", "insert", "word", "piece", "append")
+MUTATIONS = ("drop", "double", "swap", "replace", "insert", "word", "piece", "append",
+             "number", "number")
+_DIGITS = re.compile(r"\d+(?:\.\d+)?")
+
+
+def numbers() -> st.SearchStrategy[str]:
+    """A number for a place that reads one: every width's edge, huge, negative, float."""
+    return st.one_of(st.sampled_from(NUMBERS), st.integers().map(str),
+                     st.integers(min_value=-(2**70), max_value=2**70).map(str),
+                     st.floats(allow_nan=True, allow_infinity=True).map(repr))
 
 
 @st.composite
@@ -150,6 +161,12 @@ def mutated(draw: st.DrawFn, line: str) -> str:
             tokens[i] = draw(_garble_piece(tokens[i]))
         elif op == "append":
             tokens[i] = tokens[i] + draw(garbage())
+        elif op == "number":  # a number in the line (`-c 3`, `16G`, `cores=4`) made extreme
+            spots = [(k, m) for k in range(lo, len(tokens))
+                     for m in _DIGITS.finditer(tokens[k])]
+            if spots:
+                k, m = draw(st.sampled_from(spots))
+                tokens[k] = tokens[k][:m.start()] + draw(numbers()) + tokens[k][m.end():]
     # A list or pipeline keeps its operators raw (quoted, `&&` would be an argument).
     quoted = parsed and is_single_command(line) and draw(st.integers(0, 3)) != 0
     return join(tokens, quoted)
@@ -157,8 +174,6 @@ def mutated(draw: st.DrawFn, line: str) -> str:
 
 def _garble_piece(token: str) -> st.SearchStrategy[str]:
     """Replace one piece of ``a=1,b=2`` / ``10.0.0.1/24`` / ``host:port`` by garbage."""
-    import re
-
     pieces = re.split(r"([=,:/.])", token)
     values = [k for k in range(0, len(pieces), 2)]
 
@@ -218,10 +233,10 @@ def is_single_command(line: str) -> bool:
     arithmetic, allowed), and the command is not a script runner or a script file."""
     if any(c in line for c in _COMPOUND_CHARS) or "$(" in line.replace("$((", ""):
         return False
-    words, _ = tokens_of(line)
+    words = line.split(None, 1)  # the first word, quotes and all: cheaper than shlex
     if not words:
         return True
-    first = words[0]
+    first = words[0].strip("'\"")
     if first in _SCRIPT_RUNNERS:
         return False
     return "/" not in first or first.rsplit("/", 1)[-1] in corpus.FAMILY_OF_WORD

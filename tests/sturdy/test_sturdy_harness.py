@@ -156,6 +156,7 @@ def test_each_broken_property_is_reported(outcome: Outcome, prop: str) -> None:
     _outcome("grep x /etc/hosts"),                        # silent on Linux too
     _outcome("sysctl -w 3"),                              # procps-ng 4.0.2 too
     _outcome("readlink /sys/nope"),                       # GNU readlink without -v
+    _outcome("set -e; (false); echo x"),                  # a list: set -e exits silently
     _outcome("ip link; false", err="x", diff={"h1/routes": ["- r"]}),  # not single
     _outcome("ip link foo", rc=0, diff={"h1/routes": ["- r"]}),        # succeeded
 ])
