@@ -18,7 +18,7 @@ from netsim.netlink.link import change_flags
 from netsim.stack.capture import Capture
 from netsim.stack.namespace import NetNamespace
 from netsim.stack.sockets import UdpSocket
-from netsim.user.io import CommandResult
+from netsim.user.io import CommandResult, RunawayError
 from netsim.user.process import Process, ProcessTable
 
 if TYPE_CHECKING:
@@ -81,8 +81,12 @@ class Host:
             hint = " (join a list with shlex.join)" if isinstance(script, list | tuple) else ""
             raise TypeError(f"{self.name}.sh() expected a command line as a string, got "
                             f"{type(script).__name__}: e.g. {self.name}.sh('ip link'){hint}")
-        with self.lab.clock.budget():  # no single command line can run away
-            result = self.shell.run(script)
+        clock = self.lab.clock
+        with clock.budget(), clock.wall_limit():  # no single command line can run away
+            try:
+                result = self.shell.run(script)
+            except RunawayError as stop:  # stopped outside any one program: the line ends
+                result = CommandResult(124, "", f"{stop}\n")
         if record:
             self.lab.log_command(self.name, script, result.returncode)
         return result

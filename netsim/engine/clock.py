@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import itertools
 import random
+import signal
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -91,6 +93,16 @@ running for hours. ``lab.clock.event_budget`` raises (or lowers) the limit.
 """
 
 
+WALL_BUDGET = 4.0
+"""Seconds of real time one command line may take, whatever it does.
+
+The event budget bounds everything that advances simulated time; this one catches
+what does not -- a pattern that makes a regular expression backtrack for minutes
+(``grep -E '(a*)*c'``). It needs the main thread (a SIGALRM timer); elsewhere only the
+event budget applies. ``lab.clock.wall_budget`` changes it (None: no limit).
+"""
+
+
 class RunawayError(RuntimeError):
     """A command, or a ``run`` call, used up its budget of simulated events.
 
@@ -108,6 +120,7 @@ class Clock:
         self.rng = random.Random(seed)
         self.frame_ids = itertools.count(1)  # every new frame takes the next id
         self.event_budget = EVENT_BUDGET
+        self.wall_budget: float | None = WALL_BUDGET
         self._budget_left: int | None = None  # set while a command runs (see budget())
         self._running = False
         self._schedule = self.env.schedule  # simpy's public scheduling call, bound once
@@ -132,6 +145,32 @@ class Clock:
     def now(self) -> float:
         """Simulated seconds since the world was made."""
         return self.env.now
+
+    @contextmanager
+    def wall_limit(self) -> Iterator[None]:
+        """Stop what runs inside after :attr:`wall_budget` seconds of real time with
+        :class:`RunawayError` (Python's regular expressions notice the signal too).
+
+        Only in the main thread, and only when nobody else uses SIGALRM's timer."""
+        seconds = self.wall_budget
+        if (not seconds or threading.current_thread() is not threading.main_thread()
+                or signal.getitimer(signal.ITIMER_REAL)[0] > 0
+                or signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, None)):
+            yield
+            return
+
+        def stop(_signum, _frame) -> None:
+            raise RunawayError(f"netsim: stopped after {seconds:g} s of real time (a pattern "
+                               "that backtracks, or a very long computation?); "
+                               "lab.clock.wall_budget = N allows more")
+
+        signal.signal(signal.SIGALRM, stop)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, signal.SIG_DFL)
 
     def run(self, duration: float) -> None:
         """Let ``duration`` simulated seconds pass."""

@@ -67,7 +67,7 @@ from netsim.shell.redirect import (
     _Redirector,
 )
 from netsim.user.fs import VirtualFS
-from netsim.user.io import CommandFn, CommandResult
+from netsim.user.io import CommandFn, CommandResult, RunawayError
 
 
 @dataclass
@@ -178,7 +178,7 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         except _ExpansionError as e:
             self._diag(str(e))
             return e.status
-        except _Runaway as e:
+        except (_Runaway, RunawayError) as e:  # the simulation's guards, wherever they hit
             self._emergency(f"{e}\n")
             return _LIMIT_STATUS
         except _Interrupted as e:

@@ -48,7 +48,7 @@ import corpus
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from hypothesis import strategies as st
 from hypothesis.configuration import set_hypothesis_home_dir
-from sturdy_lab import build_lab, forget, snapshot, world_diff
+from sturdy_lab import build_lab, snapshot, world_diff
 from sturdy_strategies import is_single_command, tokens_of
 
 # Hypothesis keeps caches (unicode tables, constants) in ./.hypothesis even without an
@@ -176,7 +176,6 @@ def run_line(line: str) -> Outcome:
     except Stopped:
         out.wall = time.perf_counter() - start
         out.stopped = True
-        forget(lab)
         return out  # the lab is mid-way through the call: its world says nothing
     except BaseException as error:  # noqa: BLE001 -- any way out of sh() is the finding
         out.exception = error
@@ -187,7 +186,6 @@ def run_line(line: str) -> Outcome:
         out.diff = world_diff(out.before, out.after)
     except Exception as error:  # the world itself is broken: say so as a change
         out.diff = {"snapshot": [f"snapshot() raised {type(error).__name__}: {error}"]}
-    forget(lab)
     return out
 
 
@@ -226,8 +224,6 @@ def internal_error_origin(line: str) -> str:
         return "(stopped under NETSIM_DEBUG)"
     except BaseException as error:  # noqa: BLE001
         return f"{type(error).__name__} at {deepest_netsim_frame(error)}"
-    finally:
-        forget(lab)
     return "(not raised again under NETSIM_DEBUG)"
 
 
@@ -443,11 +439,7 @@ def write_frame(lab, entry: str, data: bytes) -> None:
 
 
 def check_frames(case: list[tuple[str, bytes]]) -> list[Problem]:
-    lab = build_lab(hold_tap=True)
-    try:
-        return _check_frames(lab, case)
-    finally:
-        forget(lab)
+    return _check_frames(build_lab(hold_tap=True), case)
 
 
 def _check_frames(lab, case: list[tuple[str, bytes]]) -> list[Problem]:

@@ -15,9 +15,7 @@ conntrack entries.
 
 from __future__ import annotations
 
-import sys
 import time
-import weakref
 from typing import Any
 
 import netsim
@@ -86,27 +84,6 @@ def build_lab(*, hold_tap: bool = False) -> netsim.Lab:
             result = host.sh(line)
             assert result.returncode == 0, f"{host.name}$ {line}\n{result.stderr}"
     return lab
-
-
-def forget(lab: netsim.Lab) -> None:
-    """Drop the lab's hosts, namespaces and devices from netsim's module-level
-    WeakKeyDictionaries (sysctl tables, address-lifetime work, DHCP clients, dnsmasq...).
-
-    A workaround, not a fix: each of those maps a namespace or host to an object that
-    refers back to it, so the weak key never dies and every lab that ran ``sysctl`` stays
-    in memory with all it holds (see FINDINGS.md). Ten thousand fuzzed labs ran the slow
-    run into the OOM killer at 20 GB; with this, memory stays flat.
-    """
-    keys: set[int] = set()
-    for host in lab.hosts.values():
-        keys |= {id(host), id(host.ns)} | {id(d) for d in host.ns.devices.values()}
-    for name, module in list(sys.modules.items()):
-        if not name.startswith("netsim") or module is None:
-            continue
-        for value in list(vars(module).values()):
-            if isinstance(value, weakref.WeakKeyDictionary):
-                for key in [k for k in list(value.keys()) if id(k) in keys]:
-                    value.pop(key, None)
 
 
 def build_time(samples: int = 5) -> float:
