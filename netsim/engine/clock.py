@@ -19,6 +19,7 @@ import itertools
 import random
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -151,12 +152,16 @@ class Clock:
         """Stop what runs inside after :attr:`wall_budget` seconds of real time with
         :class:`RunawayError` (Python's regular expressions notice the signal too).
 
-        Only in the main thread, and only when nobody else uses SIGALRM's timer."""
+        Only in the main thread (a SIGALRM timer). A timer someone else armed is kept:
+        if it would ring first it is left alone, otherwise it is put back, with the
+        time it had left, when the block ends."""
         seconds = self.wall_budget
-        if (not seconds or threading.current_thread() is not threading.main_thread()
-                or signal.getitimer(signal.ITIMER_REAL)[0] > 0
-                or signal.getsignal(signal.SIGALRM) not in (signal.SIG_DFL, None)):
+        if not seconds or threading.current_thread() is not threading.main_thread():
             yield
+            return
+        outer_left = signal.getitimer(signal.ITIMER_REAL)[0]
+        if outer_left and outer_left <= seconds:
+            yield  # the outer timer rings first: it is the limit
             return
 
         def stop(_signum, _frame) -> None:
@@ -164,13 +169,18 @@ class Clock:
                                "that backtracks, or a very long computation?); "
                                "lab.clock.wall_budget = N allows more")
 
-        signal.signal(signal.SIGALRM, stop)
+        outer_handler = signal.signal(signal.SIGALRM, stop)
+        started = time.monotonic()
         signal.setitimer(signal.ITIMER_REAL, seconds)
         try:
             yield
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, signal.SIG_DFL)
+            signal.signal(signal.SIGALRM, outer_handler if outer_handler is not None
+                          else signal.SIG_DFL)
+            if outer_left:
+                left = outer_left - (time.monotonic() - started)
+                signal.setitimer(signal.ITIMER_REAL, max(left, 1e-3))
 
     def run(self, duration: float) -> None:
         """Let ``duration`` simulated seconds pass."""

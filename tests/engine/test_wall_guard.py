@@ -35,3 +35,27 @@ def test_the_guard_is_quiet_for_ordinary_commands() -> None:
     lab = netsim.Lab()
     lab.clock.wall_budget = 0.5
     assert lab.host("h1").sh("seq 3 | grep -E '(1|3)'").stdout == "1\n3\n"
+
+
+def test_an_outer_alarm_is_kept_and_a_sooner_one_left_alone() -> None:
+    """Whoever armed SIGALRM before (a test runner's timeout) keeps it: the guard nests."""
+    import signal
+
+    rang: list[str] = []
+    old = signal.signal(signal.SIGALRM, lambda *_: rang.append("outer"))
+    try:
+        signal.setitimer(signal.ITIMER_REAL, 30.0)
+        lab = netsim.Lab()
+        lab.clock.wall_budget = 0.5
+        result = lab.host("h1").sh(f"echo {CATASTROPHIC} | grep -E '(a*)*c'")
+        assert result.returncode == 124  # ours rang first
+        left = signal.getitimer(signal.ITIMER_REAL)[0]
+        assert 28.0 < left <= 30.0  # the outer timer was put back with what it had left
+        signal.setitimer(signal.ITIMER_REAL, 0.2)
+        lab.clock.wall_budget = 5.0
+        assert lab.host("h1").sh("echo fine").stdout == "fine\n"  # outer rings later: kept
+        assert signal.getitimer(signal.ITIMER_REAL)[0] > 0
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    assert rang == []

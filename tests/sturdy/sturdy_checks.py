@@ -89,9 +89,12 @@ def silent_on_linux_too(tool: str, line: str) -> bool:
         # procps-ng 4.0.2's parse_setting_line() drops a setting whose key is shorter
         # than 2 characters without a word, and the status is 1 (checked on the real
         # tool: `sysctl -w 3`, `sysctl =`, `sysctl -q -w ''`)
+        # (`sysctl -w $'\0'`: bash's $'...' ends at the NUL, so the key is '' too)
         words, _ = tokens_of(line)
-        return any(len(w.partition("=")[0].strip()) < 2 for w in words[1:]
-                   if not w.startswith("-"))
+        # (tokens_of() has taken the quotes off: $'\0' arrives as $\0)
+        keys = [w[1:].split("\\0")[0] if w.startswith("$") else w
+                for w in words[1:] if not w.startswith("-")]
+        return any(len(k.partition("=")[0].strip()) < 2 for k in keys)
     return False
 
 
