@@ -36,6 +36,17 @@ from typing import TYPE_CHECKING
 
 from netsim.engine.units import clock_t
 from netsim.netlink import link
+from netsim.netlink.devinfo import (
+    IFF_ALLMULTI,
+    IFF_BROADCAST,
+    IFF_LOOPBACK,
+    IFF_MULTICAST,
+    IFF_NOARP,
+    IFF_POINTOPOINT,
+    IFF_PROMISC,
+    IFF_UP,
+)
+from netsim.packets.addr import mac_ntoa
 from netsim.pseudofs.bridge import (
     PORT_FLAGS,
     PORT_STATES,
@@ -82,9 +93,6 @@ STAT_NAMES = (
     "tx_heartbeat_errors", "tx_packets", "tx_window_errors",
 )
 
-# net_device_flags bits (dev->flags, as the `flags` file shows them)
-IFF_UP, IFF_BROADCAST, IFF_LOOPBACK, IFF_POINTOPOINT = 0x1, 0x2, 0x8, 0x10
-
 
 @contextmanager
 def _as_oserror() -> Iterator[None]:
@@ -93,7 +101,6 @@ def _as_oserror() -> Iterator[None]:
         yield
     except NetlinkError as refused:
         raise oserror(refused.code) from None
-IFF_NOARP, IFF_PROMISC, IFF_ALLMULTI, IFF_MULTICAST = 0x80, 0x100, 0x200, 0x1000
 
 _ARPHRD = {"ether": 1, "loopback": 772, "none": 65534}
 
@@ -139,10 +146,6 @@ def dev_flags(dev: NetDevice) -> int:
         if on:
             flags |= bit
     return flags
-
-
-def _mac_text(mac: bytes) -> str:
-    return ":".join(f"{b:02x}" for b in mac)
 
 
 def _is_tun(dev: NetDevice) -> bool:
@@ -293,11 +296,9 @@ class SysDevicesNet(_SysNetBase):
     def _device_entries(self, dev: NetDevice) -> dict[str, _Node]:
         """What ``ls /sys/class/net/DEV/`` shows, as nodes."""
         is_none = dev.link_type == "none"
-        mac = "" if is_none else _mac_text(dev.mac)
-        if dev.flag_loopback:
-            brd = _mac_text(bytes(6))
-        else:
-            brd = "" if is_none else _mac_text(b"\xff" * 6)
+        mac = "" if is_none else mac_ntoa(dev.mac)
+        broadcast = mac_ntoa(bytes(6)) if dev.flag_loopback else mac_ntoa(b"\xff" * 6)
+        brd = "" if is_none and not dev.flag_loopback else broadcast
         entries: dict[str, _Node] = {
             "addr_assign_type": _File(lambda: _addr_assign_type(dev)),
             "addr_len": _File(lambda: "0\n" if is_none else "6\n"),

@@ -56,6 +56,18 @@ class RouteReq:
     onlink: bool = False
 
 
+# route attributes iproute2 knows and netsim does not model: exact words, then prefixes
+_UNMODELLED_WORDS = ("as", "from", "tos", "expires", "mtu", "hoplimit", "advmss", "rtt",
+                     "rto_min", "nexthop", "nhid", "encap", "ttl-propagate")
+_UNMODELLED_PREFIXED = ("dsfield", "reordering", "window", "cwnd", "initcwnd", "initrwnd",
+                        "features", "quickack", "congctl", "rttvar", "ssthresh", "realms",
+                        "vrf", "pref", "fastopen_no_cookie")
+
+
+def _unmodelled_option(word: str) -> bool:
+    return word in _UNMODELLED_WORDS or any(matches(word, k) for k in _UNMODELLED_PREFIXED)
+
+
 def _parse_modify(ctx: Ctx, argv: list[str]) -> RouteReq:
     req = RouteReq()
     args = Args(argv)
@@ -91,16 +103,7 @@ def _parse_modify(ctx: Ctx, argv: list[str]) -> RouteReq:
                 raise not_modelled("a routing table other than main")
         elif word in ("dev", "oif"):
             dev_name = args.next_arg()
-        elif word in ("as", "from", "tos", "expires", "mtu", "hoplimit", "advmss", "rtt",
-                      "rto_min", "nexthop", "nhid", "encap", "ttl-propagate") \
-                or matches(word, "dsfield") or matches(word, "reordering") \
-                or matches(word, "window") or matches(word, "cwnd") \
-                or matches(word, "initcwnd") or matches(word, "initrwnd") \
-                or matches(word, "features") or matches(word, "quickack") \
-                or matches(word, "congctl") or matches(word, "rttvar") \
-                or matches(word, "ssthresh") or matches(word, "realms") \
-                or matches(word, "vrf") or matches(word, "pref") \
-                or matches(word, "fastopen_no_cookie"):
+        elif _unmodelled_option(word):
             raise not_modelled(f'the route option "{word}"')
         else:
             if word == "to":
@@ -160,16 +163,7 @@ def _parse_modify(ctx: Ctx, argv: list[str]) -> RouteReq:
                 raise not_modelled("a routing table other than main")
         elif word in ("dev", "oif"):
             dev_name = args.next_arg()
-        elif word in ("as", "from", "tos", "expires", "mtu", "hoplimit", "advmss", "rtt",
-                      "rto_min", "nexthop", "nhid", "encap", "ttl-propagate") \
-                or matches(word, "dsfield") or matches(word, "reordering") \
-                or matches(word, "window") or matches(word, "cwnd") \
-                or matches(word, "initcwnd") or matches(word, "initrwnd") \
-                or matches(word, "features") or matches(word, "quickack") \
-                or matches(word, "congctl") or matches(word, "rttvar") \
-                or matches(word, "ssthresh") or matches(word, "realms") \
-                or matches(word, "vrf") or matches(word, "pref") \
-                or matches(word, "fastopen_no_cookie"):
+        elif _unmodelled_option(word):
             raise not_modelled(f'the route option "{word}"')
         else:
             if word == "to":
