@@ -1,0 +1,259 @@
+"""The anchor benchmark: N hosts on one learning bridge, timed UDP echoes, frame-hops/s.
+
+The scenario is the one the project measures itself against (ns-3's csma-bridge shape,
+``../shared/perf``): N hosts, each on its own 100 Mbit/s full-duplex cable with 2 us of
+propagation delay to one learning bridge. Host i sends K UDP echo requests with
+1,024-byte payloads, one every millisecond, all hosts starting together, to host
+(i + N/2) mod N, which answers each one. A **hop** is one frame crossing one cable and
+arriving at the far end (a unicast frame from one host to another is 2 hops). Delivery
+is checked: requests received == replies received == N*K in every model.
+
+Three systems run it, interleaved in rounds in this one process (a noisy machine then
+slows every system alike), and the figure is the median over rounds of each round's
+ratio to the bare model:
+
+* **bare** -- :mod:`anchor_bare`, a callback-style simpy model with real Ethernet/IPv4/UDP
+  bytes and checksums (what a simpy simulator with real frames costs at least);
+* **netsim, trace off** and **netsim, trace on** (its default) -- a :class:`netsim.Lab`
+  whose bridge, NICs, cables, IPv4 and UDP sockets do the same work.
+
+Both sides fill their neighbour tables in advance (netsim through
+``ip neigh add ... nud permanent``), so both send the same frames: the first request of
+every host is flooded by the bridge (it has not learnt the destination yet), the rest go
+to one port. The hop counts of all systems must agree, or the run fails.
+
+Usage::
+
+    python benchmarks/anchor.py [--hosts 64 256] [--echoes 100] [--rounds 5] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+_HERE = Path(__file__).resolve().parent
+if str(_HERE) not in sys.path:
+    sys.path.insert(0, str(_HERE))
+
+from anchor_bare import Bridge, Host, Transmitter  # noqa: E402
+from simpy import Environment  # noqa: E402
+from simpy.events import Timeout  # noqa: E402
+
+import netsim  # noqa: E402
+
+
+def host_ip(index: int) -> bytes:
+    """10.1.0.1, 10.1.0.2, ... for host 0, 1, ... (the bare model's addresses)."""
+    n = index + 1
+    return bytes((10, 1, n >> 8, n & 0xFF))
+
+
+def ip_text(addr: bytes) -> str:
+    return ".".join(str(b) for b in addr)
+
+BANDWIDTH = 100e6  # bit/s
+LATENCY = 2e-6  # s
+PAYLOAD = bytes(1024)
+INTERVAL = 1e-3  # s between two requests of one host
+ECHO_PORT = 7
+CLIENT_PORT = 49152
+TARGET_ON, TARGET_OFF = 0.65, 0.85  # the issue's floors, as fractions of the bare rate
+
+
+def partner(i: int, hosts: int) -> int:
+    return (i + hosts // 2) % hosts
+
+
+class Tally:
+    """What every model counts the same way: requests served and replies received."""
+
+    def __init__(self) -> None:
+        self.requests = 0
+        self.replies = 0
+
+
+class BareAnchor:
+    """The yardstick (:mod:`anchor_bare`): transmitters, a bridge, hosts, timed sends."""
+
+    def __init__(self, hosts: int) -> None:
+        self.name = "bare simpy + bytes"
+        self.env = Environment()
+        self.bridge = Bridge()
+        self.hosts = []
+        self.ends = []
+        for i in range(hosts):
+            up = Transmitter(self.env, BANDWIDTH, LATENCY)  # host -> bridge
+            down = Transmitter(self.env, BANDWIDTH, LATENCY)  # bridge -> host
+            host = Host(i, up, ECHO_PORT)
+            up.receive = (lambda port: lambda frame: self.bridge.receive(port, frame))(i)
+            down.receive = host.receive
+            self.bridge.ports.append(down)
+            self.hosts.append(host)
+            self.ends += [up, down]
+
+    @property
+    def tally(self) -> Tally:
+        tally = Tally()
+        tally.requests = sum(h.requests for h in self.hosts)
+        tally.replies = sum(h.replies for h in self.hosts)
+        return tally
+
+    def run(self, echoes: int) -> None:
+        env, hosts = self.env, self.hosts
+
+        def send(i: int, k: int) -> None:
+            hosts[i].send(hosts[partner(i, len(hosts))], CLIENT_PORT, ECHO_PORT, PAYLOAD)
+            if k + 1 < echoes:
+                Timeout(env, INTERVAL).callbacks.append(lambda _e: send(i, k + 1))
+
+        for i in range(len(hosts)):
+            Timeout(env, 0).callbacks.append(lambda _e, i=i: send(i, 0))
+        env.run()
+
+    def hops(self) -> int:
+        return sum(end.sent for end in self.ends)
+
+
+class NetsimAnchor:
+    """netsim: a Lab with bridge ``br0`` on host ``sw`` and hosts ``h0..hN-1``."""
+
+    def __init__(self, hosts: int, trace: bool) -> None:
+        from netsim.bridge import Bridge
+        from netsim.bridge.port import add_if
+        from netsim.stack.route import IfAddr
+
+        self.name = f"netsim, trace {'on' if trace else 'off'}"
+        lab = self.lab = netsim.Lab(seed=0)
+        lab.trace.enabled = trace
+        lab.clock.event_budget = 100_000_000  # a benchmark is a long run on purpose
+        self.tally = Tally()
+        self.nics = []
+        sw = lab.host("sw").ns
+        for i in range(hosts):
+            lab.host(f"h{i}")
+            cable = lab.link(f"h{i}:eth0", f"sw:p{i}", latency=LATENCY, bandwidth=BANDWIDTH)
+            self.nics += [cable.a, cable.b]
+        br = sw.register(Bridge(sw, "br0"))
+        for i in range(hosts):
+            add_if(br, sw.get(f"p{i}"))
+            sw.get(f"p{i}").open()
+        br.open()
+        self.hosts = [lab.host(f"h{i}") for i in range(hosts)]
+        for i, host in enumerate(self.hosts):
+            eth0 = host.ns.get("eth0")
+            host.ns.ipv4.add_address(IfAddr(eth0, host_ip(i), 16, label="eth0"))
+            eth0.open()
+        for i, host in enumerate(self.hosts):  # ip neigh add ... nud permanent
+            j = partner(i, hosts)
+            other = self.hosts[j]
+            host.ns.ipv4.arp.add_permanent(host.ns.get("eth0"), host_ip(j),
+                                           other.ns.get("eth0").mac)
+        self.clients = []
+        for host in self.hosts:
+            server = host.udp_socket(ECHO_PORT)
+            server.on_receive = self._server(server)
+            client = host.udp_socket(CLIENT_PORT)
+            client.on_receive = self._client
+            self.clients.append(client)
+
+    def _server(self, sock):
+        def echo(data: bytes, addr: tuple[str, int]) -> None:
+            self.tally.requests += 1
+            sock.sendto(data, addr)
+        return echo
+
+    def _client(self, _data: bytes, _addr: tuple[str, int]) -> None:
+        self.tally.replies += 1
+
+    def run(self, echoes: int) -> None:
+        clock, clients = self.lab.clock, self.clients
+        hosts = len(clients)
+        targets = [(ip_text(host_ip(partner(i, hosts))), ECHO_PORT) for i in range(hosts)]
+
+        def send(i: int, k: int) -> None:
+            clients[i].sendto(PAYLOAD, targets[i])
+            if k + 1 < echoes:
+                clock.call_later(INTERVAL, send, i, k + 1)
+
+        for i in range(hosts):
+            clock.call_soon(send, i, 0)
+        self.lab.run(echoes * INTERVAL + 1.0)
+
+    def hops(self) -> int:
+        return sum(nic.stats["tx_packets"] for nic in self.nics)
+
+
+def one_round(hosts: int, echoes: int, traces: list[bool]) -> list[dict[str, Any]]:
+    """Build and run every system once; one row each (bare first)."""
+    rows = []
+    for system in [None, *traces]:
+        model = BareAnchor(hosts) if system is None else NetsimAnchor(hosts, system)
+        gc.collect()
+        t0 = time.perf_counter()
+        model.run(echoes)
+        wall = time.perf_counter() - t0
+        hops = model.hops()
+        rows.append({"system": model.name, "hops": hops, "wall_s": wall,
+                     "hops_per_s": hops / wall, "requests": model.tally.requests,
+                     "replies": model.tally.replies})
+        del model
+    return rows
+
+
+def compare(hosts: int, echoes: int, rounds: int,
+            traces: tuple[bool, ...] = (False, True)) -> list[dict[str, Any]]:
+    """Every system ``rounds`` times, interleaved; per system the medians and ratios."""
+    per_round = [one_round(hosts, echoes, list(traces)) for _ in range(rounds)]
+    out = []
+    for k, first in enumerate(per_round[0]):
+        rows = [r[k] for r in per_round]
+        ratios = [r[k]["hops_per_s"] / r[0]["hops_per_s"] for r in per_round]
+        out.append({
+            "system": first["system"], "hosts": hosts, "echoes": echoes,
+            "hops": first["hops"],
+            "hops_per_s": statistics.median(r["hops_per_s"] for r in rows),
+            "ratio": statistics.median(ratios),
+            "ok": all(r["requests"] == r["replies"] == hosts * echoes
+                      and r["hops"] == per_round[0][0]["hops"] for r in rows),
+        })
+    return out
+
+
+def format_table(results: list[dict[str, Any]]) -> str:
+    lines = [f"{'N':>4} {'system':<20} {'hops':>9} {'frame-hops/s':>13} {'÷ bare':>7}  ok"]
+    for r in results:
+        lines.append(f"{r['hosts']:>4} {r['system']:<20} {r['hops']:>9,} "
+                     f"{r['hops_per_s']:>13,.0f} {r['ratio']:>7.2f}  "
+                     f"{'yes' if r['ok'] else 'NO'}")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--hosts", type=int, nargs="+", default=[64, 256])
+    parser.add_argument("--echoes", type=int, default=100, help="K, requests per host")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    results = []
+    for hosts in args.hosts:
+        results += compare(hosts, args.echoes, args.rounds)
+    if args.json:
+        print(json.dumps(results, indent=2))
+    else:
+        print(f"UDP echo, 1,024-byte payloads, K={args.echoes} per host, 100 Mbit/s 2 us links; "
+              f"medians of {args.rounds} interleaved rounds\n")
+        print(format_table(results))
+        print(f"\nfloors: trace on >= {TARGET_ON} x bare, trace off >= {TARGET_OFF} x bare")
+    return 0 if all(r["ok"] for r in results) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
