@@ -1,19 +1,39 @@
 """The trace: one record per hop and per decision, the single source of truth.
 
-Every model reports what it does to a frame through :meth:`Trace.hop`. Pictures,
-captures and tests read these records, never the models' insides. A record says
-*when*, *where* (host, device, layer), *what* (action), *which frame* (an id shared by
-every copy of one frame), *why* (a plain-language reason) and *who* (the Linux function
-that takes this step), so a student can open the kernel source beside it.
+Every model reports what it does to a frame. Pictures, captures, ``why`` and labs read
+these records, never the models' insides. A record says *when*, *where* (host, device,
+layer), *what* (action), *which frame* (an id shared by every copy of one frame), *why*
+(a plain-language reason), *who* (the Linux function that takes this step, so a student
+can open the kernel source beside it) and, as fields, the *facts* a picture or a tool
+needs (the port a MAC was learned on, the rule that dropped a packet...).
 
-The per-frame path calls :meth:`Trace.hop` on every hop, so it stays cheap: the
-tcpdump-style summary is computed only when someone reads it.
+How it stays cheap on the per-frame path
+----------------------------------------
+The models do not make records: they append a **row** to one flat list -- eight plain
+values (time, :class:`Step`, host, device, frame id, frame bytes, two arguments) and no
+object of its own, so the garbage collector has nothing to walk. The :class:`Step` is a
+constant of the code that took the step: it knows the layer, the action, the kernel
+function and how to word the reason from the row's arguments, so the reason text is
+written only when someone reads the record. One row may stand for several records when
+they say one thing (the driver putting a frame on the wire and the cable carrying it).
+Frame bytes are not copied: every row of one version of a frame holds the same
+``bytes`` object.
+
+Bounded memory
+--------------
+By default the trace keeps the newest :attr:`Trace.budget` rows (200,000: a classroom
+lab makes a few thousand, and a million-hop run stays under ~150 MiB); older rows are
+dropped in batches and :attr:`Trace.dropped` says how many records went. Counters that
+must stay exact live with the devices (``ip -s link``). :meth:`Trace.stream_to` writes
+every record to a file instead of dropping it (:mod:`netsim.engine.trace_file` reads it
+back); ``budget = None`` keeps everything.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from netsim.packets.summary import summarize
 
@@ -22,10 +42,19 @@ ACTIONS = ("rx", "tx", "learn", "forward", "flood", "pass-up", "deliver", "drop"
            "write", "read", "send", "reply", "resolve", "age", "flush", "route", "info",
            "nat", "accept", "reject", "lease")
 
+ROW = 8  # values per row: time, step, host, dev, frame_id, data, a, b
+DEFAULT_BUDGET = 200_000
+
 
 @dataclass(slots=True, eq=False)
 class TraceRecord:
-    """One step of one frame (or one decision with no frame, ``frame_id == 0``)."""
+    """One step of one frame (or one decision with no frame, ``frame_id == 0``).
+
+    ``facts`` holds what the step decided as named values, for programs to read
+    instead of parsing ``reason``: for example ``{"mac": "52:54:00:12:34:56",
+    "port": "tap0"}`` when a bridge learns, ``{"rule": "-A FORWARD -j DROP"}`` when a
+    firewall drops. The keys each step gives are listed where the step is defined.
+    """
 
     time: float
     host: str
@@ -37,6 +66,7 @@ class TraceRecord:
     func: str
     data: bytes | None = None
     l3: bool = False  # data starts at the IP header (tun devices), not at Ethernet
+    facts: dict[str, Any] | None = None
 
     @property
     def summary(self) -> str:
@@ -52,6 +82,26 @@ class TraceRecord:
                 return f"malformed packet: {err}"
         return summarize(self.data)
 
+    def fact(self, name: str, default: Any = None) -> Any:
+        """One of :attr:`facts`, or ``default`` when this step gives no such fact."""
+        facts = self.facts
+        return default if facts is None else facts.get(name, default)
+
+    @property
+    def src_mac(self) -> str:
+        """The frame's source MAC ("" without an Ethernet frame)."""
+        return _mac_at(self, 6)
+
+    @property
+    def dst_mac(self) -> str:
+        """The frame's destination MAC ("" without an Ethernet frame)."""
+        return _mac_at(self, 0)
+
+    def as_tuple(self) -> tuple:
+        """Every field, for comparing two records (records compare by identity)."""
+        return (self.time, self.host, self.dev, self.layer, self.action, self.frame_id,
+                self.reason, self.func, self.data, self.l3, self.facts)
+
     def __str__(self) -> str:
         where = f"{self.host}:{self.dev}" if self.dev else self.host
         frame = f"#{self.frame_id} " if self.frame_id else ""
@@ -60,49 +110,148 @@ class TraceRecord:
                 f"{self.reason} [{self.func}]{summary}")
 
 
-class Trace:
-    """An append-only list of :class:`TraceRecord`, with filters.
+def _mac_at(record: TraceRecord, offset: int) -> str:
+    data = record.data
+    if data is None or record.l3 or len(data) < 14:
+        return ""
+    return ":".join(f"{b:02x}" for b in data[offset:offset + 6])
 
-    The per-frame path only appends a tuple (cheap, and invisible to the garbage
-    collector); :class:`TraceRecord` objects are made when someone reads the trace.
-    ``enabled = False`` turns recording off (benchmarks measure both ways).
+
+class Step:
+    """One kind of row: the layer, action and kernel function, and how its reason reads.
+
+    ``text`` words the reason from a row: ``text(host, dev, data, a, b) -> str``; for
+    steps written through :meth:`Trace.hop` it is ``None`` and ``a`` is the reason
+    itself. ``facts`` (optional) gives the structured facts the same way. A subclass
+    may turn one row into several records (:meth:`records`).
     """
 
-    def __init__(self, env) -> None:
+    __slots__ = ("layer", "action", "func", "l3", "text", "facts", "width")
+
+    def __init__(self, layer: str, action: str, func: str,
+                 text: Callable[..., str] | None = None, *, l3: bool = False,
+                 facts: Callable[..., dict[str, Any] | None] | None = None) -> None:
+        self.layer, self.action, self.func, self.l3 = layer, action, func, l3
+        self.text, self.facts = text, facts
+        self.width = 1  # records per row
+
+    def records(self, time: float, host: str, dev: str, frame_id: int, data: bytes | None,
+                a: Any, b: Any) -> list[TraceRecord]:
+        if self.text is None:  # a row from Trace.hop: ``a`` is the reason, ``b`` the facts
+            return [TraceRecord(time, host, dev, self.layer, self.action, frame_id, a,
+                                self.func, data, self.l3, b)]
+        facts = self.facts(host, dev, data, a, b) if self.facts is not None else None
+        return [TraceRecord(time, host, dev, self.layer, self.action, frame_id,
+                            self.text(host, dev, data, a, b), self.func, data, self.l3,
+                            facts)]
+
+    def __repr__(self) -> str:
+        return f"Step({self.layer} {self.action} [{self.func}])"
+
+
+class Trace:
+    """Rows appended by the models, read as :class:`TraceRecord` objects, with filters.
+
+    ``enabled = False`` turns recording off (benchmarks measure both ways).
+    ``listeners`` are called with every record as it is made (live pictures).
+    """
+
+    def __init__(self, env, budget: int | None = DEFAULT_BUDGET) -> None:
         self._env = env
-        self._rows: list[tuple] = []
-        self._append = self._rows.append  # _rows is only ever cleared, never replaced
-        self._records: list[TraceRecord] = []
+        self._rows: list[Any] = []  # flat: ROW values per row
+        self._records: list[TraceRecord] = []  # rows [0, _rendered) made into records
+        self._rendered = 0
+        self._steps: dict[tuple, Step] = {}  # Trace.hop's steps, one per kind
+        self._stream = None
+        self.budget = budget
+        self.dropped = 0  # records dropped from the front to stay within the budget
         self.enabled = True
         self.listeners: list[Callable[[TraceRecord], None]] = []
 
+    # ------------------------------------------------------------------ writing
+    @property
+    def budget(self) -> int | None:
+        """How many rows are kept (the newest); ``None`` keeps them all."""
+        return self._budget
+
+    @budget.setter
+    def budget(self, rows: int | None) -> None:
+        if rows is not None and (not isinstance(rows, int) or rows < 1):
+            raise ValueError(f"trace budget must be a positive number of rows or None, "
+                             f"not {rows!r}")
+        self._budget = rows
+        # Rows are dropped in batches of a quarter budget, so the check is rare.
+        self._limit = float("inf") if rows is None else ROW * (rows + max(1, rows // 4))
+
+    def step(self, step: Step, host: str, dev: str, frame_id: int, data: bytes | None,
+             a: Any = None, b: Any = None) -> None:
+        """Append one row (the per-frame path; callers check :attr:`enabled` first)."""
+        rows = self._rows
+        rows.extend((self._env._now, step, host, dev, frame_id, data, a, b))
+        if self.listeners or len(rows) > self._limit:
+            self._after_append()
+
     def hop(self, host: str, dev: str, layer: str, action: str, frame_id: int, reason: str,
-            func: str, data: bytes | None = None, l3: bool = False) -> None:
+            func: str, data: bytes | None = None, l3: bool = False,
+            facts: dict[str, Any] | None = None) -> None:
+        """Append one record whose reason is already written (paths off the hot one)."""
         if not self.enabled:
             return
-        # The engine owns the simpy environment: its own hot path reads the time field
-        # directly (the ``now`` property costs ~4% of a traced echo); nothing outside
-        # netsim/engine touches simpy's insides.
-        row = (self._env._now, host, dev, layer, action, frame_id, reason, func, data, l3)
-        self._append(row)  # the bound method, looked up once: this runs ~24 times per echo
+        key = (layer, action, func, l3)
+        step = self._steps.get(key)
+        if step is None:
+            step = self._steps[key] = Step(layer, action, func, l3=l3)
+        self.step(step, host, dev, frame_id, data, reason, facts)
+
+    def _after_append(self) -> None:
         if self.listeners:
-            record = TraceRecord(*row)
-            for listener in self.listeners:
-                listener(record)
+            rows = self._rows
+            records = rows[-ROW + 1].records(*rows[-ROW:-ROW + 1], *rows[-ROW + 2:])
+            for record in records:
+                for listener in self.listeners:
+                    listener(record)
+        if len(self._rows) > self._limit:
+            self._shed(len(self._rows) // ROW - self._budget)
+
+    def _shed(self, count: int) -> None:
+        """Take the oldest ``count`` rows out of memory: to the stream, or dropped."""
+        rows = self._rows
+        if self._stream is not None:
+            self._stream.write(self._render(0, count))
+        width = sum(step.width for step in rows[1:count * ROW:ROW])  # their records
+        self.dropped += width
+        del rows[:count * ROW]
+        if self._rendered >= count:
+            del self._records[:width]
+            self._rendered -= count
+        else:
+            self._records.clear()
+            self._rendered = 0
+
+    # ------------------------------------------------------------------ reading
+    def _render(self, start: int, stop: int) -> list[TraceRecord]:
+        """The records of rows ``start <= i < stop``."""
+        rows = self._rows
+        out: list[TraceRecord] = []
+        for i in range(start * ROW, stop * ROW, ROW):
+            t, step, host, dev, frame_id, data, a, b = rows[i:i + ROW]
+            out += step.records(t, host, dev, frame_id, data, a, b)
+        return out
 
     @property
     def records(self) -> list[TraceRecord]:
-        """Every record so far, oldest first."""
-        rows, records = self._rows, self._records
-        if len(records) < len(rows):
-            records.extend(TraceRecord(*row) for row in rows[len(records):])
-        return records
+        """Every record kept, oldest first."""
+        total = len(self._rows) // ROW
+        if self._rendered < total:
+            self._records += self._render(self._rendered, total)
+            self._rendered = total
+        return self._records
 
     def __iter__(self) -> Iterator[TraceRecord]:
         return iter(self.records)
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return len(self.records)
 
     def __getitem__(self, index):
         return self.records[index]
@@ -121,18 +270,14 @@ class Trace:
 
     def frames(self) -> list[int]:
         """Every frame id that appears, in order of first appearance."""
-        seen: dict[int, None] = {}
-        for row in self._rows:
-            if row[5]:
-                seen.setdefault(row[5], None)
-        return list(seen)
+        return list(dict.fromkeys(fid for fid in self._rows[4::ROW] if fid))
 
     def path(self, frame: int) -> list[str]:
         """The places one frame (and its copies) visited: ``["h1:tap0", "h1:br0", ...]``."""
         out: list[str] = []
-        for row in self._rows:
-            if row[5] == frame:
-                where = f"{row[1]}:{row[2]}" if row[2] else row[1]
+        for r in self.records:
+            if r.frame_id == frame:
+                where = f"{r.host}:{r.dev}" if r.dev else r.host
                 if not out or out[-1] != where:
                     out.append(where)
         return out
@@ -140,6 +285,12 @@ class Trace:
     def clear(self) -> None:
         self._rows.clear()
         self._records.clear()
+        self._rendered = 0
 
     def dump(self, records: list[TraceRecord] | None = None) -> str:
-        return "\n".join(str(r) for r in (self.records if records is None else records))
+        text = "\n".join(str(r) for r in (self.records if records is None else records))
+        if records is None and self.dropped:
+            notice = (f"[{self.dropped:,} older records dropped: the trace keeps the newest "
+                      f"{self.budget:,} rows (lab.trace.budget)]")
+            text = f"{notice}\n{text}" if text else notice
+        return text
