@@ -12,12 +12,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from netsim.devices.rx_filter import MacFilteringNic
-from netsim.packets.ethernet import ETH_ZLEN
+from netsim.engine.trace import Step
 
 if TYPE_CHECKING:
     from netsim.stack.skb import Skb
 
-_PAD = bytes(ETH_ZLEN)
+_RX = Step("link", "rx", "netif_receive_skb",
+           lambda host, dev, data, a, b: f"{dev}: frame received from the wire")
 
 
 class Nic(MacFilteringNic):
@@ -54,17 +55,11 @@ class Nic(MacFilteringNic):
                               "ndo_start_xmit", skb.data)
             return
         data = skb.data
-        size = len(data)
         stats = self.stats
         stats["tx_packets"] += 1
-        stats["tx_bytes"] += size
-        trace = self.ns.trace
-        if trace.enabled:
-            trace.hop(self.ns.name, self.name, "link", "tx", skb.frame_id,
-                      f"{self.name}: driver puts the frame on the wire", "ndo_start_xmit",
-                      data)
-        if size < ETH_ZLEN:
-            data += _PAD[size:]
+        stats["tx_bytes"] += len(data)
+        # The cable pads short frames (the hardware's job) and traces the driver's step
+        # and its own in one row (netsim.wire.cable.XMIT).
         self.cable.transmit(self, data, skb.frame_id)
 
     # The cable hands over the far end's bits: the MAC filter, then netif_receive_skb().
@@ -79,6 +74,4 @@ class Nic(MacFilteringNic):
                           "(not promiscuous)", "nic_rx_filter", data)
 
     def rx_trace(self, data: bytes, frame_id: int) -> None:
-        self.ns.trace.hop(self.ns.name, self.name, "link", "rx", frame_id,
-                          f"{self.name}: frame received from the wire", "netif_receive_skb",
-                          data)
+        self.ns.trace.step(_RX, self.ns.name, self.name, frame_id, data)

@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 
 from simpy.events import NORMAL
 
+from netsim.engine.trace import Step, TraceRecord
+from netsim.packets.ethernet import ETH_ZLEN
+
 if TYPE_CHECKING:
     from netsim.devices.nic import Nic
 
@@ -19,7 +22,35 @@ DEFAULT_BANDWIDTH = 1e9       # 1 Gbit/s
 PREAMBLE_AND_GAP = 20         # 8 bytes preamble + 12 bytes inter-frame gap, plus the FCS below
 FCS = 4
 _OVERHEAD_BYTES = FCS + PREAMBLE_AND_GAP
-_MAX_REASONS = 256  # trace texts remembered per cable (see Cable._tx_reason)
+_PAD = bytes(ETH_ZLEN)
+
+
+class _Xmit(Step):
+    """A NIC's driver puts a frame on the wire, and the cable carries it: one row, two records.
+
+    The row holds the frame as the driver had it (``data``), the far end as
+    ``"host:dev"`` (``a``) and the delay until it arrives (``b``, seconds). The wire's
+    record shows the frame as sent: padded to 60 bytes, as the NIC's hardware does.
+    Facts of the wire record: ``to`` (the far end), ``delay`` (seconds).
+    """
+
+    def __init__(self) -> None:
+        super().__init__("wire", "tx", "phy")
+        self.width = 2
+
+    def records(self, time, host, dev, frame_id, data, a, b) -> list[TraceRecord]:
+        size = len(data)
+        return [
+            TraceRecord(time, host, dev, "link", "tx", frame_id,
+                        f"{dev}: driver puts the frame on the wire", "ndo_start_xmit", data),
+            TraceRecord(time, host, "", "wire", "tx", frame_id,
+                        f"on the cable {host}:{dev} -> {a}, arrives in {b * 1e6:.2f} us",
+                        "phy", data + _PAD[size:] if size < ETH_ZLEN else data,
+                        facts={"to": a, "delay": b}),
+        ]
+
+
+XMIT = _Xmit()
 
 
 class _Arrival:
@@ -57,7 +88,6 @@ class Cable:
         a.cable = b.cable = self
         a.cable_peer, b.cable_peer = b, a
         a.tx_busy_until = b.tx_busy_until = 0.0  # when each end's transmitter is free
-        self._reasons: dict[tuple[str, str, float], str] = {}  # see _tx_reason
 
     def other(self, nic: Nic) -> Nic:
         return self.b if nic is self.a else self.a
@@ -68,37 +98,21 @@ class Cable:
         self.a.set_carrier(both)
         self.b.set_carrier(both)
 
-    def _tx_reason(self, sender: Nic, receiver: Nic, delay: float) -> str:
-        """"on the cable h1:eth0 -> sw:p1, arrives in 5.78 us", remembered.
-
-        Formatting this (a float to 2 decimals and four names) cost ~620 ns per frame,
-        a quarter of what tracing added to a cable hop; a steady stream of equal-sized
-        frames has one delay, so the text is looked up (~100 ns) instead. The key holds
-        the device names, so a renamed NIC gets a new text.
-        """
-        key = (sender.name, receiver.name, delay)
-        reasons = self._reasons
-        text = reasons.get(key)
-        if text is None:
-            if len(reasons) >= _MAX_REASONS:  # a queue makes every delay new: stay bounded
-                reasons.clear()
-            text = reasons[key] = (f"on the cable {sender.ns.name}:{sender.name} -> "
-                                   f"{receiver.ns.name}:{receiver.name}, arrives in "
-                                   f"{delay * 1e6:.2f} us")
-        return text
-
     def transmit(self, sender: Nic, data: bytes, frame_id: int) -> None:
-        """Serialise after the previous frame, propagate, arrive at the far NIC."""
+        """Pad to 60 bytes (the NIC's hardware does), serialise after the previous frame,
+        propagate, arrive at the far NIC."""
         now = self._env.now
         start = sender.tx_busy_until
         if start < now:
             start = now
-        done = start + (len(data) + _OVERHEAD_BYTES) * self._byte_time
+        size = len(data)
+        wire = data + _PAD[size:] if size < ETH_ZLEN else data
+        done = start + (len(wire) + _OVERHEAD_BYTES) * self._byte_time
         sender.tx_busy_until = done
         arrival = done + self.latency
         receiver = sender.cable_peer
         trace = self._trace
         if trace.enabled:
-            trace.hop(sender.ns.name, "", "wire", "tx", frame_id,
-                      self._tx_reason(sender, receiver, arrival - now), "phy", data)
-        self._schedule(_Arrival(receiver, data, frame_id), NORMAL, arrival - now)
+            trace.step(XMIT, sender.ns.name, sender.name, frame_id, data,
+                       f"{receiver.ns.name}:{receiver.name}", arrival - now)
+        self._schedule(_Arrival(receiver, wire, frame_id), NORMAL, arrival - now)

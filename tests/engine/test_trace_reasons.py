@@ -1,9 +1,9 @@
-"""Reason texts the per-frame path remembers instead of formatting are still right.
+"""Reason texts worded when read, or remembered, are still right.
 
-The cable remembers its "on the cable ... arrives in ... us" texts and ``ip_ntoa``
-remembers dotted quads (see benchmarks/README.md for what that saves). A remembered
-text must never go stale: these tests change what the text depends on (a device's
-name, a frame's size) and read the trace again.
+The per-frame path keeps plain values and words the reasons when the trace is read
+(see netsim.engine.trace), and ``ip_ntoa`` remembers dotted quads. A text must never go
+stale or be worded from what changed later: these tests change what the text depends
+on (a device's name, a frame's size) and read the trace again.
 """
 
 from lab_builders import ok, two_hosts
@@ -30,16 +30,18 @@ def test_a_renamed_nic_gets_a_new_cable_text():
     assert reasons and all(r.startswith("on the cable h1:lan0 -> h2:eth0,") for r in reasons)
 
 
-def test_the_remembered_text_is_keyed_by_the_names_not_the_device():
-    # The trace above cannot pin this down alone: a delay computed at another time may
-    # differ in its last bits and miss the memo anyway. Same delay, new name, new text.
+def test_a_reason_worded_when_read_keeps_the_names_of_its_time():
+    # Rows keep the names, not the devices: a rename after the frame left does not
+    # rewrite what the trace says about it, even when the trace is read only afterwards.
     lab, h1, _ = two_hosts(seed=1)
-    cable = lab.cables[0]
-    before = cable._tx_reason(cable.a, cable.b, 5.78e-6)
-    h1.ns.rename(cable.a, "lan0")
-    after = cable._tx_reason(cable.a, cable.b, 5.78e-6)
-    assert before == "on the cable h1:eth0 -> h2:eth0, arrives in 5.78 us"
-    assert after == "on the cable h1:lan0 -> h2:eth0, arrives in 5.78 us"
+    ok(h1, "ping -c 1 10.0.0.2")
+    lab.run(1)
+    ok(h1, "ip link set eth0 down && ip link set eth0 name lan0")
+    reasons = _wire_reasons(lab, "h1")
+    assert reasons and all(r.startswith("on the cable h1:eth0 -> h2:eth0,") for r in reasons)
+    tx = lab.trace.filter(host="h1", layer="link", action="tx")
+    assert tx and all(r.dev == "eth0" and r.reason == "eth0: driver puts the frame on the wire"
+                      for r in tx)
 
 
 def test_each_frame_size_gets_its_own_delay():
