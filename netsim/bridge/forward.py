@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from netsim.bridge import storm
+from netsim.engine.trace import Step
 from netsim.packets.addr import mac_ntoa
 
 if TYPE_CHECKING:
@@ -25,6 +26,12 @@ if TYPE_CHECKING:
     from netsim.bridge.port import BridgePort
     from netsim.stack.skb import Skb
 
+
+# Known unicast sent to one port (row: a = the egress port). Facts: mac, port.
+_FORWARD = Step("bridge", "forward", "br_forward",
+                lambda host, dev, data, a, b: f"{dev}: {mac_ntoa(data[0:6])} is in the FDB "
+                f"behind {a}: forwarding to {a} only",
+                facts=lambda host, dev, data, a, b: {"mac": mac_ntoa(data[0:6]), "port": a})
 
 def should_deliver(port: BridgePort, ingress: BridgePort | None) -> bool:
     """should_deliver(): not back where it came from (unless hairpin), and forwarding."""
@@ -71,10 +78,7 @@ def forward(br: Bridge, dst: FdbEntry, skb: Skb, ingress: BridgePort | None) -> 
                       skb.data)
         return
     if trace.enabled:
-        trace.hop(br.ns.name, br.name, "bridge", "forward", skb.frame_id,
-                  f"{br.name}: {mac_ntoa(skb.data[0:6])} is in the FDB behind "
-                  f"{port.dev.name}: forwarding to {port.dev.name} only", "br_forward",
-                  skb.data)
+        trace.step(_FORWARD, br.ns.name, br.name, skb.frame_id, skb.data, port.dev.name)
     # deliver(), inlined on this hottest path: the frame leaves by the port device
     nf = br.ns.netfilter
     if nf is not None and ingress is not None and not nf.bridge_forward(br, skb):

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from netsim.bridge import forward as fwd
 from netsim.bridge import storm, stp_bpdu
+from netsim.engine.trace import Step
 from netsim.packets.addr import mac_ntoa
 from netsim.stack.netdevice import RX_HANDLER_CONSUMED, RX_HANDLER_PASS
 from netsim.stack.skb import PACKET_HOST
@@ -38,6 +39,12 @@ if TYPE_CHECKING:
 _LINK_LOCAL_PREFIX = b"\x01\x80\xc2\x00\x00"
 _ZERO = bytes(6)
 
+
+# A frame entering a bridge port (row: a = the bridge's name). Facts: bridge, port.
+_RX = Step("bridge", "rx", "br_handle_frame",
+           lambda host, dev, data, a, b:
+           f"{dev} is a port of {a}: its rx_handler gives the frame to the bridge",
+           facts=lambda host, dev, data, a, b: {"bridge": a, "port": dev})
 
 def _drop(port: BridgePort, skb: Skb, reason: str, func: str = "br_handle_frame") -> int:
     br = port.br
@@ -55,9 +62,7 @@ def handle_frame(port: BridgePort, skb: Skb) -> int:
     br = port.br
     trace = br.ns.trace
     if trace.enabled:
-        trace.hop(br.ns.name, port.dev.name, "bridge", "rx", skb.frame_id,
-                  f"{port.dev.name} is a port of {br.name}: its rx_handler gives the frame "
-                  f"to the bridge", "br_handle_frame", data)
+        trace.step(_RX, br.ns.name, port.dev.name, skb.frame_id, data, br.name)
     if data[0] == 0x01 and data[:5] == _LINK_LOCAL_PREFIX and data[5] & 0xF0 == 0:
         return _link_local(port, skb, data[5])
     state = port.state

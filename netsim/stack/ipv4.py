@@ -23,6 +23,7 @@ import contextlib
 import struct
 from typing import TYPE_CHECKING
 
+from netsim.engine.trace import Step
 from netsim.packets import ethernet, icmp
 from netsim.packets import ipv4 as ip_pkt
 from netsim.packets.addr import ip_ntoa
@@ -45,6 +46,44 @@ _LOOPBACK_HEADER = bytes(12) + _ETH_P_IP_BYTES
 # icmp_err_convert[] entries marked fatal, for DEST_UNREACH codes: (errno, text)
 _HARD_UDP_ERRORS = {2: (92, "Protocol not available"), 3: (111, "Connection refused")}
 
+
+
+# The steps of the per-frame path, worded when the trace is read (see netsim.engine.trace).
+# Every row's data is the IPv4 packet.
+_IP_RX = Step("ip", "rx", "ip_rcv", lambda host, dev, data, a, b:
+              f"IPv4 {ip_ntoa(data[12:16])} -> {ip_ntoa(data[16:20])} arrives on {dev}",
+              l3=True)
+_IP_DELIVER = Step("ip", "deliver", "ip_local_deliver", lambda host, dev, data, a, b:
+                   f"{ip_ntoa(data[16:20])} is this host's address: delivered locally",
+                   l3=True)
+# a = the destination port. Facts: port.
+_UDP_DELIVER = Step("udp", "deliver", "udp_queue_rcv_skb",
+                    lambda host, dev, data, a, b: f"UDP port {a}: queued on the socket",
+                    l3=True, facts=lambda host, dev, data, a, b: {"port": a})
+_ROUTE_STEPS: dict[str, Step] = {}
+
+
+def _route_text(host: str, dev: str, data: bytes, a: bytes | None, b) -> str:
+    via = f" via {ip_ntoa(a)}" if a is not None else ""
+    return f"route to {ip_ntoa(data[16:20])}: out of {dev}{via}"
+
+
+def _route_facts(host: str, dev: str, data: bytes, a: bytes | None, b) -> dict:
+    return {"route": f"{ip_ntoa(data[16:20])} dev {dev}" + (f" via {ip_ntoa(a)}" if a else ""),
+            "dev": dev, "via": ip_ntoa(a) if a is not None else None}
+
+
+def _route_step(func: str) -> Step:
+    """The routing decision of a locally made packet (row: a = the gateway, or None).
+
+    One step per sending function (``udp_sendmsg``, ``ip_queue_xmit``...). Facts:
+    route (``"DST dev DEV [via GW]"``), dev, via.
+    """
+    step = _ROUTE_STEPS.get(func)
+    if step is None:
+        step = _ROUTE_STEPS[func] = Step("ip", "route", func, _route_text, l3=True,
+                                         facts=_route_facts)
+    return step
 
 class NoRoute(OSError):
     """ENETUNREACH: no route to the destination."""
@@ -240,10 +279,8 @@ class IPv4Stack:
             packet = out
         trace = self.ns.trace
         if trace.enabled:
-            trace.hop(self.ns.name, dev.name, "ip", "route", frame_id,
-                      f"route to {ip_ntoa(dst)}: out of {dev.name}"
-                      + (f" via {ip_ntoa(nexthop)}" if nexthop != dst else ""), func, packet,
-                      l3=True)
+            trace.step(_route_step(func), self.ns.name, dev.name, frame_id, packet,
+                       nexthop if nexthop != dst else None)
         if nf is not None:  # NF_INET_POST_ROUTING
             packet = nf.post_routing(None, dev, nexthop, packet, frame_id)
             if packet is None:
@@ -299,9 +336,7 @@ class IPv4Stack:
             packet = packet[:total]  # Ethernet padding goes
         trace = self.ns.trace
         if trace.enabled:
-            trace.hop(self.ns.name, dev.name, "ip", "rx", skb.frame_id,
-                      f"IPv4 {ip_ntoa(packet[12:16])} -> {ip_ntoa(packet[16:20])} arrives on "
-                      f"{dev.name}", "ip_rcv", packet, l3=True)
+            trace.step(_IP_RX, self.ns.name, dev.name, skb.frame_id, packet)
         nf = self.ns.netfilter
         if nf is not None:  # NF_INET_PRE_ROUTING: before the routing decision (DNAT)
             packet = nf.pre_routing(dev, packet, skb.frame_id)
@@ -326,9 +361,7 @@ class IPv4Stack:
                 return
         trace = self.ns.trace
         if trace.enabled:
-            trace.hop(self.ns.name, skb.dev.name, "ip", "deliver", skb.frame_id,
-                      f"{ip_ntoa(packet[16:20])} is this host's address: delivered locally",
-                      "ip_local_deliver", packet, l3=True)
+            trace.step(_IP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, packet)
         proto = packet[9]
         if proto == ip_pkt.IPPROTO_UDP:
             self.udp_rcv(skb, packet)
@@ -402,9 +435,7 @@ class IPv4Stack:
             return
         trace = self.ns.trace
         if trace.enabled:
-            trace.hop(self.ns.name, skb.dev.name, "udp", "deliver", skb.frame_id,
-                      f"UDP port {dport}: queued on the socket", "udp_queue_rcv_skb",
-                      packet, l3=True)
+            trace.step(_UDP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, packet, dport)
         sock.enqueue(payload[8:length], (ip_ntoa(packet[12:16]), sport))
 
 
