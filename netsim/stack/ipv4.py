@@ -49,17 +49,38 @@ _HARD_UDP_ERRORS = {2: (92, "Protocol not available"), 3: (111, "Connection refu
 
 
 # The steps of the per-frame path, worded when the trace is read (see netsim.engine.trace).
-# Every row's data is the IPv4 packet.
-_IP_RX = Step("ip", "rx", "ip_rcv", lambda host, dev, data, a, b:
-              f"IPv4 {ip_ntoa(data[12:16])} -> {ip_ntoa(data[16:20])} arrives on {dev}",
-              l3=True)
-_IP_DELIVER = Step("ip", "deliver", "ip_local_deliver", lambda host, dev, data, a, b:
-                   f"{ip_ntoa(data[16:20])} is this host's address: delivered locally",
-                   l3=True)
+class _ReceivedStep(Step):
+    """A step of the receive path. To keep one copy of each frame version, the row holds
+    the frame as received and ``b``, where the IPv4 packet starts in it (the record's
+    data is that slice, cut when read); ``b`` is None when the row holds a packet
+    netfilter has rewritten."""
+
+    __slots__ = ()
+
+    def records(self, time, host, dev, frame_id, data, a, b):
+        if b is not None:
+            data = data[b:b + (data[b + 2] << 8 | data[b + 3])]
+        return Step.records(self, time, host, dev, frame_id, data, a, None)
+
+
+_IP_RX = _ReceivedStep("ip", "rx", "ip_rcv", lambda host, dev, data, a, b:
+                       f"IPv4 {ip_ntoa(data[12:16])} -> {ip_ntoa(data[16:20])} arrives on "
+                       f"{dev}", l3=True)
+_IP_DELIVER = _ReceivedStep("ip", "deliver", "ip_local_deliver", lambda host, dev, data, a, b:
+                            f"{ip_ntoa(data[16:20])} is this host's address: delivered "
+                            "locally", l3=True)
 # a = the destination port. Facts: port.
-_UDP_DELIVER = Step("udp", "deliver", "udp_queue_rcv_skb",
-                    lambda host, dev, data, a, b: f"UDP port {a}: queued on the socket",
-                    l3=True, facts=lambda host, dev, data, a, b: {"port": a})
+_UDP_DELIVER = _ReceivedStep("udp", "deliver", "udp_queue_rcv_skb",
+                             lambda host, dev, data, a, b: f"UDP port {a}: queued on the socket",
+                             l3=True, facts=lambda host, dev, data, a, b: {"port": a})
+
+
+def _packet_at(skb: Skb) -> int:
+    """Where the IPv4 packet starts in ``skb.data``: after Ethernet's 14 bytes, or at 0
+    on a device without a link layer (tun)."""
+    return 0 if skb.dev.link_type == "none" else 14
+
+
 _ROUTE_STEPS: dict[str, Step] = {}
 
 
@@ -336,7 +357,8 @@ class IPv4Stack:
             packet = packet[:total]  # Ethernet padding goes
         trace = self.ns.trace
         if trace.enabled:
-            trace.step(_IP_RX, self.ns.name, dev.name, skb.frame_id, packet)
+            trace.step(_IP_RX, self.ns.name, dev.name, skb.frame_id, skb.data, None,
+                       len(skb.data) - size)
         nf = self.ns.netfilter
         if nf is not None:  # NF_INET_PRE_ROUTING: before the routing decision (DNAT)
             packet = nf.pre_routing(dev, packet, skb.frame_id)
@@ -361,7 +383,11 @@ class IPv4Stack:
                 return
         trace = self.ns.trace
         if trace.enabled:
-            trace.step(_IP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, packet)
+            if nf is None:
+                trace.step(_IP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, skb.data,
+                           None, _packet_at(skb))
+            else:
+                trace.step(_IP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, packet)
         proto = packet[9]
         if proto == ip_pkt.IPPROTO_UDP:
             self.udp_rcv(skb, packet)
@@ -435,7 +461,12 @@ class IPv4Stack:
             return
         trace = self.ns.trace
         if trace.enabled:
-            trace.step(_UDP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, packet, dport)
+            if self.ns.netfilter is None:
+                trace.step(_UDP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, skb.data,
+                           dport, _packet_at(skb))
+            else:
+                trace.step(_UDP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, packet,
+                           dport)
         sock.enqueue(payload[8:length], (ip_ntoa(packet[12:16]), sport))
 
 
