@@ -36,7 +36,7 @@ def build(src: bytes, dst: bytes, proto: int, payload: bytes, *, ident: int = 0,
     # The header checksum from the fields themselves (one's complement sum of the ten
     # 16-bit words, see checksum.py): the header is packed once, already correct.
     words = ((0x45 << 8 | tos) + total + ident + flags + (ttl << 8 | proto)
-             + int.from_bytes(src + dst, "big") % 0xFFFF)
+             + int.from_bytes(src, "big") + int.from_bytes(dst, "big"))  # 2**16 = 1 mod 0xFFFF
     total_sum = words % 0xFFFF or 0xFFFF
     checksum = ~total_sum & 0xFFFF
     return _HEADER.pack(0x45, tos, total, ident, flags, ttl, proto, checksum, src, dst) + payload

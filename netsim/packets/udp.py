@@ -28,7 +28,8 @@ def build(src_ip: bytes, dst_ip: bytes, sport: int, dport: int, data: bytes) -> 
     """
     length = 8 + len(data)
     padded = data + b"\0" if length & 1 else data
-    total = (int.from_bytes(src_ip + dst_ip, "big") + 17 + length      # pseudo-header
+    total = (int.from_bytes(src_ip, "big") + int.from_bytes(dst_ip, "big")  # pseudo-header
+             + 17 + length
              + (sport << 16 | dport) + (length << 16)                   # UDP header
              + int.from_bytes(padded, "big")) % 0xFFFF or 0xFFFF       # data
     checksum = ~total & 0xFFFF or 0xFFFF  # 0 means "no checksum": send 0xFFFF instead

@@ -440,13 +440,13 @@ class IPv4Stack:
     # ------------------------------------------------------------- UDP
     def udp_rcv(self, skb: Skb, packet: bytes) -> None:
         """udp_rcv(): to the socket bound to the destination port, else port unreachable."""
-        payload = packet[(packet[0] & 0x0F) * 4:]
-        if len(payload) < 8:
+        ihl = (packet[0] & 0x0F) * 4
+        if len(packet) - ihl < 8:
             self.drop(skb.dev.name, skb.frame_id, "bad UDP: shorter than its header",
                       "udp_rcv", packet)
             return
-        sport, dport, length = _UDP_PORTS_LENGTH.unpack_from(payload)
-        if length < 8 or length > len(payload):
+        sport, dport, length = _UDP_PORTS_LENGTH.unpack_from(packet, ihl)
+        if length < 8 or length > len(packet) - ihl:
             self.drop(skb.dev.name, skb.frame_id, f"bad UDP: length {length} does not fit",
                       "udp_rcv", packet)
             return
@@ -467,7 +467,7 @@ class IPv4Stack:
             else:
                 trace.step(_UDP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, packet,
                            dport)
-        sock.enqueue(payload[8:length], (ip_ntoa(packet[12:16]), sport))
+        sock.enqueue(packet[ihl + 8:ihl + length], (ip_ntoa(packet[12:16]), sport))
 
 
 class IcmpLayer:
