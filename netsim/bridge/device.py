@@ -74,6 +74,7 @@ class Bridge(NetDevice):
         # (or, once the bridge had a storm, came in at all).
         self.frames_seen: dict[int, int] = {}
         self.storm_counting = False
+        self.storm_repeats = 0         # frames counted a second time in this window
         self.fwd_newest = 0            # the newest frame id forwarded (known unicast)
         self.stale_count = 0           # older frames forwarded since stale_since
         self.stale_since = 0.0

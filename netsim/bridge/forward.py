@@ -60,10 +60,11 @@ def forward(br: Bridge, dst: FdbEntry, skb: Skb, ingress: BridgePort | None) -> 
     in a second mean a unicast frame going round a loop; see :mod:`netsim.bridge.storm`.)
     """
     frame_id = skb.frame_id
-    if frame_id > br.fwd_newest:  # frames are numbered as they are made
+    newest = br.fwd_newest
+    if frame_id > newest:  # frames are numbered as they are made
         br.fwd_newest = frame_id
-    elif storm.stale_forward(br):  # an old frame again: maybe one going round a loop
-        return
+    elif frame_id == newest or newest - frame_id > storm.STALE_AGE:
+        storm.stale_forward(br)  # the same frame again, or a very old one: a loop?
     port = dst.port
     trace = br.ns.trace
     # should_deliver(), written out on this hottest path

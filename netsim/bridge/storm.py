@@ -21,8 +21,11 @@ stops it. That guard is netsim's own, not the kernel's:
   FDB entries that send unicast frames round the same loop.
 * a unicast frame can go round a loop with no flood at all (FDB entries pointing round
   it): the known-unicast path only compares each frame's id with the newest it forwarded
-  (frames are numbered as they are made), and :data:`STALE_TRIGGER` older ones within a
-  simulated second make the bridge count every frame coming in, as above.
+  (frames are numbered as they are made). The newest one again, or one more than
+  :data:`STALE_AGE` ids older, is suspect (a frame merely overtaken by others sent at
+  the same moment is not); :data:`STALE_TRIGGER` suspects within a simulated second
+  make the bridge count every frame coming in, as above, until a window of
+  :data:`WINDOW` frames passes with none coming in twice.
 
 A world whose ``bridge_storm_stops`` is False (``lab.bridge_storm_stops = False``; the
 oracle replay sets it, since a real kernel's commands go on while a loop storms) is not
@@ -55,6 +58,10 @@ enough to fill a tap's queue (1000 frames) with copies, as the real storm does."
 WINDOW = 4096
 """Frame ids a bridge keeps a count for; the table starts again when it is full."""
 
+STALE_AGE = 4096
+"""How many ids older than the newest forwarded a known-unicast frame may be before it
+is suspect: frames many hosts send at once arrive in any order, but not that late."""
+
 STALE_TRIGGER = 256
 """Known-unicast frames older than the newest one forwarded, within one simulated second,
 that make a bridge count every frame coming in (a unicast loop needs no flood)."""
@@ -83,6 +90,7 @@ def count(br: Bridge, port: BridgePort | None, skb: Skb) -> bool:
             new_window(br)
         seen[frame_id] = 1
         return False
+    br.storm_repeats += 1
     if n < br.storm_watch:
         seen[frame_id] = n + 1
         return False
@@ -100,9 +108,9 @@ def flood_check(br: Bridge, port: BridgePort | None, skb: Skb) -> bool:
     return False
 
 
-def stale_forward(br: Bridge) -> bool:
-    """The known-unicast path forwards a frame older than the newest it forwarded (a
-    reordered frame, or one going round a loop). Returns False: the frame goes on."""
+def stale_forward(br: Bridge) -> None:
+    """The known-unicast path forwards the newest frame again or a very old one (maybe
+    one going round a loop). The frame goes on either way."""
     now = br.ns.env.now
     if now - br.stale_since > 1.0:
         br.stale_since = now
@@ -110,13 +118,21 @@ def stale_forward(br: Bridge) -> bool:
     br.stale_count += 1
     if br.stale_count >= STALE_TRIGGER:
         start_counting(br)
-    return False
 
 
 def new_window(br: Bridge) -> None:
-    """The count table is full: start it again (memory stays bounded)."""
+    """The count table is full: start it again (memory stays bounded).
+
+    A bridge counting every frame goes back to counting floods only when a whole
+    window of frames passed with none coming in twice and none in quarantine: busy
+    traffic that was merely reordered (many hosts sending at once) looked like a
+    unicast loop, and now it is known not to be one.
+    """
     br.frames_seen.clear()
     br.storm_ports.clear()
+    if br.storm_counting and not br.storm_repeats and not br.storm_quarantine:
+        stop_counting(br)
+    br.storm_repeats = 0
 
 
 def _dropped(br: Bridge, port: BridgePort | None, skb: Skb) -> None:
@@ -201,3 +217,11 @@ def start_counting(br: Bridge) -> None:
 
 def _bridge(br: Bridge, host: str, name: str) -> Bridge:
     return next(b for b in _bridges(br) if b.ns.name == host and b.name == name)
+
+
+def stop_counting(br: Bridge) -> None:
+    """Back to counting floods only (the ports' rx_handler is handle_frame again)."""
+    br.storm_counting = False
+    br.stale_count = 0
+    for port in br.ports:
+        port.dev.rx_handler = partial(br_input.handle_frame, port)

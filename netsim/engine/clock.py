@@ -42,6 +42,9 @@ def wall_clock(sim_seconds: float) -> float:
     return BOOT_WALL_CLOCK + sim_seconds
 
 
+CHORES_EVERY = 256  # events between two rounds of Clock.chores
+
+
 class _Call:
     """What simpy's event loop needs of an event, and no more: the per-frame scheduler.
 
@@ -123,6 +126,9 @@ class Clock:
         self.event_budget = EVENT_BUDGET
         self.wall_budget: float | None = WALL_BUDGET
         self._budget_left: int | None = None  # set while a command runs (see budget())
+        # Called between batches of CHORES_EVERY events and when a run stops: upkeep
+        # that must not wait for the end of a long run (the trace's memory bound).
+        self.chores: list[Callable[[], None]] = []
         self._running = False
         self._schedule = self.env.schedule  # simpy's public scheduling call, bound once
 
@@ -207,8 +213,8 @@ class Clock:
 
         As in simpy's ``run``: a time is reached through an URGENT marker event at that
         time (events due at exactly ``until`` stay queued for the next run), and the
-        target's own callback ends the loop by raising. The loop itself is a ``for``
-        over the allowance, so counting costs nothing per event.
+        target's own callback ends the loop by raising. Events run in batches of
+        :data:`CHORES_EVERY`, with :attr:`chores` between batches and at the end.
         """
         waiting = [True]  # cleared when this run ends, however it ends
         if isinstance(until, Event):
@@ -217,17 +223,29 @@ class Clock:
             self._schedule(_Call(_reached_time, (waiting,)), URGENT, until - self.env.now)
         left = self.event_budget if self._budget_left is None else self._budget_left
         step = self.env.step
-        done = 0
+        chores = self.chores
+        done = batch = 0
         try:
-            for done in range(1, left + 1):  # noqa: B007 - ``done`` counts the steps
-                step()
+            # Events run in batches, between which the chores run (the trace keeps
+            # within its budget there, so its per-row path needs no check); the loops
+            # are ``for`` loops over ranges, so counting costs nothing per event.
+            while done < left:
+                for batch in range(1, min(CHORES_EVERY, left - done) + 1):  # noqa: B007
+                    step()
+                done += batch
+                batch = 0
+                for chore in chores:
+                    chore()
         except _Reached:
             return
         except EmptySchedule:
             raise RuntimeError(f'No scheduled events left but "until" event was not '
                                f"triggered: {until}") from None
         finally:
+            done += batch  # the steps of an unfinished batch
             waiting[0] = False
+            for chore in chores:
+                chore()
             if isinstance(until, Event) and until.callbacks and _reached in until.callbacks:
                 until.callbacks.remove(_reached)  # stopped early: a later run must not end there
             if self._budget_left is not None:

@@ -153,7 +153,7 @@ class Trace:
     """Rows appended by the models, read as :class:`TraceRecord` objects, with filters.
 
     ``enabled = False`` turns recording off (benchmarks measure both ways).
-    ``listeners`` are called with every record as it is made (live pictures).
+    :meth:`subscribe` tells a function of every record as it is made (live pictures).
     """
 
     def __init__(self, env, budget: int | None = DEFAULT_BUDGET) -> None:
@@ -166,7 +166,7 @@ class Trace:
         self.budget = budget
         self.dropped = 0  # records dropped from the front to stay within the budget
         self.enabled = True
-        self.listeners: list[Callable[[TraceRecord], None]] = []
+        self._listeners: list[Callable[[TraceRecord], None]] = []
 
     # ------------------------------------------------------------------ writing
     @property
@@ -185,11 +185,22 @@ class Trace:
 
     def step(self, step: Step, host: str, dev: str, frame_id: int, data: bytes | None,
              a: Any = None, b: Any = None) -> None:
-        """Append one row (the per-frame path; callers check :attr:`enabled` first)."""
-        rows = self._rows
-        rows.extend((self._env._now, step, host, dev, frame_id, data, a, b))
-        if self.listeners or len(rows) > self._limit:
-            self._after_append()
+        """Append one row (the per-frame path; callers check :attr:`enabled` first).
+
+        Nothing else happens here: the budget is kept by :meth:`tidy`, which the clock
+        calls between batches of events, and a trace with subscribers replaces this
+        method on the instance (:meth:`subscribe`).
+        """
+        self._rows.extend((self._env._now, step, host, dev, frame_id, data, a, b))
+
+    def _step_and_tell(self, step: Step, host: str, dev: str, frame_id: int,
+                       data: bytes | None, a: Any = None, b: Any = None) -> None:
+        """:meth:`step` while someone subscribes: the new records go to each listener."""
+        now = self._env._now
+        self._rows.extend((now, step, host, dev, frame_id, data, a, b))
+        for record in step.records(now, host, dev, frame_id, data, a, b):
+            for listener in self._listeners:
+                listener(record)
 
     def hop(self, host: str, dev: str, layer: str, action: str, frame_id: int, reason: str,
             func: str, data: bytes | None = None, l3: bool = False,
@@ -202,14 +213,32 @@ class Trace:
         if step is None:
             step = self._steps[key] = Step(layer, action, func, l3=l3)
         self.step(step, host, dev, frame_id, data, reason, facts)
+        if len(self._rows) > self._limit:  # commands write rows outside any run too
+            self.tidy()
 
-    def _after_append(self) -> None:
-        if self.listeners:
-            rows = self._rows
-            records = rows[-ROW + 1].records(*rows[-ROW:-ROW + 1], *rows[-ROW + 2:])
-            for record in records:
-                for listener in self.listeners:
-                    listener(record)
+    # ------------------------------------------------------------------ listening
+    @property
+    def listeners(self) -> tuple[Callable[[TraceRecord], None], ...]:
+        """Who is told of every new record (see :meth:`subscribe`)."""
+        return tuple(self._listeners)
+
+    def subscribe(self, listener: Callable[[TraceRecord], None]) -> None:
+        """Call ``listener(record)`` with every record from now on (live pictures)."""
+        if not callable(listener):
+            raise TypeError(f"trace.subscribe() needs a function, not {listener!r}")
+        self._listeners.append(listener)
+        self.step = self._step_and_tell
+
+    def unsubscribe(self, listener: Callable[[TraceRecord], None]) -> None:
+        """Stop telling ``listener``; a trace nobody listens to goes back to :meth:`step`."""
+        if listener in self._listeners:
+            self._listeners.remove(listener)
+        if not self._listeners and "step" in vars(self):
+            del self.step
+
+    # ------------------------------------------------------------------ the budget
+    def tidy(self) -> None:
+        """Keep within the budget: shed the oldest rows once a quarter budget is over."""
         if len(self._rows) > self._limit:
             self._shed(len(self._rows) // ROW - self._budget)
 

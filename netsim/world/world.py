@@ -62,6 +62,7 @@ class World:
         self.run = self.clock.run
         self.run_until = self.clock.run_until
         self.trace = Trace(self.env)
+        self.clock.chores.append(self.trace.tidy)  # the trace's budget, between events
         self.hosts: dict[str, Host] = {}
         self.vms: dict[str, VirtualMachine] = {}  # by name (QEMU's -name)
         self.cables: list[Cable] = []
