@@ -22,13 +22,13 @@ tests and notebooks.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from netsim.analysis.probe import Probe, machine, ping
 from netsim.packets.addr import ip_aton, ip_ntoa
 from netsim.stack.netfilter import source_nat_targets
+from netsim.stack.netfilter.hooks import nat_change
 from netsim.stack.route import prefix_mask, to_int
 
 if TYPE_CHECKING:
@@ -52,7 +52,6 @@ LINK_DOWN = "link-down"
 LOST = "lost"
 
 _ICMP_ECHO_REQUEST, _ICMP_ECHO_REPLY = 8, 0
-_RULE = re.compile(r"iptables -t (\w+) (\w+): (\w+) by (?:rule '([^']*)'|(policy \w+))")
 
 
 @dataclass
@@ -189,8 +188,8 @@ def _reached(lab: Lab, probe: Probe, answer: Why) -> Why:
         if r.layer == "bridge" and r.action in ("forward", "flood") and place not in bridged \
                 and r.frame_id and r.data is not None and _is_echo(r.data):
             bridged.append(place)
-    nats = [f"{r.host}: {r.reason.split(', rule')[0].split(', entry')[0]}"
-            for r in probe.records if r.layer == "netfilter" and r.action == "nat"]
+    nats = [f"{r.host}: {nat_change(r.facts)}"
+            for r in probe.records if r.layer == "netfilter" and r.action == "nat" and r.facts]
     slirp = any(r.layer == "slirp" for r in probe.records)
     text = [f"The echo was answered by {probe.target}."]
     if bridged:
@@ -229,7 +228,8 @@ def _died(lab: Lab, probe: Probe, answer: Why, drop: TraceRecord) -> Why:
     is_reply = packet is not None and _icmp_type(packet) == _ICMP_ECHO_REPLY
     if drop.layer == "netfilter":
         return _filtered(lab, probe, answer, drop)
-    if "ip_forward=0" in drop.reason:
+    cause = drop.fact("cause")
+    if cause == "ip_forward_off":
         answer.verdict = IP_FORWARD_OFF
         answer.decided_by = f"{drop.host}$ sysctl net.ipv4.ip_forward -> 0"
         answer.explanation = (f"The echo reached {drop.host}, which is not its destination and "
@@ -241,7 +241,7 @@ def _died(lab: Lab, probe: Probe, answer: Why, drop: TraceRecord) -> Why:
         if isolated is not None:
             return _host_only(lab, probe, answer, isolated)
         return answer
-    if drop.reason.startswith("no route to") and packet is not None:
+    if cause == "no_route" and packet is not None:
         dst = ip_ntoa(packet[16:20])
         if is_reply and probe.answered_by_target:
             return _missing_masquerade(lab, probe, answer, drop, dst)
@@ -268,9 +268,9 @@ def _died(lab: Lab, probe: Probe, answer: Why, drop: TraceRecord) -> Why:
 
 def _filtered(lab: Lab, probe: Probe, answer: Why, drop: TraceRecord) -> Why:
     answer.verdict = FILTERED
-    m = _RULE.search(drop.reason)
-    table, chain, target, rule, policy = m.groups() if m else ("filter", "?", drop.action,
-                                                               None, None)
+    table, chain = drop.fact("table", "filter"), drop.fact("chain", "?")
+    target, rule = drop.fact("target", drop.action), drop.fact("rule")
+    policy = f"policy {drop.fact('policy')}" if drop.fact("policy") else None
     answer.decided_by = (f"iptables -t {table} {chain}: " + (rule or policy or drop.reason))
     direction = "reply" if drop.l3 and _icmp_type(drop.data) == _ICMP_ECHO_REPLY else "echo"
     answer.explanation = (f"A firewall rule on {drop.host} stopped the {direction} "
@@ -285,7 +285,7 @@ def _filtered(lab: Lab, probe: Probe, answer: Why, drop: TraceRecord) -> Why:
                           " (narrow it with -p/--dport)")
     elif policy:
         answer.fix = f"{drop.host}$ iptables -t {table} -I {chain} ... -j ACCEPT"
-    if "bridged frame" in drop.reason:
+    if drop.fact("bridged"):
         # br_netfilter: a frame the bridge forwards meets iptables' FORWARD chain too
         answer.explanation += (f" The frame was bridged by {drop.dev}, not routed: it met "
                                f"iptables only because net.bridge.bridge-nf-call-iptables=1 "
@@ -479,8 +479,7 @@ def _untranslated_forwarder(lab: Lab, probe: Probe, private: str) -> tuple[str |
     for r in probe.records:
         if (r.layer == "ip" and r.action == "forward" and r.data is not None
                 and ip_ntoa(r.data[12:16]) == private and r.host not in nat_hosts):
-            m = re.search(r"out of (\S+)", r.reason)
-            return r.host, m.group(1) if m else ""
+            return r.host, r.fact("out", "")
     return None, ""
 
 

@@ -82,9 +82,15 @@ class Fdb:
         """br_fdb_find_rcu()."""
         return self.entries.get(mac)
 
-    def _trace(self, action: str, reason: str, func: str, frame_id: int = 0, dev: str = "") -> None:
+    def _trace(self, action: str, reason: str, func: str, frame_id: int = 0, dev: str = "",
+               facts: dict | None = None) -> None:
+        """One bridge record. Facts: bridge, and per action --
+        learn: mac, port (the port it is behind now), moved_from (only when it moved);
+        age: mac, port; flush: port, count, all (every entry, not just learned ones);
+        drop (not learned): mac, port, limit."""
         br = self.br
-        br.ns.trace.hop(br.ns.name, dev or br.name, "bridge", action, frame_id, reason, func)
+        br.ns.trace.hop(br.ns.name, dev or br.name, "bridge", action, frame_id, reason, func,
+                        facts={"bridge": br.name, **facts} if facts else {"bridge": br.name})
 
     def _insert(self, entry: FdbEntry) -> None:
         self.entries.pop(entry.mac, None)
@@ -103,11 +109,13 @@ class Fdb:
             if limit and self.n_learned() >= limit:
                 self._trace("drop", f"{self.br.name}: {mac_ntoa(mac)} not learned: the table "
                             f"holds fdb_max_learned = {limit} learned entries", "fdb_create",
-                            frame_id, port.dev.name)
+                            frame_id, port.dev.name,
+                            {"mac": mac_ntoa(mac), "port": port.dev.name, "limit": limit})
                 return
             self.entries[mac] = FdbEntry(mac, port, updated=now, used=now)
             self._trace("learn", f"{self.br.name}: learned {mac_ntoa(mac)} on {port.dev.name}",
-                        "br_fdb_update", frame_id)
+                        "br_fdb_update", frame_id,
+                        facts={"mac": mac_ntoa(mac), "port": port.dev.name})
             return
         if entry.is_local:
             # The kernel logs "received packet on X with own address as source address".
@@ -118,7 +126,8 @@ class Fdb:
             old = entry.port.dev.name if entry.port else self.br.name
             entry.port = port
             self._trace("learn", f"{self.br.name}: {mac_ntoa(mac)} moved from {old} to "
-                        f"{port.dev.name}", "br_fdb_update", frame_id)
+                        f"{port.dev.name}", "br_fdb_update", frame_id,
+                        facts={"mac": mac_ntoa(mac), "port": port.dev.name, "moved_from": old})
         entry.updated = now
 
     # ------------------------------------------------------------ local entries
@@ -186,7 +195,8 @@ class Fdb:
         if doomed:
             what = "all entries" if do_all else "learned entries"
             self._trace("flush", f"{self.br.name}: flushed {len(doomed)} {what} of "
-                        f"{port.dev.name}", "br_fdb_delete_by_port", dev=port.dev.name)
+                        f"{port.dev.name}", "br_fdb_delete_by_port", dev=port.dev.name,
+                        facts={"port": port.dev.name, "count": len(doomed), "all": do_all})
         return len(doomed)
 
     def flush(self) -> None:
@@ -226,7 +236,8 @@ class Fdb:
                 del self.entries[entry.mac]
                 where = entry.port.dev.name if entry.port else br.name
                 self._trace("age", f"{br.name}: {mac_ntoa(entry.mac)} on {where} aged out "
-                            f"(silent for {hold:g} s)", "br_fdb_cleanup")
+                            f"(silent for {hold:g} s)", "br_fdb_cleanup",
+                            facts={"mac": mac_ntoa(entry.mac), "port": where})
         self.start_gc(max(work_delay, GC_MIN_INTERVAL))
 
 

@@ -30,7 +30,6 @@ Left out: user-space STP (``/sbin/bridge-stp``, only in the initial namespace),
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -71,26 +70,22 @@ class ConfigInfo:
 
 # ---------------------------------------------------------------------- the trace
 def log(br: Bridge, dev: str, reason: str, func: str, action: str = "info",
-        frame_id: int = 0, data: bytes | None = None) -> None:
-    """One STP trace record: ``br0: <reason>`` on ``dev``, by the kernel function ``func``."""
+        frame_id: int = 0, data: bytes | None = None, facts: dict | None = None) -> None:
+    """One STP trace record: ``br0: <reason>`` on ``dev``, by the kernel function ``func``.
+
+    Facts: bridge, plus the caller's ``facts`` (a port state change: port, port_no,
+    state -- see :func:`set_state`)."""
     ns = br.ns
-    ns.trace.hop(ns.name, dev, "stp", action, frame_id, f"{br.name}: {reason}", func, data)
-
-
-STATE_RECORD = re.compile(r"^(?P<bridge>\S+): port (?P<no>\d+)\((?P<port>[^)]+)\) entered "
-                          r"(?P<state>\w+) state")
-"""The reason of a state change record (the kernel's own log line, then why)."""
+    ns.trace.hop(ns.name, dev, "stp", action, frame_id, f"{br.name}: {reason}", func, data,
+                 facts={"bridge": br.name, **facts} if facts else {"bridge": br.name})
 
 
 def port_states(trace: Trace) -> list[tuple[float, str, str, str, str]]:
-    """Every port state change in ``trace``: ``(time, host, bridge, port, state)``."""
-    out = []
-    for rec in trace.records:
-        if rec.layer == "stp" and rec.action == "info":
-            m = STATE_RECORD.match(rec.reason)
-            if m:
-                out.append((rec.time, rec.host, m["bridge"], m["port"], m["state"]))
-    return out
+    """Every port state change in ``trace``: ``(time, host, bridge, port, state)``, read
+    from the facts of :func:`set_state`'s records."""
+    return [(rec.time, rec.host, rec.fact("bridge"), rec.fact("port"), rec.fact("state"))
+            for rec in trace.records
+            if rec.layer == "stp" and rec.action == "info" and rec.fact("state") is not None]
 
 
 def bpdus(trace: Trace) -> list[tuple[float, str, str, str, object]]:
@@ -101,14 +96,16 @@ def bpdus(trace: Trace) -> list[tuple[float, str, str, str, object]]:
 
 
 def set_state(port: BridgePort, state: str, why: str, func: str) -> None:
-    """br_set_state(): the port's new state, logged as the kernel logs it."""
+    """br_set_state(): the port's new state, logged as the kernel logs it.
+
+    Facts: bridge, port (the device's name), port_no, state."""
     port.state = state
     br = port.br
     if br.stp_enabled and state in (BLOCKING, FORWARDING):
         key = "transition_blk" if state == BLOCKING else "transition_fwd"
         port.stp_xstats[key] += 1
     log(br, port.dev.name, f"port {port.port_no}({port.dev.name}) entered {state} state: "
-        f"{why}", func)
+        f"{why}", func, facts={"port": port.dev.name, "port_no": port.port_no, "state": state})
 
 
 # ---------------------------------------------------------------------- roles

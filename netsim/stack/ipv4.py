@@ -137,8 +137,14 @@ class IPv4Stack:
         return value.lstrip("-").isdigit() and int(value) != 0  # any non-zero value enables
 
     def drop(self, dev: str, frame_id: int, reason: str, func: str,
-             data: bytes | None = None) -> None:
-        self.ns.trace.hop(self.ns.name, dev, "ip", "drop", frame_id, reason, func, data, l3=True)
+             data: bytes | None = None, cause: str | None = None) -> None:
+        """A packet dropped by the IP layer. Facts: cause (when the caller names one):
+        ``ip_forward_off``, ``ttl_expired``, ``no_route`` (forwarding); ``no_route_back``,
+        ``echo_broadcast``, ``bad_icmp``, ``no_ping_socket``, ``icmp_type_ignored``,
+        ``icmp_error_unclaimed`` (ICMP); ``neigh_queue_full``, ``arp_failed``
+        (neighbours); ``bad_tcp``, ``no_tcp_socket`` (TCP)."""
+        self.ns.trace.hop(self.ns.name, dev, "ip", "drop", frame_id, reason, func, data, l3=True,
+                          facts=None if cause is None else {"cause": cause})
 
     def is_local_address(self, addr: bytes) -> bool:
         """inet_addr_type() == RTN_LOCAL: any address of any device of this host."""
@@ -407,26 +413,28 @@ class IPv4Stack:
         if not self.forwarding:
             self.drop(dev.name, skb.frame_id,
                       f"{ip_ntoa(dst)} is not this host's and net.ipv4.ip_forward=0: "
-                      "not forwarded", "ip_route_input_slow", packet)
+                      "not forwarded", "ip_route_input_slow", packet, "ip_forward_off")
             return
         if ttl <= 1:
-            self.drop(dev.name, skb.frame_id, "TTL expired in transit", "ip_forward", packet)
+            self.drop(dev.name, skb.frame_id, "TTL expired in transit", "ip_forward", packet,
+                      "ttl_expired")
             self.icmp.send_error(packet, icmp.TIME_EXCEEDED, 0, dev)
             return
         route = self.main.lookup(to_int(dst))
         if route is None or route.type != "unicast":
             self.drop(dev.name, skb.frame_id, f"no route to {ip_ntoa(dst)}",
-                      "ip_route_input_slow", packet)
+                      "ip_route_input_slow", packet, "no_route")
             self.icmp.send_error(packet, icmp.DEST_UNREACH, icmp.NET_UNREACH, dev)
             return
         out = ip_pkt.decrement_ttl(packet)
         nexthop = route.gateway or dst
         trace = self.ns.trace
-        if trace.enabled:
+        if trace.enabled:  # Facts: out (the device it leaves by), via (the gateway, or None)
             trace.hop(self.ns.name, dev.name, "ip", "forward", skb.frame_id,
                       f"forwarding {ip_ntoa(src)} -> {ip_ntoa(dst)} out of "
                       f"{route.dev.name} (TTL {ttl} -> {ttl - 1})", "ip_forward", out,
-                      l3=True)
+                      l3=True, facts={"out": route.dev.name, "via": None if route.gateway
+                                      is None else ip_ntoa(route.gateway)})
         nf = self.ns.netfilter
         if nf is not None:  # NF_INET_FORWARD, then NF_INET_POST_ROUTING
             out = nf.forward(dev, route.dev, out, skb.frame_id)
@@ -482,7 +490,8 @@ class IcmpLayer:
         try:
             msg = icmp.parse(ip.payload)
         except ValueError as err:
-            stack.drop(skb.dev.name, skb.frame_id, f"bad ICMP: {err}", "icmp_rcv", packet)
+            stack.drop(skb.dev.name, skb.frame_id, f"bad ICMP: {err}", "icmp_rcv", packet,
+                       "bad_icmp")
             return
         if msg.type == icmp.ECHO_REQUEST:
             self.echo(skb, ip, msg)
@@ -490,7 +499,7 @@ class IcmpLayer:
             sock = stack.ping_sockets.get(msg.ident)
             if sock is None:
                 stack.drop(skb.dev.name, skb.frame_id, f"echo reply id {msg.ident}: no ping "
-                           "socket waits for it", "ping_rcv", packet)
+                           "socket waits for it", "ping_rcv", packet, "no_ping_socket")
                 return
             self.ns.trace.hop(self.ns.name, skb.dev.name, "icmp", "deliver", skb.frame_id,
                               f"echo reply id {msg.ident} seq {msg.seq}: to the ping socket",
@@ -500,7 +509,7 @@ class IcmpLayer:
             self._error_to_socket(skb, ip, msg, packet)
         else:
             stack.drop(skb.dev.name, skb.frame_id, f"ICMP type {msg.type} ignored", "icmp_rcv",
-                       packet)
+                       packet, "icmp_type_ignored")
 
     def _error_to_socket(self, skb: Skb, ip: ip_pkt.IPv4, msg: icmp.Icmp, packet: bytes) -> None:
         """icmp_unreach(): tell the socket whose packet caused the error."""
@@ -522,7 +531,7 @@ class IcmpLayer:
                 inner, msg.type, msg.code, skb.frame_id):
             return
         self.stack.drop(skb.dev.name, skb.frame_id, "ICMP error for no local socket",
-                        "icmp_unreach", packet)
+                        "icmp_unreach", packet, "icmp_error_unclaimed")
 
     def _udp_err(self, skb: Skb, msg: icmp.Icmp, packet: bytes) -> bool:
         """__udp4_lib_err(): a *connected* UDP socket learns of a hard error.
@@ -554,19 +563,21 @@ class IcmpLayer:
         stack = self.stack
         if ip.dst[3] == 255 or ip.dst == b"\xff\xff\xff\xff" or stack.is_broadcast_for_us(ip.dst):
             stack.drop(skb.dev.name, skb.frame_id, "echo to a broadcast address ignored "
-                       "(icmp_echo_ignore_broadcasts=1)", "icmp_rcv")
+                       "(icmp_echo_ignore_broadcasts=1)", "icmp_rcv", cause="echo_broadcast")
             return
         reply = icmp.echo(msg.ident, msg.seq, msg.data, reply=True)
         frame_id = self.ns.new_frame_id()
+        # Facts: reply_to (the request's frame id), peer (the address the reply goes to).
         self.ns.trace.hop(self.ns.name, skb.dev.name, "icmp", "reply", frame_id,
                           f"echo request from {ip_ntoa(ip.src)} (frame #{skb.frame_id}): "
-                          "replying", "icmp_echo")
+                          "replying", "icmp_echo",
+                          facts={"reply_to": skb.frame_id, "peer": ip_ntoa(ip.src)})
         try:
             stack.output(ip.src, ip_pkt.IPPROTO_ICMP, reply, src=ip.dst, df=False,
                          frame_id=frame_id, func="icmp_reply")
         except NoRoute:
             stack.drop(skb.dev.name, frame_id, f"no route back to {ip_ntoa(ip.src)}",
-                       "icmp_reply")
+                       "icmp_reply", cause="no_route_back")
 
     def send_error(self, packet: bytes, type_: int, code: int, dev: NetDevice) -> None:
         """icmp_send(): an error back to the sender of ``packet`` (never about an ICMP error)."""

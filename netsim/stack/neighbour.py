@@ -132,7 +132,8 @@ class NeighbourTable:
                 n.probes = 0
             if len(n.queue) >= UNRES_QLEN:
                 dropped = n.queue.popleft()
-                self.stack.drop(dev.name, dropped[1], "neighbour queue full", "neigh_event_send")
+                self.stack.drop(dev.name, dropped[1], "neighbour queue full", "neigh_event_send",
+                                cause="neigh_queue_full")
             n.queue.append((packet, frame_id))
             self._trace(n, "resolve", f"{dev.name}: who has {ip_ntoa(nexthop)}? packet waits "
                         "while ARP asks (INCOMPLETE)", "neigh_resolve_output", frame_id)
@@ -141,7 +142,8 @@ class NeighbourTable:
             return
         if len(n.queue) >= UNRES_QLEN:
             dropped = n.queue.popleft()
-            self.stack.drop(dev.name, dropped[1], "neighbour queue full", "neigh_event_send")
+            self.stack.drop(dev.name, dropped[1], "neighbour queue full", "neigh_event_send",
+                            cause="neigh_queue_full")
         n.queue.append((packet, frame_id))
 
     def _retransmit(self, n: Neighbour) -> None:
@@ -184,7 +186,7 @@ class NeighbourTable:
         queued, n.queue = list(n.queue), deque()
         for packet, frame_id in queued:
             self.stack.drop(n.dev.name, frame_id, f"{ip_ntoa(n.ip)} unreachable: ARP failed",
-                            "arp_error_report", packet)
+                            "arp_error_report", packet, "arp_failed")
             self.stack.icmp.host_unreachable(packet, n.dev)
 
     def _solicit(self, n: Neighbour, broadcast: bool, packet: bytes | None = None) -> None:

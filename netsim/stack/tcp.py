@@ -186,10 +186,12 @@ class TcpLayer:
         try:
             seg = tcp_pkt.parse(segment)
         except MalformedPacket as err:
-            self.stack.drop(dev, skb.frame_id, f"bad TCP: {err}", "tcp_v4_rcv", packet)
+            self.stack.drop(dev, skb.frame_id, f"bad TCP: {err}", "tcp_v4_rcv", packet,
+                            "bad_tcp")
             return
         if not tcp_pkt.verify(src, dst, segment):
-            self.stack.drop(dev, skb.frame_id, "bad TCP checksum", "tcp_v4_rcv", packet)
+            self.stack.drop(dev, skb.frame_id, "bad TCP checksum", "tcp_v4_rcv", packet,
+                            "bad_tcp")
             return
         sock = self.conns.get((dst, seg.dport, src, seg.sport))
         if sock is not None:
@@ -202,7 +204,7 @@ class TcpLayer:
             self._listen_rcv(listener, src, dst, seg, skb.frame_id, packet)
             return
         self.stack.drop(dev, skb.frame_id, f"no socket on TCP port {seg.dport}: answered "
-                        "with RST", "tcp_v4_rcv", packet)
+                        "with RST", "tcp_v4_rcv", packet, "no_tcp_socket")
         self.send_reset(src, dst, seg, skb.frame_id)
 
     def _listen_rcv(self, listener: TcpListener, src: bytes, dst: bytes, seg: tcp_pkt.Tcp,
@@ -224,7 +226,7 @@ class TcpLayer:
             self.stack.route_output(src)
         except NoRoute:  # inet_csk_route_req() fails: no SYN-ACK, no request socket
             self.stack.drop("", frame_id, f"SYN from {ip_ntoa(src)}: no route back for the "
-                            "SYN-ACK", "inet_csk_route_req", packet)
+                            "SYN-ACK", "inet_csk_route_req", packet, "no_route_back")
             return
         sock = TcpSocket(self, dst, seg.dport, src, seg.sport)
         sock.listener = listener

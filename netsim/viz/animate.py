@@ -12,7 +12,6 @@ text output can read them; :func:`animate` renders them.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -25,7 +24,6 @@ if TYPE_CHECKING:
     from netsim.lab import Lab
 
 FRAME_COLOURS = ["#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf"]
-_REPLY_TO = re.compile(r"\(frame #(\d+)\)")
 
 
 # Functions of the IP layer: at the drawn host, their records sit in the IP stack box,
@@ -60,7 +58,8 @@ def spot(record: TraceRecord, positions: dict[str, tuple[float, float]]) -> str:
 
 
 def default_frames(lab: Lab) -> list[int]:
-    """The last ping's echo request and its reply (by the trace's ``icmp_echo`` record)."""
+    """The last ping's echo request and its reply (the ``icmp_echo`` record whose
+    ``reply_to`` fact is the request's frame id)."""
     records = lab.trace.records
     request = next((r.frame_id for r in reversed(records)
                     if r.func == "ping_v4_sendmsg" and r.frame_id), None)
@@ -68,8 +67,7 @@ def default_frames(lab: Lab) -> list[int]:
         return []
     ids = [request]
     for r in records:
-        m = _REPLY_TO.search(r.reason) if r.func == "icmp_echo" else None
-        if m and int(m.group(1)) == request and r.frame_id:
+        if r.func == "icmp_echo" and r.fact("reply_to") == request and r.frame_id:
             ids.append(r.frame_id)
     return ids
 

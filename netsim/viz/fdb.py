@@ -8,14 +8,14 @@ reaches the bridge's ``ageing_time`` (300 s by default).
 
 The history is read from the trace: records with layer ``"bridge"`` and action
 ``"learn"`` (a MAC learned, or moved to another port), ``"age"`` (aged out) or
-``"flush"`` (a port's entries dropped when it went down or left the bridge). Each is
-one mark on a timeline, in a lane per MAC (flushes, which name a port, get their own
-lane).
+``"flush"`` (a port's entries dropped when it went down or left the bridge), and from
+their facts (``bridge``, ``mac``, ``port``, ``moved_from``: see netsim.bridge.fdb), not
+their wording. Each is one mark on a timeline, in a lane per MAC (flushes, which name a
+port, get their own lane).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -28,8 +28,6 @@ if TYPE_CHECKING:
     from netsim.engine.trace import TraceRecord
 
 HISTORY_ACTIONS = ("learn", "age", "flush")
-_MAC = re.compile(r"[0-9a-f]{2}(?::[0-9a-f]{2}){5}")
-_PORT = re.compile(r"(?: on | to )(\S+)$")
 
 # kind of change -> (marker, colour, legend text)
 EVENT_STYLE: dict[str, tuple[str, str, str]] = {
@@ -81,16 +79,15 @@ def fdb_events(history: Iterable[TraceRecord], bridge: Bridge | None = None) -> 
         if r.layer != "bridge" or r.action not in HISTORY_ACTIONS:
             continue
         if bridge is not None and (r.host != bridge.ns.name
-                                   or not r.reason.startswith(f"{bridge.name}:")):
+                                   or r.fact("bridge") != bridge.name):
             continue
-        macs = _MAC.findall(r.reason)
         if r.action == "flush":
             kind, lane = "flushed", f"flush {r.dev}"
         elif r.action == "age":
-            kind, lane = "aged out", macs[0] if macs else "?"
+            kind, lane = "aged out", r.fact("mac", "?")
         else:
-            kind = "moved" if " moved from " in r.reason else "learned"
-            lane = macs[0] if macs else "?"
+            kind = "moved" if r.fact("moved_from") is not None else "learned"
+            lane = r.fact("mac", "?")
         out.append(FdbEvent(r.time, kind, lane, r.reason, r))
     return out
 
@@ -187,9 +184,9 @@ def _draw_timeline(ax, bridge: Bridge, events: list[FdbEvent]) -> list:
                           color=colour, markersize=8,
                           label=legend if e.kind not in seen_kinds else None, zorder=3)
         seen_kinds.add(e.kind)
-        port = _PORT.search(e.reason)
+        port = e.record.fact("port")
         if port and e.kind in ("learned", "moved"):
-            ax.annotate(f"on {port.group(1)}", (e.time, lanes[e.lane]), xytext=(6, 5),
+            ax.annotate(f"on {port}", (e.time, lanes[e.lane]), xytext=(6, 5),
                         textcoords="offset points", fontsize=7, color=colour)
         mark.fdb_event = e
         marks.append(mark)

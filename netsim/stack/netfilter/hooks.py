@@ -69,6 +69,21 @@ class Verdict:
     summary: str        # "icmp 192.168.122.10 -> 10.0.0.2"
 
 
+def nat_change(facts: dict) -> str:
+    """What a ``nat`` record's translation was, in words, from its facts: the record's
+    reason without the rule or the connection entry, e.g. ``iptables -t nat POSTROUTING:
+    MASQUERADE: 10.0.0.2 -> 192.168.1.10 (icmp id 7 -> 7)`` for the rule that bound a
+    connection, ``conntrack: reply translated, dst 192.168.1.10 -> 10.0.0.2`` for a
+    packet rewritten from the binding."""
+    change = f"{facts['from']} -> {facts['to']}"
+    if "rule" in facts:
+        return (f"iptables -t nat {facts['chain']}: {facts['target']}: {change} "
+                f"({facts['proto']} {facts['port']} {facts['port_from']} -> "
+                f"{facts['port_to']})")
+    return (f"conntrack: {facts['direction']} translated, {facts['manip']} {change}"
+            + (" (ICMP error: quoted packet too)" if facts["related"] else ""))
+
+
 class Netfilter:
     """The tables, the connection table and the hook functions of one namespace."""
 
@@ -102,9 +117,9 @@ class Netfilter:
 
     # ------------------------------------------------------------------ trace
     def _hop(self, dev: str, action: str, frame_id: int, reason: str, func: str,
-             packet: bytes | None) -> None:
+             packet: bytes | None, facts: dict | None = None) -> None:
         self.ns.trace.hop(self.ns.name, dev, "netfilter", action, frame_id, reason, func,
-                          packet, l3=True)
+                          packet, l3=True, facts=facts)
 
     # ------------------------------------------------------------------ the hooks
     def pre_routing(self, dev: NetDevice, packet: bytes, frame_id: int) -> bytes | None:
@@ -262,18 +277,26 @@ class Netfilter:
     def _trace_binding(self, bound: tuple[Rule, str, Tuple], conn: Conn, packet: bytes,
                        new: bytes, manip: str, hook: str, frame_id: int,
                        dev: NetDevice | None) -> None:
-        """The hop that shows a NAT rule at work: before -> after, and the rule."""
+        """The hop that shows a NAT rule at work: before -> after, and the rule.
+
+        Facts: table ("nat"), chain, target, rule (as ``iptables -S`` prints it), manip
+        ("src" or "dst"), from, to (the address rewritten), proto, port ("id", "sport"
+        or "dport"), port_from, port_to (:func:`nat_change` words them)."""
         rule, chain, before = bound
         after = invert(conn.tuples[REPLY])
         side = 1 if manip == nat.SRC else 2
         key = 3 if before[0] == IPPROTO_ICMP or manip == nat.SRC else 4
         what = "id" if before[0] == IPPROTO_ICMP else ("sport" if manip == nat.SRC else "dport")
         proto = {1: "icmp", 17: "udp", 6: "tcp"}.get(before[0], str(before[0]))
-        name = rule.target.name if rule.target else ""
+        spec = rule.spec(chain)
+        facts = {"table": "nat", "chain": chain,
+                 "target": rule.target.name if rule.target else "", "rule": spec,
+                 "manip": manip, "from": ip_ntoa(before[side]), "to": ip_ntoa(after[side]),
+                 "proto": proto, "port": what, "port_from": before[key],
+                 "port_to": after[key]}
         self._hop(dev.name if dev else "", "nat", frame_id,
-                  f"iptables -t nat {chain}: {name}: {ip_ntoa(before[side])} -> "
-                  f"{ip_ntoa(after[side])} ({proto} {what} {before[key]} -> {after[key]}), "
-                  f"rule '{rule.spec(chain)}' (table nat)", _NAT_FUNC[hook], new)
+                  f"{nat_change(facts)}, rule '{spec}' (table nat)", _NAT_FUNC[hook], new,
+                  facts)
 
     def _translate(self, packet: bytes, conn: Conn, direction: int, manip: str, hook: str,
                    frame_id: int, dev: NetDevice | None, related: bool = False) -> bytes:
@@ -285,13 +308,16 @@ class Netfilter:
         else:
             new = nat.manip_packet(packet, conn, direction, manip)
         if self.ns.trace.enabled and (conn.confirmed or direction == REPLY):
+            # Facts: manip, from, to, direction ("packet" or "reply"), related (an ICMP
+            # error, its quoted packet rewritten too), entry (the connection).
             side = 12 if manip == nat.SRC else 16
-            kind = "reply" if direction == REPLY else "packet"
+            facts = {"manip": manip, "from": ip_ntoa(packet[side:side + 4]),
+                     "to": ip_ntoa(new[side:side + 4]),
+                     "direction": "reply" if direction == REPLY else "packet",
+                     "related": related, "entry": conn.describe()}
             self._hop(dev.name if dev else "", "nat", frame_id,
-                      f"conntrack: {kind} translated, {manip} {ip_ntoa(packet[side:side + 4])}"
-                      f" -> {ip_ntoa(new[side:side + 4])}"
-                      + (" (ICMP error: quoted packet too)" if related else "")
-                      + f", entry {conn.describe()}", _NAT_FUNC[hook], new)
+                      f"{nat_change(facts)}, entry {facts['entry']}", _NAT_FUNC[hook], new,
+                      facts)
         return new
 
     # ------------------------------------------------------------------ filter
@@ -335,7 +361,11 @@ class Netfilter:
     def _filter(self, hook: str, packet: bytes, in_dev: str, out_dev: str,
                 dev: NetDevice, frame_id: int, bridged: bool = False) -> bool:
         """The filter table at ``hook``: True to let the packet on. A ``bridged`` frame
-        says so in the hop: it came through br_netfilter, not the IP stack."""
+        says so in the hop: it came through br_netfilter, not the IP stack.
+
+        The hop's facts: table ("filter"), chain (where the deciding rule sits), target
+        (ACCEPT, DROP, REJECT...), rule (as ``iptables -S`` prints it; None when the
+        chain's policy decided), policy (the policy that decided, else None), bridged."""
         table = self.tables["filter"]
         flow = flow_of(packet)
         via = " (bridged frame, net.bridge.bridge-nf-call-iptables=1)" if bridged else ""
@@ -349,26 +379,30 @@ class Netfilter:
             self._hop(dev.name, "drop", frame_id,
                       f"iptables -t filter {chain}: DROP by policy DROP (no rule matched)"
                       + via,
-                      "nf_hook_slow", packet)
+                      "nf_hook_slow", packet,
+                      {"table": "filter", "chain": chain, "target": verdict, "rule": None,
+                       "policy": verdict, "bridged": bridged})
             return False
         target = rule.target
         assert target is not None
         spec = rule.spec(chain)
         self._record(frame_id, "filter", chain, target.name, spec, flow)
+        facts = {"table": "filter", "chain": chain, "target": target.name, "rule": spec,
+                 "policy": None, "bridged": bridged}
         if target.name == "ACCEPT":
             self._hop(dev.name, "accept", frame_id,
                       f"iptables -t filter {chain}: ACCEPT by rule '{spec}'" + via,
-                      "ipt_do_table", packet)
+                      "ipt_do_table", packet, facts)
             return True
         if target.name == "REJECT":
             self._hop(dev.name, "reject", frame_id,
                       f"iptables -t filter {chain}: REJECT by rule '{spec}'" + via,
-                      "ipt_do_table", packet)
+                      "ipt_do_table", packet, facts)
             self._send_reject(packet, target.reject_with, dev)
             return False
         self._hop(dev.name, "drop", frame_id,
                   f"iptables -t filter {chain}: {target.name} by rule '{spec}'" + via,
-                  "ipt_do_table", packet)
+                  "ipt_do_table", packet, facts)
         return False
 
     def _send_reset(self, packet: bytes) -> None:
