@@ -75,6 +75,27 @@ _UDP_DELIVER = _ReceivedStep("udp", "deliver", "udp_queue_rcv_skb",
                              l3=True, facts=lambda host, dev, data, a, b: {"port": a})
 
 
+class _Together(_ReceivedStep):
+    """Consecutive steps of one packet at one instant on one device, in one row."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, *parts: _ReceivedStep) -> None:
+        last = parts[-1]
+        super().__init__(last.layer, last.action, last.func, last.text, l3=True,
+                         facts=last.facts)
+        self.parts = parts
+        self.width = len(parts)
+
+    def records(self, time, host, dev, frame_id, data, a, b):
+        return [r for part in self.parts
+                for r in part.records(time, host, dev, frame_id, data, a, b)]
+
+
+_IP_DELIVERED = _Together(_IP_RX, _IP_DELIVER)  # ip_rcv, then ip_local_deliver
+_UDP_ARRIVAL = _Together(_IP_RX, _IP_DELIVER, _UDP_DELIVER)  # ... then udp_queue_rcv_skb
+
+
 def _packet_at(skb: Skb) -> int:
     """Where the IPv4 packet starts in ``skb.data``: after Ethernet's 14 bytes, or at 0
     on a device without a link layer (tun)."""
@@ -362,10 +383,14 @@ class IPv4Stack:
         if total != size:
             packet = packet[:total]  # Ethernet padding goes
         trace = self.ns.trace
-        if trace.enabled:
+        nf = self.ns.netfilter
+        # A UDP packet on a host without netfilter: ip_rcv's, ip_local_deliver's and
+        # udp_rcv's records are one row, written by udp_rcv (or, if the packet stops
+        # before, by _owed_rows at that point).
+        owed = trace.enabled and nf is None and packet[9] == ip_pkt.IPPROTO_UDP
+        if trace.enabled and not owed:
             trace.step(_IP_RX, self.ns.name, dev.name, skb.frame_id, skb.data, None,
                        len(skb.data) - size)
-        nf = self.ns.netfilter
         if nf is not None:  # NF_INET_PRE_ROUTING: before the routing decision (DNAT)
             packet = nf.pre_routing(dev, packet, skb.frame_id)
             if packet is None:
@@ -373,22 +398,27 @@ class IPv4Stack:
         dst = packet[16:20]
         if dst in self._local or dst in self._broadcasts or (
                 dst[0] == 127 and self.ns.lo.admin_up):
-            self.local_deliver(skb, packet)
+            self.local_deliver(skb, packet, owed)
             return
+        if owed:
+            self._owed_rows(skb, _IP_RX)
         if dst[0] & 0xF0 == 0xE0:
             self.drop(dev.name, skb.frame_id, "multicast: no listener", "ip_rcv_finish", packet)
             return
         self.forward(skb, packet)
 
-    def local_deliver(self, skb: Skb, packet: bytes) -> None:
-        """ip_local_deliver(): hand the payload to its protocol."""
+    def local_deliver(self, skb: Skb, packet: bytes, owed: bool = False) -> None:
+        """ip_local_deliver(): hand the payload to its protocol.
+
+        ``owed``: the trace rows of ip_rcv and this step are still to be written (see
+        :meth:`rcv`)."""
         nf = self.ns.netfilter
         if nf is not None:  # NF_INET_LOCAL_IN
             packet = nf.local_in(skb.dev, packet, skb.frame_id)
             if packet is None:
                 return
         trace = self.ns.trace
-        if trace.enabled:
+        if trace.enabled and not owed:
             if nf is None:
                 trace.step(_IP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, skb.data,
                            None, _packet_at(skb))
@@ -396,7 +426,7 @@ class IPv4Stack:
                 trace.step(_IP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, packet)
         proto = packet[9]
         if proto == ip_pkt.IPPROTO_UDP:
-            self.udp_rcv(skb, packet)
+            self.udp_rcv(skb, packet, owed)
         elif proto == ip_pkt.IPPROTO_TCP:
             self.tcp.rcv(skb, packet)
         elif proto == ip_pkt.IPPROTO_ICMP:
@@ -446,9 +476,30 @@ class IPv4Stack:
         self.neigh_output(route.dev, nexthop, out, skb.frame_id)
 
     # ------------------------------------------------------------- UDP
-    def udp_rcv(self, skb: Skb, packet: bytes) -> None:
-        """udp_rcv(): to the socket bound to the destination port, else port unreachable."""
+    def _udp_reaches_socket(self, skb: Skb, packet: bytes, ihl: int) -> bool:
+        """udp_rcv's checks, answered without a word: does this datagram reach a socket?"""
+        if len(packet) - ihl < 8:
+            return False
+        dport = packet[ihl + 2] << 8 | packet[ihl + 3]
+        length = packet[ihl + 4] << 8 | packet[ihl + 5]
+        sock = self.udp_sockets.get(dport)
+        return (8 <= length <= len(packet) - ihl and sock is not None
+                and (sock.bound_dev is None or sock.bound_dev is skb.dev))
+
+    def _owed_rows(self, skb: Skb, step: Step) -> None:
+        """Write the receive path's rows a packet owes when it stops before its socket."""
+        self.ns.trace.step(step, self.ns.name, skb.dev.name, skb.frame_id, skb.data, None,
+                           _packet_at(skb))
+
+    def udp_rcv(self, skb: Skb, packet: bytes, owed: bool = False) -> None:
+        """udp_rcv(): to the socket bound to the destination port, else port unreachable.
+
+        ``owed``: ip_rcv's and ip_local_deliver's trace rows are still to be written:
+        one row says all three when the datagram reaches its socket."""
         ihl = (packet[0] & 0x0F) * 4
+        if owed and not self._udp_reaches_socket(skb, packet, ihl):
+            self._owed_rows(skb, _IP_DELIVERED)
+            owed = False
         if len(packet) - ihl < 8:
             self.drop(skb.dev.name, skb.frame_id, "bad UDP: shorter than its header",
                       "udp_rcv", packet)
@@ -469,7 +520,10 @@ class IPv4Stack:
             return
         trace = self.ns.trace
         if trace.enabled:
-            if self.ns.netfilter is None:
+            if owed:
+                trace.step(_UDP_ARRIVAL, self.ns.name, skb.dev.name, skb.frame_id, skb.data,
+                           dport, _packet_at(skb))
+            elif self.ns.netfilter is None:
                 trace.step(_UDP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, skb.data,
                            dport, _packet_at(skb))
             else:

@@ -63,3 +63,36 @@ def test_ip_ntoa_is_the_same_text_for_any_bytes_like():
     assert ip_ntoa(bytearray(addr)) == "192.168.7.200"   # unhashable: formatted, not cached
     assert ip_ntoa(memoryview(addr)) == "192.168.7.200"
     assert ip_ntoa(bytes((10, 0, 0, 1))) == "10.0.0.1"
+
+
+def _arrival(lab: netsim.Lab, host: str) -> list[tuple[str, str, str, str]]:
+    return [(r.layer, r.action, r.func, r.reason) for r in lab.trace.filter(host=host)
+            if r.layer in ("ip", "udp")]
+
+
+def test_a_udp_arrival_reads_as_three_steps_though_it_is_one_row():
+    lab, h1, h2 = two_hosts(seed=1)
+    server = h2.udp_socket(9)
+    h1.udp_socket(5000).sendto(b"hello", ("10.0.0.2", 9))
+    lab.run(1)
+    assert server.recv() == [(b"hello", ("10.0.0.1", 5000))]
+    assert _arrival(lab, "h2") == [
+        ("ip", "rx", "ip_rcv", "IPv4 10.0.0.1 -> 10.0.0.2 arrives on eth0"),
+        ("ip", "deliver", "ip_local_deliver",
+         "10.0.0.2 is this host's address: delivered locally"),
+        ("udp", "deliver", "udp_queue_rcv_skb", "UDP port 9: queued on the socket"),
+    ]
+    rx = lab.trace.filter(host="h2", layer="ip", action="rx")[0]
+    assert rx.data[9] == 17 and len(rx.data) == 20 + 8 + 5  # the IPv4 packet, not the frame
+    assert lab.trace.filter(host="h2", layer="udp")[0].fact("port") == 9
+
+
+def test_a_datagram_for_no_socket_still_shows_every_step_before_its_drop():
+    lab, h1, _ = two_hosts(seed=1)
+    h1.udp_socket(5000).sendto(b"hello", ("10.0.0.2", 9))
+    lab.run(1)
+    steps = _arrival(lab, "h2")
+    assert [s[:3] for s in steps[:3]] == [("ip", "rx", "ip_rcv"),
+                                          ("ip", "deliver", "ip_local_deliver"),
+                                          ("ip", "drop", "__udp4_lib_rcv")]
+    assert steps[2][3] == "no socket on UDP port 9: port unreachable"
