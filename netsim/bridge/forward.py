@@ -33,6 +33,28 @@ _FORWARD = Step("bridge", "forward", "br_forward",
                 f"behind {a}: forwarding to {a} only",
                 facts=lambda host, dev, data, a, b: {"mac": mac_ntoa(data[0:6]), "port": a})
 
+# A frame entering a bridge port (row: a = the bridge's name). Facts: bridge, port.
+RECEIVED = Step("bridge", "rx", "br_handle_frame",
+                lambda host, dev, data, a, b:
+                f"{dev} is a port of {a}: its rx_handler gives the frame to the bridge",
+                facts=lambda host, dev, data, a, b: {"bridge": a, "port": dev})
+
+
+class _ReceivedAndForwarded(Step):
+    """A frame enters by one port and is forwarded to one other: one row, two records
+    (row: dev = the ingress port, a = the bridge, b = the egress port)."""
+
+    def __init__(self) -> None:
+        super().__init__("bridge", "forward", "br_forward")
+        self.width = 2
+
+    def records(self, time, host, dev, frame_id, data, a, b):
+        return (RECEIVED.records(time, host, dev, frame_id, data, a, None)
+                + _FORWARD.records(time, host, a, frame_id, data, b, None))
+
+
+RECEIVED_AND_FORWARDED = _ReceivedAndForwarded()
+
 def should_deliver(port: BridgePort, ingress: BridgePort | None) -> bool:
     """should_deliver(): not back where it came from (unless hairpin), and forwarding."""
     return (port is not ingress or port.hairpin) and port.state == "forwarding"
@@ -53,8 +75,20 @@ def deliver(port: BridgePort, skb: Skb, bridged: bool = True) -> None:
     port.dev.queue_xmit(skb)
 
 
-def forward(br: Bridge, dst: FdbEntry, skb: Skb, ingress: BridgePort | None) -> None:
+def received(port: BridgePort, skb: Skb) -> None:
+    """The record of a frame entering the bridge by ``port`` (when tracing)."""
+    br = port.br
+    trace = br.ns.trace
+    if trace.enabled:
+        trace.step(RECEIVED, br.ns.name, port.dev.name, skb.frame_id, skb.data, br.name)
+
+
+def forward(br: Bridge, dst: FdbEntry, skb: Skb, ingress: BridgePort | None,
+            owed: bool = False) -> None:
     """br_forward(): known unicast to the port the FDB names.
+
+    ``owed``: the record of the frame entering by ``ingress`` is still to be written
+    (see :func:`netsim.bridge.input.handle_frame`).
 
     (netsim's storm guard notes a frame older than the newest forwarded: many of those
     in a second mean a unicast frame going round a loop; see :mod:`netsim.bridge.storm`.)
@@ -70,6 +104,8 @@ def forward(br: Bridge, dst: FdbEntry, skb: Skb, ingress: BridgePort | None) -> 
     # should_deliver(), written out on this hottest path
     if port is None or (port is ingress and not port.hairpin) or port.state != "forwarding":
         mac = skb.data[0:6]
+        if owed:
+            received(ingress, skb)
         if trace.enabled:
             where = port.dev.name if port else br.name
             why = ("it came in on that port: not sent back" if port is ingress
@@ -79,7 +115,11 @@ def forward(br: Bridge, dst: FdbEntry, skb: Skb, ingress: BridgePort | None) -> 
                       skb.data)
         return
     if trace.enabled:
-        trace.step(_FORWARD, br.ns.name, br.name, skb.frame_id, skb.data, port.dev.name)
+        if owed:
+            trace.step(RECEIVED_AND_FORWARDED, br.ns.name, ingress.dev.name, skb.frame_id,
+                       skb.data, br.name, port.dev.name)
+        else:
+            trace.step(_FORWARD, br.ns.name, br.name, skb.frame_id, skb.data, port.dev.name)
     # deliver(), inlined on this hottest path: the frame leaves by the port device
     nf = br.ns.netfilter
     if nf is not None and ingress is not None and not nf.bridge_forward(br, skb):

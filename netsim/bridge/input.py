@@ -27,7 +27,6 @@ from typing import TYPE_CHECKING
 
 from netsim.bridge import forward as fwd
 from netsim.bridge import storm, stp_bpdu
-from netsim.engine.trace import Step
 from netsim.packets.addr import mac_ntoa
 from netsim.stack.netdevice import RX_HANDLER_CONSUMED, RX_HANDLER_PASS
 from netsim.stack.skb import PACKET_HOST
@@ -38,13 +37,6 @@ if TYPE_CHECKING:
 
 _LINK_LOCAL_PREFIX = b"\x01\x80\xc2\x00\x00"
 _ZERO = bytes(6)
-
-
-# A frame entering a bridge port (row: a = the bridge's name). Facts: bridge, port.
-_RX = Step("bridge", "rx", "br_handle_frame",
-           lambda host, dev, data, a, b:
-           f"{dev} is a port of {a}: its rx_handler gives the frame to the bridge",
-           facts=lambda host, dev, data, a, b: {"bridge": a, "port": dev})
 
 def _drop(port: BridgePort, skb: Skb, reason: str, func: str = "br_handle_frame") -> int:
     br = port.br
@@ -61,16 +53,20 @@ def handle_frame(port: BridgePort, skb: Skb) -> int:
                      "valid unicast address")
     br = port.br
     trace = br.ns.trace
-    if trace.enabled:
-        trace.step(_RX, br.ns.name, port.dev.name, skb.frame_id, data, br.name)
+    # The record of the frame entering the bridge is written with the next one when the
+    # frame is forwarded to one port (fwd.RECEIVED_AND_FORWARDED); every other way out
+    # writes it first (fwd.received).
+    owed = trace.enabled
     if data[0] == 0x01 and data[:5] == _LINK_LOCAL_PREFIX and data[5] & 0xF0 == 0:
+        fwd.received(port, skb)
         return _link_local(port, skb, data[5])
     state = port.state
     if state != "forwarding" and state != "learning":
+        fwd.received(port, skb)
         return _drop(port, skb, f"{br.name}: port {port.dev.name} is {state}: frame dropped")
     if data[:6] == br.mac:
         skb.pkttype = PACKET_HOST
-    handle_frame_finish(port, skb)
+    handle_frame_finish(port, skb, owed)
     return RX_HANDLER_CONSUMED
 
 
@@ -114,8 +110,10 @@ def _forward_anyway(port: BridgePort, skb: Skb, why: str) -> int:
     return RX_HANDLER_CONSUMED
 
 
-def handle_frame_finish(port: BridgePort, skb: Skb) -> None:
-    """br_handle_frame_finish(): learn, then flood / pass up / forward."""
+def handle_frame_finish(port: BridgePort, skb: Skb, owed: bool = False) -> None:
+    """br_handle_frame_finish(): learn, then flood / pass up / forward.
+
+    ``owed``: the record of the frame entering the bridge is still to be written."""
     br = port.br
     data = skb.data
     entries = br.fdb.entries
@@ -125,7 +123,14 @@ def handle_frame_finish(port: BridgePort, skb: Skb) -> None:
         if known is not None and known.port is port and not known.is_static:
             known.updated = br.ns.env._now  # br_fdb_update()'s common case, written out
         else:
+            if owed:
+                fwd.received(port, skb)
+                owed = False
             br.fdb.update(port, src, skb.frame_id)
+    dst = None if data[0] & 1 else entries.get(data[0:6])  # br_fdb_find_rcu()
+    if owed and (dst is None or dst.is_local or port.state == "learning"):
+        fwd.received(port, skb)
+        owed = False
     if port.state == "learning":
         br.ns.trace.hop(br.ns.name, port.dev.name, "bridge", "drop", skb.frame_id,
                         f"{br.name}: port {port.dev.name} is learning: source learned, "
@@ -141,7 +146,6 @@ def handle_frame_finish(port: BridgePort, skb: Skb) -> None:
         fwd.flood(br, skb, kind, ingress=port)
         fwd.pass_frame_up(br, skb)
         return
-    dst = entries.get(dst_mac)  # br_fdb_find_rcu()
     if dst is None:
         fwd.flood(br, skb, "unknown unicast", ingress=port)
     elif dst.is_local:
@@ -149,7 +153,7 @@ def handle_frame_finish(port: BridgePort, skb: Skb) -> None:
         return
     else:
         dst.used = br.ns.env._now
-        fwd.forward(br, dst, skb, ingress=port)
+        fwd.forward(br, dst, skb, ingress=port, owed=owed)
     if local_rcv:
         fwd.pass_frame_up(br, skb)
 

@@ -96,3 +96,29 @@ def test_a_datagram_for_no_socket_still_shows_every_step_before_its_drop():
                                           ("ip", "deliver", "ip_local_deliver"),
                                           ("ip", "drop", "__udp4_lib_rcv")]
     assert steps[2][3] == "no socket on UDP port 9: port unreachable"
+
+
+def test_a_frame_forwarded_by_a_bridge_reads_as_entering_then_forwarded():
+    lab = netsim.Lab(seed=2)
+    sw = lab.host("sw")
+    ok(sw, "ip link add name br0 type bridge && ip link set br0 up")
+    for i in (1, 2):
+        lab.host(f"h{i}")
+        lab.link(f"h{i}:eth0", f"sw:p{i}")
+        ok(sw, f"ip link set p{i} master br0 && ip link set p{i} up")
+        ok(lab.host(f"h{i}"), f"ip addr add 10.0.0.{i}/24 dev eth0 && ip link set eth0 up")
+    ok(lab.host("h1"), "ping -c 2 10.0.0.2")
+    seen = [(r.dev, r.action, r.func) for r in lab.trace.filter(host="sw", layer="bridge")
+            if r.action in ("rx", "forward", "flood", "learn")]
+    # the first request is flooded (its destination is not known yet), the rest forwarded
+    assert seen[:3] == [("p1", "rx", "br_handle_frame"), ("br0", "learn", "br_fdb_update"),
+                        ("br0", "flood", "br_flood")]
+    forwarded = [i for i, s in enumerate(seen) if s[1] == "forward"]
+    assert len(forwarded) >= 3
+    for i in forwarded:  # right after it came in (and, the first time, was learned)
+        before = seen[i - 1] if seen[i - 1][1] == "rx" else seen[i - 2]
+        assert before[1:] == ("rx", "br_handle_frame") and before[0] in ("p1", "p2")
+        assert seen[i - 1][1] in ("rx", "learn")
+    fwd = lab.trace.filter(host="sw", action="forward")[-1]
+    assert fwd.reason == (f"br0: {fwd.dst_mac} is in the FDB behind {fwd.fact('port')}: "
+                          f"forwarding to {fwd.fact('port')} only")
