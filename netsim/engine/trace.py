@@ -182,7 +182,7 @@ class Trace:
 
     @budget.setter
     def budget(self, rows: int | None) -> None:
-        if rows is not None and (not isinstance(rows, int) or rows < 1):
+        if rows is not None and (type(rows) is not int or rows < 1):
             raise ValueError(f"trace budget must be a positive number of rows or None, "
                              f"not {rows!r}")
         self._budget = rows
