@@ -44,6 +44,7 @@ import gzip
 import io
 import json
 import os
+from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -55,6 +56,7 @@ FRAMES_KEPT = 65_536
 FRAME_BYTES_KEPT = 16 << 20
 _GZIP_MAGIC = b"\x1f\x8b"
 _LINES_PER_WRITE = 2048
+_TEXTS_KEPT = 4096  # JSON texts of places and facts remembered (then forgotten at once)
 
 _encode = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 _json_text = json.encoder.encode_basestring  # a str as a JSON string, in C
@@ -148,16 +150,18 @@ class _Frames:
     def __init__(self, kept: int, kept_bytes: int) -> None:
         self.kept, self.kept_bytes = kept, kept_bytes
         self.by_number: dict[int, bytes] = {}
+        self._order: deque[int] = deque()  # numbers, oldest first
         self.size = 0
 
     def add(self, number: int, data: bytes) -> list[bytes]:
         """Remember a frame; returns the contents forgotten to make room."""
-        by_number = self.by_number
+        by_number, order = self.by_number, self._order
         by_number[number] = data
+        order.append(number)
         self.size += len(data)
         gone = []
-        while len(by_number) > self.kept or (self.size > self.kept_bytes and len(by_number) > 1):
-            old = by_number.pop(next(iter(by_number)))
+        while len(order) > self.kept or (self.size > self.kept_bytes and len(order) > 1):
+            old = by_number.pop(order.popleft())
             self.size -= len(old)
             gone.append(old)
         return gone
@@ -177,7 +181,7 @@ class TraceWriter:
         try:
             if self.path.name.endswith(".gz"):
                 self._file = gzip.open(  # noqa: SIM115 - closed by close()
-                    self.path, "wt", encoding="utf-8", compresslevel=6)
+                    self.path, "wt", encoding="utf-8", compresslevel=3)
             else:
                 self._file = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - as above
         except OSError as err:
@@ -185,6 +189,9 @@ class TraceWriter:
         self.records = 0
         self.frames = 0
         self._numbers: dict[bytes, int] = {}  # content -> frame number
+        self._places: dict[tuple, str] = {}
+        self._funcs: dict[str, str] = {}
+        self._facts: dict[tuple, str] = {}
         self._kept = _Frames(frames_kept, frame_bytes_kept)
         self._write_line({"netsim_trace": VERSION, "frames_kept": frames_kept,
                           "frame_bytes_kept": frame_bytes_kept,
@@ -211,18 +218,41 @@ class TraceWriter:
         lines: list[str] = []
         count = 0
         text = _json_text
+        # The texts that repeat from record to record are made once: where and what
+        # (host, dev, layer, action), the kernel function, the facts.
+        places, funcs, known_facts = self._places, self._funcs, self._facts
+        numbers = self._numbers
         for r in records:
-            data, facts = r.data, r.facts
-            line = (f'{{"time": {r.time!r}, "host": {text(r.host)}, "dev": {text(r.dev)}, '
-                    f'"layer": {text(r.layer)}, "action": {text(r.action)}, '
-                    f'"frame_id": {r.frame_id!r}, "reason": {text(r.reason)}, '
-                    f'"func": {text(r.func)}')
+            place = places.get(key := (r.host, r.dev, r.layer, r.action))
+            if place is None:
+                if len(places) >= _TEXTS_KEPT:
+                    places.clear()
+                place = places[key] = (f'"host": {text(r.host)}, "dev": {text(r.dev)}, '
+                                       f'"layer": {text(r.layer)}, "action": {text(r.action)}')
+            func = funcs.get(r.func)
+            if func is None:
+                func = funcs[r.func] = text(r.func)
+            line = (f'{{"time": {r.time!r}, {place}, "frame_id": {r.frame_id!r}, '
+                    f'"reason": {text(r.reason)}, "func": {func}')
+            data = r.data
             if data is not None:
-                line += f', "data": {self._frame(data, lines)}'
+                number = numbers.get(data)
+                line += f', "data": {self._frame(data, lines) if number is None else number}'
             if r.l3:
                 line += ', "l3": true'
+            facts = r.facts
             if facts is not None:
-                line += f', "facts": {_facts_json(facts)}'
+                try:
+                    said = known_facts.get(key := tuple(facts.items()))
+                except TypeError:  # a value that cannot be a key (a list...)
+                    said = key = None
+                if said is None:
+                    said = _facts_json(facts)
+                    if key is not None:
+                        if len(known_facts) >= _TEXTS_KEPT:
+                            known_facts.clear()
+                        known_facts[key] = said
+                line += f', "facts": {said}'
             lines.append(line + "}")
             count += 1
             if len(lines) >= _LINES_PER_WRITE:
