@@ -22,11 +22,12 @@ Frame bytes are not copied: every row of one version of a frame holds the same
 Bounded memory
 --------------
 By default the trace keeps the newest :attr:`Trace.budget` rows (200,000: a classroom
-lab makes a few thousand, and a million-hop run stays under ~150 MiB); older rows are
-dropped in batches and :attr:`Trace.dropped` says how many records went. Counters that
-must stay exact live with the devices (``ip -s link``). :meth:`Trace.stream_to` writes
-every record to a file instead of dropping it (:mod:`netsim.engine.trace_file` reads it
-back); ``budget = None`` keeps everything.
+lab makes a few thousand; a million-hop run of 64 hosts peaks at ~130 MiB of resident
+memory, ``benchmarks/trace_memory.py``); older rows are dropped in batches of a quarter
+budget and :attr:`Trace.dropped` says how many records went. Counters that must stay
+exact live with the devices (``ip -s link``). :meth:`Trace.stream_to` writes every
+record to a file instead of losing it, as the rows are shed (:mod:`netsim.engine.trace_file`
+reads it back); ``budget = None`` keeps everything in memory.
 """
 
 from __future__ import annotations
