@@ -10,7 +10,7 @@ The format (version 1), one JSON value per line:
 
 * the first line is the header::
 
-    {"netsim_trace": 1, "frames_kept": 65536, "frame_bytes_kept": 4194304,
+    {"netsim_trace": 1, "frames_kept": 4096, "frame_bytes_kept": 4194304,
      "dropped_before": 0}
 
   ``dropped_before`` counts the records the trace had already dropped from memory
@@ -52,7 +52,7 @@ from typing import Any
 from netsim.engine.trace import TraceRecord
 
 VERSION = 1
-FRAMES_KEPT = 65_536
+FRAMES_KEPT = 4_096
 # A content repeats within its frame's journey, microseconds apart: in the anchor run
 # (benchmarks/anchor.py) 4 MiB writes 0.1% more frame lines than 16 MiB, or than no limit.
 FRAME_BYTES_KEPT = 4 << 20
@@ -142,30 +142,27 @@ def _os_error(err: OSError, doing: str, path: Path) -> OSError:
     return type(err)(err.errno, f"cannot {doing} {str(path)!r}: {reason}")
 
 
-class _Frames:
-    """The frame contents both sides remember: the newest first in, the oldest out.
+class _Window:
+    """Which frames are remembered: the newest first in, the oldest out.
 
     The writer and the reader see the same frame lines in the same order and forget
-    by the same rule, so a number the writer uses is one the reader still holds.
+    by this one rule, so a number the writer uses is one the reader still holds.
     """
 
     def __init__(self, kept: int, kept_bytes: int) -> None:
         self.kept, self.kept_bytes = kept, kept_bytes
-        self.by_number: dict[int, bytes] = {}
-        self._order: deque[int] = deque()  # numbers, oldest first
-        self.size = 0
+        self._order: deque[tuple[int, bytes]] = deque()  # (number, content), oldest first
+        self._size = 0
 
-    def add(self, number: int, data: bytes) -> list[bytes]:
-        """Remember a frame; returns the contents forgotten to make room."""
-        by_number, order = self.by_number, self._order
-        by_number[number] = data
-        order.append(number)
-        self.size += len(data)
+    def add(self, number: int, data: bytes) -> list[tuple[int, bytes]]:
+        """Remember a frame; returns the (number, content) forgotten to make room."""
+        order = self._order
+        order.append((number, data))
+        self._size += len(data)
         gone = []
-        while len(order) > self.kept or (self.size > self.kept_bytes and len(order) > 1):
-            old = by_number.pop(order.popleft())
-            self.size -= len(old)
-            gone.append(old)
+        while len(order) > self.kept or (self._size > self.kept_bytes and len(order) > 1):
+            gone.append(old := order.popleft())
+            self._size -= len(old[1])
         return gone
 
 
@@ -194,7 +191,7 @@ class TraceWriter:
         self._places: dict[tuple, str] = {}
         self._funcs: dict[str, str] = {}
         self._facts: dict[tuple, str] = {}
-        self._kept = _Frames(frames_kept, frame_bytes_kept)
+        self._window = _Window(frames_kept, frame_bytes_kept)
         self._write_line({"netsim_trace": VERSION, "frames_kept": frames_kept,
                           "frame_bytes_kept": frame_bytes_kept,
                           "dropped_before": dropped_before})
@@ -209,7 +206,7 @@ class TraceWriter:
             self.frames = number = self.frames + 1
             lines.append(f'{{"frame": {number}, "hex": "{data.hex()}"}}')
             self._numbers[data] = number
-            for old in self._kept.add(number, data):
+            for _, old in self._window.add(number, data):
                 del self._numbers[old]
         return number
 
@@ -345,9 +342,9 @@ def _header(text: io.TextIOBase, path: Path) -> dict:
 
 def _records(text: io.TextIOBase, path: Path, header: dict,
              partial: bool) -> Iterator[TraceRecord]:
-    frames = _Frames(header.get("frames_kept", FRAMES_KEPT),
+    window = _Window(header.get("frames_kept", FRAMES_KEPT),
                      header.get("frame_bytes_kept", FRAME_BYTES_KEPT))
-    known = frames.by_number
+    known: dict[int, bytes] = {}  # frame number -> content
     count = 0
     number = 1  # of the line read
     end = None
@@ -372,7 +369,9 @@ def _records(text: io.TextIOBase, path: Path, header: dict,
                     raw = value.get("hex")
                     content = (bytes.fromhex(raw) if raw is not None
                                else base64.b64decode(value["b64"], validate=True))
-                    frames.add(value["frame"], content)
+                    known[value["frame"]] = content
+                    for old, _ in window.add(value["frame"], content):
+                        del known[old]
                 elif "end" in value:
                     end = value["end"]
                     break

@@ -1,9 +1,9 @@
 """The trace's memory is bounded: a long run keeps the newest rows and counts the rest.
 
 A lab of two hosts on a bridge exchanging timed UDP echoes makes many hops. With a
-small budget, memory measured by ``tracemalloc`` stays flat once the bound is reached
-(and the same measure sees an unbounded trace grow, so it can fail), ``dropped`` is
-exact and the records kept are the newest ones.
+small budget, memory measured by ``tracemalloc`` stays flat once the bound is reached,
+streaming to a file or not (and the same measure sees an unbounded trace grow, so it
+can fail), ``dropped`` is exact and the records kept are the newest ones.
 """
 
 from __future__ import annotations
@@ -24,19 +24,23 @@ FIRST = 400  # echoes: the bound is reached after about 100
 MORE = 4 * FIRST
 
 
-def peaks(budget: int | None) -> tuple[int, int]:
-    """tracemalloc's peak after FIRST echoes, then after MORE echoes on top."""
+def peaks(budget: int | None, first: int = FIRST, stream=None) -> tuple[int, int]:
+    """tracemalloc's peak after ``first`` echoes, then after four times more on top."""
     EchoLab(budget).echoes(2)  # the modules a lab imports when first used: not measured
     gc.collect()
     tracemalloc.start()
     try:
         lab = EchoLab(budget)
-        lab.echoes(FIRST)
-        first = tracemalloc.get_traced_memory()[1]
-        lab.echoes(MORE)
-        return first, tracemalloc.get_traced_memory()[1]
+        if stream is not None:
+            lab.lab.trace.stream_to(stream)
+        lab.echoes(first)
+        peak = tracemalloc.get_traced_memory()[1]
+        lab.echoes(4 * first)
+        return peak, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
+        if stream is not None:
+            lab.lab.close()
 
 
 def flat(first: int, then: int) -> bool:
@@ -48,6 +52,13 @@ def flat(first: int, then: int) -> bool:
 def test_memory_stays_flat_once_the_budget_is_reached() -> None:
     first, then = peaks(BUDGET)
     assert flat(first, then), f"peak {first:,} B after {FIRST} echoes, {then:,} B after {MORE} more"
+
+
+def test_memory_stays_flat_while_streaming(tmp_path) -> None:
+    # The file's writer remembers the last 4,096 frame contents: 1,100 echoes (four
+    # contents each) fill that too before the first measure.
+    first, then = peaks(BUDGET, first=1_100, stream=tmp_path / "t.jsonl.gz")
+    assert flat(first, then), f"peak {first:,} B, then {then:,} B"
 
 
 def test_the_measure_sees_an_unbounded_trace_grow() -> None:

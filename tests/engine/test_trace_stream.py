@@ -124,6 +124,19 @@ def test_a_file_that_is_not_a_trace_is_refused_at_once(tmp_path, content, why) -
     assert why in str(err.value)
 
 
+def test_a_file_written_by_hand_reads(tmp_path) -> None:
+    # The format is open: base64 frames too, and fields in any order.
+    path = tmp_path / "hand.jsonl"
+    path.write_text('{"netsim_trace": 1}\n'
+                    '{"frame": 1, "b64": "AAECAw=="}\n'
+                    '{"host": "h1", "time": 1.5, "dev": "eth0", "layer": "link", "action": "rx",'
+                    ' "frame_id": 4, "reason": "r", "func": "f", "data": 1}\n'
+                    '{"end": {"records": 1, "frames": 1}}\n')
+    (record,) = read_trace(path)
+    assert record.as_tuple() == (1.5, "h1", "eth0", "link", "rx", 4, "r", "f",
+                                 b"\x00\x01\x02\x03", False, None)
+
+
 def test_a_newer_format_and_a_broken_line_are_refused(tmp_path) -> None:
     path = tmp_path / "v9.jsonl"
     path.write_text('{"netsim_trace": 9}\n')
