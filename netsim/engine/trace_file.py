@@ -179,8 +179,9 @@ class TraceWriter:
         self.path = _check_path(path, "stream_to")
         try:
             if self.path.name.endswith(".gz"):
-                self._file = gzip.open(  # noqa: SIM115 - closed by close()
-                    self.path, "wt", encoding="utf-8", compresslevel=3)
+                # mtime=0: the same run gives the same bytes (no time in the header)
+                self._file = io.TextIOWrapper(gzip.GzipFile(  # closed by close()
+                    self.path, "wb", compresslevel=3, mtime=0), encoding="utf-8")
             else:
                 self._file = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - as above
         except OSError as err:

@@ -215,3 +215,16 @@ def test_a_lab_freed_while_streaming_finishes_its_file(tmp_path) -> None:
     gc.collect()
     assert ref() is None  # the stream does not keep the lab alive
     assert tuples(read_trace(path)) == made  # and the file was finished
+
+
+@pytest.mark.parametrize("name", ["t.jsonl", "t.jsonl.gz"])
+def test_the_same_run_writes_the_same_bytes(tmp_path, name) -> None:
+    files = []
+    for run in ("one", "two"):
+        (tmp_path / run).mkdir()
+        lab, h1, _ = two_hosts(seed=2)
+        lab.trace.stream_to(tmp_path / run / name)
+        ok(h1, "ping -c 2 10.0.0.2")
+        lab.close()
+        files.append((tmp_path / run / name).read_bytes())
+    assert files[0] == files[1]
