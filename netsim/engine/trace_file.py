@@ -125,10 +125,12 @@ def _facts_json(facts: dict[str, Any]) -> str:
     return "{" + ", ".join(out) + "}"
 
 
-def _check_path(path: object, what: str) -> Path:
+def _check_path(path: object, call: str) -> Path:
+    """``path`` as a Path; ``call`` names the function for the message, as typed."""
     if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{what} takes a file path (str or pathlib.Path), got "
-                        f"{type(path).__name__}: e.g. {what}('trace.jsonl')")
+        name = call.rpartition(".")[2]
+        raise TypeError(f"{name} takes a file path (str or pathlib.Path), got "
+                        f"{type(path).__name__}: e.g. {call}('run.jsonl.gz')")
     return Path(path)
 
 
@@ -176,7 +178,7 @@ class TraceWriter:
     def __init__(self, path: str | os.PathLike, *, dropped_before: int = 0,
                  frames_kept: int = FRAMES_KEPT,
                  frame_bytes_kept: int = FRAME_BYTES_KEPT) -> None:
-        self.path = _check_path(path, "stream_to")
+        self.path = _check_path(path, "lab.trace.stream_to")
         try:
             if self.path.name.endswith(".gz"):
                 # mtime=0: the same run gives the same bytes (no time in the header)
