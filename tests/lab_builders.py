@@ -59,6 +59,46 @@ def bridge_with_taps_and_lan(seed: int = 0, taps: int = 2):
     return lab, host, lan, vms
 
 
+class EchoLab:
+    """a (10.0.0.1) and b (10.0.0.2) on sw's bridge br0, the trace kept within
+    ``budget`` rows; :meth:`echoes` has a send timed UDP datagrams to b's port 7,
+    which echoes them: 4 hops and about 24 records per echo."""
+
+    def __init__(self, budget: int | None) -> None:
+        lab = self.lab = netsim.Lab(seed=3)
+        lab.trace.budget = budget
+        sw, a, b = lab.host("sw"), lab.host("a"), lab.host("b")
+        lab.link("a:eth0", "sw:p0")
+        lab.link("b:eth0", "sw:p1")
+        ok(sw, "ip link add br0 type bridge && ip link set p0 master br0 && "
+               "ip link set p1 master br0 && ip link set br0 up && ip link set p0 up && "
+               "ip link set p1 up")
+        ok(a, "ip addr add 10.0.0.1/24 dev eth0 && ip link set eth0 up")
+        ok(b, "ip addr add 10.0.0.2/24 dev eth0 && ip link set eth0 up")
+        server = b.udp_socket(7)
+        server.on_receive = lambda data, addr: server.sendto(data, addr)
+        self.client = a.udp_socket(40000)
+        self.replies = 0
+        self.client.on_receive = self._reply
+
+    def _reply(self, _data: bytes, _addr) -> None:
+        self.replies += 1
+
+    def echoes(self, count: int) -> None:
+        """``count`` echoes, one every millisecond, each with its own payload."""
+        clock = self.lab.clock
+
+        def send(k: int) -> None:
+            self.client.sendto(k.to_bytes(4, "big") * 16, ("10.0.0.2", 7))
+            if k + 1 < count:
+                clock.call_later(1e-3, send, k + 1)
+
+        before = self.replies
+        clock.call_soon(send, 0)
+        self.lab.run(count * 1e-3 + 0.5)
+        assert self.replies - before == count
+
+
 def raw_frame(dst: bytes, src: bytes, text: bytes = b"netsim-test") -> bytes:
     """A frame with the IEEE 'local experimental' EtherType 0x88b5: no stack reacts to it."""
     return ethernet.build(dst, src, ethernet.ETH_P_EXPERIMENTAL, text, pad=True)

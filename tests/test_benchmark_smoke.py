@@ -1,4 +1,5 @@
-"""Smoke test of the speed benchmark (benchmarks/bridge_echo.py) on a small topology.
+"""Smoke test of the speed benchmark (benchmarks/bridge_echo.py) on a small topology,
+and of benchmarks/trace_memory.py on a short run.
 
 It checks that both models really do the work being timed: every round trip's echo
 comes back to its client with the payload that was sent, and the measured phase is
@@ -13,10 +14,13 @@ from pathlib import Path
 
 import pytest
 
+from netsim.engine.trace_file import read_trace
+
 BENCH_DIR = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCH_DIR))
 bridge_echo = importlib.import_module("bridge_echo")
 bare_model = importlib.import_module("bare_model")
+trace_memory = importlib.import_module("trace_memory")
 
 HOSTS = 8
 ROUND_TRIPS = 200
@@ -62,3 +66,16 @@ def test_lost_echoes_are_counted(make) -> None:
     pairs = [(0, 1), (1, 2), (2, 3), (4, 5)]
     result = bridge_echo.measure(bench, pairs)
     assert result["completed"] == 2  # the third round trip's echo never comes back
+
+
+def test_the_trace_memory_benchmark_runs_and_streams(tmp_path, capsys) -> None:
+    """benchmarks/trace_memory.py, small: the anchor run in slices, its trace streamed."""
+    path = tmp_path / "t.jsonl.gz"
+    result = trace_memory.measure(hosts=4, hops=8_000, slice_s=0.05, stream=str(path),
+                                  budget=2_000)
+    assert result["ok"] and result["hops"] >= 8_000
+    assert result["dropped"] > 10 * 2_000
+    trace_memory.report(result, str(path))  # its verdict: this process's RSS, not the run's
+    out = capsys.readouterr().out
+    assert "CPU s per 100k hops: first after the bound" in out and "peak RSS" in out
+    assert sum(1 for _ in read_trace(path)) == result["dropped"] + result["records_kept"]

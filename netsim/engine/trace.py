@@ -22,15 +22,18 @@ Frame bytes are not copied: every row of one version of a frame holds the same
 Bounded memory
 --------------
 By default the trace keeps the newest :attr:`Trace.budget` rows (200,000: a classroom
-lab makes a few thousand, and a million-hop run stays under ~150 MiB); older rows are
-dropped in batches and :attr:`Trace.dropped` says how many records went. Counters that
-must stay exact live with the devices (``ip -s link``). :meth:`Trace.stream_to` writes
-every record to a file instead of dropping it (:mod:`netsim.engine.trace_file` reads it
-back); ``budget = None`` keeps everything.
+lab makes a few thousand; a million-hop run of 64 hosts peaks at ~130 MiB of resident
+memory, ``benchmarks/trace_memory.py``); older rows are dropped in batches of a quarter
+budget and :attr:`Trace.dropped` says how many records went. Counters that must stay
+exact live with the devices (``ip -s link``). :meth:`Trace.stream_to` writes every
+record to a file instead of losing it, as the rows are shed (:mod:`netsim.engine.trace_file`
+reads it back); ``budget = None`` keeps everything in memory.
 """
 
 from __future__ import annotations
 
+import os
+import weakref
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +47,7 @@ ACTIONS = ("rx", "tx", "learn", "forward", "flood", "pass-up", "deliver", "drop"
 
 ROW = 8  # values per row: time, step, host, dev, frame_id, data, a, b
 DEFAULT_BUDGET = 200_000
+_STREAM_CHUNK = 4096  # rows made into records at a time on their way to a file
 
 
 @dataclass(slots=True, eq=False)
@@ -162,9 +166,12 @@ class Trace:
         self._records: list[TraceRecord] = []  # rows [0, _rendered) made into records
         self._rendered = 0
         self._steps: dict[tuple, Step] = {}  # Trace.hop's steps, one per kind
-        self._stream = None
+        self._stream = None  # a trace_file.TraceWriter while streaming
+        self._stream_end: weakref.finalize | None = None
+        self._stream_paths: list[str] = []  # every file streamed to
+        self._in_file = 0  # of the dropped records, those written to a file
         self.budget = budget
-        self.dropped = 0  # records dropped from the front to stay within the budget
+        self.dropped = 0  # records dropped from memory to stay within the budget
         self.enabled = True
         self._listeners: list[Callable[[TraceRecord], None]] = []
 
@@ -176,7 +183,7 @@ class Trace:
 
     @budget.setter
     def budget(self, rows: int | None) -> None:
-        if rows is not None and (not isinstance(rows, int) or rows < 1):
+        if rows is not None and (type(rows) is not int or rows < 1):
             raise ValueError(f"trace budget must be a positive number of rows or None, "
                              f"not {rows!r}")
         self._budget = rows
@@ -245,9 +252,10 @@ class Trace:
     def _shed(self, count: int) -> None:
         """Take the oldest ``count`` rows out of memory: to the stream, or dropped."""
         rows = self._rows
-        if self._stream is not None:
-            self._stream.write(self._render(0, count))
         width = sum(step.width for step in rows[1:count * ROW:ROW])  # their records
+        if self._stream is not None:
+            self._write_rows(self._stream, count)
+            self._in_file += width
         self.dropped += width
         del rows[:count * ROW]
         if self._rendered >= count:
@@ -257,15 +265,57 @@ class Trace:
             self._records.clear()
             self._rendered = 0
 
+    # ------------------------------------------------------------------ streaming
+    def stream_to(self, path: str | os.PathLike) -> None:
+        """Write the whole trace to a file: every record the budget sheds, and the rest
+        when the stream is closed (:meth:`close_stream`, ``lab.close()``, or when the
+        lab is freed or the program ends).
+
+        Records still in memory now go first; records already dropped are not in the
+        file (its header counts them: stream before running to keep everything).
+        What is in memory stays readable as before. The file is JSON lines, gzip when
+        ``path`` ends in ``.gz``; :func:`netsim.engine.trace_file.read_trace` reads it.
+        """
+        from netsim.engine.trace_file import TraceWriter
+
+        if self._stream is not None:
+            raise ValueError(f"the trace already streams to {str(self._stream.path)!r}; "
+                             "call lab.trace.close_stream() first")
+        writer = TraceWriter(path, dropped_before=self.dropped)
+        self._stream = writer
+        self._stream_paths.append(str(writer.path))
+        # Finish the file if the trace is freed (or the program ends) while streaming.
+        # The finalizer holds the writer and the rows, never the trace itself.
+        self._stream_end = weakref.finalize(self, _finish_stream, writer, self._rows)
+
+    def close_stream(self) -> None:
+        """Write the records still in memory to the stream's file and close it (no
+        stream: nothing). The records stay in memory; later ones are kept there only."""
+        writer = self._stream
+        if writer is None:
+            return
+        self._stream = None
+        self._stream_end.detach()
+        self._stream_end = None
+        try:
+            self._write_rows(writer, len(self._rows) // ROW)
+        finally:
+            writer.close()
+
+    def _write_rows(self, writer, stop: int) -> None:
+        """Write the records of rows ``[0, stop)``, reusing those already made."""
+        made = min(self._rendered, stop)
+        if made:
+            rows = self._rows
+            width = (len(self._records) if made == self._rendered else
+                     sum(step.width for step in rows[1:made * ROW:ROW]))
+            writer.write(self._records[:width])
+        _write_rows(writer, self._rows, made, stop)
+
     # ------------------------------------------------------------------ reading
     def _render(self, start: int, stop: int) -> list[TraceRecord]:
         """The records of rows ``start <= i < stop``."""
-        rows = self._rows
-        out: list[TraceRecord] = []
-        for i in range(start * ROW, stop * ROW, ROW):
-            t, step, host, dev, frame_id, data, a, b = rows[i:i + ROW]
-            out += step.records(t, host, dev, frame_id, data, a, b)
-        return out
+        return _render_rows(self._rows, start, stop)
 
     @property
     def records(self) -> list[TraceRecord]:
@@ -312,6 +362,9 @@ class Trace:
         return out
 
     def clear(self) -> None:
+        """Forget every record (while streaming, they go to the file first)."""
+        if self._stream is not None:
+            self._write_rows(self._stream, len(self._rows) // ROW)
         self._rows.clear()
         self._records.clear()
         self._rendered = 0
@@ -319,7 +372,42 @@ class Trace:
     def dump(self, records: list[TraceRecord] | None = None) -> str:
         text = "\n".join(str(r) for r in (self.records if records is None else records))
         if records is None and self.dropped:
-            notice = (f"[{self.dropped:,} older records dropped: the trace keeps the newest "
-                      f"{self.budget:,} rows (lab.trace.budget)]")
-            text = f"{notice}\n{text}" if text else notice
+            text = f"{self._notice()}\n{text}" if text else self._notice()
         return text
+
+    def _notice(self) -> str:
+        """Where the older records went: a file, or nowhere."""
+        said = []
+        if self._in_file:
+            files = " and ".join(repr(p) for p in self._stream_paths)
+            said.append(f"{self._in_file:,} older records are in {files} "
+                        "(netsim.engine.trace_file.read_trace reads them)")
+        lost = self.dropped - self._in_file
+        if lost:
+            said.append(f"{lost:,} older records dropped")
+        keeps = ("every row from now on" if self.budget is None else
+                 f"the newest {self.budget:,} rows")
+        return f"[{'; '.join(said)}: the trace keeps {keeps} in memory (lab.trace.budget)]"
+
+
+def _render_rows(rows: list, start: int, stop: int) -> list[TraceRecord]:
+    """The records of rows ``start <= i < stop`` of a flat row list."""
+    out: list[TraceRecord] = []
+    for i in range(start * ROW, stop * ROW, ROW):
+        t, step, host, dev, frame_id, data, a, b = rows[i:i + ROW]
+        out += step.records(t, host, dev, frame_id, data, a, b)
+    return out
+
+
+def _write_rows(writer, rows: list, start: int, stop: int) -> None:
+    """Make rows ``[start, stop)`` into records and write them, a chunk at a time."""
+    for i in range(start, stop, _STREAM_CHUNK):
+        writer.write(_render_rows(rows, i, min(stop, i + _STREAM_CHUNK)))
+
+
+def _finish_stream(writer, rows: list) -> None:
+    """A streaming trace freed, or the program ending: the rows left, then the end line."""
+    try:
+        _write_rows(writer, rows, 0, len(rows) // ROW)
+    finally:
+        writer.close()

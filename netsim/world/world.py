@@ -170,3 +170,16 @@ class World:
     def now(self) -> float:
         """Simulated seconds since the world was made."""
         return self.env.now
+
+    # ------------------------------------------------------------------ files
+    def close(self) -> None:
+        """Finish the files the world writes: a streamed trace gets the records still in
+        memory and its end line (:meth:`Trace.close_stream`). The world stays usable.
+        ``with netsim.Lab() as lab:`` closes it at the end of the block."""
+        self.trace.close_stream()
+
+    def __enter__(self) -> World:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
