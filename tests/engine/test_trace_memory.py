@@ -24,8 +24,10 @@ FIRST = 400  # echoes: the bound is reached after about 100
 MORE = 4 * FIRST
 
 
-def peaks(budget: int | None, first: int = FIRST, stream=None) -> tuple[int, int]:
-    """tracemalloc's peak after ``first`` echoes, then after four times more on top."""
+def peaks(budget: int | None, first: int = FIRST, stream=None,
+          more: int | None = None) -> tuple[int, int]:
+    """tracemalloc's peak after ``first`` echoes, then after ``more`` (four times as
+    many) on top."""
     EchoLab(budget).echoes(2)  # the modules a lab imports when first used: not measured
     gc.collect()
     tracemalloc.start()
@@ -35,7 +37,7 @@ def peaks(budget: int | None, first: int = FIRST, stream=None) -> tuple[int, int
             lab.lab.trace.stream_to(stream)
         lab.echoes(first)
         peak = tracemalloc.get_traced_memory()[1]
-        lab.echoes(4 * first)
+        lab.echoes(4 * first if more is None else more)
         return peak, tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -55,9 +57,10 @@ def test_memory_stays_flat_once_the_budget_is_reached() -> None:
 
 
 def test_memory_stays_flat_while_streaming(tmp_path) -> None:
-    # The file's writer remembers the last 4,096 frame contents: 1,100 echoes (four
-    # contents each) fill that too before the first measure.
-    first, then = peaks(BUDGET, first=1_100, stream=tmp_path / "t.jsonl.gz")
+    # The file's writer remembers the last 4,096 frame contents (four an echo) and
+    # the trace sheds a quarter budget at a time: 2,000 echoes fill both before the
+    # first measure.
+    first, then = peaks(BUDGET, first=2_000, stream=tmp_path / "t.jsonl.gz", more=2_000)
     assert flat(first, then), f"peak {first:,} B, then {then:,} B"
 
 
@@ -75,7 +78,7 @@ def test_dropped_is_exact_and_the_newest_records_are_kept() -> None:
     trace = bounded.lab.trace
     made = list(trace.records)  # the set-up's, all still in memory
     assert trace.dropped == 0
-    trace.listeners.append(made.append)  # then every record as it is made
+    trace.subscribe(made.append)  # then every record as it is made
     bounded.echoes(FIRST)
     kept = [r.as_tuple() for r in trace.records]
 
