@@ -39,7 +39,6 @@ from netsim.shell.plumbing import (
     _legal_number,
     _shell_quote,
 )
-from netsim.shell.printf import printf
 from netsim.shell.redirect import _Input
 from netsim.user.getopt import Getopt, GetoptError
 
@@ -94,6 +93,8 @@ def _printf(ctx: _Ctx, argv: list[str]) -> int:
         args = args[1:]
     if not args:
         return ctx.diag("printf: usage: printf [-v var] format [arguments]", 2)
+    from netsim.shell.printf import printf  # its formats and C number parsing: on first use
+
     data, status = printf(ctx, args[0], args[1:])
     if target is not None:  # a variable holds a C string: up to the first NUL
         ctx.sh._assign(target, from_bytes(data.split(b"\0", 1)[0]))
