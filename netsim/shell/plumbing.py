@@ -17,7 +17,6 @@ import importlib
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from netsim.shell.errors import _Usage
@@ -41,12 +40,14 @@ def _quote_name(name: str) -> str:
     return f'"{name}"' if "'" in name else f"'{name}'"
 
 
-@dataclass
 class _Ctx:
     """What a builtin gets: the shell, its standard input, and ways to write."""
 
-    sh: Shell
-    stdin: _Input
+    __slots__ = ("sh", "stdin")
+
+    def __init__(self, sh: Shell, stdin: _Input) -> None:
+        self.sh = sh
+        self.stdin = stdin
 
     def out(self, text: str) -> None:
         self.sh._write(1, text)
