@@ -51,11 +51,11 @@ IPROUTE2_KINDS = {
 # ---------------------------------------------------------------------- bridge options
 # The one place `ip link` hands ``type bridge OPTS`` to the kernel: bridge_opts.py parses
 # them and its check()/apply() are br_changelink()'s two halves.
-@dataclass
 class BridgeData(LinkInfoData):
     """IFLA_INFO_DATA of kind bridge: the IFLA_BR_* attributes bridge_opts.parse() read."""
 
-    opts: bridge_opts.BridgeOpts
+    def __init__(self, opts: bridge_opts.BridgeOpts) -> None:
+        self.opts = opts
 
     def validate(self, dev: NetDevice | None) -> None:
         bridge_opts.check(dev, self.opts)
@@ -64,13 +64,14 @@ class BridgeData(LinkInfoData):
         bridge_opts.apply(dev, self.opts)
 
 
-@dataclass
 class BridgeSlaveData(LinkInfoData):
     """IFLA_INFO_SLAVE_DATA for a bridge port: the IFLA_BRPORT_* attributes
     bridge_opts.parse_slave() read, applied by the port's bridge (slave_changelink)."""
 
-    opts: bridge_opts.BridgeOpts
     slave = True  # rtnl_changelink() hands it to the master before anything else
+
+    def __init__(self, opts: bridge_opts.BridgeOpts) -> None:
+        self.opts = opts
 
     def apply(self, dev: NetDevice) -> None:
         bridge_opts.slave_changelink(dev, self.opts)
