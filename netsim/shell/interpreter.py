@@ -32,7 +32,6 @@ from netsim.shell.ast import (
     Sequence,
     Simple,
 )
-from netsim.shell.conditions import _cond_eval, _cond_parse, _TestError
 from netsim.shell.dispatch import _Dispatcher
 from netsim.shell.encoding import canonical
 from netsim.shell.errors import (
@@ -580,6 +579,8 @@ class Shell(_Dispatcher, _Redirector, _Expander):
     def _exec_cond(self, node: CondCmd) -> int:
         self._tick()
         self._lineno = node.lineno
+        from netsim.shell.conditions import _cond_eval, _cond_parse, _TestError  # [[ ]]: on use
+
         try:
             tree, end = _cond_parse(node.items, 0)
             if end != len(node.items):
