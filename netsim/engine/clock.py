@@ -22,12 +22,13 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 import simpy
 from simpy.core import EmptySchedule
 from simpy.events import NORMAL, URGENT, Event
 
-BOOT_WALL_CLOCK = 1_735_725_000.0  # 2025-01-01 09:50 UTC (a number: datetime is not imported)
+BOOT_WALL_CLOCK = datetime(2025, 1, 1, 9, 50, tzinfo=UTC).timestamp()
 """The wall-clock time (Unix seconds, UTC) of simulated time 0, when every host boots.
 
 A fixed, plausible date: ``ps`` shows ``STIME 09:50`` and ``ls -l /proc/PID/fd``
