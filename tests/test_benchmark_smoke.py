@@ -62,3 +62,16 @@ def test_lost_echoes_are_counted(make) -> None:
     pairs = [(0, 1), (1, 2), (2, 3), (4, 5)]
     result = bridge_echo.measure(bench, pairs)
     assert result["completed"] == 2  # the third round trip's echo never comes back
+
+
+def test_the_classroom_models_do_the_same_work() -> None:
+    """benchmarks/classroom.py's two processes, run here in-process: every ping answered,
+    and the same frames on the cables (ARP, then 4 x 10 echoes)."""
+    classroom = importlib.import_module("classroom")
+
+    def fields(line: str) -> dict[str, str]:
+        return dict(field.split("=") for field in line.split())
+
+    netsim_run, bare_run = fields(classroom.run_netsim()), fields(classroom.run_bare())
+    assert netsim_run["replies"] == bare_run["replies"] == "10,10,10,10"
+    assert netsim_run["hops"] == bare_run["hops"] == "172"
