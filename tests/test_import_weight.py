@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -64,8 +65,9 @@ print(json.dumps(loaded))
 
 
 def _fresh_python(code: str) -> str:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                          text=True, check=False, env={"PYTHONPATH": str(ROOT), "PATH": ""})
+                          text=True, check=False, env=env)
     assert done.returncode == 0, done.stderr
     return done.stdout
 
