@@ -12,17 +12,17 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from netsim.devices.tun import TunDevice, TunFile, tun_set_iff
 from netsim.netlink.devinfo import IFF_UP
 from netsim.netlink.link import change_flags
-from netsim.stack.capture import Capture
 from netsim.stack.namespace import NetNamespace
 from netsim.stack.sockets import UdpSocket
 from netsim.user.io import CommandResult, RunawayError
 from netsim.user.process import Process, ProcessTable
 
 if TYPE_CHECKING:
+    from netsim.devices.tun import TunFile
     from netsim.shell import Shell
+    from netsim.stack.capture import Capture
     from netsim.world import World
 
 
@@ -145,6 +145,8 @@ class Host:
         what the process's fds 0-2 point at (default /dev/null), as ``ls -l
         /proc/PID/fd`` would show them.
         """
+        from netsim.devices.tun import TunFile, tun_set_iff
+
         if mode not in ("tap", "tun"):
             raise ValueError(f"mode must be 'tap' or 'tun', not {mode!r}")
         proc = self.processes.spawn(["tun-holder", name], stdio=stdio)
@@ -161,6 +163,8 @@ class Host:
 
     def _tunsetiff_refusal(self, name: str, mode: str, multi_queue: bool) -> str:
         """Why TUNSETIFF said EINVAL or EBUSY, in the words a student needs."""
+        from netsim.devices.tun import TunDevice
+
         dev = self.ns.get(name)
         if dev is None:
             return f"TUNSETIFF refused {name!r}"
@@ -189,6 +193,8 @@ class Host:
 
     def capture(self, dev: str, promisc: bool = False, limit: int | None = None) -> Capture:
         """Start capturing on a device, like ``tcpdump -p -i DEV`` (``promisc`` drops -p)."""
+        from netsim.stack.capture import Capture
+
         device = self.ns.get(dev)
         if device is None:
             raise ValueError(f"{self.name}: no device {dev!r}")

@@ -8,9 +8,13 @@ tools; a ``Lab`` is that world with :mod:`netsim.cli`'s programs (``ip``, ``brct
 
 from __future__ import annotations
 
-from netsim.analysis.why import Why, why
+from typing import TYPE_CHECKING
+
 from netsim.cli.commands import REGISTRY
 from netsim.world import World
+
+if TYPE_CHECKING:
+    from netsim.analysis.why import Why
 
 
 class Lab(World):
@@ -23,4 +27,6 @@ class Lab(World):
         """Why can (or can't) ``source`` reach ``target``? One real ping, explained from
         the trace: where the last packet died, the rule, route or setting that decided,
         the kernel function, and a fix to try. See :mod:`netsim.analysis.why`."""
+        from netsim.analysis.why import why  # netfilter's tables and more: on first use
+
         return why(self, source, target)

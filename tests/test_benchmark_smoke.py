@@ -79,3 +79,16 @@ def test_the_trace_memory_benchmark_runs_and_streams(tmp_path, capsys) -> None:
     out = capsys.readouterr().out
     assert "CPU s per 100k hops: first after the bound" in out and "peak RSS" in out
     assert sum(1 for _ in read_trace(path)) == result["dropped"] + result["records_kept"]
+
+
+def test_the_classroom_models_do_the_same_work() -> None:
+    """benchmarks/classroom.py's two processes, run here in-process: every ping answered,
+    and the same frames on the cables (ARP, then 4 x 10 echoes)."""
+    classroom = importlib.import_module("classroom")
+
+    def fields(line: str) -> dict[str, str]:
+        return dict(field.split("=") for field in line.split())
+
+    netsim_run, bare_run = fields(classroom.run_netsim()), fields(classroom.run_bare())
+    assert netsim_run["replies"] == bare_run["replies"] == "10,10,10,10"
+    assert netsim_run["hops"] == bare_run["hops"] == "172"

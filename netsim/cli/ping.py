@@ -17,7 +17,6 @@ requests (and says so on stderr), since a notebook cell has no Ctrl-C.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from netsim.cli.ping_args import (
@@ -115,8 +114,11 @@ class _Exit(Exception):
         self.status = status
 
 
-@dataclass
 class _Options:
+    """What the options said: the class's values are the defaults, an instance holds what
+    the command line changed (a plain class: a dataclass of 30 fields costs more to create
+    than ping takes to parse them)."""
+
     family: int = 0
     count: int = 0
     interval: int = 1000

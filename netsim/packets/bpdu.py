@@ -25,7 +25,7 @@ what the kernel's ``memcmp(&a, &b, 8)`` does.
 from __future__ import annotations
 
 import struct
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from netsim.packets.addr import MalformedPacket, mac_ntoa
 
@@ -50,8 +50,9 @@ STP_HZ = 256
 _CONFIG = struct.Struct("!HBBB8sI8sHHHHH")
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class BridgeId:
+# The records here are NamedTuples (immutable, ordered by their fields, and cheap to
+# create at import, which frozen dataclasses are not: every bridge loads this module).
+class BridgeId(NamedTuple):
     """struct bridge_id: two bytes of priority, then a MAC. Compared as the 8 bytes are."""
 
     priority: int
@@ -73,8 +74,7 @@ class BridgeId:
         return f"{self.priority:04x}.{mac_ntoa(self.mac)}"
 
 
-@dataclass(frozen=True, slots=True)
-class ConfigBpdu:
+class ConfigBpdu(NamedTuple):
     """struct br_config_bpdu, with the times as they travel (1/256 s)."""
 
     topology_change: bool
@@ -98,9 +98,19 @@ class ConfigBpdu:
                             self.hello_time & 0xFFFF, self.forward_delay & 0xFFFF)
 
 
-@dataclass(frozen=True, slots=True)
 class TcnBpdu:
     """A topology change notification: "something changed below me", sent towards the root."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        return True if other.__class__ is TcnBpdu else NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(TcnBpdu)
+
+    def __repr__(self) -> str:
+        return "TcnBpdu()"
 
     def payload(self) -> bytes:
         return bytes((0, 0, 0, BPDU_TYPE_TCN))

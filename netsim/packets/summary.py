@@ -6,9 +6,15 @@ a frame that does not parse is described as malformed.
 
 from __future__ import annotations
 
-from netsim.packets import arp, dhcp, ethernet, icmp, ipv4, tcp, udp
+from typing import TYPE_CHECKING
+
+from netsim.packets import arp, ethernet, icmp, ipv4, udp
 from netsim.packets.addr import MalformedPacket, ip_ntoa, mac_ntoa
 
+if TYPE_CHECKING:
+    from netsim.packets import tcp
+
+_BOOTP_PORTS = frozenset({67, 68})  # dhcp.SERVER_PORT, dhcp.CLIENT_PORT (dhcp loads on use)
 _ETHERTYPE_NAMES = {ethernet.ETH_P_IP: "IPv4", ethernet.ETH_P_ARP: "ARP",
                     ethernet.ETH_P_IPV6: "IPv6", ethernet.ETH_P_8021Q: "802.1Q"}
 
@@ -66,7 +72,7 @@ def describe_ipv4(packet: bytes) -> str:
     if ip.proto == ipv4.IPPROTO_UDP:
         dgram = udp.parse(ip.payload)
         head = f"IP {src}.{dgram.sport} > {dst}.{dgram.dport}:"
-        if {dgram.sport, dgram.dport} & {dhcp.SERVER_PORT, dhcp.CLIENT_PORT}:
+        if dgram.sport in _BOOTP_PORTS or dgram.dport in _BOOTP_PORTS:
             return f"{head} {describe_bootp(dgram.data)}"
         return f"{head} UDP, length {len(dgram.data)}"
     if ip.proto == ipv4.IPPROTO_TCP:
@@ -88,6 +94,8 @@ def describe_tcp(src: bytes, dst: bytes, segment: bytes, seqs: SeqState | None =
     ``seqs`` None every number is whole (``tcpdump -S``): the trace's summaries are
     stateless.
     """
+    from netsim.packets import tcp
+
     try:
         seg = tcp.parse(segment)
     except MalformedPacket:
@@ -167,6 +175,8 @@ def describe_bootp(payload: bytes) -> str:
     tcpdump names the DHCP message type only with -v; the dhcp layer's trace records
     ("DHCPDISCOVER ...") say it instead, so this line stays what tcpdump prints.
     """
+    from netsim.packets import dhcp
+
     try:
         msg = dhcp.parse(payload)
     except MalformedPacket:

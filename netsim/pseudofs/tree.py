@@ -34,17 +34,16 @@ Numbers written to these files are read as the kernel reads them
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from netsim.pseudofs.proc_net import ProcNet
-from netsim.pseudofs.proc_pid import ProcPids
-from netsim.pseudofs.sysctl import ProcSys
-from netsim.pseudofs.sysfs_net import SysClassNet, SysDevicesNet
 from netsim.user.etc import QEMU_IFDOWN, QEMU_IFUP, etc_hosts
 from netsim.user.fs import VirtualFS
 
 if TYPE_CHECKING:
     from netsim.host import Host
+    from netsim.stack.namespace import NetNamespace
+    from netsim.user.fs import FsProvider
 
 
 def make_fs(host: Host) -> VirtualFS:
@@ -55,9 +54,75 @@ def make_fs(host: Host) -> VirtualFS:
     fs.write("/etc/qemu-ifup", QEMU_IFUP, mode=0o755)
     fs.write("/etc/qemu-ifdown", QEMU_IFDOWN, mode=0o755)
     ns = host.ns
-    fs.mount("/sys/class/net", SysClassNet(ns))
-    fs.mount("/sys/devices/virtual/net", SysDevicesNet(ns))
-    fs.mount("/proc/sys", ProcSys(ns))
-    fs.mount("/proc/net", ProcNet(ns))
-    fs.mount("/proc", ProcPids(host))
+    fs.mount("/sys/class/net", OnFirstUse(lambda: _sys_class_net(ns)))
+    fs.mount("/sys/devices/virtual/net", OnFirstUse(lambda: _sys_devices_net(ns)))
+    fs.mount("/proc/sys", OnFirstUse(lambda: _proc_sys(ns)))
+    fs.mount("/proc/net", OnFirstUse(lambda: _proc_net(ns)))
+    fs.mount("/proc", OnFirstUse(lambda: _proc_pids(host)))
     return fs
+
+
+class OnFirstUse:
+    """A mount whose provider is made the first time a path under it is looked at.
+
+    Most shells never read /proc or /sys: their modules, and the sysctl table with its
+    catalogue, are then never loaded. Every call, the optional methods included
+    (``getattr(mount, "write", None)``), is the provider's own.
+    """
+
+    __slots__ = ("_make", "_provider")
+
+    def __init__(self, make: Callable[[], FsProvider]) -> None:
+        self._make: Callable[[], FsProvider] | None = make
+        self._provider: FsProvider | None = None
+
+    def provider(self) -> FsProvider:
+        if self._provider is None:
+            assert self._make is not None
+            self._provider, self._make = self._make(), None
+        return self._provider
+
+    def read(self, relpath: str) -> str:
+        return self.provider().read(relpath)
+
+    def listdir(self, relpath: str) -> list[str]:
+        return self.provider().listdir(relpath)
+
+    def is_dir(self, relpath: str) -> bool:
+        return self.provider().is_dir(relpath)
+
+    def exists(self, relpath: str) -> bool:
+        return self.provider().exists(relpath)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.provider(), name)
+
+
+def _sys_class_net(ns: NetNamespace) -> FsProvider:
+    from netsim.pseudofs.sysfs_net import SysClassNet
+
+    return SysClassNet(ns)
+
+
+def _sys_devices_net(ns: NetNamespace) -> FsProvider:
+    from netsim.pseudofs.sysfs_net import SysDevicesNet
+
+    return SysDevicesNet(ns)
+
+
+def _proc_sys(ns: NetNamespace) -> FsProvider:
+    from netsim.pseudofs.sysctl import ProcSys
+
+    return ProcSys(ns)
+
+
+def _proc_net(ns: NetNamespace) -> FsProvider:
+    from netsim.pseudofs.proc_net import ProcNet
+
+    return ProcNet(ns)
+
+
+def _proc_pids(host: Host) -> FsProvider:
+    from netsim.pseudofs.proc_pid import ProcPids
+
+    return ProcPids(host)

@@ -70,8 +70,9 @@ The package, in the order a command line flows through it:
   :mod:`.errors` has the limits and the exceptions the others share.
 """
 
-# Importing these modules registers their commands in the tables of .plumbing.
-from netsim.shell import awk, builtins, fileutils, kill, seq, shellutils, textutils  # noqa: F401
+# Importing these modules registers their commands in the tables of .plumbing; the
+# coreutils' modules (textutils, fileutils, shellutils, seq, awk) are imported on first use.
+from netsim.shell import builtins, kill  # noqa: F401
 from netsim.shell.errors import (
     MAX_FUNC_DEPTH,
     MAX_NESTING,

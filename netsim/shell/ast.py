@@ -7,29 +7,73 @@ nodes gathered in :data:`Node`: a :class:`Simple` command (assignments, words,
 redirections), or a compound one made of others (a :class:`Pipeline`, an ``&&``/``||``
 list, ``if``, loops, ``case``, a function definition...).
 
-Plain dataclasses without behaviour, so that every other module can use them.
+Plain records without behaviour, so that every other module can use them. They behave
+as dataclasses do (positional or keyword arguments with the class's defaults, a
+``repr`` naming the fields, ``==`` field by field, ``match`` patterns), but
+:class:`_Node` gives them that without generating code for each class: two dozen
+``@dataclass`` classes cost more to create than the rest of the shell does to import,
+and every host's first command waits for them.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import Any, ClassVar
 
 
-@dataclass
-class Lit:
+class _Node:
+    """A record whose fields are the names its class annotates, in order."""
+
+    _fields: ClassVar[tuple[str, ...]] = ()
+    __hash__ = None  # type: ignore[assignment]  # mutable and compared by value
+
+    def __init_subclass__(cls) -> None:
+        super().__init_subclass__()
+        cls._fields = tuple(cls.__dict__.get("__annotations__", ()))
+        cls.__match_args__ = cls._fields
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        cls = type(self)
+        fields = cls._fields
+        if len(args) > len(fields):
+            raise TypeError(f"{cls.__name__}() takes {len(fields)} arguments, "
+                            f"{len(args)} given")
+        values = dict(zip(fields, args, strict=False))
+        for name, value in kwargs.items():
+            if name not in fields or name in values:
+                raise TypeError(f"{cls.__name__}() got an unexpected or repeated "
+                                f"argument {name!r}")
+            values[name] = value
+        if len(values) < len(fields):
+            for name in fields:
+                if name not in values:
+                    if name not in cls.__dict__:  # no default
+                        raise TypeError(f"{cls.__name__}() missing argument {name!r}")
+                    values[name] = cls.__dict__[name]
+        self.__dict__.update(values)
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self._fields)
+        return f"{type(self).__qualname__}({fields})"
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        names = self._fields
+        return tuple(getattr(self, n) for n in names) == tuple(getattr(other, n) for n in names)
+
+
+class Lit(_Node):
     """Literal text; ``quoted`` text is never split into fields nor used as a pattern."""
 
     text: str
     quoted: bool = False
 
 
-@dataclass
-class Tilde:
+class Tilde(_Node):
     """A leading ``~``: ``$HOME``."""
 
 
-@dataclass
-class Param:
+class Param(_Node):
     """``$name`` or ``${name<op><arg>}``; ``op`` is ``""``, ``"len"``, ``":-"``..."""
 
     name: str
@@ -40,8 +84,7 @@ class Param:
     raw: str = ""
 
 
-@dataclass
-class CmdSub:
+class CmdSub(_Node):
     """``$(...)`` or backquotes: the output of a parsed command list."""
 
     body: Node | None
@@ -49,8 +92,7 @@ class CmdSub:
     quoted: bool = False
 
 
-@dataclass
-class Arith:
+class Arith(_Node):
     """``$((expr))``; ``expr`` is expanded first, then evaluated."""
 
     expr: Word
@@ -60,8 +102,7 @@ class Arith:
 Part = Lit | Tilde | Param | CmdSub | Arith
 
 
-@dataclass
-class Word:
+class Word(_Node):
     parts: list[Part]
     raw: str = ""
     lineno: int = 1
@@ -73,8 +114,7 @@ class Word:
         return None
 
 
-@dataclass
-class HereDoc:
+class HereDoc(_Node):
     delimiter: str
     expand: bool
     strip_tabs: bool
@@ -82,114 +122,97 @@ class HereDoc:
     body: Word | None = None
 
 
-@dataclass
-class Redirect:
+class Redirect(_Node):
     fd: int | None
     op: str
     target: Word | None = None
     heredoc: HereDoc | None = None
 
 
-@dataclass
-class Simple:
+class Simple(_Node):
     assigns: list[tuple[str, Word, bool]]
     words: list[Word]
     redirects: list[Redirect]
     lineno: int
 
 
-@dataclass
-class Pipeline:
+class Pipeline(_Node):
     commands: list[Node]
     negated: bool = False
 
 
-@dataclass
-class AndOr:
+class AndOr(_Node):
     first: Node
     rest: list[tuple[str, Node]]
 
 
-@dataclass
-class Sequence:
+class Sequence(_Node):
     items: list[Node]
 
 
-@dataclass
-class Group:
+class Group(_Node):
     body: Node
     subshell: bool
 
 
-@dataclass
-class Background:
+class Background(_Node):
     """``cmd &``: run here to completion (nothing runs concurrently), status 0."""
 
     body: Node
 
 
-@dataclass
-class Redirected:
+class Redirected(_Node):
     """A compound command with redirections: ``while ...; done < file``."""
 
     body: Node
     redirects: list[Redirect]
 
 
-@dataclass
-class If:
+class If(_Node):
     branches: list[tuple[Node, Node]]
     orelse: Node | None
 
 
-@dataclass
-class Loop:
+class Loop(_Node):
     cond: Node
     body: Node
     until: bool
 
 
-@dataclass
-class For:
+class For(_Node):
     var: str
     items: list[Word] | None
     body: Node
 
 
-@dataclass
-class ArithFor:
+class ArithFor(_Node):
     init: Word
     cond: Word
     step: Word
     body: Node
 
 
-@dataclass
-class CaseItem:
+class CaseItem(_Node):
     patterns: list[Word]
     body: Node | None
 
 
-@dataclass
-class Case:
+class Case(_Node):
     word: Word
     items: list[CaseItem]
 
 
-@dataclass
-class FuncDef:
+class FuncDef(_Node):
     name: str
     body: Node
 
 
-@dataclass
-class ArithCmd:
+class ArithCmd(_Node):
     expr: Word
     lineno: int
 
 
-@dataclass
-class CondCmd:
+class CondCmd(_Node):
     """``[[ ... ]]``: words, and operators kept as plain strings."""
 
     items: list[Word | str]

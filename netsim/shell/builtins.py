@@ -16,8 +16,6 @@ import os
 import re
 from typing import TYPE_CHECKING
 
-from netsim.shell.arith import _Arith, _ArithError
-from netsim.shell.conditions import _TestError, _TestParser
 from netsim.shell.encoding import from_bytes
 from netsim.shell.errors import (
     MAX_NESTING,
@@ -39,7 +37,6 @@ from netsim.shell.plumbing import (
     _legal_number,
     _shell_quote,
 )
-from netsim.shell.printf import printf
 from netsim.shell.redirect import _Input
 from netsim.user.getopt import Getopt, GetoptError
 
@@ -94,6 +91,8 @@ def _printf(ctx: _Ctx, argv: list[str]) -> int:
         args = args[1:]
     if not args:
         return ctx.diag("printf: usage: printf [-v var] format [arguments]", 2)
+    from netsim.shell.printf import printf  # its formats and C number parsing: on first use
+
     data, status = printf(ctx, args[0], args[1:])
     if target is not None:  # a variable holds a C string: up to the first NUL
         ctx.sh._assign(target, from_bytes(data.split(b"\0", 1)[0]))
@@ -147,6 +146,8 @@ def _test(ctx: _Ctx, argv: list[str]) -> int:
         if not args or args[-1] != "]":
             return ctx.diag("[: missing `]'", 2)
         args = args[:-1]
+    from netsim.shell.conditions import _TestError, _TestParser  # loaded on first use
+
     try:
         return 0 if _TestParser(ctx.sh, args).run() else 1
     except _TestError as e:
@@ -406,6 +407,8 @@ def _eval(ctx: _Ctx, argv: list[str]) -> int:
 def _let(ctx: _Ctx, argv: list[str]) -> int:
     if len(argv) < 2:
         return ctx.diag("let: expression expected")
+    from netsim.shell.arith import _Arith, _ArithError  # loaded on first use
+
     value = 0
     for expr in argv[1:]:
         try:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 
-from netsim.shell.arith import _Arith, _ArithError
 from netsim.shell.ast import CmdSub, Lit, Param, Tilde, Word
 from netsim.shell.errors import MAX_TEXT, _ExpansionError, _LimitExceeded
 from netsim.shell.lexer import _NAME_RE
@@ -210,6 +209,8 @@ class _Expander:
         return text.rstrip("\n")
 
     def _arith(self, word: Word) -> int:
+        from netsim.shell.arith import _Arith, _ArithError  # $((...)): loaded on first use
+
         text = self._expand_str(word)
         try:
             return _Arith(self, text).evaluate()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from netsim.shell.ast import (
@@ -33,7 +32,6 @@ from netsim.shell.ast import (
     Sequence,
     Simple,
 )
-from netsim.shell.conditions import _cond_eval, _cond_parse, _TestError
 from netsim.shell.dispatch import _Dispatcher
 from netsim.shell.encoding import canonical
 from netsim.shell.errors import (
@@ -70,14 +68,16 @@ from netsim.user.fs import VirtualFS
 from netsim.user.io import CommandFn, CommandResult, RunawayError
 
 
-@dataclass
 class _Budget:
     """Counters shared by a shell and all its subshells during one ``run``."""
 
-    steps: int = 0
-    nesting: int = 0
-    func_depth: int = 0
-    active: int = 0
+    __slots__ = ("steps", "nesting", "func_depth", "active")
+
+    def __init__(self) -> None:
+        self.steps = 0
+        self.nesting = 0
+        self.func_depth = 0
+        self.active = 0
 
 
 class Shell(_Dispatcher, _Redirector, _Expander):
@@ -579,6 +579,8 @@ class Shell(_Dispatcher, _Redirector, _Expander):
     def _exec_cond(self, node: CondCmd) -> int:
         self._tick()
         self._lineno = node.lineno
+        from netsim.shell.conditions import _cond_eval, _cond_parse, _TestError  # [[ ]]: on use
+
         try:
             tree, end = _cond_parse(node.items, 0)
             if end != len(node.items):

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import ClassVar, Protocol
 
 from netsim.shell.ast import Arith, CmdSub, HereDoc, Lit, Node, Param, Part, Tilde, Word
@@ -41,12 +40,17 @@ class _CommandParser(Protocol):
     def parse_program(self) -> Node | None: ...
 
 
-@dataclass
 class _Token:
-    kind: str  # "word", "op", "io" (the 2 of 2>), "eof"
-    value: str
-    lineno: int
-    word: Word | None = None
+    __slots__ = ("kind", "value", "lineno", "word")
+
+    def __init__(self, kind: str, value: str, lineno: int, word: Word | None = None) -> None:
+        self.kind = kind  # "word", "op", "io" (the 2 of 2>), "eof"
+        self.value = value
+        self.lineno = lineno
+        self.word = word
+
+    def __repr__(self) -> str:
+        return f"_Token({self.kind!r}, {self.value!r}, {self.lineno})"
 
 
 class _Lexer:

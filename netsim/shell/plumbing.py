@@ -13,10 +13,10 @@ Also the helpers many of them share: reading options (glibc's getopt, from
 from __future__ import annotations
 
 import errno
+import importlib
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from netsim.shell.errors import _Usage
@@ -40,12 +40,14 @@ def _quote_name(name: str) -> str:
     return f'"{name}"' if "'" in name else f"'{name}'"
 
 
-@dataclass
 class _Ctx:
     """What a builtin gets: the shell, its standard input, and ways to write."""
 
-    sh: Shell
-    stdin: _Input
+    __slots__ = ("sh", "stdin")
+
+    def __init__(self, sh: Shell, stdin: _Input) -> None:
+        self.sh = sh
+        self.stdin = stdin
 
     def out(self, text: str) -> None:
         self.sh._write(1, text)
@@ -101,6 +103,37 @@ _BUILTINS: dict[str, _BuiltinFn] = {}  # inside the shell: cd, export, read...
 _UTILITIES: dict[str, _BuiltinFn] = {}  # coreutils stand-ins: cat, grep, ls...
 # Builtins that also exist as files in /usr/bin (so `which echo` finds one).
 _PROGRAM_BUILTINS = frozenset(["echo", "printf", "test", "[", "true", "false", "pwd"])
+
+
+# The coreutils' modules, by program: each module is imported when one of its programs is
+# first looked up (a lab that never runs awk never loads its interpreter). Importing a
+# module registers its programs over the placeholders below.
+_UTILITY_MODULES: dict[str, tuple[str, ...]] = {
+    "seq": ("seq",),
+    "textutils": ("cat", "grep", "egrep", "fgrep", "head", "tail", "wc", "sort", "uniq", "cut",
+                  "tr", "tee"),
+    "awk": ("awk", "gawk", "mawk"),
+    "fileutils": ("chmod", "touch", "mkdir", "rm", "rmdir", "ls", "readlink", "realpath", "ln"),
+    "shellutils": ("sleep", "which", "sh", "bash", "dash", "env", "printenv", "basename",
+                   "dirname"),
+}
+
+
+def _placeholder(module: str, name: str) -> _BuiltinFn:
+    """``name`` until ``module`` is imported: imports it, then runs what it registered."""
+
+    def load_and_run(ctx: _Ctx, argv: list[str]) -> int:
+        importlib.import_module(f"netsim.shell.{module}")
+        if _UTILITIES[name] is load_and_run:
+            raise RuntimeError(f"netsim.shell.{module} does not register {name!r}")
+        return _UTILITIES[name](ctx, argv)
+
+    return load_and_run
+
+
+for _module, _names in _UTILITY_MODULES.items():
+    for _name in _names:
+        _UTILITIES[_name] = _placeholder(_module, _name)
 
 
 def _builtin(*names: str) -> Callable[[_BuiltinFn], _BuiltinFn]:

@@ -28,15 +28,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from netsim.packets import tcp as tcp_pkt
 from netsim.packets.addr import MalformedPacket, ip_aton, ip_ntoa
 from netsim.packets.ipv4 import IPPROTO_TCP
-from netsim.stack import tcp_input
-from netsim.stack.tcp_sock import LISTEN, SYN_RECV, SYN_SENT, TcpSocket, initial_window
 
 if TYPE_CHECKING:
+    from netsim.packets import tcp as tcp_pkt
     from netsim.stack.ipv4 import IPv4Stack
     from netsim.stack.skb import Skb
+    from netsim.stack.tcp_sock import TcpSocket
+
+# Every namespace has a TCP layer, but few labs use TCP: the segment code (packets.tcp),
+# the sockets (.tcp_sock) and the state machine (.tcp_input) load when TCP is first used.
 
 Key = tuple[bytes, int, bytes, int]
 """(local address, local port, remote address, remote port)."""
@@ -56,6 +58,8 @@ class TcpListener:
 
     def __init__(self, layer: TcpLayer, addr: bytes, port: int,
                  on_accept: Callable[[TcpSocket], None] | None) -> None:
+        from netsim.stack.tcp_sock import LISTEN
+
         self.layer = layer
         self.addr = addr
         self.port = port
@@ -135,6 +139,8 @@ class TcpLayer:
     def connect(self, dst: str | bytes, dport: int, sport: int | None = None) -> TcpSocket:
         """tcp_v4_connect(): route, source address, port, ISN, SYN. Raises NoRoute, or
         OSError(EADDRINUSE) when ``sport`` (bind() before connect()) is taken."""
+        from netsim.stack.tcp_sock import SYN_SENT, TcpSocket
+
         if isinstance(dst, str):
             dst = ip_aton(dst)
         dev, nexthop, prefsrc = self.stack.route_output(dst)
@@ -179,6 +185,9 @@ class TcpLayer:
     # ------------------------------------------------------------------ receive
     def rcv(self, skb: Skb, packet: bytes) -> None:
         """tcp_v4_rcv(): checksum, socket lookup, then the socket's state machine."""
+        from netsim.packets import tcp as tcp_pkt
+        from netsim.stack import tcp_input
+
         ihl = (packet[0] & 0x0F) * 4
         src, dst = packet[12:16], packet[16:20]
         segment = packet[ihl:]
@@ -210,6 +219,10 @@ class TcpLayer:
     def _listen_rcv(self, listener: TcpListener, src: bytes, dst: bytes, seg: tcp_pkt.Tcp,
                     frame_id: int, packet: bytes) -> None:
         """tcp_v4_do_rcv() on a listener: a SYN makes a request socket; stray ACKs: RST."""
+        from netsim.packets import tcp as tcp_pkt
+        from netsim.stack import tcp_input
+        from netsim.stack.tcp_sock import SYN_RECV, TcpSocket, initial_window
+
         flags = seg.flags
         if flags & tcp_pkt.RST:
             return
@@ -241,6 +254,8 @@ class TcpLayer:
 
     def send_reset(self, src: bytes, dst: bytes, seg: tcp_pkt.Tcp, frame_id: int) -> None:
         """tcp_v4_send_reset(): a RST for the sender of ``seg`` (never for a RST)."""
+        from netsim.packets import tcp as tcp_pkt
+
         rst = tcp_pkt.reset_for(src, dst, seg)
         if rst is None:
             return
@@ -273,6 +288,8 @@ class TcpLayer:
             errno = ICMP_UNREACH_ERRNO.get(code, 113)
         else:
             errno = 113  # time exceeded: EHOSTUNREACH
+        from netsim.stack.tcp_sock import SYN_RECV, SYN_SENT
+
         if sock.state in (SYN_SENT, SYN_RECV) and sock.listener is None:
             sock.fail(errno, "tcp_v4_err")
         else:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import errno
 import os
-from dataclasses import dataclass, field
 from typing import Protocol
 
 # Linux gives up after 40 links in one lookup (MAXSYMLINKS): a loop a -> b -> a ends here.
@@ -55,35 +54,44 @@ class FsProvider(Protocol):
 
 
 # ---------------------------------------------------------------------- tree nodes
-@dataclass(eq=False)
+# Plain slotted classes: every host's shell builds a tree, and dataclasses would
+# generate their methods at import.
 class _File:
-    text: str = ""
-    mode: int = 0o644
+    __slots__ = ("text", "mode")
+
+    def __init__(self, text: str = "", mode: int = 0o644) -> None:
+        self.text = text
+        self.mode = mode
 
 
-@dataclass(eq=False)
 class _Dir:
-    children: dict[str, _Node] = field(default_factory=dict)
-    mode: int = 0o755
+    __slots__ = ("children", "mode")
+
+    def __init__(self, children: dict[str, _Node] | None = None, mode: int = 0o755) -> None:
+        self.children: dict[str, _Node] = {} if children is None else children
+        self.mode = mode
 
 
-@dataclass(eq=False)
 class _Link:
-    target: str
-    mode: int = 0o777
+    __slots__ = ("target", "mode")
+
+    def __init__(self, target: str, mode: int = 0o777) -> None:
+        self.target = target
+        self.mode = mode
 
 
-@dataclass(eq=False)
 class _NullDevice:
     """``/dev/null``: reads as empty, swallows every write."""
 
-    mode: int = 0o666
+    __slots__ = ("mode",)
+
+    def __init__(self, mode: int = 0o666) -> None:
+        self.mode = mode
 
 
 _Node = _File | _Dir | _Link | _NullDevice
 
 
-@dataclass
 class _Where:
     """The answer of a lookup: the final path and what is there.
 
@@ -91,12 +99,16 @@ class _Where:
     None when nothing exists yet) or a path under a mount (``provider`` and ``rel``).
     """
 
-    path: str
-    node: _Node | None = None
-    parent: _Dir | None = None
-    name: str = ""
-    provider: FsProvider | None = None
-    rel: str = ""
+    __slots__ = ("path", "node", "parent", "name", "provider", "rel")
+
+    def __init__(self, path: str, node: _Node | None = None, parent: _Dir | None = None,
+                 name: str = "", provider: FsProvider | None = None, rel: str = "") -> None:
+        self.path = path
+        self.node = node
+        self.parent = parent
+        self.name = name
+        self.provider = provider
+        self.rel = rel
 
 
 def _oserror(code: int, path: str) -> OSError:

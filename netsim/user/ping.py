@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import struct
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import simpy
 
@@ -68,9 +67,12 @@ def icmp_error_text(msg: icmp.Icmp) -> str:
     return f"Time exceeded, Bad Code: {msg.code}"
 
 
-@dataclass
 class PingConfig:
-    """What the command line asked for, in iputils' units (``struct ping_rts``)."""
+    """What the command line asked for, in iputils' units (``struct ping_rts``).
+
+    ``PingConfig(target, dst, count=3, ...)``: the class's values are the defaults (a plain
+    class: a dataclass of this many fields costs more to create than a ping takes).
+    """
 
     target: str  # the destination as typed: the statistics' title
     dst: bytes
@@ -95,6 +97,14 @@ class PingConfig:
     route: tuple | None = None  # the route to use, when the kernel made one up (-I dev)
     names: dict[bytes, str] | None = None  # /etc/hosts' names when the target was one
     mtu: int | None = None  # -M do (or a broadcast): larger packets are a local error
+
+    def __init__(self, target: str, dst: bytes, **options: Any) -> None:
+        self.target = target
+        self.dst = dst
+        for name, value in options.items():
+            if name not in PingConfig.__annotations__ or name in ("target", "dst"):
+                raise TypeError(f"PingConfig() got an unexpected argument {name!r}")
+            setattr(self, name, value)
 
 
 def echo_data(size: int, fill: bytes | None) -> bytes:

@@ -36,7 +36,7 @@ from __future__ import annotations
 import errno
 import os
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 # The boot time every host shares (what `ps` shows as STIME) is the clock's.
 from netsim.engine.clock import BOOT_WALL_CLOCK, wall_clock  # noqa: F401
@@ -117,7 +117,6 @@ def _comm_of(cmdline: list[str]) -> str:
 
 
 # ============================================================================ process
-@dataclass(eq=False)
 class Process:
     """One running program. Made by :meth:`ProcessTable.spawn`, not directly.
 
@@ -125,40 +124,40 @@ class Process:
     (``"/dev/null"``, ``"/dev/pts/0"``, ``"pipe:[20481]"``) and any other object is an
     open file of the model, e.g. a :class:`~netsim.devices.tun.TunFile`, shown by its
     ``path`` attribute (``/dev/net/tun``) and closed with its ``close()`` on exit.
+
+    (A plain class: every host makes a table of them at boot, and a dataclass of this
+    many fields costs more to create at import than all of a host's processes.)
     """
 
-    pid: int
-    ppid: int
-    cmdline: list[str]
-    start_time: float
-    user: str = "root"
-    fd_table: dict[int, object] = field(default_factory=dict)
-    running: bool = True
-    returncode: int | None = None
-    comm: str = ""
-    tty: str = "?"
-    state: str = "S"  # R running, S sleeping, T stopped (ps's STAT, /proc/PID/status)
-    stat_flags: str = ""  # ps's STAT extras: s session leader, l threads, + foreground
-    kernel_thread: bool = False
-    protected: bool = False  # the login shell: no signal ends it (see the module doc)
-    cpu_seconds: float = 0.0  # CPU time used, as TIME shows it
-    threads: int = 1
-    vsz_kb: int = 5_480  # virtual memory size, as VSZ shows it
-    rss_kb: int = 1_020  # resident set size, as RSS shows it
-    signaled: int | None = None  # the signal that ended the process, if one did
-    fd_access: dict[int, str] = field(default_factory=dict)  # "r", "w" or "rw" (default)
-    handlers: dict[int, SignalHandler | str] = field(default_factory=dict)
-    table: ProcessTable | None = field(default=None, repr=False)
-    _out: OutputBuffer = field(default_factory=OutputBuffer, repr=False)
-    _err: OutputBuffer = field(default_factory=OutputBuffer, repr=False)
-    _pending: list[tuple[int, Process | None]] = field(default_factory=list, repr=False)
-    _at_exit: list[Callable[[Process], None]] = field(default_factory=list, repr=False)
-
-    def __post_init__(self) -> None:
-        for n in (0, 1, 2):
-            self.fd_table.setdefault(n, "/dev/null")
-        if not self.comm:
-            self.comm = _comm_of(self.cmdline)
+    def __init__(self, pid: int, ppid: int, cmdline: list[str], start_time: float, *,
+                 user: str = "root", comm: str = "", tty: str = "?",
+                 table: ProcessTable | None = None) -> None:
+        self.pid = pid
+        self.ppid = ppid
+        self.cmdline = cmdline
+        self.start_time = start_time
+        self.user = user
+        self.fd_table: dict[int, object] = {n: "/dev/null" for n in (0, 1, 2)}
+        self.running = True
+        self.returncode: int | None = None
+        self.comm = comm or _comm_of(cmdline)
+        self.tty = tty
+        self.state = "S"  # R running, S sleeping, T stopped (ps's STAT, /proc/PID/status)
+        self.stat_flags = ""  # ps's STAT extras: s session leader, l threads, + foreground
+        self.kernel_thread = False
+        self.protected = False  # the login shell: no signal ends it (see the module doc)
+        self.cpu_seconds = 0.0  # CPU time used, as TIME shows it
+        self.threads = 1
+        self.vsz_kb = 5_480  # virtual memory size, as VSZ shows it
+        self.rss_kb = 1_020  # resident set size, as RSS shows it
+        self.signaled: int | None = None  # the signal that ended the process, if one did
+        self.fd_access: dict[int, str] = {}  # "r", "w" or "rw" (default)
+        self.handlers: dict[int, SignalHandler | str] = {}
+        self.table = table
+        self._out = OutputBuffer()
+        self._err = OutputBuffer()
+        self._pending: list[tuple[int, Process | None]] = []
+        self._at_exit: list[Callable[[Process], None]] = []
 
     def __repr__(self) -> str:
         state = "running" if self.running else f"exited {self.returncode}"
@@ -333,8 +332,7 @@ class Process:
 
 
 # ============================================================================ the table
-@dataclass(frozen=True)
-class _SystemProcess:
+class _SystemProcess(NamedTuple):  # a NamedTuple: a frozen dataclass costs more to create
     pid: int
     ppid: int
     cmdline: tuple[str, ...]

@@ -17,15 +17,14 @@ from __future__ import annotations
 
 import math
 import sys
-from dataclasses import dataclass
+from typing import NamedTuple
 
 _SPACES = " \t\n\v\f\r"
 _KEEP = 40  # significant digits kept: far more than a double's 17, so rounding is right
 _MIN_NORMAL = sys.float_info.min
 
 
-@dataclass(frozen=True)
-class ParsedFloat:
+class ParsedFloat(NamedTuple):  # immutable, and cheaper to create than a frozen dataclass
     """What strtod() returned: the value, where parsing stopped, and ERANGE."""
 
     value: float

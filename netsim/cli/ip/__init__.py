@@ -52,20 +52,55 @@ _FAMILIES = {"inet": "inet", "inet6": "inet6", "link": "link", "bridge": "bridge
 
 def _object_table() -> list[tuple[str, Callable[[Ctx, list[str]], int] | None]]:
     """ip.c's cmds[]: prefixes are tried in this order (``ip a`` is address, ``ip n`` neighbor)."""
-    from netsim.cli.ip import addr, link_cmd, neigh, netns, route, tuntap
-
     return [
-        ("address", addr.do_ipaddr), ("addrlabel", None), ("maddress", None),
-        ("route", route.do_iproute), ("rule", None), ("neighbor", neigh.do_ipneigh),
-        ("neighbour", neigh.do_ipneigh), ("ntable", None), ("ntbl", None),
-        ("link", link_cmd.do_iplink), ("l2tp", None), ("fou", None), ("ila", None),
-        ("macsec", None), ("tunnel", None), ("tunl", None), ("tuntap", tuntap.do_iptuntap),
-        ("tap", tuntap.do_iptuntap), ("token", None), ("tcpmetrics", None),
+        ("address", _address), ("addrlabel", None), ("maddress", None),
+        ("route", _route), ("rule", None), ("neighbor", _neigh),
+        ("neighbour", _neigh), ("ntable", None), ("ntbl", None),
+        ("link", _link), ("l2tp", None), ("fou", None), ("ila", None),
+        ("macsec", None), ("tunnel", None), ("tunl", None), ("tuntap", _tuntap),
+        ("tap", _tuntap), ("token", None), ("tcpmetrics", None),
         ("tcp_metrics", None), ("monitor", None), ("xfrm", None), ("mroute", None),
-        ("mrule", None), ("netns", netns.do_netns), ("netconf", None), ("vrf", None),
+        ("mrule", None), ("netns", _netns), ("netconf", None), ("vrf", None),
         ("sr", None), ("nexthop", None), ("mptcp", None), ("ioam", None), ("help", _help),
         ("stats", None),
     ]
+
+
+# Each object's module is imported when it is named: `ip link` never loads the routes.
+def _address(ctx: Ctx, argv: list[str]) -> int:
+    from netsim.cli.ip.addr import do_ipaddr
+
+    return do_ipaddr(ctx, argv)
+
+
+def _route(ctx: Ctx, argv: list[str]) -> int:
+    from netsim.cli.ip.route import do_iproute
+
+    return do_iproute(ctx, argv)
+
+
+def _neigh(ctx: Ctx, argv: list[str]) -> int:
+    from netsim.cli.ip.neigh import do_ipneigh
+
+    return do_ipneigh(ctx, argv)
+
+
+def _link(ctx: Ctx, argv: list[str]) -> int:
+    from netsim.cli.ip.link_cmd import do_iplink
+
+    return do_iplink(ctx, argv)
+
+
+def _tuntap(ctx: Ctx, argv: list[str]) -> int:
+    from netsim.cli.ip.tuntap import do_iptuntap
+
+    return do_iptuntap(ctx, argv)
+
+
+def _netns(ctx: Ctx, argv: list[str]) -> int:
+    from netsim.cli.ip.netns import do_netns
+
+    return do_netns(ctx, argv)
 
 
 def _help(ctx: Ctx, argv: list[str]) -> int:

@@ -26,7 +26,6 @@ from netsim.cli.ip.args import (
     matches,
     nodev,
 )
-from netsim.cli.ip.listing import filter_device, ipaddr_list, parse_filter
 from netsim.cli.ip.opts import Ctx
 from netsim.cli.ip.rtnl import flush_rounds, not_modelled, talk
 from netsim.netlink import addr
@@ -215,6 +214,8 @@ def ipaddr_flush(ctx: Ctx, argv: list[str]) -> int:
         raise IpExit(1, "Flush requires arguments.\n")
     if ctx.family == "link":
         raise IpExit(1, "Cannot flush link addresses.\n")
+    from netsim.cli.ip.listing import filter_device, parse_filter
+
     args = Args(argv)
     lf, af, dev_name = parse_filter(ctx, args, do_link=False)
     dev = filter_device(ctx, dev_name)
@@ -240,10 +241,17 @@ def ipaddr_flush(ctx: Ctx, argv: list[str]) -> int:
     return flush_rounds(p, ctx.stats, collect, delete, "addresses")
 
 
+def _show(ctx: Ctx, argv: list[str], do_link: bool) -> int:
+    """`ip address show` (:mod:`.listing`, loaded the first time a list is asked for)."""
+    from netsim.cli.ip.listing import ipaddr_list
+
+    return ipaddr_list(ctx, argv, do_link=do_link)
+
+
 def do_ipaddr(ctx: Ctx, argv: list[str]) -> int:
     """`ip address ...`."""
     if not argv:
-        return ipaddr_list(ctx, [], do_link=False)
+        return _show(ctx, [], do_link=False)
     cmd, rest = argv[0], argv[1:]
     if matches(cmd, "add"):
         return ipaddr_modify(ctx, rest, deleting=False, exclusive=True)
@@ -252,7 +260,7 @@ def do_ipaddr(ctx: Ctx, argv: list[str]) -> int:
     if matches(cmd, "delete"):
         return ipaddr_modify(ctx, rest, deleting=True)
     if matches(cmd, "list") or matches(cmd, "show") or matches(cmd, "lst"):
-        return ipaddr_list(ctx, rest, do_link=False)
+        return _show(ctx, rest, do_link=False)
     if matches(cmd, "flush"):
         return ipaddr_flush(ctx, rest)
     if matches(cmd, "save") or matches(cmd, "showdump") or matches(cmd, "restore"):

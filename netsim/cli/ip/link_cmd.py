@@ -28,7 +28,6 @@ from netsim.cli.ip.args import (
     nodev,
     strtol,
 )
-from netsim.cli.ip.listing import ipaddr_list
 from netsim.cli.ip.opts import Ctx
 from netsim.cli.ip.rtnl import not_modelled, talk
 from netsim.netlink import devinfo, link
@@ -52,11 +51,11 @@ IPROUTE2_KINDS = {
 # ---------------------------------------------------------------------- bridge options
 # The one place `ip link` hands ``type bridge OPTS`` to the kernel: bridge_opts.py parses
 # them and its check()/apply() are br_changelink()'s two halves.
-@dataclass
 class BridgeData(LinkInfoData):
     """IFLA_INFO_DATA of kind bridge: the IFLA_BR_* attributes bridge_opts.parse() read."""
 
-    opts: bridge_opts.BridgeOpts
+    def __init__(self, opts: bridge_opts.BridgeOpts) -> None:
+        self.opts = opts
 
     def validate(self, dev: NetDevice | None) -> None:
         bridge_opts.check(dev, self.opts)
@@ -65,13 +64,14 @@ class BridgeData(LinkInfoData):
         bridge_opts.apply(dev, self.opts)
 
 
-@dataclass
 class BridgeSlaveData(LinkInfoData):
     """IFLA_INFO_SLAVE_DATA for a bridge port: the IFLA_BRPORT_* attributes
     bridge_opts.parse_slave() read, applied by the port's bridge (slave_changelink)."""
 
-    opts: bridge_opts.BridgeOpts
     slave = True  # rtnl_changelink() hands it to the master before anything else
+
+    def __init__(self, opts: bridge_opts.BridgeOpts) -> None:
+        self.opts = opts
 
     def apply(self, dev: NetDevice) -> None:
         bridge_opts.slave_changelink(dev, self.opts)
@@ -319,10 +319,17 @@ def iplink_modify(ctx: Ctx, argv: list[str], create: bool, delete: bool = False)
     return 0
 
 
+def _show(ctx: Ctx, argv: list[str], do_link: bool) -> int:
+    """`ip link show` (:mod:`.listing`, loaded the first time a list is asked for)."""
+    from netsim.cli.ip.listing import ipaddr_list
+
+    return ipaddr_list(ctx, argv, do_link=do_link)
+
+
 def do_iplink(ctx: Ctx, argv: list[str]) -> int:
     """`ip link ...`: which sub-command (prefixes allowed, in iproute2's order)."""
     if not argv:
-        return ipaddr_list(ctx, [], do_link=True)
+        return _show(ctx, [], do_link=True)
     cmd, rest = argv[0], argv[1:]
     if matches(cmd, "add"):
         return iplink_modify(ctx, rest, create=True)
@@ -333,7 +340,7 @@ def do_iplink(ctx: Ctx, argv: list[str]) -> int:
     if matches(cmd, "delete"):
         return iplink_modify(ctx, rest, create=False, delete=True)
     if matches(cmd, "show") or matches(cmd, "lst") or matches(cmd, "list"):
-        return ipaddr_list(ctx, rest, do_link=True)
+        return _show(ctx, rest, do_link=True)
     if matches(cmd, "xstats") or matches(cmd, "afstats") or matches(cmd, "property"):
         raise not_modelled(f'"ip link {cmd}"')
     if matches(cmd, "help"):

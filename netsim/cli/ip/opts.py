@@ -8,7 +8,6 @@ kernel is ``host.ns``), the options iproute2 keeps in global variables
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from netsim.cli.ip.render import Printer
@@ -18,9 +17,9 @@ if TYPE_CHECKING:
     from netsim.stack.namespace import NetNamespace
 
 
-@dataclass
 class Ctx:
-    host: Host
+    """``Ctx(host)``; the options start as iproute2's defaults (the class's values)."""
+
     json: bool = False
     pretty: bool = False
     details: int = 0
@@ -29,8 +28,11 @@ class Ctx:
     oneline: bool = False
     family: str = ""          # "" (any), "inet", "inet6", "link", "bridge", "mpls"
     force: bool = False
-    printer: Printer = field(default_factory=Printer)
-    stderr: list[str] = field(default_factory=list)
+
+    def __init__(self, host: Host) -> None:
+        self.host = host
+        self.printer = Printer()
+        self.stderr: list[str] = []
 
     @property
     def ns(self) -> NetNamespace:
