@@ -116,8 +116,9 @@ def forward(br: Bridge, dst: FdbEntry, skb: Skb, ingress: BridgePort | None,
         return
     if trace.enabled:
         if owed:
-            trace.step(RECEIVED_AND_FORWARDED, br.ns.name, ingress.dev.name, skb.frame_id,
-                       skb.data, br.name, port.dev.name)
+            ns = br.ns
+            trace.add((ns.env.now, RECEIVED_AND_FORWARDED, ns.name, ingress.dev.name,
+                       skb.frame_id, skb.data, br.name, port.dev.name))
         else:
             trace.step(_FORWARD, br.ns.name, br.name, skb.frame_id, skb.data, port.dev.name)
     # deliver(), inlined on this hottest path: the frame leaves by the port device

@@ -74,4 +74,5 @@ class Nic(MacFilteringNic):
                           "(not promiscuous)", "nic_rx_filter", data)
 
     def rx_trace(self, data: bytes, frame_id: int) -> None:
-        self.ns.trace.step(_RX, self.ns.name, self.name, frame_id, data)
+        ns = self.ns
+        ns.trace.add((ns.env.now, _RX, ns.name, self.name, frame_id, data, None, None))

@@ -163,6 +163,10 @@ class Trace:
     def __init__(self, env, budget: int | None = DEFAULT_BUDGET) -> None:
         self._env = env
         self._rows: list[Any] = []  # flat: ROW values per row
+        # The per-frame path's append: ``trace.add((now, STEP, host, dev, frame_id,
+        # data, a, b))`` is the list's own extend, called from C with no Python frame
+        # of ours in between (a subscribed trace replaces it, see subscribe()).
+        self.add: Callable[[tuple], None] = self._rows.extend
         self._records: list[TraceRecord] = []  # rows [0, _rendered) made into records
         self._rendered = 0
         self._steps: dict[tuple, Step] = {}  # Trace.hop's steps, one per kind
@@ -209,6 +213,13 @@ class Trace:
             for listener in self._listeners:
                 listener(record)
 
+    def _add_and_tell(self, row: tuple) -> None:
+        """:attr:`add` while someone subscribes: the row's records go to each listener."""
+        self._rows.extend(row)
+        for record in row[1].records(row[0], *row[2:]):
+            for listener in self._listeners:
+                listener(record)
+
     def hop(self, host: str, dev: str, layer: str, action: str, frame_id: int, reason: str,
             func: str, data: bytes | None = None, l3: bool = False,
             facts: dict[str, Any] | None = None) -> None:
@@ -235,6 +246,7 @@ class Trace:
             raise TypeError(f"trace.subscribe() needs a function, not {listener!r}")
         self._listeners.append(listener)
         self.step = self._step_and_tell
+        self.add = self._add_and_tell
 
     def unsubscribe(self, listener: Callable[[TraceRecord], None]) -> None:
         """Stop telling ``listener``; a trace nobody listens to goes back to :meth:`step`."""
@@ -242,6 +254,7 @@ class Trace:
             self._listeners.remove(listener)
         if not self._listeners and "step" in vars(self):
             del self.step
+            self.add = self._rows.extend
 
     # ------------------------------------------------------------------ the budget
     def tidy(self) -> None:

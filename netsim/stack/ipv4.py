@@ -327,8 +327,9 @@ class IPv4Stack:
             packet = out
         trace = self.ns.trace
         if trace.enabled:
-            trace.step(_route_step(func), self.ns.name, dev.name, frame_id, packet,
-                       nexthop if nexthop != dst else None)
+            ns = self.ns
+            trace.add((ns.env.now, _route_step(func), ns.name, dev.name, frame_id, packet,
+                       nexthop if nexthop != dst else None, None))
         if nf is not None:  # NF_INET_POST_ROUTING
             packet = nf.post_routing(None, dev, nexthop, packet, frame_id)
             if packet is None:
@@ -521,8 +522,9 @@ class IPv4Stack:
         trace = self.ns.trace
         if trace.enabled:
             if owed:
-                trace.step(_UDP_ARRIVAL, self.ns.name, skb.dev.name, skb.frame_id, skb.data,
-                           dport, _packet_at(skb))
+                ns = self.ns
+                trace.add((ns.env.now, _UDP_ARRIVAL, ns.name, skb.dev.name, skb.frame_id,
+                           skb.data, dport, _packet_at(skb)))
             elif self.ns.netfilter is None:
                 trace.step(_UDP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, skb.data,
                            dport, _packet_at(skb))

@@ -113,6 +113,6 @@ class Cable:
         receiver = sender.cable_peer
         trace = self._trace
         if trace.enabled:
-            trace.step(XMIT, sender.ns.name, sender.name, frame_id, data,
-                       f"{receiver.ns.name}:{receiver.name}", arrival - now)
+            trace.add((now, XMIT, sender.ns.name, sender.name, frame_id, data,
+                       f"{receiver.ns.name}:{receiver.name}", arrival - now))
         self._schedule(_Arrival(receiver, wire, frame_id), NORMAL, arrival - now)

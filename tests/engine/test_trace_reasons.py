@@ -122,3 +122,22 @@ def test_a_frame_forwarded_by_a_bridge_reads_as_entering_then_forwarded():
     fwd = lab.trace.filter(host="sw", action="forward")[-1]
     assert fwd.reason == (f"br0: {fwd.dst_mac} is in the FDB behind {fwd.fact('port')}: "
                           f"forwarding to {fwd.fact('port')} only")
+
+
+def test_a_subscriber_hears_every_record_the_trace_keeps_and_can_stop():
+    lab, h1, h2 = two_hosts(seed=1)
+    heard: list = []
+    lab.trace.subscribe(heard.append)
+    since = len(lab.trace)
+    server = h2.udp_socket(9)
+    h1.udp_socket(5000).sendto(b"hello", ("10.0.0.2", 9))  # the per-frame path's rows
+    ok(h1, "ping -c 1 10.0.0.2")
+    lab.run(1)
+    assert server.recv()
+    kept = [r.as_tuple() for r in lab.trace.records[since:]]
+    assert len(kept) > 20 and [r.as_tuple() for r in heard] == kept
+    lab.trace.unsubscribe(heard.append)
+    before = len(heard)
+    ok(h1, "ping -c 1 10.0.0.2")
+    lab.run(1)
+    assert len(heard) == before and lab.trace.listeners == ()
