@@ -130,7 +130,7 @@ class Step:
     may turn one row into several records (:meth:`records`).
     """
 
-    __slots__ = ("layer", "action", "func", "l3", "text", "facts", "width")
+    __slots__ = ("layer", "action", "func", "l3", "text", "facts", "width", "sliced")
 
     def __init__(self, layer: str, action: str, func: str,
                  text: Callable[..., str] | None = None, *, l3: bool = False,
@@ -138,6 +138,9 @@ class Step:
         self.layer, self.action, self.func, self.l3 = layer, action, func, l3
         self.text, self.facts = text, facts
         self.width = 1  # records per row
+        # True when the row's ``b`` may say where the record's data starts in the row's
+        # bytes (a packet kept as part of the frame that carried it: see rebase_last).
+        self.sliced = False
 
     def records(self, time: float, host: str, dev: str, frame_id: int, data: bytes | None,
                 a: Any, b: Any) -> list[TraceRecord]:
@@ -233,6 +236,18 @@ class Trace:
         self.step(step, host, dev, frame_id, data, reason, facts)
         if len(self._rows) > self._limit:  # commands write rows outside any run too
             self.tidy()
+
+    def rebase_last(self, part: bytes, whole: bytes, offset: int) -> None:
+        """The newest row holds ``part``, which is now ``whole[offset:...]`` (a packet
+        put in a frame): keep the frame instead, so one copy of the bytes is kept.
+
+        Only for a step that slices (:attr:`Step.sliced`), and only when that row
+        still holds exactly ``part`` (the same object) -- otherwise nothing changes.
+        """
+        rows = self._rows
+        if rows and rows[-3] is part and rows[-7].sliced:
+            rows[-3] = whole
+            rows[-1] = offset
 
     # ------------------------------------------------------------------ listening
     @property

@@ -49,13 +49,19 @@ _HARD_UDP_ERRORS = {2: (92, "Protocol not available"), 3: (111, "Connection refu
 
 
 # The steps of the per-frame path, worded when the trace is read (see netsim.engine.trace).
-class _ReceivedStep(Step):
-    """A step of the receive path. To keep one copy of each frame version, the row holds
-    the frame as received and ``b``, where the IPv4 packet starts in it (the record's
-    data is that slice, cut when read); ``b`` is None when the row holds a packet
-    netfilter has rewritten."""
+class _PacketStep(Step):
+    """A step whose record shows an IPv4 packet. To keep one copy of each frame version,
+    the row may hold the frame that carries the packet and ``b``, where the packet
+    starts in it (the record's data is that slice, cut when read): on the receive path
+    the frame as received, on the send path the frame send_frame made (see
+    Trace.rebase_last). ``b`` is None when the row holds the packet itself (one that
+    netfilter rewrote, or one never put in a frame)."""
 
     __slots__ = ()
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.sliced = True
 
     def records(self, time, host, dev, frame_id, data, a, b):
         if b is not None:
@@ -63,24 +69,24 @@ class _ReceivedStep(Step):
         return Step.records(self, time, host, dev, frame_id, data, a, None)
 
 
-_IP_RX = _ReceivedStep("ip", "rx", "ip_rcv", lambda host, dev, data, a, b:
+_IP_RX = _PacketStep("ip", "rx", "ip_rcv", lambda host, dev, data, a, b:
                        f"IPv4 {ip_ntoa(data[12:16])} -> {ip_ntoa(data[16:20])} arrives on "
                        f"{dev}", l3=True)
-_IP_DELIVER = _ReceivedStep("ip", "deliver", "ip_local_deliver", lambda host, dev, data, a, b:
+_IP_DELIVER = _PacketStep("ip", "deliver", "ip_local_deliver", lambda host, dev, data, a, b:
                             f"{ip_ntoa(data[16:20])} is this host's address: delivered "
                             "locally", l3=True)
 # a = the destination port. Facts: port.
-_UDP_DELIVER = _ReceivedStep("udp", "deliver", "udp_queue_rcv_skb",
+_UDP_DELIVER = _PacketStep("udp", "deliver", "udp_queue_rcv_skb",
                              lambda host, dev, data, a, b: f"UDP port {a}: queued on the socket",
                              l3=True, facts=lambda host, dev, data, a, b: {"port": a})
 
 
-class _Together(_ReceivedStep):
+class _Together(_PacketStep):
     """Consecutive steps of one packet at one instant on one device, in one row."""
 
     __slots__ = ("parts",)
 
-    def __init__(self, *parts: _ReceivedStep) -> None:
+    def __init__(self, *parts: _PacketStep) -> None:
         last = parts[-1]
         super().__init__(last.layer, last.action, last.func, last.text, l3=True,
                          facts=last.facts)
@@ -116,14 +122,15 @@ def _route_facts(host: str, dev: str, data: bytes, a: bytes | None, b) -> dict:
 
 
 def _route_step(func: str) -> Step:
-    """The routing decision of a locally made packet (row: a = the gateway, or None).
+    """The routing decision of a locally made packet (row: a = the gateway, or None;
+    the packet, or -- once send_frame put it in a frame -- the frame and b = 14).
 
     One step per sending function (``udp_sendmsg``, ``ip_queue_xmit``...). Facts:
     route (``"DST dev DEV [via GW]"``), dev, via.
     """
     step = _ROUTE_STEPS.get(func)
     if step is None:
-        step = _ROUTE_STEPS[func] = Step("ip", "route", func, _route_text, l3=True,
+        step = _ROUTE_STEPS[func] = _PacketStep("ip", "route", func, _route_text, l3=True,
                                          facts=_route_facts)
     return step
 
@@ -356,6 +363,9 @@ class IPv4Stack:
             frame = _LOOPBACK_HEADER + packet
         else:
             frame = lladdr + dev.mac + _ETH_P_IP_BYTES + packet
+        trace = self.ns.trace
+        if trace.enabled:  # the route record can read its packet out of the frame
+            trace.rebase_last(packet, frame, 14)
         dev.queue_xmit(Skb(frame, frame_id, dev))
 
     # ------------------------------------------------------------- receive
