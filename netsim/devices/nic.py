@@ -62,8 +62,9 @@ class Nic(MacFilteringNic):
         # and its own in one row (netsim.wire.cable.XMIT).
         self.cable.transmit(self, data, skb.frame_id)
 
-    # The cable hands over the far end's bits: the MAC filter, then netif_receive_skb().
-    wire_rx = MacFilteringNic.hw_receive
+    # The cable hands over the far end's bits, as an skb for this NIC: the MAC filter,
+    # then netif_receive_skb().
+    wire_rx = MacFilteringNic.hw_receive_skb
 
     def rx_down_drop(self, data: bytes, frame_id: int) -> None:
         pass   # a down NIC is not listening: the bits are lost, nothing counts or says so

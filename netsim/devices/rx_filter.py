@@ -46,6 +46,13 @@ class MacFilteringNic(NetDevice):
 
     def hw_receive(self, data: bytes, frame_id: int) -> None:
         """A frame arrived: the MAC filter, then the kernel (``netif_receive_skb``)."""
+        self.hw_receive_skb(Skb(data, frame_id, self))
+
+    def hw_receive_skb(self, skb: Skb) -> None:
+        """:meth:`hw_receive` for a medium that hands over the frame as an skb for this
+        device already (the cable's arrival event is one: no second object per hop)."""
+        data = skb.data
+        frame_id = skb.frame_id
         if not self.admin_up:
             self.rx_down_drop(data, frame_id)
             return
@@ -69,7 +76,8 @@ class MacFilteringNic(NetDevice):
         stats["rx_bytes"] += len(data)
         if self.ns.trace.enabled:
             self.rx_trace(data, frame_id)
-        self.netif_receive(Skb(data, frame_id, self, pkttype))
+        skb.pkttype = pkttype
+        self.netif_receive(skb)
 
     # ------------------------------------------------------------------ what the trace says
     # Each kind of NIC tells these in its own words (a wire, or QEMU's device model).

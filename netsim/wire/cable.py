@@ -13,6 +13,7 @@ from simpy.events import NORMAL
 
 from netsim.engine.trace import Step, TraceRecord
 from netsim.packets.ethernet import ETH_ZLEN
+from netsim.stack.skb import PACKET_HOST, Skb
 
 if TYPE_CHECKING:
     from netsim.devices.nic import Nic
@@ -53,22 +54,25 @@ class _Xmit(Step):
 XMIT = _Xmit()
 
 
-class _Arrival:
-    """A frame reaching the far NIC: an entry of simpy's event queue (see Clock.call_later)."""
+class _Arrival(Skb):
+    """A frame reaching the far NIC: an entry of simpy's event queue (see
+    Clock.call_later) that is also the skb the NIC receives it as, so a hop makes one
+    object, not two."""
 
-    __slots__ = ("callbacks", "nic", "data", "frame_id")
+    __slots__ = ("callbacks",)
     _ok = True
     _value = None
     _defused = True
 
     def __init__(self, nic: Nic, data: bytes, frame_id: int) -> None:
-        self.nic = nic
         self.data = data
         self.frame_id = frame_id
+        self.dev = nic
+        self.pkttype = PACKET_HOST  # the NIC's filter sets it
         self.callbacks = _ARRIVE
 
     def arrive(self) -> None:
-        self.nic.wire_rx(self.data, self.frame_id)
+        self.dev.wire_rx(self)
 
 
 _ARRIVE = (_Arrival.arrive,)
