@@ -521,8 +521,11 @@ def _host_only_network(lab: Lab, name: str) -> tuple[str, str, str] | None:
     host = vm.host
     if host.ns.ipv4.forwarding:
         return None
-    # A NAT host with forwarding turned off is a broken NAT, not a host-only network.
-    if (lab.mode is None or lab.mode.label != "host-only") and source_nat_targets(host.ns):
+    # A NAT host with forwarding turned off is a broken NAT, not a host-only network;
+    # so is any lab a scenario built as another mode, even with its MASQUERADE gone too.
+    if lab.mode is not None and lab.mode.label != "host-only":
+        return None
+    if lab.mode is None and source_nat_targets(host.ns):
         return None
     for backend in vm.backends:
         tfile = getattr(backend, "tfile", None)
