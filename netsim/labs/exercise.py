@@ -159,7 +159,7 @@ class Exercise:
         done = []
         for step in steps:
             try:
-                host = traffic.find(self.world, step.machine)
+                host = traffic.find(self.world, step.machine, vm_hint=False)
             except Missing as missing:
                 raise LabError(file, step.line, f"{missing} (machines: "
                                                 f"{', '.join(self.machines())})") from None
@@ -231,13 +231,14 @@ def _make(world: Lab, spec: LabSpec) -> None:
 def _type(world: Lab, spec: LabSpec, step: Step, part: str, record: bool = True) -> None:
     """Type one command; a failure is the lab file's mistake, reported at its line."""
     try:
-        host = traffic.find(world, step.machine)
+        host = traffic.find(world, step.machine, vm_hint=False)
     except Missing as missing:
         machines = ", ".join([*world.hosts, *world.vms])
         raise spec.error(step.line, f"{part}: {missing} (machines: {machines})") from None
     result = host.sh(step.command, record=record)
     if result.returncode != 0:
-        said = [line for line in (result.stderr + result.stdout).splitlines() if line.strip()]
+        said = ([line for line in result.stderr.splitlines() if line.strip()]
+                or [line for line in result.stdout.splitlines() if line.strip()])
         how = "stopped" if result.returncode == 124 else "failed"
         raise spec.error(step.line, f"{part}: {step} {how} (status {result.returncode})"
                                     + (f": {said[-1].strip()}" if said else ""))

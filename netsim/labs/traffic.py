@@ -55,12 +55,13 @@ def guarded(clock: Clock, wall_seconds: float) -> Iterator[None]:
         clock.wall_budget = per_command
 
 
-def find(world: Lab, name: str) -> Host:
-    """A machine by name (a host, or a VM's guest), or :class:`Missing`."""
+def find(world: Lab, name: str, *, vm_hint: bool = True) -> Host:
+    """A machine by name (a host, or a VM's guest), or :class:`Missing` (which says that
+    a VM exists once qemu runs, unless ``vm_hint`` is False)."""
     try:
         return machine(world, name)
     except UnknownMachine:
-        later = "" if name in world.hosts else " (is it started? a VM exists once qemu runs)"
+        later = " (is it started? a VM exists once qemu runs)" if vm_hint else ""
         raise Missing(f"no machine {name!r}{later}") from None
 
 
