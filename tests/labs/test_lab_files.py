@@ -165,3 +165,15 @@ def test_the_build_as_a_whole_has_one_event_allowance() -> None:
     finally:
         clock.EVENT_BUDGET = original
     assert "stopped (status 124)" in message
+
+
+def test_the_readme_lab_file_works_as_printed() -> None:
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    (text,) = re.findall(r"```yaml\n(.*?)```", readme, re.S)
+    lab = labs.loads(text, "README.yaml")
+    assert not lab.check().passed
+    lab.solve()
+    assert lab.check().passed
