@@ -129,12 +129,13 @@ def _spec(doc, file: str) -> LabSpec:
             raise Refused(doc.line, f"a lab needs {key}: (missing)")
     at = doc.line_of
     stem = PurePath(file).stem
-    spec = LabSpec(file=file, name=kinds.machine(doc.get("name", stem), at("name"), "name"),
+    spec = LabSpec(file=file, name=kinds.text(doc.get("name", stem), at("name"), "name").strip(),
                    title=kinds.text(doc["title"], at("title"), "title").strip(),
                    task=kinds.text(doc["task"], at("task"), "task").strip(),
                    line_of=dict(doc.key_lines))
-    if "\n" in spec.title:
-        raise Refused(at("title"), "title: one line, please (the task holds the rest)")
+    for key in ("name", "title"):
+        if "\n" in getattr(spec, key):
+            raise Refused(at(key), f"{key}: one line, please (the task holds the rest)")
     if "scenario" in doc:
         if doc["scenario"] not in SCENARIOS:
             raise Refused(at("scenario"), f"unknown scenario {doc['scenario']!r} (known: "

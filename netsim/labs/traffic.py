@@ -1,12 +1,12 @@
 """What a check sends and reads: one ping or one UDP datagram, through the machines' own
 tools, and the guards every check runs under.
 
-Nothing here goes into ``lab.history()`` (``sh(..., record=False)``): the history stays
-the student's. The traffic is real -- ARP entries, FDB entries and conntrack entries it
-makes stay, as they would after a ping on real machines -- and after each probe the
-world runs a few simulated seconds more (:data:`AFTER_PROBE`), so what the probe set off
-(a broadcast going round a loop) happens inside the check, not in the student's next
-command.
+Nothing here goes into ``lab.history()``, nor into the student's login shell (each
+command runs in a shell of its own): the history and the shell stay the student's. The
+traffic is real -- the ARP, FDB and conntrack entries it makes stay, as they would after a
+ping on real machines -- and after each probe the world runs a few simulated seconds more
+(:data:`AFTER_PROBE`), so what the probe set off (a broadcast going round a loop) happens
+inside the check, not in the student's next command.
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 from netsim.analysis.probe import UnknownMachine, address_for, machine
 from netsim.engine.clock import RunawayError
 from netsim.labs.kinds import Probe, is_address
+from netsim.user.io import CommandResult
 
 if TYPE_CHECKING:
     from netsim.engine.clock import Clock
@@ -84,8 +85,16 @@ def resolve(world: Lab, source: str, target: str) -> tuple[str | None, str | Non
 
 
 def run(host: Host, command: str) -> tuple[int, str]:
-    """A command for the check: (status, what it printed), not in the history."""
-    result = host.sh(command, record=False)
+    """A command for the check: (status, what it printed). It runs in a shell of its
+    own, as a script a daemon runs would, so the student's login shell keeps its ``$?``,
+    variables and directory, and the history does not see it; the runaway guards are
+    those of ``host.sh``."""
+    clock = host.lab.clock
+    with clock.budget(), clock.wall_limit():
+        try:
+            result = host.new_shell().run(command)
+        except RunawayError as stop:
+            result = CommandResult(124, "", f"{stop}\n")
     return result.returncode, result.stdout + result.stderr
 
 
