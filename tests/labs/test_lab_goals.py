@@ -208,13 +208,17 @@ def test_checking_leaves_the_history_and_the_machines_as_they_were() -> None:
     world = world_before = lab.world
     history = [str(e) for e in world.history()]
     trace_on = world.trace.enabled
+    h1 = world.host("h1")
+    assert h1.sh("cd /tmp; SEEN=yes; false").returncode == 1
+    history = [str(e) for e in world.history()]
     assert not lab.check().passed
+    assert h1.sh("echo $? $SEEN; pwd", record=False).stdout == "1 yes\n/tmp\n"
     assert [str(e) for e in world.history()] == history
     assert world.trace.enabled == trace_on
     assert world is world_before and sorted(world.hosts) == ["h1", "h2"]
     assert world.host("h2").sh("ip -br addr show eth0").stdout.split()[2:] == []
     # the setup commands are kept out of the history; a note stands for them
-    assert history[-1] == ("# lab <lab>: 1 setup command(s), not shown (finding what they "
+    assert history[-2] == ("# lab <lab>: 1 setup command(s), not shown (finding what they "
                            "did is the exercise)")
 
 
