@@ -13,13 +13,14 @@ import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from netsim.engine.clock import RunawayError
+from netsim.engine.clock import Clock, RunawayError
 from netsim.labs import goals, traffic, worlds
 from netsim.labs.kinds import is_address
 from netsim.labs.result import CheckResult, GoalResult
 from netsim.labs.spec import GoalSpec, LabSpec, Step
 from netsim.labs.traffic import Missing, guarded
 from netsim.labs.yamlfile import LabError
+from netsim.scenarios.outside import ScenarioError
 
 if TYPE_CHECKING:
     from netsim.lab import Lab
@@ -116,18 +117,25 @@ class Exercise:
         return result
 
     def _why(self, goal: GoalSpec) -> str:
+        """``lab.why``'s explanation for a goal not met: about the goal's own machines
+        (its ``why:``, its probe, its traffic), else about the lab's first reach goal --
+        then only when that ping fails too (a state goal's failure is often why)."""
         pair = goal.why or _why_pair(self.world, goal)
+        fallback = pair is None
+        if fallback:
+            first = next((g for g in self.spec.goals if g.kind == "reach"), None)
+            pair = _why_pair(self.world, first) if first is not None else None
         if pair is None:
             return ""
         try:
             with guarded(self.world.clock, CHECK_WALL):
                 for name in pair:
                     traffic.find(self.world, name)
-                said = str(self.world.why(*pair))
+                answer = self.world.why(*pair)
                 traffic.settle(self.world)  # its ping's loose ends, before the next goal
-                return said
         except (Missing, RunawayError):
             return ""
+        return "" if fallback and answer.reached else str(answer)
 
     # ------------------------------------------------------------------ typing
     def solve(self) -> None:
@@ -189,11 +197,17 @@ def _why_pair(world: Lab, goal: GoalSpec) -> tuple[str, str] | None:
 # ----------------------------------------------------------------------------- building
 def _build(spec: LabSpec) -> Lab:
     if spec.scenario is not None:
+        timer = Clock()  # the world's clock does not exist yet: one for the wall limit
+        timer.wall_budget = BUILD_WALL
         try:
-            world = worlds.build(spec.scenario, spec.vms, spec.seed)
+            with timer.wall_limit():
+                world = worlds.build(spec.scenario, spec.vms, spec.seed)
         except (ValueError, TypeError) as error:
             raise spec.error(spec.line_of.get("vms", spec.line_of.get("scenario")),
                              str(error)) from None
+        except (RunawayError, ScenarioError) as error:
+            raise spec.error(spec.line_of.get("scenario"), f"building the scenario: "
+                                                           f"{error}") from None
     else:
         from netsim.lab import Lab
 
