@@ -82,3 +82,23 @@ def test_a_vm_the_student_has_not_started_yet_fails_its_goals_plainly() -> None:
     result = labs.load("tun-is-not-tap").check()
     assert result.goals[1].evidence == ("no machine 'vm1' (is it started? a VM exists once "
                                         "qemu runs)")
+
+
+def test_a_mac_table_that_outlives_the_tree_change_is_explained() -> None:
+    """Linux keeps a learned entry until it ages out, even when the tree has moved the
+    path: sw1 still sends sw3's frames to the link that now blocks. lab.why says so."""
+    lab = labs.load("loop-and-root")
+    lab.check()  # the storm, and traffic that teaches sw1 where sw3 is: the direct link
+    world = lab.world
+    for sw, extra in (("sw1", ""), ("sw2", " priority 4096"), ("sw3", "")):
+        assert world.host(sw).sh(f"ip link set br0 type bridge stp_state 1{extra}"
+                                 ).returncode == 0
+    world.run(20)
+    answer = world.why("sw1", "sw3")
+    assert answer.verdict == "port-not-forwarding"
+    assert (answer.where, answer.dev, answer.func) == ("sw3", "e31", "br_handle_frame")
+    assert "sw1's br0 sent it that way because its FDB still has" in answer.explanation
+    assert answer.fix == ("sw1$ ip link set br0 type bridge fdb_flush (or wait for the entry "
+                          "to age out)")
+    assert world.host("sw1").sh("ip link set br0 type bridge fdb_flush").returncode == 0
+    assert world.why("sw1", "sw3").reached
