@@ -49,6 +49,7 @@ NOT_THE_TARGET = "not-the-target"
 NO_ARP_REPLY = "no-arp-reply"
 ADDRESS_ON_BRIDGE_PORT = "address-on-bridge-port"
 LINK_DOWN = "link-down"
+PORT_NOT_FORWARDING = "port-not-forwarding"
 LOST = "lost"
 
 _ICMP_ECHO_REQUEST, _ICMP_ECHO_REPLY = 8, 0
@@ -228,6 +229,8 @@ def _died(lab: Lab, probe: Probe, answer: Why, drop: TraceRecord) -> Why:
     is_reply = packet is not None and _icmp_type(packet) == _ICMP_ECHO_REPLY
     if drop.layer == "netfilter":
         return _filtered(lab, probe, answer, drop)
+    if drop.layer == "bridge":
+        return _bridge_port_drop(lab, answer, drop)
     cause = drop.fact("cause")
     if cause == "ip_forward_off":
         answer.verdict = IP_FORWARD_OFF
@@ -263,6 +266,42 @@ def _died(lab: Lab, probe: Probe, answer: Why, drop: TraceRecord) -> Why:
     answer.verdict = LOST
     answer.decided_by = drop.reason
     answer.explanation = f"The packet died on {drop.host} {drop.dev}: {drop.reason}."
+    return answer
+
+
+def _bridge_port_drop(lab: Lab, answer: Why, drop: TraceRecord) -> Why:
+    """A bridge port that does not forward (the spanning tree blocks it, or it is still
+    listening) took the echo's frame: dropped on arrival, in br_handle_frame."""
+    answer.decided_by = drop.reason
+    dev = machine(lab, drop.host).ns.get(drop.dev)
+    bridge = getattr(dev, "master", None)
+    port = bridge.port_of(dev) if bridge is not None else None
+    state = port.state if port is not None else None  # as it is now, just after the ping
+    if state not in ("blocking", "listening", "disabled"):
+        answer.verdict = LOST
+        answer.explanation = f"The frame died on {drop.host} {drop.dev}: {drop.reason}."
+        return answer
+    answer.verdict = PORT_NOT_FORWARDING
+    far = getattr(dev, "peer", None) or getattr(dev, "cable_peer", None)
+    sender = getattr(far, "master", None)
+    if state == "blocking":
+        answer.explanation = (
+            f"The echo's frame reached {drop.host}'s {drop.dev}, a bridge port the spanning "
+            "tree blocks: a blocking port takes no data frames.")
+        if sender is not None:
+            answer.explanation += (
+                f" {far.ns.name}'s {sender.name} sent it that way because its FDB still has "
+                "the destination's MAC behind that link, an entry from before the tree "
+                "changed: Linux forgets it only when it ages out (ageing_time, 300 s by "
+                "default).")
+            answer.fix = (f"{far.ns.name}$ ip link set {sender.name} type bridge fdb_flush "
+                          "(or wait for the entry to age out)")
+    else:
+        answer.explanation = (
+            f"The echo's frame reached {drop.host}'s {drop.dev}, a bridge port that is "
+            f"{state}: the spanning tree has not let it forward yet (a port listens, then "
+            "learns, for forward_delay each).")
+        answer.fix = "sleep 2 x forward_delay (30 s with the default timers), then try again"
     return answer
 
 
@@ -453,6 +492,8 @@ def _decisive_drop(records: list[TraceRecord]) -> TraceRecord | None:
             continue
         if r.layer == "netfilter":
             return r
+        if r.layer == "bridge" and r.data is not None and _is_echo(r.data):
+            return r  # a port that does not forward (see _bridge_port_drop)
         if r.layer != "ip" or not r.l3 or r.data is None:
             continue
         if _icmp_type(r.data) in (_ICMP_ECHO_REQUEST, _ICMP_ECHO_REPLY):
@@ -521,8 +562,11 @@ def _host_only_network(lab: Lab, name: str) -> tuple[str, str, str] | None:
     host = vm.host
     if host.ns.ipv4.forwarding:
         return None
-    # A NAT host with forwarding turned off is a broken NAT, not a host-only network.
-    if (lab.mode is None or lab.mode.label != "host-only") and source_nat_targets(host.ns):
+    # A NAT host with forwarding turned off is a broken NAT, not a host-only network;
+    # so is any lab a scenario built as another mode, even with its MASQUERADE gone too.
+    if lab.mode is not None and lab.mode.label != "host-only":
+        return None
+    if lab.mode is None and source_nat_targets(host.ns):
         return None
     for backend in vm.backends:
         tfile = getattr(backend, "tfile", None)

@@ -24,6 +24,10 @@ def main(argv: list[str] | None = None) -> int:
                        help="one mode (default: all four)")
     modes.add_argument("--history", action="store_true",
                        help="also print the commands that built each lab")
+    # netsim lab list | start | check (netsim/app/lab_cmd.py)
+    from netsim.app import lab_cmd
+
+    lab_cmd.add_parser(sub)
     args = parser.parse_args(argv)
     if args.command is None:  # `netsim` alone: say what it can do
         parser.print_help()
@@ -42,6 +46,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     if args.command == "modes":
         return show_modes(args.mode, args.history)
+    if args.command == "lab":
+        return lab_cmd.run(args)
     return 2
 
 
