@@ -24,6 +24,9 @@ def main(argv: list[str] | None = None) -> int:
                        help="one mode (default: all four)")
     modes.add_argument("--history", action="store_true",
                        help="also print the commands that built each lab")
+    from netsim.app import shell_cmd  # `netsim shell`: its arguments
+
+    shell_cmd.add_parser(sub)
     args = parser.parse_args(argv)
     if args.command is None:  # `netsim` alone: say what it can do
         parser.print_help()
@@ -42,6 +45,8 @@ def main(argv: list[str] | None = None) -> int:
             return 1
     if args.command == "modes":
         return show_modes(args.mode, args.history)
+    if args.command == "shell":
+        return shell_cmd.main(args)
     return 2
 
 

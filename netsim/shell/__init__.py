@@ -83,6 +83,32 @@ from netsim.shell.errors import (
 )
 from netsim.shell.interpreter import Shell
 
+
+def incomplete(text: str) -> bool:
+    """Whether ``text`` is a command still being typed -- a ``do`` without its ``done``,
+    an open quote or ``$(``, a line ending in ``|``, ``&&`` or a backslash, a
+    here-document without its end line -- for which an interactive bash prints its
+    second prompt (``> ``) and reads another line."""
+    from netsim.shell.lexer import _Lexer
+    from netsim.shell.parser import _Parser
+
+    lexer = _Lexer(text)
+    parser = _Parser(lexer)
+    try:
+        while parser.parse_command_line() is not None:
+            pass
+    except ShellSyntaxError as error:
+        return (error.message == "syntax error: unexpected end of file"
+                or error.message.startswith("unexpected EOF while looking for matching"))
+    except Exception:  # noqa: BLE001 - too deep to parse: the run will say so
+        return False
+    if any("here-document" in warning and "end-of-file" in warning
+           for warning in lexer.warnings):
+        return True
+    backslashes = len(text) - len(text.rstrip("\\"))
+    return backslashes % 2 == 1
+
+
 __all__ = [
     "MAX_FUNC_DEPTH",
     "MAX_NESTING",
@@ -91,4 +117,5 @@ __all__ = [
     "MAX_TEXT",
     "Shell",
     "ShellSyntaxError",
+    "incomplete",
 ]

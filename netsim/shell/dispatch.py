@@ -142,6 +142,12 @@ class _Dispatcher:
         self._diag(f"{name}: command not found")
         return 127
 
+    def command_names(self) -> list[str]:
+        """Every name this shell runs as a command without a path: its functions and
+        builtins, the command table's programs and the coreutils (what Tab completes
+        first at an interactive prompt)."""
+        return sorted({*self.functions, *_BUILTINS, *self.commands, *_UTILITIES})
+
     def _registered(self, name: str) -> CommandFn | None:
         try:
             return self.commands[name]
