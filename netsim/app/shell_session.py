@@ -335,7 +335,8 @@ class Session:
     def help_text(self, host: Host) -> str:
         shell = host.shell
         programs = sorted(set(self.world.commands))
-        others = [n for n in shell.command_names() if n not in programs]
+        others = [n for n in shell.command_names()
+                  if n not in programs and n not in self.programs]
         wrap = _wrapper()
         lines = [
             f"netsim shell: you are root on {host.name}, a simulated Linux machine. While a",
