@@ -170,7 +170,8 @@ def run(world: World | None, host: str | None = None, lab: Any = None,
         put(err, f"netsim shell: no machine {host!r} here (machines: "
                  f"{', '.join([*world.hosts, *world.vms]) or 'none'})\n")
         return 2
-    screen = Screen(out, err, interactive=interactive and speed > 0)
+    screen = Screen(out, err, interactive=interactive and speed > 0,
+                    echo_ctrl_c=interactive and not tty_echoes_ctrl_c(stdin))
     if history is None:
         history = f"lab-{getattr(lab, 'name', 'lab')}" if lab is not None else "shell"
     reader = None
@@ -179,8 +180,7 @@ def run(world: World | None, host: str | None = None, lab: Any = None,
         reader = LineReader(stdin, interactive, history_file(history) if interactive else None,
                             lambda before, word: session_holder[0].completions(before, word))
         session = Session(world, screen, reader, Pacer(world, screen, speed), lab=lab,
-                          interactive=interactive,
-                          echo_ctrl_c=interactive and not tty_echoes_ctrl_c(stdin))
+                          interactive=interactive)
         session_holder.append(session)
         if lab is not None:
             task = str(getattr(lab, "task", "") or "")

@@ -76,14 +76,12 @@ class Session:
     """The prompt loop of ``netsim shell`` over one world (see the module's doc)."""
 
     def __init__(self, world: World, screen: Screen, reader: LineReader, pacer: Pacer,
-                 lab: Any = None, interactive: bool = False, echo_ctrl_c: bool = False,
-                 ) -> None:
+                 lab: Any = None, interactive: bool = False) -> None:
         self.world = world
         self.screen = screen
         self.reader = reader
         self.pacer = pacer
         self.lab = lab
-        self.echo_ctrl_c = echo_ctrl_c
         self.interactive = interactive  # a person at a tty: prompts, ^C, "logout"
         self.current: Host | None = None  # the machine typed at (Tab completes there)
         screen.session = self
@@ -129,7 +127,10 @@ class Session:
 
     def _loop(self, host: Host, nested: bool) -> int:
         shell = host.shell
+        failures = 0  # internal errors in a row: a broken terminal must not spin
         while True:
+            if self.screen.broken:  # nobody reads our output any more (`| head`)
+                return 141
             try:
                 text = self._read_command(host)
                 if text is None:  # Ctrl-D, or the end of a script piped in
@@ -151,6 +152,11 @@ class Session:
                 self.screen.say(f"netsim shell: internal error: {type(error).__name__}: "
                                 f"{error}\n")
                 shell.status = 1
+                failures += 1
+                if failures >= 20:
+                    return 1
+                continue
+            failures = 0
             leave = shell.exited if shell.exited is not None else self.screen.leave
             if leave is not None:
                 shell.exited = self.screen.leave = None
@@ -178,6 +184,8 @@ class Session:
         while True:
             try:
                 line = self.reader.read(self.prompt(host) if not lines else "> ")
+            except (OSError, ValueError, UnicodeError):  # the terminal went away
+                return None
             except KeyboardInterrupt:
                 if not self.interactive:
                     raise
@@ -200,8 +208,8 @@ class Session:
         shell.commands = SessionCommands(saved, self.programs)
         status = 1
         try:
-            interrupts = (ctrl_c_goes_to(self.screen, self.echo_ctrl_c)
-                          if self.screen.interactive else contextlib.nullcontext())
+            interrupts = (ctrl_c_goes_to(self.screen) if self.screen.interactive
+                          else contextlib.nullcontext())
             with self.pacer.running(), interrupts, clock.budget(), clock.wall_limit():
                 try:
                     status = shell.run(text, terminal=self.screen).returncode

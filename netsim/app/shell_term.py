@@ -58,20 +58,35 @@ class Screen(Terminal):
     ``io.terminal``); ``logins`` collects the machines ``ssh NAME`` asked to log in to.
     """
 
-    def __init__(self, out: IO[str], err: IO[str], interactive: bool) -> None:
+    def __init__(self, out: IO[str], err: IO[str], interactive: bool,
+                 echo_ctrl_c: bool = False) -> None:
         super().__init__(interactive=interactive)
         self.out = out
         self.err = err
+        self.echo_ctrl_c = echo_ctrl_c  # the tty does not show ^C itself: we do
         self.session: object = None
         self.logins: list[Host] = []
         self.leave: int | None = None  # `logout`: the status to leave this machine with
+        self.broken = False  # the reader of our output went away (`| head`)
 
     def show(self, fd: int, text: str) -> None:
-        put(self.err if fd == 2 else self.out, text)
+        if self.broken:
+            return
+        stream = self.err if fd == 2 else self.out
+        try:
+            put(stream, text)
+        except (BrokenPipeError, ValueError):  # a closed pipe or file: nobody reads on
+            self.broken = True
+            _silence(stream)
 
     def say(self, text: str) -> None:
         """A line of the session's own (``logout``, ``Connection to vm1 closed.``)."""
-        put(self.err, text)
+        self.show(2, text)
+
+    def deliver(self) -> None:
+        if self.pending and self.echo_ctrl_c:
+            self.show(1, "^C")  # here, not in the signal handler: no reentrant write
+        super().deliver()
 
 
 class Pacer:
@@ -121,6 +136,7 @@ class Pacer:
             return  # a tick left from an earlier command: the next one arms its own
         due = self._wall0 + (self.world.now - self._sim0) / self.speed
         self._sleep_until(due)
+        self._renew_guard()
         self._armed = True  # armed before delivering: Ctrl-C may end the run here
         self.world.clock.call_later(SLICE, self._tick)
         self.screen.deliver()
@@ -143,6 +159,16 @@ class Pacer:
             if left:
                 signal.setitimer(signal.ITIMER_REAL, left)
 
+    def _renew_guard(self) -> None:
+        """Simulated time moved on by a slice: the real-time guard, which catches what
+        computes without moving it (``clock.wall_limit``), starts again, so a ping
+        left running for an hour is not taken for a runaway pattern."""
+        budget = self.world.clock.wall_budget
+        if not budget or threading.current_thread() is not threading.main_thread():
+            return
+        if signal.getitimer(signal.ITIMER_REAL)[0]:
+            signal.setitimer(signal.ITIMER_REAL, budget)
+
     def catch_up(self) -> None:
         """The time spent at the prompt passes in the world (daemons, timers, STP)."""
         idle = (time.monotonic() - self._idle_since) * self.speed
@@ -158,17 +184,15 @@ class Pacer:
 
 
 @contextlib.contextmanager
-def ctrl_c_goes_to(screen: Screen, echo: bool) -> Iterator[None]:
-    """While a command runs, SIGINT is Ctrl-C on the simulated terminal. ``echo``:
-    print ``^C`` ourselves (when the tty does not echo it)."""
+def ctrl_c_goes_to(screen: Screen) -> Iterator[None]:
+    """While a command runs, SIGINT is Ctrl-C on the simulated terminal (the screen
+    delivers it, and shows ``^C`` if the tty does not)."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def pressed(_signum: int, _frame: object) -> None:
         screen.press_ctrl_c()
-        if echo:
-            screen.show(1, "^C")
 
     previous = signal.signal(signal.SIGINT, pressed)
     try:
@@ -176,6 +200,17 @@ def ctrl_c_goes_to(screen: Screen, echo: bool) -> Iterator[None]:
     finally:
         signal.signal(signal.SIGINT, previous)
         screen.pending = False  # a Ctrl-C nothing took ends with the command
+
+
+def _silence(stream: IO[str]) -> None:
+    """Point a stream whose reader went away at /dev/null, so that Python's flush at
+    exit is quiet too (what ``netsim``'s entry point does for ``| head``)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, stream.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def tty_echoes_ctrl_c(stream: IO[str]) -> bool:
@@ -220,7 +255,12 @@ class LineReader:
 
     def read(self, prompt: str) -> str | None:
         if self._readline is None:
-            line = self.stdin.readline()
+            binary = getattr(self.stdin, "buffer", None)
+            if binary is not None:  # bytes, as bash reads them (any byte goes through)
+                data = binary.readline()
+                line = data.decode("utf-8", "surrogateescape")
+            else:
+                line = self.stdin.readline()
             if not line:
                 return None
             return line[:-1] if line.endswith("\n") else line

@@ -267,3 +267,17 @@ def test_completion_of_files_sysctl_keys_and_pids() -> None:
     pid = str(lab.vm("vm1").pid)
     assert pid in words(lab, "kill ")
     assert words(lab, "echo hi > /etc/host") == ["/etc/hostname", "/etc/hosts"]
+
+
+def test_a_reader_that_goes_away_ends_the_session_quietly() -> None:
+    """``netsim shell < script | head -1``: status 141 (SIGPIPE's), no traceback."""
+    proc = subprocess.Popen([sys.executable, "-m", "netsim", "shell"], cwd=ROOT,
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
+    assert proc.stdin is not None and proc.stdout is not None
+    proc.stdin.write(b"seq 1 100000\necho more\n")
+    proc.stdin.close()
+    assert proc.stdout.readline() == b"1\n"
+    proc.stdout.close()
+    assert proc.wait(timeout=60) == 141
+    assert proc.stderr is not None and b"Traceback" not in proc.stderr.read()

@@ -105,6 +105,8 @@ def test_tab_completes_objects_subcommands_and_devices(tmp_path) -> None:
     child.expect_exact("brctl ")
     child.send("add\t\t")  # two matches: addbr, addif (the second Tab lists them)
     child.expect("addbr +addif")
+    child.expect_exact("brctl add")  # the line again, under the list
+    time.sleep(0.3)
     child.sendcontrol("c")
     child.expect_exact(HOST)
     assert finish(child, "exit 0") == 0
@@ -147,6 +149,8 @@ def test_ctrl_c_stops_a_running_ping_with_its_statistics(tmp_path) -> None:
 def test_ctrl_c_at_the_prompt_and_on_sleep_then_ctrl_d(tmp_path) -> None:
     child = spawn(tmp_path)
     child.send("ip li")
+    child.expect_exact("ip li")
+    time.sleep(0.3)  # readline back to waiting: a Ctrl-C amid its keys waits for the next
     child.sendcontrol("c")  # the typed text is dropped: a fresh prompt, $? 130
     child.expect_exact(HOST)
     assert run(child, "echo $?").strip().endswith("130")
