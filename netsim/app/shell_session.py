@@ -86,7 +86,8 @@ class Session:
         self.current: Host | None = None  # the machine typed at (Tab completes there)
         screen.session = self
         self.programs: dict[str, CommandFn] = {
-            "ssh": self._ssh, "lab": self._lab, "help": self._help, "logout": self._logout}
+            "ssh": self._ssh, "lab": self._lab, "help": self._help, "logout": self._logout,
+            "history": self._history, "clear": self._clear}
 
     # ------------------------------------------------------------------ machines
     def machines(self) -> dict[str, Host]:
@@ -335,6 +336,23 @@ class Session:
                 status = 2
         self.screen.leave = status
         return status
+
+    def _history(self, host: Host, argv: list[str], io: Io) -> int:
+        """bash's ``history`` (the lines typed at this terminal, numbered), ``-c``."""
+        if argv[1:] == ["-c"]:
+            self.reader.clear_history()
+            return 0
+        if argv[1:]:
+            io.error(f"bash: history: {argv[1]}: not supported here (history, history -c)\n")
+            return 2
+        io.write("".join(f"{n:5d}  {line}\n" for n, line in
+                         enumerate(self.reader.history(), start=1)))
+        return 0
+
+    def _clear(self, host: Host, argv: list[str], io: Io) -> int:
+        if self.interactive:
+            io.write("\x1b[H\x1b[2J\x1b[3J")  # what `clear` sends an xterm
+        return 0
 
     def _help(self, host: Host, argv: list[str], io: Io) -> int:
         io.write(self.help_text(host))

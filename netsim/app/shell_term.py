@@ -280,6 +280,17 @@ class LineReader:
             return
         rl.add_history(line)
 
+    def history(self) -> list[str]:
+        rl = self._readline
+        if rl is None:
+            return []
+        return [rl.get_history_item(i) or "" for i in
+                range(1, rl.get_current_history_length() + 1)]
+
+    def clear_history(self) -> None:
+        if self._readline is not None:
+            self._readline.clear_history()
+
     def close(self) -> None:
         """Keep the history for the next session."""
         rl = self._readline

@@ -120,10 +120,12 @@ def test_history_up_arrow_and_kept_for_the_next_session(tmp_path) -> None:
     child.expect_exact("echo second")
     out = run(child, "")
     assert "second" in out
+    out = run(child, "history")  # a recalled line is not kept twice (bash's ignoredups)
+    assert "    1  echo first\n    2  echo second\n    3  history\n" in out
     assert finish(child) == 0
     assert "echo second" in (tmp_path / "history").read_text()
-    again = spawn(tmp_path)  # the history file is read back: exit, echo second, ...
-    again.send("\x1b[A\x1b[A\x1b[A")  # (readline redraws only what changes)
+    again = spawn(tmp_path)  # the history file is read back: exit, history, echo second...
+    again.send("\x1b[A" * 4)  # (readline redraws only what changes)
     out = run(again, "")
     assert "first" in out.splitlines()
     assert finish(again) == 0
@@ -191,4 +193,12 @@ def test_a_scenario_and_its_machines(tmp_path) -> None:
     out = run(child, "ping -c 1 192.168.56.1", VM1)
     assert "1 received" in out, out
     run(child, "logout")
+    assert finish(child) == 0
+
+
+def test_time_at_the_prompt_passes_in_the_world(tmp_path) -> None:
+    child = spawn(tmp_path)
+    assert run(child, "ps -o etime= -p $$").split()[-1] == "00:00"
+    time.sleep(2.2)  # reading, thinking: the login shell's elapsed time goes on
+    assert run(child, "ps -o etime= -p $$").split()[-1] == "00:02"
     assert finish(child) == 0
