@@ -137,8 +137,9 @@ def run(world: World | None, host: str | None = None, lab: Any = None,
     loaded lab: ``.world``, ``.task``, ``.check()``), its task is printed first and
     ``lab check`` prints ``lab.check()``; ``world`` may then be None (``lab.world``).
     ``stdin``/``stdout`` default to the process's; ``stderr`` to ``stdout`` when that
-    is given, else the process's. A terminal on both ends gives the interactive
-    prompt (readline, real-time pace, Ctrl-C); anything else reads plain lines.
+    is given, else the process's. A person at a terminal (the process's stdin and
+    stdout or stderr are ttys) gets the interactive prompt (readline, real-time pace,
+    Ctrl-C); anything else reads plain lines.
     ``speed``: simulated seconds per real second while commands run (default 1 at a
     terminal, 0 -- no pacing -- otherwise). ``history``: the key of the history file
     (default: the lab's name, else ``shell``).
@@ -162,7 +163,11 @@ def run(world: World | None, host: str | None = None, lab: Any = None,
     stdin = sys.stdin if stdin is None else stdin
     out = sys.stdout if stdout is None else stdout
     err = stderr if stderr is not None else (sys.stderr if stdout is None else stdout)
-    interactive = own and stream_is_tty(stdin) and stream_is_tty(out)
+    # A person at a keyboard (bash's test: stdin and stderr are terminals); readline
+    # when the prompt's line is on a terminal too (`netsim shell | tee log` has none:
+    # the prompt then goes to stderr, as bash's does).
+    interactive = own and stream_is_tty(stdin) and (stream_is_tty(out) or stream_is_tty(err))
+    editing = interactive and stream_is_tty(out)
     if speed is None:
         speed = 1.0 if interactive else 0.0
     machine = _machine(world, host)
@@ -177,8 +182,9 @@ def run(world: World | None, host: str | None = None, lab: Any = None,
     reader = None
     try:
         session_holder: list[Session] = []
-        reader = LineReader(stdin, interactive, history_file(history) if interactive else None,
-                            lambda before, word: session_holder[0].completions(before, word))
+        reader = LineReader(stdin, editing, history_file(history) if editing else None,
+                            lambda before, word: session_holder[0].completions(before, word),
+                            prompt_to=err if interactive and not editing else None)
         session = Session(world, screen, reader, Pacer(world, screen, speed), lab=lab,
                           interactive=interactive)
         session_holder.append(session)

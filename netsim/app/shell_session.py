@@ -376,6 +376,7 @@ class Session:
             "                      COMMAND there; exit, logout or Ctrl-D come back",
             "  exit [N]            leave (from the first machine: leave netsim, status N)",
             "  lab check           the lab's verdict; lab task: what to do (on a lab)",
+            "  history, clear      the lines typed here; a clean screen",
             "  help                this text",
             "",
             "  Tab completes commands, subcommands, devices, machines and files; Up and",

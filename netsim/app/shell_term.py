@@ -245,16 +245,20 @@ class LineReader:
     lets Ctrl-C (KeyboardInterrupt) through."""
 
     def __init__(self, stdin: IO[str], interactive: bool, histfile: Path | None,
-                 completer: Callable[[str, str], list[str]] | None) -> None:
+                 completer: Callable[[str, str], list[str]] | None,
+                 prompt_to: IO[str] | None = None) -> None:
         self.stdin = stdin
         self.interactive = interactive
         self.histfile = histfile
+        self.prompt_to = prompt_to  # where a plain reader shows the prompt, if anywhere
         self._readline = None
         if interactive:
             self._readline = _setup_readline(histfile, completer)
 
     def read(self, prompt: str) -> str | None:
         if self._readline is None:
+            if self.prompt_to is not None:
+                put(self.prompt_to, prompt)
             binary = getattr(self.stdin, "buffer", None)
             if binary is not None:  # bytes, as bash reads them (any byte goes through)
                 data = binary.readline()

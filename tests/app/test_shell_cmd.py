@@ -281,3 +281,14 @@ def test_a_reader_that_goes_away_ends_the_session_quietly() -> None:
     proc.stdout.close()
     assert proc.wait(timeout=60) == 141
     assert proc.stderr is not None and b"Traceback" not in proc.stderr.read()
+
+
+def test_pacing_changes_when_things_happen_on_the_wall_clock_not_what_happens() -> None:
+    import time
+
+    script = "ping -c 3 10.0.0.1\nip neigh\nbridge fdb show br br0 | grep -v permanent\n"
+    plain = session(seeded(), script, speed=0)
+    started = time.monotonic()
+    paced = session(seeded(), script, speed=20)  # 2 simulated seconds in 0.1 s or more
+    assert time.monotonic() - started >= 0.1
+    assert paced == plain and "3 received" in plain[1]
