@@ -28,6 +28,9 @@ def main(argv: list[str] | None = None) -> int:
     from netsim.app import lab_cmd
 
     lab_cmd.add_parser(sub)
+    from netsim.app import shell_cmd  # `netsim shell`: its arguments
+
+    shell_cmd.add_parser(sub)
     args = parser.parse_args(argv)
     if args.command is None:  # `netsim` alone: say what it can do
         parser.print_help()
@@ -48,6 +51,8 @@ def main(argv: list[str] | None = None) -> int:
         return show_modes(args.mode, args.history)
     if args.command == "lab":
         return lab_cmd.run(args)
+    if args.command == "shell":
+        return shell_cmd.main(args)
     return 2
 
 

@@ -10,8 +10,10 @@ readers iputils uses (``strtol_or_err``, ``strtoul_or_err``, ``ping_strtod``,
 
 Exit status: 0 if any reply came back, 1 if none did (or, with ``-w``, fewer than
 ``-c``), 2 for errors before sending (no route, unknown interface, bad values).
-Without ``-c`` or ``-w`` a real ping runs until Ctrl-C; here it stops after 4
-requests (and says so on stderr), since a notebook cell has no Ctrl-C.
+Without ``-c`` or ``-w`` a real ping runs until Ctrl-C, and so it does at the
+prompt of ``netsim shell`` (an interactive :mod:`terminal <netsim.user.terminal>`);
+elsewhere it stops after 4 requests (and says so on stderr), since a notebook cell
+has no Ctrl-C.
 """
 
 from __future__ import annotations
@@ -483,7 +485,8 @@ def _run(host: Host, opts: _Options, target: str, dst: bytes, fill: bytes | None
     if opts.rroute or opts.timestamp:
         io.error("netsim: IP options (-R, -T) are not simulated: the replies carry none\n")
     count = opts.count
-    if not count and not opts.deadline:
+    terminal = io.terminal
+    if not count and not opts.deadline and not (terminal is not None and terminal.interactive):
         count = DEFAULT_COUNT_WITHOUT_C
         io.error(f"netsim: ping without -c would run until Ctrl-C; sending {count} requests\n")
     cfg = PingConfig(

@@ -28,13 +28,14 @@ the same reason ``cmd &`` simply runs ``cmd`` (in a subshell) before going on, s
 (there is no job control), and ``wait`` returns at once; ``sleep inf`` there returns.
 
 What it leaves out, on purpose: globbing (``*`` stays literal), arrays, ``trap``,
-job control, aliases, the history, and prompts. A script runs to completion or to a
-limit: :data:`MAX_STEPS` commands and loop rounds per :meth:`Shell.run` (exit status
-124, as ``timeout`` uses), :data:`MAX_FUNC_DEPTH` nested function calls, and
-:data:`MAX_TEXT` characters in one word or output stream -- so an endless loop in a
-notebook stops with a message instead of hanging it. A command that would never end
-at a real prompt (``sleep inf``) stops the line at once with netsim's message and
-Ctrl-C's status, 130.
+job control, aliases, the history, and prompts (``netsim shell``, in
+:mod:`netsim.app.shell_cmd`, adds a prompt and a history at a real terminal). A
+script runs to completion or to a limit: :data:`MAX_STEPS` commands and loop rounds
+per :meth:`Shell.run` (exit status 124, as ``timeout`` uses), :data:`MAX_FUNC_DEPTH`
+nested function calls, and :data:`MAX_TEXT` characters in one word or output stream
+-- so an endless loop in a notebook stops with a message instead of hanging it. A
+command that would never end at a real prompt (``sleep inf``) stops the line at once
+with netsim's message and Ctrl-C's status, 130.
 
 Any text is input: numbers of any length are read as the C programs read them (bash's
 arithmetic wraps in 64 bits, ``printf`` saturates with its warning, coreutils say
@@ -83,6 +84,32 @@ from netsim.shell.errors import (
 )
 from netsim.shell.interpreter import Shell
 
+
+def incomplete(text: str) -> bool:
+    """Whether ``text`` is a command still being typed -- a ``do`` without its ``done``,
+    an open quote or ``$(``, a line ending in ``|``, ``&&`` or a backslash, a
+    here-document without its end line -- for which an interactive bash prints its
+    second prompt (``> ``) and reads another line."""
+    from netsim.shell.lexer import _Lexer
+    from netsim.shell.parser import _Parser
+
+    lexer = _Lexer(text)
+    parser = _Parser(lexer)
+    try:
+        while parser.parse_command_line() is not None:
+            pass
+    except ShellSyntaxError as error:
+        return (error.message == "syntax error: unexpected end of file"
+                or error.message.startswith("unexpected EOF while looking for matching"))
+    except Exception:  # noqa: BLE001 - too deep to parse: the run will say so
+        return False
+    if any("here-document" in warning and "end-of-file" in warning
+           for warning in lexer.warnings):
+        return True
+    backslashes = len(text) - len(text.rstrip("\\"))
+    return backslashes % 2 == 1
+
+
 __all__ = [
     "MAX_FUNC_DEPTH",
     "MAX_NESTING",
@@ -91,4 +118,5 @@ __all__ = [
     "MAX_TEXT",
     "Shell",
     "ShellSyntaxError",
+    "incomplete",
 ]

@@ -17,6 +17,7 @@ from typing import Any
 from netsim.shell.ast import Simple, Word
 from netsim.shell.encoding import looks_binary
 from netsim.shell.errors import (
+    _LIMIT_STATUS,
     MAX_FUNC_DEPTH,
     _debug,
     _Exit,
@@ -35,7 +36,7 @@ from netsim.shell.plumbing import (
     _Ctx,
     _shell_quote,
 )
-from netsim.shell.redirect import _FileOutput, _Input, _Output
+from netsim.shell.redirect import _FileOutput, _Input, _Output, _TerminalOutput
 from netsim.user.io import CommandFn, Io, RunawayError
 
 # Where `which` says a program lives: the network tools are in /usr/sbin on Debian.
@@ -140,6 +141,12 @@ class _Dispatcher:
             return self._exec_file(found, argv, self._environment(assigns))
         self._diag(f"{name}: command not found")
         return 127
+
+    def command_names(self) -> list[str]:
+        """Every name this shell runs as a command without a path: its functions and
+        builtins, the command table's programs and the coreutils (what Tab completes
+        first at an interactive prompt)."""
+        return sorted({*self.functions, *_BUILTINS, *self.commands, *_UTILITIES})
 
     def _registered(self, name: str) -> CommandFn | None:
         try:
@@ -258,7 +265,7 @@ class _Dispatcher:
         except _Unwind:
             raise
         except RunawayError as e:
-            raise _Runaway(str(e)) from None
+            raise _Runaway(str(e), getattr(e, "status", _LIMIT_STATUS)) from None
         except Exception as e:
             if _debug():
                 raise
@@ -270,19 +277,31 @@ class _Dispatcher:
         stdin = self._fds.get(0)
         io = Io(stdin=stdin.peek_all() if isinstance(stdin, _Input) else "", cwd=self.cwd,
                 env=env)
+        out, err = self._fds.get(1), self._fds.get(2)
+        if isinstance(out, _TerminalOutput) and not self._background:
+            # at a terminal: the program's writes show as they happen (ping's replies)
+            io.terminal = out.terminal
+            io._out = out
+            if isinstance(err, _TerminalOutput):
+                io._err = err
         try:
             status = program(self.host, list(argv), io)
         except RunawayError as e:  # what it printed so far, then the guard's word
-            self._write(1, io.stdout)
-            self._write(2, io.stderr)
-            raise _Runaway(str(e)) from None
+            self._pass_on(io, out, err)
+            raise _Runaway(str(e), getattr(e, "status", _LIMIT_STATUS)) from None
         except Exception as e:
             if _debug():
                 raise
-            self._write(1, io.stdout)
-            self._write(2, io.stderr)
+            self._pass_on(io, out, err)
             self._diag(f"{argv[0]}: internal error: {type(e).__name__}: {e}")
             return 1
-        self._write(1, io.stdout)
-        self._write(2, io.stderr)
+        self._pass_on(io, out, err)
         return _status_of(status)
+
+    def _pass_on(self, io: Io, out: Any, err: Any) -> None:
+        """A program's output to the command's descriptors, unless it went there as it
+        was written (a terminal's)."""
+        if io._out is not out:
+            self._write(1, io.stdout)
+        if io._err is not err:
+            self._write(2, io.stderr)

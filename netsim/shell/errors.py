@@ -85,8 +85,13 @@ class _Interrupted(_LimitExceeded):
 
 
 class _Runaway(_LimitExceeded):
-    """The simulation's own guard stopped a command (see ``netsim.engine.clock``): the
-    message is netsim's, printed as it is, and the whole ``run`` ends."""
+    """The simulation's own guard stopped a command (see ``netsim.engine.clock``), or
+    Ctrl-C did (:mod:`netsim.user.terminal`): the message is netsim's, printed as it
+    is, and the whole ``run`` ends with ``status``."""
+
+    def __init__(self, message: str, status: int = _LIMIT_STATUS) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class _RedirError(Exception):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from netsim.shell.ast import (
     AndOr,
@@ -63,9 +63,13 @@ from netsim.shell.redirect import (
     _Output,
     _PipeOutput,
     _Redirector,
+    _TerminalOutput,
 )
 from netsim.user.fs import VirtualFS
 from netsim.user.io import CommandFn, CommandResult, RunawayError
+
+if TYPE_CHECKING:
+    from netsim.user.terminal import Terminal
 
 
 class _Budget:
@@ -112,6 +116,7 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         self.arg0 = "bash"
         self.status = 0
         self.options: set[str] = set()  # errexit, nounset, xtrace, pipefail
+        self.exited: int | None = None  # `exit N` ended the last run: N (see run())
         self._script: str | None = None  # the file being run: messages say "FILE: line N:"
         self._lineno = 1
         self._budget = _Budget()
@@ -125,15 +130,25 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         self._exec_outputs: list[_FileOutput] = []
 
     # ================================================================ public API
-    def run(self, script: str, stdin: str = "", args: list[str] | None = None) -> CommandResult:
+    def run(self, script: str, stdin: str = "", args: list[str] | None = None,
+            terminal: Terminal | None = None) -> CommandResult:
         """Run shell text; return its output, errors and the last command's status.
 
         ``args`` runs it as a script file would: ``args[0]`` is ``$0`` (and the name in
         error messages), the rest are ``$1``, ``$2``... Never raises for any text, except
         that with the environment variable ``NETSIM_DEBUG`` set, a Python error inside
         a program is re-raised so a developer sees its traceback.
+
+        With a ``terminal`` (an interactive session, :mod:`netsim.user.terminal`), what
+        the text writes to standard output and error shows there as it is written, and
+        the result's ``stdout`` and ``stderr`` are empty. After the run, :attr:`exited`
+        is the status of an ``exit`` that ended this shell (None if none did): an
+        interactive session ends there.
         """
-        out, err = _Output(), _Output()
+        if terminal is not None:
+            out, err = _TerminalOutput(terminal, 1), _TerminalOutput(terminal, 2)
+        else:
+            out, err = _Output(), _Output()
         saved = (self._fds, self.arg0, self.positional, self._script, self._exec_outputs)
         self._fds = {0: _Input(canonical(stdin)), 1: out, 2: err}
         self._exec_outputs = []
@@ -142,6 +157,7 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         budget = self._budget
         if budget.active == 0:
             budget.steps = budget.nesting = budget.func_depth = 0
+            self.exited = None
         budget.active += 1
         old_limit = sys.getrecursionlimit()
         sys.setrecursionlimit(max(old_limit, _RECURSION_LIMIT))
@@ -174,13 +190,15 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         try:
             return fn()
         except _Exit as e:
+            if self._budget.active == 1:  # the shell itself exits, not a nested run
+                self.exited = e.status
             return e.status
         except _ExpansionError as e:
             self._diag(str(e))
             return e.status
         except (_Runaway, RunawayError) as e:  # the simulation's guards, wherever they hit
-            self._emergency(f"{e}\n")
-            return _LIMIT_STATUS
+            self._emergency(f"{e}\n")  # (Ctrl-C's Interrupted: status 130, a newline)
+            return getattr(e, "status", _LIMIT_STATUS)
         except _Interrupted as e:
             self._emergency(f"{e}\n")
             return e.status

@@ -17,11 +17,15 @@ import errno
 import itertools
 import os
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from netsim.shell.ast import Redirect, Word
 from netsim.shell.errors import MAX_TEXT, _LimitExceeded, _RedirError
 from netsim.user.fs import VirtualFS
 from netsim.user.io import OutputBuffer
+
+if TYPE_CHECKING:
+    from netsim.user.terminal import Terminal
 
 
 class _Input:
@@ -109,6 +113,28 @@ class _Output(OutputBuffer):
         """Text made as it is read: taken all at once here (see :class:`_PipeOutput`)."""
         for chunk in chunks:
             self.write(chunk)
+
+
+class _TerminalOutput(_Output):
+    """Descriptor 1 or 2 of an interactive session: what is written shows on the
+    :class:`~netsim.user.terminal.Terminal` at once and is not kept (a terminal
+    scrolls; nothing reads it back), so it has no length limit either."""
+
+    __slots__ = ("terminal", "fd")
+
+    def __init__(self, terminal: Terminal, fd: int) -> None:
+        super().__init__()
+        self.terminal = terminal
+        self.fd = fd
+
+    def write(self, text: str) -> None:
+        if text:
+            self.terminal.check()  # Ctrl-C ends a writer that took no SIGINT handler
+            self.terminal.show(self.fd, text)
+
+    def write_past_limit(self, text: str) -> None:
+        if text:
+            self.terminal.show(self.fd, text)
 
 
 class _PipeOutput(_Output):

@@ -17,6 +17,7 @@ from netsim.engine.clock import RunawayError
 
 if TYPE_CHECKING:
     from netsim.host import Host
+    from netsim.user.terminal import Terminal
 
 __all__ = ["CommandFn", "CommandResult", "Io", "OutputBuffer", "RunawayError"]
 
@@ -73,13 +74,19 @@ class CommandResult:
 
 @dataclass
 class Io:
-    """One command's standard streams. Commands ``write``/``error`` text, never print."""
+    """One command's standard streams. Commands ``write``/``error`` text, never print.
+
+    ``terminal`` is the terminal the command's output goes to when a person types at
+    one (``netsim shell``; see :mod:`netsim.user.terminal`), None under ``host.sh()``:
+    a program that would run until Ctrl-C may then do so when it is ``interactive``.
+    """
 
     stdin: str = ""
     cwd: str = "/root"
     env: dict[str, str] = field(default_factory=dict)
     _out: OutputBuffer = field(default_factory=OutputBuffer)
     _err: OutputBuffer = field(default_factory=OutputBuffer)
+    terminal: Terminal | None = None
 
     def write(self, text: str) -> None:
         self._out.write(text)

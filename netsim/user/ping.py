@@ -198,10 +198,18 @@ class Pinger:
 
     # ------------------------------------------------------------------ the run
     def run(self) -> int:
-        """Send, wait, print; the status ping exits with (time passes meanwhile)."""
+        """Send, wait, print; the status ping exits with (time passes meanwhile).
+
+        At a terminal Ctrl-C ends the run as SIGINT ends iputils' (``sigexit``): no more
+        requests, then the statistics."""
         self.proc = self.lab.process(self._main_loop())
+        terminal = self.io.terminal
         try:
-            self.lab.run_until(self.proc)
+            if terminal is None:
+                self.lab.run_until(self.proc)
+            else:
+                with terminal.on_interrupt(self._alarm):
+                    self.lab.run_until(self.proc)
         finally:
             self.finished = True
             self.sock.close()
@@ -252,7 +260,8 @@ class Pinger:
             self.proc.interrupt()
 
     def _alarm(self) -> None:
-        """SIGALRM: the deadline, or the end of the wait after the last request."""
+        """SIGALRM: the deadline, or the end of the wait after the last request (and
+        SIGINT, Ctrl-C at a terminal: iputils handles both with ``sigexit``)."""
         if not self.finished:
             self.exiting = True
             self._wake()
