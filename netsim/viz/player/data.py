@@ -19,6 +19,9 @@ the same frame (a flooded frame's branches): step numbers, or ``[place, key]`` f
 copy the bridge just sent and no record has moved yet. *From* is the step this
 copy was at before (-1: none), so the pictures draw where it came from.
 
+A packet is ``[summary, hex, layers]``, a layer ``[name, first byte, end, [[field,
+value], ...]]`` (:func:`netsim.viz.player.decode.decode`), every string a number in ``S``.
+
 The bridge tables: for each bridge, its learned entries *before* the first record kept
 (the current table with the trace's learn/age records undone, newest first) and the
 changes the trace records (learn, move, age, flush: :func:`netsim.viz.fdb.fdb_events`),
@@ -242,7 +245,10 @@ def build(lab: Lab, records: list[TraceRecord], title: str) -> dict[str, Any]:
             pk = packet_index.get(key, -1)
             if pk < 0:
                 pk = packet_index[key] = len(packets)
-                packets.append([r.summary, data.hex(), decode(data, r.l3)])
+                packets.append([S(r.summary), data.hex(), [
+                    [S(layer["n"]), layer["s"], layer["e"],
+                     [[S(name), S(value)] for name, value in layer["f"]]]
+                    for layer in decode(data, r.l3)]])
         fj = _facts(r.facts)
         fi = -1
         if fj is not None:

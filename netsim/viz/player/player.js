@@ -60,6 +60,17 @@ function netsimPlayer(uid) {
   function absTime(ns) { return (D.t0 + ns / 1e9).toFixed(6) + " s"; }
   const frameIndex = new Map(D.frames.map((f, i) => [f[0], i]));
   const str = (k, field) => S[STEPS[k][F[field]]];
+  const packets = new Map();
+  function packet(pk) {   // {summary, hex, layers: [{n, s, e, f: [[field, value]]}]}
+    let p = packets.get(pk);
+    if (!p) {
+      const [summary, hex, layers] = D.packets[pk];
+      p = {summary: S[summary], hex, layers: layers.map(([n, st, e, f]) =>
+        ({n: S[n], s: st, e, f: f.map(([a, b]) => [S[a], S[b]])}))};
+      packets.set(pk, p);
+    }
+    return p;
+  }
 
   // ------------------------------------------------------------------ DOM helpers
   function h(tag, attrs, parent, text) {
@@ -731,7 +742,7 @@ function netsimPlayer(uid) {
     h("code", null, l3, S[st[F.func]] + "()");
     if (st[F.packet] >= 0) {
       h("span", null, l3, " \u00B7 the frame now: ");
-      h("code", {class: "nsp-summary"}, l3, shortSummary(D.packets[st[F.packet]][0]));
+      h("code", {class: "nsp-summary"}, l3, shortSummary(packet(st[F.packet]).summary));
     }
   }
   function natChange(k) {
@@ -773,8 +784,8 @@ function netsimPlayer(uid) {
   function changes(pk, prev) {
     const out = [];
     if (prev < 0 || prev === pk) return out;
-    const before = new Map(D.packets[prev][2].map((l) => [l.n, new Map(l.f)]));
-    const after = new Map(D.packets[pk][2].map((l) => [l.n, l]));
+    const before = new Map(packet(prev).layers.map((l) => [l.n, new Map(l.f)]));
+    const after = new Map(packet(pk).layers.map((l) => [l.n, l]));
     for (const [name, layer] of after) {
       const old = before.get(name);
       if (!old) { out.push([name, "header added", "", ""]); continue; }
@@ -847,7 +858,7 @@ function netsimPlayer(uid) {
     }
 
     if (pk >= 0) {
-      const [summary, hex, layers] = D.packets[pk];
+      const {summary, hex, layers} = packet(pk);
       const lsec = section("The frame, layer by layer", col2);
       h("p", {class: "nsp-summary"}, lsec, summary);
       const prev = previousPacket(k);
