@@ -122,16 +122,19 @@ def _icmp(data: bytes, at: int, end: int, layers: list[dict]) -> None:
     if msg.type in (icmp.ECHO_REQUEST, icmp.ECHO_REPLY):
         fields += [["identifier", str(msg.ident)], ["sequence", str(msg.seq)]]
     layers.append(_layer("ICMP", at, at + 8, fields))
-    if msg.type in (icmp.DEST_UNREACH, icmp.TIME_EXCEEDED) and len(msg.data) >= 20:
-        quoted = data[at + 8:end]
-        try:
-            inner = ipv4.parse(quoted + bytes(max(0, 20 - len(quoted))))
-            layers.append(_layer("quoted IPv4 (the packet this error is about)", at + 8, end, [
-                ["protocol", f"{inner.proto} ({_PROTOS.get(inner.proto, 'other')})"],
-                ["source", ip_ntoa(inner.src)], ["destination", ip_ntoa(inner.dst)]]))
-            return
-        except (MalformedPacket, ValueError):
-            pass
+    quoted = data[at + 8:end]
+    if msg.type in (icmp.DEST_UNREACH, icmp.TIME_EXCEEDED) and len(quoted) >= 20 \
+            and quoted[0] >> 4 == 4:
+        # The offending packet's header and 8 bytes (RFC 792): cut short, so read by hand.
+        proto = quoted[9]
+        inner = [["protocol", f"{proto} ({_PROTOS.get(proto, 'other')})"],
+                 ["source", ip_ntoa(quoted[12:16])], ["destination", ip_ntoa(quoted[16:20])]]
+        ihl = (quoted[0] & 0x0F) * 4
+        if proto in (ipv4.IPPROTO_UDP, ipv4.IPPROTO_TCP) and len(quoted) >= ihl + 4:
+            inner += [["source port", str(int.from_bytes(quoted[ihl:ihl + 2], "big"))],
+                      ["destination port", _port(int.from_bytes(quoted[ihl + 2:ihl + 4], "big"))]]
+        layers.append(_layer("quoted IPv4 (the packet this error is about)", at + 8, end, inner))
+        return
     _rest(data[:end], at + 8, layers)
 
 
