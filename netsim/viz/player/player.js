@@ -16,7 +16,9 @@ function netsimPlayer(uid) {
   D.fields.forEach((name, i) => { F[name] = i; });
   const SVGNS = "http://www.w3.org/2000/svg";
   const ROW_H = 46;             // px per event row (the list draws only what is seen)
-  const INSIDE_X = 62, INSIDE_Y = 56, TOPO = 56, PAD = 10;
+  // px per unit of the layouts: the inside picture fits ~860 px (a notebook) with its
+  // 11 px labels inside their boxes; narrower, it scrolls rather than shrink its text.
+  const INSIDE_X = 55, INSIDE_Y = 56, TOPO = 56, PAD = 10;
   // Okabe-Ito: told apart with deuteranopia too; each frame also has its own shape.
   const FRAME_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#000000"];
   const FRAME_SHAPES = ["circle", "square", "diamond", "triangle", "down", "star"];
@@ -304,7 +306,7 @@ function netsimPlayer(uid) {
   }
   function buildInside(i) {
     const L = D.inside[i];
-    const avail = (root.clientWidth || 900) - 2 * PAD - 24;
+    const avail = (root.clientWidth || 900) - 2 * PAD - 4;
     const SX = Math.max(INSIDE_X, Math.min(72, avail / L.w));
     const W = L.w * SX + 2 * PAD, H = L.h * INSIDE_Y + 2 * PAD;
     const X = (x) => PAD + x * SX, Y = (y) => PAD + (L.h - y) * INSIDE_Y;
@@ -418,6 +420,14 @@ function netsimPlayer(uid) {
       [x1 - l * Math.cos(a + 0.45), y1 - l * Math.sin(a + 0.45)]];
     s("polygon", {points: p.map((q) => q[0].toFixed(1) + "," + q[1].toFixed(1)).join(" "), fill: colour}, g);
   }
+  // Where the copy came from: a dashed arrow that stops short of the marker.
+  function trail(g, x0, y0, x1, y1) {
+    const len = Math.hypot(x1 - x0, y1 - y0);
+    if (len < 30) return;
+    const f = (len - 14) / len, ex = x0 + (x1 - x0) * f, ey = y0 + (y1 - y0) * f;
+    s("line", {x1: x0, y1: y0, x2: ex, y2: ey, class: "nsp-trail"}, g);
+    arrowHead(g, [x0, y0], [ex, ey], "#000", (x) => x, (y) => y);
+  }
   function cross(g, x, y, r, colour, width) {
     s("path", {d: "M" + (x - r) + " " + (y - r) + "L" + (x + r) + " " + (y + r) + "M" + (x - r) + " " + (y + r)
       + "L" + (x + r) + " " + (y - r), stroke: colour, "stroke-width": width || 3.5, "stroke-linecap": "round"}, g);
@@ -457,8 +467,12 @@ function netsimPlayer(uid) {
     const place = S[ref[0]];
     return {spot: place, place, host: place.split(":")[0], topo: S[ref[1]]};
   }
+  function insideKey(L, where) {   // the first of the step's names the picture places
+    return [where.spot, where.place, where.host].find((key) => key in L.pos);
+  }
   function insidePos(L, where) {
-    return L.pos[where.spot] || L.pos[where.place] || L.pos[where.host] || null;
+    const key = insideKey(L, where);
+    return key === undefined ? null : L.pos[key];
   }
   function here(k) {
     const st = STEPS[k];
@@ -471,6 +485,12 @@ function netsimPlayer(uid) {
     v.lit.push(b);
   }
 
+  function unlight(v) {
+    for (const b of v.lit) { b.rect.removeAttribute("class"); b.rect.style.fill = ""; }
+    v.lit = [];
+    clear(v.gOver);
+  }
+
   let shownInside = -1;
   function drawInside(k) {
     const st = STEPS[k];
@@ -478,19 +498,21 @@ function netsimPlayer(uid) {
     const i = pick === "follow" ? Math.max(0, st[F.inside]) : Number(pick);
     let v = insideSvgs.get(i);
     if (shownInside !== i) {
-      for (const other of insideSvgs.values()) other.svg.style.display = "none";
+      for (const other of insideSvgs.values()) {   // hidden, and nothing lit left in it
+        other.svg.style.display = "none";
+        unlight(other);
+      }
       if (!v) v = buildInside(i);
       v.svg.style.display = "";
       shownInside = i;
     }
     insideTitle.textContent = "Inside " + v.L.host;
     const {L, X, Y, boxes, gOver} = v;
-    for (const b of v.lit) { b.rect.removeAttribute("class"); b.rect.style.fill = ""; }
-    v.lit = [];
-    clear(gOver);
+    unlight(v);
     drawFdbInside(v, k);
     const fid = st[F.frame], action = S[st[F.action]];
     const at = insidePos(L, here(k));
+    insideFig.setAttribute("data-lit", at ? insideKey(L, here(k)) : "");
     const W = Number(v.svg.getAttribute("width"));
     insideNote.textContent = at ? "" : "this step is at " + (S[st[F.place]] || S[st[F.host]])
       + ", outside this picture";
@@ -509,10 +531,7 @@ function netsimPlayer(uid) {
     const prev = st[F.from];
     if (prev >= 0) {
       const p = insidePos(L, here(prev));
-      if (p && (p[0] !== at[0] || p[1] !== at[1])) {
-        s("line", {x1: X(p[0]), y1: Y(p[1]), x2: X(at[0]), y2: Y(at[1]), class: "nsp-trail"}, gOver);
-        arrowHead(gOver, p, at, "#000", X, Y);
-      }
+      if (p && (p[0] !== at[0] || p[1] !== at[1])) trail(gOver, X(p[0]), Y(p[1]), X(at[0]), Y(at[1]));
     }
     const dead = action === "drop" || action === "reject";
     marker(gOver, X(at[0]), Y(at[1]), fid, dead);
@@ -703,6 +722,7 @@ function netsimPlayer(uid) {
     const st = STEPS[k];
     const fid = st[F.frame], action = S[st[F.action]];
     const p = topoPoint(S[st[F.topo]]);
+    topoFig.setAttribute("data-lit", p ? S[st[F.topo]] : "");
     const copies = (st[F.copies] || []).map(copyRef).map((c) => topoPoint(c.topo)).filter(Boolean);
     for (const c of copies) {
       lightTopo(c, tHi, true);
@@ -717,7 +737,7 @@ function netsimPlayer(uid) {
     const prev = st[F.from];
     const q = prev >= 0 ? topoPoint(S[STEPS[prev][F.topo]]) : null;
     if (q && (q.x !== p.x || q.y !== p.y)) {
-      s("line", {x1: TX(q.x), y1: TY(q.y), x2: TX(p.x), y2: TY(p.y), class: "nsp-trail"}, tHi);
+      trail(tHi, TX(q.x), TY(q.y), TX(p.x), TY(p.y));
     }
     const [mx, my] = markAt(p);
     marker(tOver, mx, my, fid, action === "drop" || action === "reject");
