@@ -120,6 +120,42 @@ def test_stepping_lights_each_place_in_both_pictures(nat_lab, watched, tmp_path)
     watched.clean()
 
 
+READABLE = """() => {
+  const small = [], clash = [];
+  for (const e of document.querySelectorAll("body *")) {
+    const own = [...e.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+    if (!own || !e.getClientRects().length) continue;
+    const size = parseFloat(getComputedStyle(e).fontSize);
+    if (size < 11) small.push(size + "px: " + e.textContent.slice(0, 40));
+  }
+  for (const svg of document.querySelectorAll(".nsp-views svg.nsp-svg")) {
+    if (svg.style.display === "none") continue;
+    const boxes = [...svg.querySelectorAll("text")].filter((t) => !t.classList.contains("nsp-tag"))
+      .map((t) => [t.textContent, t.getBBox()]);
+    boxes.forEach(([ta, a], i) => boxes.slice(i + 1).forEach(([tb, b]) => {
+      const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+      const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+      if (w > 1 && h > 2) clash.push(ta + " | " + tb);
+    }));
+  }
+  return [small, clash];
+}"""
+
+
+@pytest.mark.parametrize("which", ["nat", "markup"])
+def test_every_step_is_readable_at_notebook_width(which, nat_lab, watched, tmp_path):
+    """No text under 11 px, and no two labels of a picture on top of each other."""
+    p = viz.player(nat_lab) if which == "nat" else viz.player(markup_lab(), frames=lambda r: True)
+    page = watched.page
+    page.goto(p.save(tmp_path / "page.html").as_uri())
+    for k in range(len(p)):
+        small, clash = page.evaluate(READABLE)
+        assert small == [] and clash == [], (k, small, clash)
+        if k < len(p) - 1:
+            page.click(NEXT)
+    watched.clean()
+
+
 def test_play_pause_and_speed(nat_lab, watched, tmp_path):
     path = viz.player(nat_lab).save(tmp_path / "ping.html")
     page = watched.page

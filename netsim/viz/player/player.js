@@ -398,7 +398,24 @@ function netsimPlayer(uid) {
         }
       });
     }
-    const taken = [...gText.querySelectorAll("text")].map((t) => t.getBBox());
+    // At 11 px some labels meet that did not at the picture's 7 pt: a path's label moves
+    // up off the others (it stays above its line), any other text moves down.
+    const all = [...gText.querySelectorAll("text")];
+    const order = all.filter((t) => !t.classList.contains("nsp-pathlabel"))
+      .concat(all.filter((t) => t.classList.contains("nsp-pathlabel")));
+    const taken = [];
+    for (const t of order) {
+      let bb = t.getBBox();
+      for (let tries = 0; tries < 4; tries++) {
+        const hit = taken.find((b) => area(bb, b) > 4 && Math.min(bb.y + bb.height, b.y + b.height) - Math.max(bb.y, b.y) > 2);
+        if (!hit) break;
+        const dy = t.classList.contains("nsp-pathlabel") ? hit.y - (bb.y + bb.height) - 1
+          : hit.y + hit.height - bb.y + 1;
+        t.setAttribute("y", Number(t.getAttribute("y")) + dy);
+        bb = t.getBBox();
+      }
+      taken.push(bb);
+    }
     const v = {svg, L, X, Y, SX, boxes, gFdb, gOver, taken, lit: []};
     insideSvgs.set(i, v);
     return v;
@@ -460,23 +477,27 @@ function netsimPlayer(uid) {
     g.insertBefore(s("rect", {x: r.x, y: r.y, width: w, height: hh, rx: 4, class: "nsp-tagbox"}), t);
   }
   function copyRef(ref) {   // a copy: the step that last moved it, or [place, topology key]
-    if (typeof ref === "number") {
-      const st = STEPS[ref];
-      return {spot: S[st[F.spot]], place: S[st[F.place]], host: S[st[F.host]], topo: S[st[F.topo]]};
-    }
+    if (typeof ref === "number") return here(ref);
     const place = S[ref[0]];
     return {spot: place, place, host: place.split(":")[0], topo: S[ref[1]]};
   }
   function insideKey(L, where) {   // the first of the step's names the picture places
     return [where.spot, where.place, where.host].find((key) => key in L.pos);
   }
-  function insidePos(L, where) {
+  function insidePos(L, where, boxes) {
+    // On a cable into this picture's host: on the wire, right under the NIC it reaches.
+    if (where.to && where.to.split(":")[0] === L.host && L.pos[where.to] && L.pos[L.host] && boxes) {
+      const nic = smallestBox(boxes, L.pos[where.to][0], L.pos[where.to][1]);
+      if (nic) return [nic.x + nic.w / 2, L.pos[L.host][1]];
+    }
     const key = insideKey(L, where);
     return key === undefined ? null : L.pos[key];
   }
   function here(k) {
     const st = STEPS[k];
-    return {spot: S[st[F.spot]], place: S[st[F.place]], host: S[st[F.host]], topo: S[st[F.topo]]};
+    const to = st[F.facts] >= 0 && S[st[F.place]] === S[st[F.host]] ? D.facts[st[F.facts]].to : undefined;
+    return {spot: S[st[F.spot]], place: S[st[F.place]], host: S[st[F.host]], topo: S[st[F.topo]],
+      to: typeof to === "string" ? to : undefined};
   }
   function light(v, b, copy) {   // the box itself turns yellow: what is inside it stays seen
     if (!b || v.lit.includes(b)) return;
@@ -511,7 +532,7 @@ function netsimPlayer(uid) {
     unlight(v);
     drawFdbInside(v, k);
     const fid = st[F.frame], action = S[st[F.action]];
-    const at = insidePos(L, here(k));
+    const at = insidePos(L, here(k), boxes);
     insideFig.setAttribute("data-lit", at ? insideKey(L, here(k)) : "");
     const W = Number(v.svg.getAttribute("width"));
     insideNote.textContent = at ? "" : "this step is at " + (S[st[F.place]] || S[st[F.host]])
@@ -519,7 +540,7 @@ function netsimPlayer(uid) {
     if (at) light(v, smallestBox(boxes, at[0], at[1]), false);
     const copies = (st[F.copies] || []).map(copyRef);
     for (const c of copies) {
-      const p = insidePos(L, c);
+      const p = insidePos(L, c, boxes);
       if (!p) continue;
       if (action === "flood" && at) {
         s("line", {x1: X(at[0]), y1: Y(at[1]), x2: X(p[0]), y2: Y(p[1]), class: "nsp-branch"}, gOver);
@@ -530,7 +551,7 @@ function netsimPlayer(uid) {
     if (!at) return;
     const prev = st[F.from];
     if (prev >= 0) {
-      const p = insidePos(L, here(prev));
+      const p = insidePos(L, here(prev), boxes);
       if (p && (p[0] !== at[0] || p[1] !== at[1])) trail(gOver, X(p[0]), Y(p[1]), X(at[0]), Y(at[1]));
     }
     const dead = action === "drop" || action === "reject";
