@@ -139,6 +139,9 @@ function netsimPlayer(uid) {
   clear(root);
   const top = h("header", {class: "nsp-top"}, root);
   h("h1", {class: "nsp-title"}, top, D.title);
+  h("p", {class: "nsp-help"}, top, "One step is one thing the kernel did to a frame. Solid yellow "
+    + "with a black edge: where this step happens; dashed: the frame's other copies (a flood); "
+    + "the dashed arrow: where the frame came from.");
   const bar = h("div", {class: "nsp-controls", role: "toolbar", "aria-label": "step through the journey"}, top);
   const bFirst = h("button", {type: "button", title: "First step"}, bar, "First");
   const bPrev = h("button", {type: "button", title: "Previous step"}, bar, "\u25C0 Back");
@@ -440,10 +443,13 @@ function netsimPlayer(uid) {
   // Where the copy came from: a dashed arrow that stops short of the marker.
   function trail(g, x0, y0, x1, y1) {
     const len = Math.hypot(x1 - x0, y1 - y0);
-    if (len < 30) return;
+    if (len < 30) return null;
     const f = (len - 14) / len, ex = x0 + (x1 - x0) * f, ey = y0 + (y1 - y0) * f;
     s("line", {x1: x0, y1: y0, x2: ex, y2: ey, class: "nsp-trail"}, g);
     arrowHead(g, [x0, y0], [ex, ey], "#000", (x) => x, (y) => y);
+    const f2 = (len - 40) / len, mx = x0 + (x1 - x0) * f2, my = y0 + (y1 - y0) * f2;
+    return {x: Math.min(mx, ex) - 4, y: Math.min(my, ey) - 4, width: Math.abs(ex - mx) + 8,
+      height: Math.abs(ey - my) + 8};
   }
   function cross(g, x, y, r, colour, width) {
     s("path", {d: "M" + (x - r) + " " + (y - r) + "L" + (x + r) + " " + (y + r) + "M" + (x - r) + " " + (y + r)
@@ -550,15 +556,16 @@ function netsimPlayer(uid) {
     }
     if (!at) return;
     const prev = st[F.from];
+    let arrow = null;
     if (prev >= 0) {
       const p = insidePos(L, here(prev), boxes);
-      if (p && (p[0] !== at[0] || p[1] !== at[1])) trail(gOver, X(p[0]), Y(p[1]), X(at[0]), Y(at[1]));
+      if (p && (p[0] !== at[0] || p[1] !== at[1])) arrow = trail(gOver, X(p[0]), Y(p[1]), X(at[0]), Y(at[1]));
     }
     const dead = action === "drop" || action === "reject";
     marker(gOver, X(at[0]), Y(at[1]), fid, dead);
     let label = "#" + fid + (dead ? " \u2715 " + action : "");
     if (action === "flood") label += " \u21F6 " + copies.length + " cop" + (copies.length === 1 ? "y" : "ies");
-    tag(gOver, X(at[0]), Y(at[1]), label, W, v.taken);
+    tag(gOver, X(at[0]), Y(at[1]), label, W, arrow ? v.taken.concat([arrow, arrow, arrow]) : v.taken);
   }
   // ------------------------------------------------------------------ bridge tables
   const bridgeIndex = new Map(D.bridges.map((b, i) => [b.host + "\u0000" + b.name, i]));
