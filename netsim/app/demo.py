@@ -58,7 +58,8 @@ def echo_request(dst_mac: bytes) -> bytes:
 
 def run(out=print, seed: int = 0, out_dir: str | Path | None = None) -> int:
     """Tell the story; with ``out_dir``, also write demo.pcap (tap0 and eth0 merged,
-    plus demo-tap0.pcap and demo-eth0.pcap) and demo.gif (the echo's journey)."""
+    plus demo-tap0.pcap and demo-eth0.pcap), demo.gif (the echo's journey) and
+    demo.html (the same journey in the interactive player, for any browser)."""
     lab, vm = build(seed)
     host = lab.host("host")
     captures = [host.capture("tap0"), host.capture("eth0")] if out_dir is not None else []
@@ -101,13 +102,18 @@ def run(out=print, seed: int = 0, out_dir: str | Path | None = None) -> int:
 
 
 def write_outputs(lab: Lab, captures: list, frame_ids: list[int], out_dir: Path) -> list[Path]:
-    """demo.pcap (every captured frame, by time), one pcap per device, and demo.gif."""
+    """demo.pcap (every captured frame, by time), one pcap per device, demo.html (the
+    echo's journey in :func:`netsim.viz.player`) and demo.gif (the same, animated)."""
     from netsim.stack.pcap import write_pcap
+    from netsim.viz.player import player
 
     out_dir.mkdir(parents=True, exist_ok=True)
     frames = sorted((f for cap in captures for f in cap.stop()), key=lambda f: f.time)
     written = [write_pcap(out_dir / "demo.pcap", frames, "ether")]
     written += [cap.save(out_dir / f"demo-{cap.dev.name}.pcap") for cap in captures]
+    page = player(lab, frames=frame_ids,
+                  title="netsim demo: the VM's ping through tap0, br0 and eth0, hop by hop")
+    written.append(page.save(out_dir / "demo.html"))
     import matplotlib
 
     if "matplotlib.pyplot" not in sys.modules:

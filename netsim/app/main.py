@@ -18,7 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     demo = sub.add_parser("demo", help="a VM's frames through tap0, br0 and eth0, hop by hop")
     demo.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     demo.add_argument("--out", metavar="DIR",
-                      help="also write DIR/demo.pcap (tap0 and eth0) and DIR/demo.gif")
+                      help="also write DIR/demo.pcap (tap0 and eth0), DIR/demo.gif and "
+                           "DIR/demo.html (the ping in an interactive player)")
     modes = sub.add_parser("modes", help="the VM networking modes: who reaches whom, and why not")
     modes.add_argument("mode", nargs="?", choices=["host-only", "nat", "nat-user", "bridged"],
                        help="one mode (default: all four)")

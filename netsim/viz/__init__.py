@@ -12,11 +12,12 @@ from netsim.viz.fdb import fdb, fdb_events, fdb_rows, fdb_text
 from netsim.viz.graph import DEVICE_KINDS, device_kind, to_networkx
 from netsim.viz.inside import host_inside, host_inside_layout, host_inside_text
 from netsim.viz.ladder import hops, ladder, ladder_text
+from netsim.viz.player import Player, player
 from netsim.viz.stp import animate_stp, stp, stp_layout, stp_steps, stp_text
 from netsim.viz.topology import topology, topology_layout, topology_text
 
 __all__ = ["DEVICE_KINDS", "device_kind", "fdb", "fdb_events", "fdb_rows", "fdb_text",
            "hops", "ladder", "ladder_text", "to_networkx",
            "animate", "animate_text", "host_inside", "host_inside_layout", "host_inside_text",
-           "animate_stp", "stp", "stp_layout", "stp_steps", "stp_text",
+           "animate_stp", "stp", "stp_layout", "stp_steps", "stp_text", "Player", "player",
            "topology", "topology_layout", "topology_text"]
