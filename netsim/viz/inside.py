@@ -54,7 +54,7 @@ FONT = 9.0         # every label; headings a little larger
 LAYERS = {"user": (7.2, 10.0), "kernel": (1.9, 7.0), "wire": (0.0, 1.7)}
 COL = 3.0          # horizontal room per tap / NIC column
 DEV_W = 2.8        # a device box: wide enough for "fd 3 -> /dev/net/tun (vnet0)" at 9 pt
-INSET = 0.28       # a marker waits this far inside a box's right end, clear of its label
+INSET = 0.2        # a marker waits this far inside a box's right end, clear of its label
 TAP_Y, CHR_Y, TAP_H = 5.4, 5.95, 0.55    # tap: net device below, char device above
 BR_Y, BR_H = 3.1, 1.7                    # bridges, and the IP stack's lower edge
 NIC_Y, NIC_H = 2.1, 0.7                  # drivers
@@ -84,6 +84,7 @@ class Box:
     fontsize: float = FONT
     va: str = "center"   # "center": label in the middle; "top": a heading
     family: str | None = None
+    ha: str = "center"   # a label in the middle: "left" leaves the right end free
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -388,13 +389,13 @@ def _ip_stack(L: InsideLayout, host: Host, plan: _Plan, dev_x: dict[str, float],
         if plan.kinds[dev.name] == "bridge":  # from the bridge's right edge, level
             at = (x0, ENTRY_Y)
             L.paths.append(Path([(bridge_right, ENTRY_Y), at], COLOURS["stack"], "stack"))
-            L.notes.append((x0 + 0.1, ENTRY_Y - 0.05, label, FONT))
+            L.notes.append((x0 + 0.1, ENTRY_Y - 0.16, label, FONT))
             L.positions[f"{name}:ip@{dev.name}"] = (x0 + 0.25, ENTRY_Y)
         elif dev.name in dev_x and dev.master is None:  # up from its driver below
             at = (dev_x[dev.name], y0)
             L.paths.append(Path([(at[0], NIC_Y + NIC_H), at], COLOURS["stack"], "stack"))
             L.notes.append((at[0] - 0.1, y0 + 0.27, label, FONT, "right"))
-            L.positions[f"{name}:ip@{dev.name}"] = (at[0] - 0.3, y0 + 0.2)
+            L.positions[f"{name}:ip@{dev.name}"] = (at[0] + 0.3, y0 + 0.2)
         else:
             continue
         entries[dev.name] = at
@@ -446,11 +447,11 @@ def _routing(L: InsideLayout, host: Host, r: Routing, entries: dict[str, tuple[f
         L.text.append(f"  routing: slirp's sockets are the host's own: out of {up.name} by "
                       f"default{via} dev {up.name}")
     if r.nat and (r.routed or users):
-        w = min(2.6, span[1] - span[0] - 0.3)
+        w = min(3.0, span[1] - span[0] - 0.3)  # the label on the left, a marker's room
         nx0 = min(max(ux - w / 2, span[0] + 0.15), span[1] - 0.15 - w)
         L.boxes.append(Box(nx0, uy + 0.5, w, 0.55,
                            f"netfilter nat POSTROUTING\n{', '.join(r.nat)} out of {up.name}",
-                           COLOURS["netfilter"], "netfilter", fontsize=FONT))
+                           COLOURS["netfilter"], "netfilter", fontsize=FONT, ha="left"))
         L.positions[f"{name}:nat@{up.name}"] = (nx0 + w - INSET, uy + 0.77)
         L.text.append(f"  netfilter: nat POSTROUTING {', '.join(r.nat)} rewrites the source of "
                       f"what leaves by {up.name} to {up.name}'s address")
@@ -542,11 +543,13 @@ def host_inside(host: Host, ax=None) -> dict:
         label = None
         if b.label:
             x, y = b.centre
+            ha = "left" if b.va == "top" else b.ha
             if b.va == "top":
                 x, y = b.x + 0.12, b.y + b.h - 0.1
+            elif ha == "left":
+                x = b.x + 0.12
             label = ax.text(x, y, b.label, fontsize=b.fontsize, zorder=3, linespacing=1.15,
-                            ha="left" if b.va == "top" else "center", va=b.va,
-                            family=b.family)
+                            ha=ha, va=b.va, family=b.family)
             texts.append(label)
         box_texts.append(label)
     for (x0, y0), (x1, y1), colour in L.lines:
