@@ -244,15 +244,19 @@ def animate(lab: Lab, frames=None, ax=None, *, interval: int = 700, snapshot: bo
         (m,) = ax.plot([], [], "o", markersize=11, color=colour[f], markeredgecolor="black",
                        zorder=6)
         markers.append(m)
-    # the legend names the frames; it stands under the picture, right of the step line
+    # the legend names the frames: above the picture, on the right of its title (which
+    # moves to the left)
     handles = [Line2D([], [], marker="o", markersize=10, color=colour[f], linestyle="none",
                       markeredgecolor="black", label=names.get(f, f"frame #{f}"))
                for f in frame_ids]
-    bottom = ax.get_position().y0
-    legend = fig.legend(handles=handles, loc="upper right", fontsize=FONT, frameon=False,
-                        ncols=len(handles), bbox_to_anchor=(0.995, bottom),
-                        handletextpad=0.3, columnspacing=1.2, borderaxespad=0.2)
-    caption = fig.text(0.01, bottom - 0.012, "", fontsize=FONT, va="top", ha="left",
+    title = ax.get_title()
+    ax.set_title("")
+    heading = ax.set_title(title, loc="left", fontsize=FONT + 2)
+    box = ax.get_position()
+    legend = fig.legend(handles=handles, loc="lower right", fontsize=FONT, frameon=False,
+                        ncols=len(handles), bbox_to_anchor=(box.x1, box.y1),
+                        handletextpad=0.3, columnspacing=1.2, borderaxespad=0.1)
+    caption = fig.text(0.01, box.y0 - 0.012, "", fontsize=FONT, va="top", ha="left",
                        linespacing=1.3)
     # beside each marker, the addresses its frame carries: they change where NAT rewrites
     tags = [ax.text(0, 0, "", fontsize=FONT, zorder=7, ha="left", va="bottom",
@@ -270,7 +274,7 @@ def animate(lab: Lab, frames=None, ax=None, *, interval: int = 700, snapshot: bo
     # what a tag must not cover: the picture's labels (pixels, at this dpi), which the
     # snapshot hid (a hidden Text has no extent)
     taken_px = []
-    for t in [*labels, ax.title]:
+    for t in [*labels, heading]:
         shown = t.get_visible()
         t.set_visible(True)
         taken_px.append(t.get_window_extent(renderer))
