@@ -100,7 +100,7 @@ def fdb_text(bridge: Bridge, history: Iterable[TraceRecord] | None = None) -> st
     """The table in words (one line per entry) and, with ``history``, its changes."""
     bridge = need_bridge(bridge, "fdb_text")
     rows = fdb_rows(bridge)
-    lines = [f"{bridge.name} FDB at t={bridge.ns.env.now:.6f} s "
+    lines = [f"{bridge.name} FDB at t={bridge.ns.env.now:.3f} s "
              f"(ageing time {bridge.ageing_time:g} s)",
              f"{'mac':<17}  {'port':<8} {'local?':<6} {'state':<9} ageing timer"]
     lines += [f"{r.mac:<17}  {r.port:<8} {'yes' if r.is_local else 'no':<6} "
@@ -110,7 +110,7 @@ def fdb_text(bridge: Bridge, history: Iterable[TraceRecord] | None = None) -> st
     if history is not None:
         lines.append("changes:")
         events = fdb_events(history, bridge)
-        lines += [f"{e.time:12.6f} s  {e.kind:<8}  {e.reason}" for e in events]
+        lines += [f"{e.time:12.3f} s  {e.kind:<8}  {e.reason}" for e in events]
         if not events:
             lines.append("(none)")
     return "\n".join(lines)
@@ -135,9 +135,10 @@ def fdb(bridge: Bridge, ax=None, history: Iterable[TraceRecord] | None = None):
             _fig, tax = plt.subplots(figsize=(6.4, height + 0.5))
         else:
             timeline = 0.9 + 0.35 * (len({e.lane for e in events}) or 1)
+            # constrained: room for the MACs left of the timeline and its legend right
             _fig, (tax, hax) = plt.subplots(
-                2, 1, figsize=(8.0, height + timeline + 1.2),
-                gridspec_kw={"height_ratios": [height, timeline], "hspace": 0.45})
+                2, 1, figsize=(9.0, height + timeline + 1.2), layout="constrained",
+                gridspec_kw={"height_ratios": [height, timeline]})
     elif events is None:
         tax = ax
     else:
@@ -167,7 +168,7 @@ def _draw_table(ax, bridge: Bridge, rows: list[FdbRow]):
         elif rows and rows[row - 1].is_local:
             cell.set_facecolor("#EEF3FA")
     ax.set_title(f"{bridge.ns.name}:{bridge.name} MAC table (FDB) at t = "
-                 f"{bridge.ns.env.now:.6f} s — learned entries age out after "
+                 f"{bridge.ns.env.now:.3f} s — learned entries age out after "
                  f"{bridge.ageing_time:g} s", fontsize=9)
     return table
 
@@ -187,23 +188,23 @@ def _draw_timeline(ax, bridge: Bridge, events: list[FdbEvent]) -> list:
         port = e.record.fact("port")
         if port and e.kind in ("learned", "moved"):
             ax.annotate(f"on {port}", (e.time, lanes[e.lane]), xytext=(6, 5),
-                        textcoords="offset points", fontsize=7, color=colour)
+                        textcoords="offset points", fontsize=9, color=colour)
         mark.fdb_event = e
         marks.append(mark)
     # A thin line per lane from its first to its last change: how long the MAC was known.
     for lane, y in lanes.items():
         times = [e.time for e in events if e.lane == lane]
         ax.plot([min(times), max(times)], [y, y], color="#CCCCCC", linewidth=1, zorder=1)
-    ax.set_yticks(range(len(lanes)), list(lanes), fontsize=8, family="monospace")
+    ax.set_yticks(range(len(lanes)), list(lanes), fontsize=9, family="monospace")
     ax.set_ylim(-0.7, max(len(lanes), 1) - 0.3)
     ax.invert_yaxis()
-    ax.set_xlabel("simulated time (s)", fontsize=8)
-    ax.tick_params(axis="x", labelsize=8)
+    ax.set_xlabel("simulated time (s)", fontsize=9)
+    ax.tick_params(axis="x", labelsize=9)
     if events:
         lo, hi = min(e.time for e in events), max(e.time for e in events)
         span = (hi - lo) or max(abs(hi), 1.0)
-        ax.set_xlim(lo - 0.05 * span, hi + 0.05 * span)
-        ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+        ax.set_xlim(lo - 0.05 * span, hi + 0.12 * span)  # room for "on eth0" on the right
+        ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     else:
         ax.text(0.5, 0.5, "no learn / age / flush records", ha="center", va="center",
                 transform=ax.transAxes, fontsize=9, color="#777777")

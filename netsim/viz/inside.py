@@ -49,11 +49,12 @@ if TYPE_CHECKING:
 
 WIDTH = 14.0       # the least width; a host with many taps gets a wider picture
 HEIGHT = 10.0
-INCH = 10.0 / WIDTH  # figure inches per data unit: labels are sized for this scale
+INCH = 0.75        # figure inches per data unit, both ways: labels are sized for this scale
+FONT = 9.0         # every label; headings a little larger
 LAYERS = {"user": (7.2, 10.0), "kernel": (1.9, 7.0), "wire": (0.0, 1.7)}
-COL = 2.8          # horizontal room per tap / NIC column
-DEV_W = 2.6        # a device box: wide enough for "/dev/net/tun (char dev)" at 7.5 pt
-INSET = 0.28       # a marker waits this far inside a box's right end, clear of its label
+COL = 3.0          # horizontal room per tap / NIC column
+DEV_W = 2.8        # a device box: wide enough for "fd 3 -> /dev/net/tun (vnet0)" at 9 pt
+INSET = 0.2        # a marker waits this far inside a box's right end, clear of its label
 TAP_Y, CHR_Y, TAP_H = 5.4, 5.95, 0.55    # tap: net device below, char device above
 BR_Y, BR_H = 3.1, 1.7                    # bridges, and the IP stack's lower edge
 NIC_Y, NIC_H = 2.1, 0.7                  # drivers
@@ -80,9 +81,10 @@ class Box:
     label: str
     colour: str
     kind: str
-    fontsize: float = 7.5
+    fontsize: float = FONT
     va: str = "center"   # "center": label in the middle; "top": a heading
     family: str | None = None
+    ha: str = "center"   # a label in the middle: "left" leaves the right end free
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -166,7 +168,7 @@ def _plan(host: Host) -> _Plan:
     left_cols = len(taps) + len(under_bridge)
     # Beside the taps and bridges; without any, the IP stack takes the room, so that
     # a user-mode qemu's socket calls (right-aligned above it) miss its heading.
-    ip_x = max(0.4 + left_cols * COL + 0.4, 8.6) if left_cols else 4.0
+    ip_x = 0.4 + left_cols * COL + 0.8 if left_cols else 4.0
     ip_w = max(4.6, len(under_stack) * COL + 0.4)
     return _Plan(taps, bridges, under_bridge, under_stack, kinds, ip_x,
                  max(WIDTH, ip_x + ip_w + 0.2))
@@ -180,7 +182,7 @@ def host_inside_layout(host: Host) -> InsideLayout:
     for layer, (y0, y1) in LAYERS.items():
         title = {"user": "user space", "kernel": "kernel", "wire": "wire"}[layer]
         L.boxes.append(Box(0, y0, L.width, y1 - y0, "", COLOURS[layer], "layer"))
-        L.notes.append((0.1, y1 - 0.12, title, 8.5))
+        L.notes.append((0.1, y1 - 0.12, title, FONT + 1))
     vms = {vm.pid: vm for vm in host.lab.vms.values() if vm.host is host}
     L.text.append(f"{host.name}: user space")
     tap_x = _taps(L, host, plan)
@@ -203,10 +205,10 @@ def _taps(L: InsideLayout, host: Host, plan: _Plan) -> dict[str, float]:
         x = 0.4 + i * COL
         tap_x[dev.name] = x + DEV_W / 2
         L.boxes.append(Box(x, CHR_Y, DEV_W, TAP_H, "/dev/net/tun (char dev)",
-                           COLOURS["chardev"], "chardev", fontsize=7.5))
+                           COLOURS["chardev"], "chardev", fontsize=FONT))
         L.boxes.append(Box(x, TAP_Y, DEV_W, TAP_H,
                            f"{dev.name}\n(net device, {plan.kinds[dev.name]})",
-                           COLOURS["tap"], "tap", fontsize=7.5))
+                           COLOURS["tap"], "tap", fontsize=FONT))
         spot = (x + DEV_W - INSET, CHR_Y + TAP_H / 2)
         L.positions.setdefault(f"{name}:/dev/net/tun", spot)
         L.positions[f"{name}:/dev/net/tun@{dev.name}"] = spot
@@ -220,7 +222,7 @@ def _guest(L: InsideLayout, vm, x: float, w: float) -> str:
     glabel = "\n".join(f"{d.name} {' '.join(_ips(vm.guest, d)) or '(no IP)'}"
                        for d in gdevs) or "(no NIC)"
     L.boxes.append(Box(x + 0.12, PROC_Y + 0.12, w - 0.24, 1.05, f"guest {vm.name}\n{glabel}",
-                       COLOURS["guest"], "guest", fontsize=7.5, va="top"))
+                       COLOURS["guest"], "guest", fontsize=FONT, va="top"))
     spot = (x + w - 0.12 - INSET, PROC_Y + 0.35)
     for d in gdevs:
         L.positions.setdefault(f"{vm.name}:{d.name}", spot)
@@ -241,7 +243,7 @@ def _tap_processes(L: InsideLayout, host: Host, vms: dict, tap_x: dict[str, floa
         fd_lines = "\n".join(f"fd {tf.fd} -> /dev/net/tun ({tf.ifname})" for tf in tfiles)
         h = PROC_H if vm is not None else 0.5 + 0.3 * len(tfiles)
         L.boxes.append(Box(x0, PROC_Y + PROC_H - h, w, h, f"{comm} (pid {proc.pid})\n{fd_lines}",
-                           COLOURS["process"], "process", fontsize=7.5, va="top"))
+                           COLOURS["process"], "process", fontsize=FONT, va="top"))
         spot = (x0 + w - INSET, PROC_Y + 1.45) if vm is not None else (
             x0 + w - INSET, PROC_Y + PROC_H - h + 0.2)
         L.positions.setdefault(f"{name}:qemu" if vm is not None else f"{name}:{proc.comm}",
@@ -278,7 +280,7 @@ def _user_mode_qemus(L: InsideLayout, host: Host, vms: dict, plan: _Plan) -> Non
         nets = "\n".join(f"libslirp (netdev {s.netdev_id})\n{ip_ntoa(s.vnet.net)}/"
                          f"{s.vnet.prefixlen}, gw {ip_ntoa(s.vnet.host)}" for s in slirps)
         L.boxes.append(Box(x, PROC_Y, w, PROC_H, f"qemu (pid {pid})\nno /dev/net/tun:\n{nets}",
-                           COLOURS["process"], "process", fontsize=7, va="top"))
+                           COLOURS["process"], "process", fontsize=FONT, va="top"))
         glabel = _guest(L, vm, x, w)
         spot = (x + w - INSET, PROC_Y + 1.45)
         L.positions.setdefault(f"{name}:slirp", spot)
@@ -318,7 +320,7 @@ def _drivers(L: InsideLayout, host: Host, plan: _Plan) -> dict[str, float]:
         dev_x[dev.name] = x + DEV_W / 2
         label = f"{dev.name} ({'driver' if kind == 'nic' else kind})\n{mac_ntoa(dev.mac)}"
         L.boxes.append(Box(x, NIC_Y, DEV_W, NIC_H, label, COLOURS.get(kind, COLOURS["nic"]),
-                           "nic", fontsize=7.5))
+                           "nic", fontsize=FONT))
         L.positions[f"{host.name}:{dev.name}"] = (x + DEV_W - INSET, NIC_Y + NIC_H / 2)
         L.text.append(f"  {dev.name}: {kind} {mac_ntoa(dev.mac)}{_master(dev)}")
         if dev.master is not None:
@@ -336,7 +338,7 @@ def _port_note(L: InsideLayout, dev, x: float, right_boxes: list[float]) -> None
     limit = min([b for b in right_boxes if b > x] + [L.width - 0.2])
     if limit - start >= 2.6:
         L.notes.append((start, NIC_Y + NIC_H - 0.05, f"a port of {dev.master.name}: the IP "
-                        f"stack\nsees {dev.master.name}, not {dev.name}", 7))
+                        f"stack\nsees {dev.master.name}, not {dev.name}", FONT))
 
 
 def _bridges(L: InsideLayout, host: Host, plan: _Plan, dev_x: dict[str, float]) -> float:
@@ -354,8 +356,8 @@ def _bridges(L: InsideLayout, host: Host, plan: _Plan, dev_x: dict[str, float]) 
                                        if len(rows) > MAX_FDB_ROWS else [])
         fdb = "FDB (MAC -> port)\n" + ("\n".join(shown) if shown else "(empty)")
         L.boxes.append(Box(x0, y, x1 - x0, BR_H, f"{br.name} (bridge)", COLOURS["bridge"],
-                           "bridge", fontsize=8.5, va="top"))
-        L.notes.append((x0 + 0.12, y + BR_H - 0.42, fdb, 6.5))
+                           "bridge", fontsize=FONT + 1, va="top"))
+        L.notes.append((x0 + 0.12, y + BR_H - 0.42, fdb, FONT))
         L.positions[f"{host.name}:{br.name}"] = (x1 - INSET, y + 0.3)
         for m in members:
             if m in dev_x:
@@ -377,7 +379,7 @@ def _ip_stack(L: InsideLayout, host: Host, plan: _Plan, dev_x: dict[str, float],
     if r.gateway and r.uplink is not None:
         head.append(f"default via {r.gateway} dev {r.uplink.name}")
     L.boxes.append(Box(x0, y0, x1 - x0, y1 - y0, "IP stack (IPv4)\n" + "\n".join(head),
-                       COLOURS["ip"], "ip", fontsize=7.5, va="top"))
+                       COLOURS["ip"], "ip", fontsize=FONT, va="top"))
     L.positions[f"{name}:ip"] = (x0 + 0.45, ENTRY_Y + 0.55)
     entries: dict[str, tuple[float, float]] = {}
     sees = []
@@ -387,13 +389,13 @@ def _ip_stack(L: InsideLayout, host: Host, plan: _Plan, dev_x: dict[str, float],
         if plan.kinds[dev.name] == "bridge":  # from the bridge's right edge, level
             at = (x0, ENTRY_Y)
             L.paths.append(Path([(bridge_right, ENTRY_Y), at], COLOURS["stack"], "stack"))
-            L.notes.append((x0 + 0.1, ENTRY_Y - 0.05, label, 7))
+            L.notes.append((x0 + 0.1, ENTRY_Y - 0.16, label, FONT))
             L.positions[f"{name}:ip@{dev.name}"] = (x0 + 0.25, ENTRY_Y)
         elif dev.name in dev_x and dev.master is None:  # up from its driver below
             at = (dev_x[dev.name], y0)
             L.paths.append(Path([(at[0], NIC_Y + NIC_H), at], COLOURS["stack"], "stack"))
-            L.notes.append((at[0] - 0.1, y0 + 0.27, label, 7, "right"))
-            L.positions[f"{name}:ip@{dev.name}"] = (at[0] - 0.3, y0 + 0.2)
+            L.notes.append((at[0] - 0.1, y0 + 0.27, label, FONT, "right"))
+            L.positions[f"{name}:ip@{dev.name}"] = (at[0] + 0.3, y0 + 0.2)
         else:
             continue
         entries[dev.name] = at
@@ -445,11 +447,11 @@ def _routing(L: InsideLayout, host: Host, r: Routing, entries: dict[str, tuple[f
         L.text.append(f"  routing: slirp's sockets are the host's own: out of {up.name} by "
                       f"default{via} dev {up.name}")
     if r.nat and (r.routed or users):
-        w = min(2.6, span[1] - span[0] - 0.3)
+        w = min(3.0, span[1] - span[0] - 0.3)  # the label on the left, a marker's room
         nx0 = min(max(ux - w / 2, span[0] + 0.15), span[1] - 0.15 - w)
         L.boxes.append(Box(nx0, uy + 0.5, w, 0.55,
                            f"netfilter nat POSTROUTING\n{', '.join(r.nat)} out of {up.name}",
-                           COLOURS["netfilter"], "netfilter", fontsize=7))
+                           COLOURS["netfilter"], "netfilter", fontsize=FONT, ha="left"))
         L.positions[f"{name}:nat@{up.name}"] = (nx0 + w - INSET, uy + 0.77)
         L.text.append(f"  netfilter: nat POSTROUTING {', '.join(r.nat)} rewrites the source of "
                       f"what leaves by {up.name} to {up.name}'s address")
@@ -477,7 +479,7 @@ def _wire(L: InsideLayout, host: Host, dev_x: dict[str, float], plan: _Plan) -> 
     ticks = list(drops)
     for k, (far_host, far_dev, near_dev) in enumerate(peers):
         box = Box(x, 0.15, widths[k], 0.7, f"{far_host}:{far_dev}\n(other end of\n"
-                  f"{near_dev}'s cable)", COLOURS["peer"], "peer", fontsize=7)
+                  f"{near_dev}'s cable)", COLOURS["peer"], "peer", fontsize=FONT)
         L.boxes.append(box)
         L.lines.append(((x + 0.3, 0.85), (x + 0.3, WIRE_Y), "#333333"))
         ticks.append(x + 0.3)
@@ -487,10 +489,10 @@ def _wire(L: InsideLayout, host: Host, dev_x: dict[str, float], plan: _Plan) -> 
         L.text.append(f"  {name}:{near_dev} ---- cable ---- {far_host}:{far_dev}")
         x += widths[k] + 0.2
     if beyond:
-        L.notes.append((x, 0.95, "further on", 6.5))
+        L.notes.append((x, 1.1, "further on", FONT))
         L.text.append(f"  further on: {', '.join(beyond)}")
     for m in beyond:
-        L.boxes.append(Box(x, 0.15, 1.25, 0.7, m, COLOURS["peer"], "beyond", fontsize=7))
+        L.boxes.append(Box(x, 0.15, 1.25, 0.7, m, COLOURS["peer"], "beyond", fontsize=FONT))
         _outside_positions(L, lab, m, (x + 1.25 - INSET, 0.5))
         x += 1.25 + 0.2
     if ticks:
@@ -529,7 +531,7 @@ def host_inside(host: Host, ax=None) -> dict:
 
     L = host_inside_layout(host)
     if ax is None:
-        fig, ax = plt.subplots(figsize=(L.width * INCH, 6.6))
+        fig, ax = plt.subplots(figsize=(L.width * INCH, HEIGHT * INCH))
         fig.subplots_adjust(left=0.01, right=0.99, bottom=0.01, top=0.95)
     boxes, box_texts, texts, lines, paths = [], [], [], [], []
     for b in L.boxes:
@@ -541,11 +543,13 @@ def host_inside(host: Host, ax=None) -> dict:
         label = None
         if b.label:
             x, y = b.centre
+            ha = "left" if b.va == "top" else b.ha
             if b.va == "top":
                 x, y = b.x + 0.12, b.y + b.h - 0.1
+            elif ha == "left":
+                x = b.x + 0.12
             label = ax.text(x, y, b.label, fontsize=b.fontsize, zorder=3, linespacing=1.15,
-                            ha="left" if b.va == "top" else "center", va=b.va,
-                            family=b.family)
+                            ha=ha, va=b.va, family=b.family)
             texts.append(label)
         box_texts.append(label)
     for (x0, y0), (x1, y1), colour in L.lines:
@@ -565,7 +569,7 @@ def host_inside(host: Host, ax=None) -> dict:
             cx, cy = p.points[-1]
             ax.plot([cx], [cy], marker="X", markersize=13, color=p.colour, zorder=2)
         if p.label and p.label_at:
-            texts.append(ax.text(*p.label_at, p.label, fontsize=7, color=p.colour, zorder=3,
+            texts.append(ax.text(*p.label_at, p.label, fontsize=FONT, color=p.colour, zorder=3,
                                  ha="right",
                                  va=p.label_va if p.kind != "sockets" else "center",
                                  fontstyle="italic"))
@@ -573,10 +577,10 @@ def host_inside(host: Host, ax=None) -> dict:
         texts.append(ax.text(x, y, text, fontsize=size, va="top", ha=ha[0] if ha else "left",
                              zorder=3,
                              family="monospace" if text.startswith("FDB") else None,
-                             fontweight="bold" if size > 8 else None))
+                             fontweight="bold" if size > FONT else None))
     ax.set_xlim(-0.1, L.width + 0.1)
     ax.set_ylim(-0.1, HEIGHT + 0.1)
-    ax.set_title(f"inside {host.name}", fontsize=10)
+    ax.set_title(f"inside {host.name}", fontsize=FONT + 2)
     ax.axis("off")
     return {"boxes": boxes, "box_texts": box_texts, "texts": texts, "lines": lines,
             "paths": paths, "positions": dict(L.positions), "layout": L, "ax": ax}

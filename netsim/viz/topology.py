@@ -36,14 +36,19 @@ if TYPE_CHECKING:
 
     from netsim.lab import Lab
 
-SLOT = 1.6      # horizontal room per device: a label of ~14 characters at 7 pt
-VM_SLOT = 2.0   # per tap under a VM: the VM box above must hold "192.168.122.244/24"
-LAST = 1.35     # right of a row's last marker: room for its label
+FONT = 9.0      # every text; machine names 10
+CHAR = FONT * 0.6 / 72  # inches per character of a label, about (digits are the widest)
+LABEL_GAP = 0.22  # from a marker's centre to its label
+MIN_SLOT = 1.0  # the least room between two markers of a row
+VM_SLOT = 2.1   # per tap under a VM: the VM box above must hold "192.168.122.244/24"
+LAST = 1.35     # right of a row's last marker when the row is empty
 MARK = 0.25     # left of a row's first marker: half a marker
-ROW = 1.1       # vertical room per device row: marker plus three label lines
+ROW = 1.0       # vertical room per device row: marker plus three label lines
 PAD = 0.35      # box margin around its devices
-GAP = 0.9       # between a host and its VMs, and between hosts on one row
-ROW_GAP = 1.3   # between the hypervisors' row and the outside world's row
+GAP = 0.8       # between a host and its VMs, and between hosts on one row
+ROW_GAP = 0.8   # between the hypervisors' row and the outside world's row
+BOX_FACE = {"vm": "#F3EFFA", "host": "#F2F5F9"}
+TITLE = 0.25    # a band atop a machine's box: its name, and lo's mark on the right
 MAX_WIDTH = 14.0  # wider than this (about inches), a lab with VMs wraps onto two rows
 
 # kind -> (matplotlib marker, face colour, marker size in points^2, legend text)
@@ -127,14 +132,30 @@ def _rows(G: nx.Graph, host: str) -> list[list[str]]:
     return [others, bridges, nics, loops]
 
 
+def _label_width(G: nx.Graph, n: str) -> float:
+    """About how wide a device's label is drawn (inches)."""
+    return max(len(line) for line in _label(G.nodes[n]).split("\n")) * CHAR
+
+
 def _spacing(G: nx.Graph, row: list[str]) -> float:
-    """A row under VMs spaces its devices so the VM boxes above fit side by side."""
-    return VM_SLOT if any(_links(G, n, "qemu", "slirp") for n in row) else SLOT
+    """Marker to marker in a row: room for the labels (each right of its marker); a row
+    under VMs spaces its devices so the VM boxes above fit side by side."""
+    need = max((LABEL_GAP + _label_width(G, n) + 0.2 for n in row[:-1]), default=0.0)
+    if any(_links(G, n, "qemu", "slirp") for n in row):
+        need = max(need, VM_SLOT)
+    return max(need, MIN_SLOT)
+
+
+def _spans(G: nx.Graph, rows: list[list[str]]) -> tuple[float, list[tuple[list[str], float]]]:
+    spans = [(r, (len(r) - 1) * _spacing(G, r)) for r in rows if r]
+    return max((s for _r, s in spans), default=0.0), spans
 
 
 def _inner_width(G: nx.Graph, rows: list[list[str]]) -> float:
-    spans = [(len(r) - 1) * _spacing(G, r) for r in rows if r]
-    return MARK + max(spans, default=0.0) + LAST
+    """A machine's inner width: its rows centred on the widest, each last label in."""
+    widest, spans = _spans(G, rows)
+    return MARK + max(((widest + s) / 2 + LABEL_GAP + _label_width(G, r[-1]) + 0.1
+                       for r, s in spans), default=LAST)
 
 
 def _place_machine(layout: Layout, m: str, rows: list[list[str]], ys: list[float | None],
@@ -142,17 +163,22 @@ def _place_machine(layout: Layout, m: str, rows: list[list[str]], ys: list[float
     """Box ``m`` at ``x`` (its top at ``top + PAD``), its rows at ``ys``; returns its width."""
     G = layout.graph
     inner = _inner_width(G, rows[:3])
-    widest = inner - MARK - LAST
+    widest, _spans_ = _spans(G, rows[:3])
     cx = x + PAD + MARK + widest / 2
+    mine = []
     for row, y in zip(rows[:3], ys, strict=True):
         if row and y is not None:
+            mine.append(y)
             s = _spacing(G, row)
             for i, n in enumerate(row):
                 layout.pos[n] = (cx - (len(row) - 1) * s / 2 + i * s, y)
-    layout.boxes[m] = (x, top - height - PAD, inner + 2 * PAD, height + 2 * PAD)
-    # lo: a small mark in the box's top-right corner, out of the frames' way.
+    # as tall as the rows it uses: a machine with NICs only is one row high
+    hi = max(mine, default=top - ROW / 2) + ROW / 2
+    lo = min(mine, default=top - ROW / 2) - ROW / 2
+    layout.boxes[m] = (x, lo - PAD, inner + 2 * PAD, hi - lo + 2 * PAD + TITLE)
+    # lo: a small mark in the title band, on the right, out of the frames' way.
     for n in rows[3]:
-        layout.pos[n] = (x + inner + 2 * PAD - 0.25, top + PAD - 0.25)
+        layout.pos[n] = (x + inner + 2 * PAD - 0.45, hi + PAD + TITLE - 0.2)
     return inner + 2 * PAD
 
 
@@ -178,7 +204,7 @@ def _place_vms(layout: Layout, vms: list[str], x_free: float, top: float) -> flo
         layout.boxes[vm] = (vx, vy, vw, ROW + 0.6)
         for n in vdevs:
             if n not in vnics:
-                layout.pos[n] = (vx + vw - 0.2, vy + 0.3)  # bottom right: the title is on top
+                layout.pos[n] = (vx + vw - 0.45, vy + 0.25)  # bottom right: the title is on top
     return x_free
 
 
@@ -340,12 +366,13 @@ def _route_cables(layout: Layout) -> None:
         layout.cables[(u, v)] = [hi, (hi[0], mid), (lo[0], mid), lo]
 
 
-def figure_size(layout: Layout, legend_outside: bool = False) -> tuple[float, float]:
+def figure_size(layout: Layout, legend_outside: float = 0.0) -> tuple[float, float]:
     """Inches for ``layout``: an inch per data unit, so labels keep their size whatever
-    the lab's size (plus room on the right for a legend outside the axes)."""
+    the lab's size, and no margin but the picture's own (plus ``legend_outside`` inches
+    on the right for a legend outside the axes)."""
     xmin, xmax, ymin, ymax = layout.extent
-    w = xmax - xmin + 0.6 + (3.6 if legend_outside else 0.0)
-    return (min(max(w, 6.0), 60.0), min(max(ymax - ymin + 0.8, 4.0), 30.0))
+    w = xmax - xmin + 0.6 + float(legend_outside)
+    return (min(w, 60.0), min(ymax - ymin + 0.8, 30.0))
 
 
 def _abbrev_mac(mac: str) -> str:
@@ -381,26 +408,29 @@ def topology(lab: Lab, ax=None, *, graph: nx.Graph | None = None,
     # Two rows leave the first row's right side free: the legend goes there, inside.
     legend_inside = layout.rows == 2
     if ax is None:
-        _fig, ax = plt.subplots(figsize=figure_size(layout, legend and not legend_inside))
+        # the axes fill the figure but for the legend's strip: an inch per data unit
+        strip = _legend_width(G) if legend and not legend_inside else 0.0
+        w, h = figure_size(layout, strip)
+        ax = plt.figure(figsize=(w, h)).add_axes((0, 0, (w - strip) / w, 1))
 
     boxes, titles = {}, {}
     for m, (x, y, w, h) in layout.boxes.items():
         is_vm = G.nodes[m]["kind"] == "vm"
         boxes[m] = ax.add_patch(FancyBboxPatch(
             (x, y), w, h, boxstyle="round,pad=0.02,rounding_size=0.25",
-            facecolor="#F3EFFA" if is_vm else "#F2F5F9",
+            facecolor=BOX_FACE["vm" if is_vm else "host"],
             edgecolor="#8172B2" if is_vm else "#5A6B7F", linewidth=1.3, zorder=0))
         if is_vm:  # a VM box is one slot wide: a smaller title, on two lines
             titles[m] = ax.text(x + 0.1, y + h - 0.08, f"VM\n{m}", ha="left", va="top",
-                                fontsize=7.5, fontweight="bold", linespacing=1.0,
+                                fontsize=FONT, fontweight="bold", linespacing=1.0,
                                 color="#4B3F72", zorder=1)
         else:
             titles[m] = ax.text(x + 0.15, y + h - 0.12, m, ha="left", va="top",
-                                fontsize=9, fontweight="bold", color="#333333", zorder=1)
+                                fontsize=FONT + 1, fontweight="bold", color="#333333", zorder=1)
             note = _routing_note(G, m)
             if note:  # right after the title: this machine forwards between its networks
                 ax.annotate(note, xy=(1.0, 0.5), xycoords=titles[m], xytext=(5, 0),
-                            textcoords="offset points", va="center", fontsize=6.5,
+                            textcoords="offset points", va="center", fontsize=FONT,
                             fontstyle="italic", color=EDGE_STYLE["routed"]["color"])
 
     edges: dict[str, list] = {}
@@ -446,9 +476,9 @@ def topology(lab: Lab, ax=None, *, graph: nx.Graph | None = None,
             d = G.nodes[n]
             x, y = pos[n]
             if kind == "loopback":
-                # Under the star, not beside it: beside, it ran into the box's title.
-                labels[n] = ax.text(x, y - 0.1, d["name"], ha="center", va="top",
-                                    fontsize=6, color="#777777", zorder=4)
+                # Beside the star, in the corner it has to itself.
+                labels[n] = ax.text(x + 0.12, y, d["name"], ha="left", va="center",
+                                    fontsize=FONT, color="#777777", zorder=4)
             else:
                 # Right of the marker: lines leave a device up or down (bus, qemu) and
                 # never through the space on its right. A physical NIC's cable leaves
@@ -456,11 +486,14 @@ def topology(lab: Lab, ax=None, *, graph: nx.Graph | None = None,
                 up = kind == "nic"
                 labels[n] = ax.text(x + 0.22, y + 0.1 if up else y, _label(d), ha="left",
                                     va="bottom" if up else "center",
-                                    fontsize=7, linespacing=1.1, zorder=4,
+                                    fontsize=FONT, linespacing=1.1, zorder=4,
+                                    # lines passing under a label do not cross its words
+                                    bbox={"fc": BOX_FACE[G.nodes[d["host"]]["kind"]],
+                                          "ec": "none", "pad": 0.5, "alpha": 0.85},
                                     color="#222222" if d["state"] != "DOWN" else "#999999")
     for n in G.nodes:  # any kind without a style (a future driver) still gets a label
         if n not in labels and n in pos:
-            labels[n] = ax.text(*pos[n], G.nodes[n]["name"], ha="center", fontsize=7)
+            labels[n] = ax.text(*pos[n], G.nodes[n]["name"], ha="center", fontsize=FONT)
 
     leg = None
     if legend:
@@ -468,21 +501,27 @@ def topology(lab: Lab, ax=None, *, graph: nx.Graph | None = None,
                           markersize=9, label=STYLE[k][3]) for k in STYLE if k in nodes]
         handles += [Line2D([], [], label=EDGE_LEGEND[k], **EDGE_STYLE[k]) for k in edges]
         if legend_inside:
-            leg = ax.legend(handles=handles, loc="upper right", fontsize=8, frameon=False,
+            leg = ax.legend(handles=handles, loc="upper right", fontsize=FONT, frameon=False,
                             bbox_to_anchor=(xmax + 0.3, ymax + 0.3),
                             bbox_transform=ax.transData)
         else:
             leg = ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0),
-                            fontsize=8, frameon=False)
+                            fontsize=FONT, frameon=False)
     ax.set_xlim(xmin - 0.3, xmax + 0.3)
     # Room below for a cable's dip.
     ax.set_ylim(ymin - 0.5, ymax + 0.3)
-    if ax.figure.get_size_inches()[0] <= 60:  # the axes fill a figure made for them
-        ax.set_position([0, 0, 1, 1]) if legend_inside or not legend else None
     ax.set_aspect("equal")
     ax.axis("off")
     return {"pos": pos, "boxes": boxes, "titles": titles, "nodes": nodes, "labels": labels,
             "edges": edges, "legend": leg, "ax": ax}
+
+
+def _legend_width(G: nx.Graph) -> float:
+    """About how wide the legend is drawn (inches): its longest entry and a handle."""
+    kinds = {k for _n, k in G.nodes(data="kind")} & set(STYLE)
+    texts = [STYLE[k][3] for k in kinds] + [EDGE_LEGEND[k] for _u, _v, k in
+                                             G.edges(data="kind") if k in EDGE_LEGEND]
+    return max((len(t) for t in texts), default=0) * CHAR + 0.9
 
 
 def _draw_routed(ax, p: tuple[float, float], q: tuple[float, float], style: dict,

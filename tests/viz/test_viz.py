@@ -129,13 +129,16 @@ def test_ladder_draws_one_arrow_per_hop_of_the_request(seed_lab):
     arrows = ladder(records)
     assert len(arrows) == changes
     # Each arrow goes from one lane to the next lane of the path, downwards in time.
-    lanes = {t.get_text(): t.get_position()[0] for t in arrows[0].axes.texts
-             if "\n" in t.get_text()}
+    lanes = {t.get_text(): t.get_position()[0] for t in arrows[0].axes.netsim_lane_texts}
     assert len(lanes) == len(path)
     ys = [a.xy[1] for a in arrows]
     assert ys == sorted(ys, reverse=True)
     assert all(a.xy[0] > a.xyann[0] for a in arrows)  # the request travels left to right
-    assert "ICMP echo request" in arrows[0].hop_label.get_text()
+    # the frame is named once, with its tcpdump line; each arrow has its function
+    frame_texts = [t.get_text() for t in arrows[0].axes.netsim_frame_texts]
+    assert frame_texts[0] == f"echo request #{frame}"
+    assert "ICMP echo request" in frame_texts[1]
+    assert arrows[0].hop_label.get_text() == "(1) e1000_xmit_frame"
     plt.close("all")
 
 
@@ -143,7 +146,12 @@ def test_ladder_text_lists_the_hops(seed_lab):
     frame = _ping_request(seed_lab)
     records = seed_lab.trace.filter(frame=frame)
     lines = ladder_text(records).splitlines()
-    assert len(lines) == len(hops(records)) == 7
-    assert "vm1:eth0 --> host:qemu" in lines[0]
-    assert "host:tap0 --> host:br0" in lines[3]
+    assert len(lines) == 1 + len(hops(records)) == 8
+    assert lines[0] == (f"+0: #{frame} echo request: IP 10.0.0.10 > 10.0.0.2: ICMP echo request, "
+                        "id 33506, seq 1")
+    assert "vm1:eth0 --> host:qemu" in lines[1]
+    assert "host:tap0 --> host:br0" in lines[4]
+    assert lines[4].endswith("tap0 is a port of br0: its rx_handler gives the frame to the "
+                             "bridge [br_handle_frame]")
+    assert lines[7].split()[:2] == ["+5.98", "µs"]  # the cable: 5.98 µs after the frame left
     assert ladder_text([]) == "(no hops)"

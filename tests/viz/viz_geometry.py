@@ -41,3 +41,34 @@ def segments_cross(p1, p2, q1, q2) -> bool:
 def polylines_cross(a: list, b: list) -> bool:
     return any(segments_cross(a[i], a[i + 1], b[j], b[j + 1])
                for i in range(len(a) - 1) for j in range(len(b) - 1))
+
+
+def drawn_texts(fig) -> list:
+    """Every Text the figure shows: visible, not blank, and not a tick label of axes drawn
+    without their axis (``ax.axis("off")`` keeps those Text objects, undrawn)."""
+    from matplotlib.text import Text
+
+    undrawn: set[int] = set()
+    for ax in fig.axes:
+        if not ax.axison:
+            undrawn.update(id(t) for axis in (ax.xaxis, ax.yaxis) for t in axis.findobj(Text))
+    return [t for t in fig.findobj(Text)
+            if id(t) not in undrawn and t.get_visible() and t.get_text().strip()]
+
+
+def small_texts(fig, least: float = 9.0) -> list[tuple[str, float]]:
+    """The texts drawn smaller than ``least`` points, as (text, size)."""
+    fig.canvas.draw()
+    return [(t.get_text(), t.get_fontsize()) for t in drawn_texts(fig)
+            if t.get_fontsize() < least - 1e-9]
+
+
+def overlapping(ax_or_fig, texts, slack: float = 1.0) -> list[tuple[str, str]]:
+    """Pairs of ``texts`` whose rendered extents overlap (by more than ``slack`` pixels)."""
+    fig = getattr(ax_or_fig, "figure", None) or ax_or_fig
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    boxes = [tuple(t.get_window_extent(renderer).extents) for t in texts]
+    return [(texts[i].get_text(), texts[j].get_text())
+            for i in range(len(boxes)) for j in range(i + 1, len(boxes))
+            if overlap(boxes[i], boxes[j], slack)]
