@@ -39,6 +39,7 @@ IN_SCOPE = [
     "fid_dev_multi_queue",
     "fid_dev_tap_noreader",
     "fid_dev_tap_queue_full",
+    "fid_dev_tap_txqueuelen_persist",
     "fid_dev_tap_write_sizes",
     "fid_dev_tun_owner_group",
     "fid_dev_tun_write_read",

@@ -131,6 +131,19 @@ class TunDevice(NetDevice):
     def is_tap(self) -> bool:
         return self.mode == "tap"
 
+    @property
+    def txqlen(self) -> int:
+        return self._txqlen
+
+    @txqlen.setter
+    def txqlen(self, length: int) -> None:
+        """NETDEV_CHANGE_TX_QUEUE_LEN -> tun_queue_resize(): each file's ring takes the new
+        size; when it shrinks, the oldest frames stay and the rest are freed, uncounted."""
+        self._txqlen = length
+        for tfile in getattr(self, "files", ()):
+            while len(tfile.queue) > length:
+                tfile.queue.pop()
+
     def no_carrier_reason(self) -> str:
         return "no process has /dev/net/tun open on it: no reader"
 
@@ -154,10 +167,10 @@ class TunDevice(NetDevice):
                       "tun_net_xmit", skb.data, l3=not self.is_tap)
             return
         tfile = self.files[0]
-        if len(tfile.queue) >= self.txqlen:
+        if len(tfile.queue) >= self._txqlen:
             self.stats["tx_dropped"] += 1
             trace.hop(self.ns.name, self.name, "link", "drop", skb.frame_id,
-                      f"{self.name}: the fd's queue is full ({self.txqlen} frames = txqueuelen);"
+                      f"{self.name}: the fd's queue is full ({self._txqlen} frames = txqueuelen);"
                       " the process is not reading", "tun_net_xmit", skb.data,
                       l3=not self.is_tap)
             return
