@@ -36,6 +36,7 @@ IN_SCOPE = [
     "fid_dev_bridge_local_counters",
     "fid_dev_bridge_mtu",
     "fid_dev_bridge_port_states",
+    "fid_dev_enslaved_port",
     "fid_dev_multi_queue",
     "fid_dev_tap_noreader",
     "fid_dev_tap_queue_full",
