@@ -137,35 +137,51 @@ class Host:
     # ------------------------------------------------------------------ kernel API
     def open_tun(self, name: str, mode: str = "tap", vnet_hdr: bool = False,
                  multi_queue: bool = False, stdio: tuple[str, str, str] | None = None,
-                 ) -> TunFile:
+                 uid: int = 0, gid: int = 0) -> TunFile:
         """A new process opens /dev/net/tun and attaches to ``name`` with TUNSETIFF.
 
         Like QEMU's tap backend: the device is created (non-persistent) if it does not
-        exist. Raises OSError with the kernel's errno (EBUSY, EINVAL...). ``stdio`` sets
-        what the process's fds 0-2 point at (default /dev/null), as ``ls -l
-        /proc/PID/fd`` would show them.
+        exist. Raises OSError with the kernel's errno (EBUSY, EINVAL, EPERM...).
+        ``stdio`` sets what the process's fds 0-2 point at (default /dev/null), as ``ls -l
+        /proc/PID/fd`` would show them. ``uid``/``gid``: the process runs as that user
+        and group, without supplementary groups; any uid but 0 has no CAP_NET_ADMIN.
         """
-        from netsim.devices.tun import TunFile, tun_set_iff
+        from netsim.devices.tun import Cred, TunFile, tun_set_iff
 
         if mode not in ("tap", "tun"):
             raise ValueError(f"mode must be 'tap' or 'tun', not {mode!r}")
         proc = self.processes.spawn(["tun-holder", name], stdio=stdio)
+        if uid:
+            proc.user = str(uid)
         tfile = TunFile(self.ns, proc, proc.lowest_free_fd())
         proc.fd_table[tfile.fd] = tfile
         try:
-            tun_set_iff(self.ns, tfile, name, mode, vnet_hdr=vnet_hdr, multi_queue=multi_queue)
+            tun_set_iff(self.ns, tfile, name, mode, vnet_hdr=vnet_hdr, multi_queue=multi_queue,
+                        cred=Cred(uid, gid))
         except OSError as error:
             proc.exit(1)
             self.processes.reap(proc)
-            why = self._tunsetiff_refusal(name, mode, multi_queue)
+            why = self._tunsetiff_refusal(name, mode, multi_queue, error.errno, uid)
             raise OSError(error.errno, f"{error.strerror}: {why}") from None
         return tfile
 
-    def _tunsetiff_refusal(self, name: str, mode: str, multi_queue: bool) -> str:
-        """Why TUNSETIFF said EINVAL or EBUSY, in the words a student needs."""
+    def _tunsetiff_refusal(self, name: str, mode: str, multi_queue: bool,
+                           code: int | None = None, uid: int = 0) -> str:
+        """Why TUNSETIFF said EINVAL, EBUSY or EPERM, in the words a student needs."""
+        import errno
+
         from netsim.devices.tun import TunDevice
 
         dev = self.ns.get(name)
+        if code == errno.EPERM:
+            if dev is None:
+                return (f"only a process with CAP_NET_ADMIN (root) may create {name!r}; "
+                        f"uid {uid} may only attach to an existing tap it is allowed")
+            owner, group = getattr(dev, "owner", None), getattr(dev, "group", None)
+            parts = ([f"user {owner}"] if owner is not None else []) + (
+                [f"group {group}"] if group is not None else [])
+            return (f"{name} is set to {' and '.join(parts)} (ip tuntap ... user/group); a "
+                    f"process of uid {uid}, without CAP_NET_ADMIN, must match all of it")
         if dev is None:
             return f"TUNSETIFF refused {name!r}"
         if not isinstance(dev, TunDevice):

@@ -13,7 +13,11 @@ up).  Then the steps:
 * ``sleep``: real time passes
 * ``tap_open`` / ``write_hex`` / ``read`` / ``close``: a helper process started inside
   the namespace (this file, ``--helper tap``) opens ``/dev/net/tun``, does ``TUNSETIFF``
-  (IFF_TAP or IFF_TUN, with IFF_NO_PI) and keeps the fd, taking orders over pipes
+  (IFF_TAP or IFF_TUN, with IFF_NO_PI; IFF_VNET_HDR with ``"vnet_hdr": true``,
+  IFF_MULTI_QUEUE with ``"multi_queue": true``) and keeps the fd, taking orders over
+  pipes.  With ``"uid"`` / ``"gid"`` the helper first drops root: no supplementary
+  groups, then that gid and uid (real, effective, saved) -- and with them every
+  capability, as ``setpriv --reuid --regid --clear-groups`` does
 * ``capture`` / ``capture_stop``: a helper (``--helper capture DEV``) with an AF_PACKET
   socket bound to DEV (not promiscuous unless ``"promisc": true``) records every frame
   and its pkttype
@@ -81,6 +85,7 @@ class RecorderError(Exception):
 
 TUNSETIFF = 0x400454CA
 IFF_TUN, IFF_TAP, IFF_NO_PI, IFF_VNET_HDR = 0x0001, 0x0002, 0x1000, 0x4000
+IFF_MULTI_QUEUE = 0x0100
 ETH_P_ALL = 0x0003
 SOL_PACKET = 263
 PACKET_ADD_MEMBERSHIP = 1
@@ -109,6 +114,12 @@ def helper_tap() -> None:
         order = json.loads(line)
         op = order.get("op")
         if op == "open":
+            if order.get("uid") is not None or order.get("gid") is not None:
+                os.setgroups([])
+                gid = int(order.get("gid") if order.get("gid") is not None else 0)
+                uid = int(order.get("uid") if order.get("uid") is not None else 0)
+                os.setresgid(gid, gid, gid)
+                os.setresuid(uid, uid, uid)
             try:
                 fd = os.open("/dev/net/tun", os.O_RDWR)
             except OSError as e:
@@ -117,6 +128,8 @@ def helper_tap() -> None:
             flags = (IFF_TAP if order.get("mode", "tap") == "tap" else IFF_TUN) | IFF_NO_PI
             if order.get("vnet_hdr"):
                 flags |= IFF_VNET_HDR
+            if order.get("multi_queue"):
+                flags |= IFF_MULTI_QUEUE
             ifreq = struct.pack("16sH22x", order["name"].encode(), flags)
             try:
                 answer = fcntl.ioctl(fd, TUNSETIFF, ifreq)
@@ -477,8 +490,14 @@ class Run:
     def do_tap_open(self, st: dict[str, Any]) -> dict[str, Any]:
         """A helper opens /dev/net/tun: fd, ifname, error."""
         helper = self.start_helper(st, st["as"], ["tap"])
-        return helper.ask({"op": "open", "name": st["tap_open"], "mode": st.get("mode", "tap"),
-                           "vnet_hdr": bool(st.get("vnet_hdr", False))})
+        order = {"op": "open", "name": st["tap_open"], "mode": st.get("mode", "tap"),
+                 "vnet_hdr": bool(st.get("vnet_hdr", False))}
+        if st.get("multi_queue"):
+            order["multi_queue"] = True
+        for key in ("uid", "gid"):
+            if st.get(key) is not None:
+                order[key] = int(st[key])
+        return helper.ask(order)
 
     def do_capture(self, st: dict[str, Any]) -> dict[str, Any]:
         """A capture helper binds its AF_PACKET socket: ready, error."""

@@ -42,6 +42,8 @@ PROGRAMS: dict[str, str] = {
     # services and clients the mode scenarios use (issue 5)
     "socat": "netsim.cli.socat:main",
     "hostname": "netsim.cli.hostname:main",
+    # run a program as another user (the tun/tap ownership checks, issue 16)
+    "setpriv": "netsim.cli.setpriv:main",
 }
 
 REGISTRY = CommandTable(PROGRAMS)

@@ -4,6 +4,11 @@ The peer may live in another host (namespace): that is how the recordings wire a
 "LAN" to a host. Carrier is on only while *both* ends are up (veth_open / veth_close).
 Delivery goes through the receiving host's backlog (netif_rx), so it happens a
 moment later in simulated time, never re-entrantly.
+
+Counters (Linux 6.18, ``fid_dev_veth_counters``): a frame the peer cannot take (the peer
+is down, or the frame is longer than its MTU + 18: ``__dev_forward_skb`` ->
+``is_skb_forwardable``) counts once in the sender's tx_dropped and once in the peer's
+rx_dropped; a delivered one in the sender's tx and the peer's rx.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ class Veth(NetDevice):
         super().__init__(ns, name, mac)
         self.peer: Veth | None = None
         self.carrier = False
+        self.carrier_changes = 1  # veth_newlink(): registered with carrier, then carrier off
         self.operstate_known = True  # registered without carrier: linkwatch ran
 
     def no_carrier_reason(self) -> str:
@@ -53,10 +59,16 @@ class Veth(NetDevice):
     def start_xmit(self, skb: Skb) -> None:
         """veth_xmit(): count, then the peer receives it (or it is dropped if the peer is down)."""
         peer = self.peer
-        if peer is None or not peer.admin_up:
+        if peer is None or not peer.admin_up or len(skb.data) > peer.mtu + 18:
             self.stats["tx_dropped"] += 1
+            why = "peer is down"
+            if peer is not None:
+                peer.stats["rx_dropped"] += 1
+                if peer.admin_up:
+                    why = (f"the frame ({len(skb.data)} bytes) is longer than the peer's MTU "
+                           f"{peer.mtu} + 18")
             self.ns.trace.hop(self.ns.name, self.name, "link", "drop", skb.frame_id,
-                              f"{self.name}: peer is down", "veth_xmit", skb.data)
+                              f"{self.name}: {why}", "veth_xmit", skb.data)
             return
         self.count_tx(len(skb.data))
         trace = self.ns.trace

@@ -196,9 +196,19 @@ def _addr_assign_type(dev: NetDevice) -> str:
     return "0\n" if dev.flag_loopback or dev.kind == "" else "1\n"
 
 
+def _tun_id(value: int | None) -> str:
+    """tun_show_owner()/tun_show_group(): the uid/gid, -1 when none is set."""
+    return f"{-1 if value is None else value}\n"
+
+
 def _tun_flags(dev: NetDevice) -> str:
-    """IFF_TUN/IFF_TAP | IFF_NO_PI (netsim files never carry packet info) | the options."""
-    flags = (0x0002 if dev.mode == "tap" else 0x0001) | 0x1000  # type: ignore[attr-defined]
+    """tun_flags_show(): IFF_TUN/IFF_TAP, IFF_NO_PI unless ``pi``, and the options (as the
+    last TUNSETIFF left them: the opener's flags win)."""
+    flags = 0x0002 if dev.mode == "tap" else 0x0001  # type: ignore[attr-defined]
+    if not getattr(dev, "pi", False):
+        flags |= 0x1000
+    if getattr(dev, "one_queue", False):
+        flags |= 0x2000
     if getattr(dev, "persist", False):
         flags |= 0x0800
     if getattr(dev, "multi_queue", False):
@@ -330,8 +340,8 @@ class SysDevicesNet(_SysNetBase):
         }
         if _is_tun(dev):
             entries["tun_flags"] = _File(lambda: _tun_flags(dev))
-            entries["owner"] = _File(lambda: "-1\n")
-            entries["group"] = _File(lambda: "-1\n")
+            entries["owner"] = _File(lambda: _tun_id(dev.owner))  # type: ignore[attr-defined]
+            entries["group"] = _File(lambda: _tun_id(dev.group))  # type: ignore[attr-defined]
         if dev.is_bridge:
             entries["bridge"] = _Dir(sorted(self._bridge_files(dev)))  # type: ignore[arg-type]
             entries["brif"] = _Dir([p.dev.name for p in dev.ports])  # type: ignore[attr-defined]

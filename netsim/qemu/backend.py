@@ -53,7 +53,7 @@ class TapBackend:
                         f"guest's NIC and write()s it to fd {self.tfile.fd} (/dev/net/tun, "
                         f"netdev {self.netdev_id})", "qemu_send_packet", data)
         try:
-            self.tfile.write(data, frame_id=frame_id)
+            self.tfile.write_frame(data, frame_id=frame_id)
         except OSError as err:
             # QEMU ignores write errors on a tap (e.g. EIO while the tap is down).
             self._trace("drop", frame_id, f"write() on fd {self.tfile.fd} failed: "

@@ -138,14 +138,14 @@ class _Startup:
                 raise OSError(errno.E2BIG, "too many queues")
             if wanted not in self.host.ns.devices and not _dev_valid_name(wanted):
                 raise OSError(errno.EINVAL, "invalid interface name")
+            # QEMU asks for IFF_ONE_QUEUE too (ip tuntap show prints it)
             dev = tun_set_iff(self.host.ns, tfile, wanted, "tap", vnet_hdr=step.vnet_hdr,
-                              multi_queue=step.multi_queue)
+                              multi_queue=step.multi_queue, one_queue=True)
         except OSError as err:
             tfile.close()
             proc.fd_closed(tfile.fd)
             self._fail(errors.tap_configure_failed(wanted, err.errno or errno.EINVAL),
                        step.location)
-        dev.one_queue = True  # QEMU asks for IFF_ONE_QUEUE (ip tuntap show prints it)
         if netdev is not None:
             self.taps.setdefault(netdev.id, tfile)
             self.queues.append(tfile)

@@ -84,6 +84,11 @@ class Io:
     stdin: str = ""
     cwd: str = "/root"
     env: dict[str, str] = field(default_factory=dict)
+    # the credentials the command runs with (``setpriv`` changes them); uid 0 is root,
+    # with every capability, any other uid has none
+    uid: int = 0
+    gid: int = 0
+    groups: tuple[int, ...] = ()
     _out: OutputBuffer = field(default_factory=OutputBuffer)
     _err: OutputBuffer = field(default_factory=OutputBuffer)
     terminal: Terminal | None = None

@@ -136,3 +136,59 @@ def test_tun_carries_bare_ip_packets_to_the_stack():
     assert len(replies) == 1
     reply = ipv4.parse(replies[0])  # no Ethernet header on a tun
     assert reply.src == ip_aton("10.8.0.1") and icmp.parse(reply.payload).type == icmp.ECHO_REPLY
+
+
+# --------------------------------------------------------------------- issue 16
+def test_vnet_hdr_writes_start_with_the_header_and_reads_get_one():
+    lab, h = persistent_tap()
+    f = h.open_tun("tap0", vnet_hdr=True)
+    frame = raw_frame(BROADCAST_MAC, VM1)
+    for short in (b"", bytes(9), bytes(10), bytes(10) + frame[:13]):
+        with pytest.raises(OSError) as err:
+            f.write(short)
+        assert err.value.errno == errno.EINVAL
+    gso = bytes([0, 1]) + bytes(8)
+    with pytest.raises(OSError) as err:
+        f.write(gso + frame)  # a GSO request: netsim has no GSO
+    assert err.value.errno == errno.EINVAL
+    assert f.write(bytes(10) + frame) == 70
+    stats = ok(h, "ip -s -j link show tap0")
+    assert '"rx":{"bytes":60,"packets":1' in stats  # the header is not counted
+    ok(h, "ip addr add 10.0.0.1/24 dev tap0 && ip neigh add 10.0.0.2 lladdr "
+          "02:00:00:00:00:02 dev tap0")
+    h.sh("ping -c 1 -W 0.1 10.0.0.2")
+    (read,) = f.read()
+    assert read[:10] == bytes(10) and len(read) == 10 + 98
+
+
+def test_qemu_writes_frames_without_a_header_of_its_own():
+    lab, h = persistent_tap()
+    f = h.open_tun("tap0", vnet_hdr=True)
+    frame = raw_frame(BROADCAST_MAC, VM1)
+    assert f.write_frame(frame) == 60  # tap_write_packet(): QEMU adds the zero header
+    assert '"rx":{"bytes":60,"packets":1' in ok(h, "ip -s -j link show tap0")
+
+
+def test_the_openers_vnet_hdr_flag_replaces_the_devices():
+    lab = netsim.Lab(seed=0)
+    h = lab.host("h1")
+    ok(h, "ip tuntap add tap0 mode tap vnet_hdr")
+    f = h.open_tun("tap0")
+    assert ok(h, "ip tuntap show") == "tap0: tap persist\n"
+    assert ok(h, "cat /sys/class/net/tap0/tun_flags") == "0x1802\n"
+    f.close()
+    assert ok(h, "ip tuntap show") == "tap0: tap persist\n"
+
+
+def test_other_uids_need_the_owner_and_the_group():
+    lab = netsim.Lab(seed=0)
+    h = lab.host("h1")
+    ok(h, "ip tuntap add tap0 mode tap user 4242 group 4343")
+    assert ok(h, "cat /sys/class/net/tap0/owner /sys/class/net/tap0/group") == "4242\n4343\n"
+    with pytest.raises(OSError) as err:
+        h.open_tun("tap0", uid=4242, gid=4242)
+    assert err.value.errno == errno.EPERM and "user 4242 and group 4343" in str(err.value)
+    assert h.open_tun("tap0", uid=4242, gid=4343).ifname == "tap0"
+    with pytest.raises(OSError) as err:
+        h.open_tun("tap1", uid=4242, gid=4343)  # creating needs CAP_NET_ADMIN
+    assert err.value.errno == errno.EPERM

@@ -10,7 +10,8 @@ How the step kinds map onto netsim:
 ============================  ==========================================================
 ``sh``                        ``host.sh(cmd)`` -> ``rc``, ``stdout``, ``stderr`` (+ ``json``)
 ``sleep``                     ``lab.run(seconds)``
-``tap_open``                  ``host.open_tun(name, mode, vnet_hdr)`` -> ``fd``, ``ifname``,
+``tap_open``                  ``host.open_tun(name, mode, vnet_hdr, multi_queue, uid, gid)``
+                              -> ``fd``, ``ifname``,
                               ``error`` ("TUNSETIFF: EBUSY: Device or resource busy")
 ``write_hex``                 ``tunfile.write(bytes)`` -> ``written``, ``error``
 ``read``                      ``tunfile.read(timeout)`` -> ``frames``, ``error``
@@ -30,7 +31,8 @@ How the step kinds map onto netsim:
 Placeholders: ``$NS_<host>`` becomes the host's name (netsim host names are netns
 names) and ``$WORK`` the folder :data:`WORK_DIR`; recorded strings get ``$WORK`` back.
 
-Time: an ``sh`` step takes :data:`STEP_TIME`, as the recorder's commands do.
+Time: an ``sh`` step takes :data:`STEP_TIME`, as the recorder's commands do, a
+``write_hex`` step :data:`WRITE_TIME`.
 
 Storms: a loop of bridges without STP storms on the real kernel until a cable is cut,
 and the commands go on meanwhile (a ping into the loop still gets its answer). The lab
@@ -67,8 +69,14 @@ STEP_TIME = 0.005
 recorder's ``ip netns exec NS bash -c CMD`` takes about 6 ms, in which the kernel has
 long delivered what the command set off (a BPDU a new priority sends, an ARP reply)."""
 
+WRITE_TIME = 0.001
+"""Simulated seconds a ``write_hex`` step takes: the recorder's order to its helper, the
+write() and the answer take about a millisecond, in which the kernel has handled what
+the write set off (a veth peer's backlog has run, a reply is queued)."""
+
 STEP_KEYS = frozenset({
     "host", "sh", "timeout", "note", "sleep", "tap_open", "mode", "as", "vnet_hdr",
+    "multi_queue", "uid", "gid",
     "write_hex", "read", "close", "capture", "start", "promisc", "max", "capture_stop",
     "file", "content", "qemu", "settle", "wait", "proc_fd", "kill",
 })
@@ -225,7 +233,10 @@ class Replay:
         stdio = ("pipe:[]", "pipe:[]", f"{WORK_DIR}/{st['as']}.helper.stderr")
         try:
             f = host.open_tun(st["tap_open"], mode=st.get("mode", "tap"),
-                              vnet_hdr=bool(st.get("vnet_hdr", False)), stdio=stdio)
+                              vnet_hdr=bool(st.get("vnet_hdr", False)),
+                              multi_queue=bool(st.get("multi_queue", False)),
+                              uid=int(st.get("uid", 0)), gid=int(st.get("gid", 0)),
+                              stdio=stdio)
         except OSError as e:
             self.tuns[st["as"]] = None
             return {"fd": None, "ifname": None, "error": "TUNSETIFF: " + error_text(e)}
@@ -279,9 +290,11 @@ class Replay:
         if f is None:
             return {"written": None, "error": "no fd"}
         try:
-            return {"written": f.write(bytes.fromhex(st["write_hex"])), "error": None}
+            rec = {"written": f.write(bytes.fromhex(st["write_hex"])), "error": None}
         except OSError as e:
-            return {"written": None, "error": error_text(e)}
+            rec = {"written": None, "error": error_text(e)}
+        self.pass_time(WRITE_TIME)
+        return rec
 
     def do_read(self, st: dict[str, Any]) -> dict[str, Any]:
         """``read`` on the tap fd for the step's seconds: frames, error."""

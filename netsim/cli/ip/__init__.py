@@ -203,7 +203,7 @@ def _dispatch(ctx: Ctx, argv: list[str]) -> int:
 def main(host: Host, argv: list[str], io: Io) -> int:
     """Run `ip` on ``host``: ``argv[0]`` is "ip"; output goes to ``io``; returns the status."""
     argv = c_argv(argv)  # execve(): each argument ends at its first NUL
-    ctx = Ctx(host)
+    ctx = Ctx(host, (io.uid, io.gid, io.groups))
     status = 0
     try:
         rest = _parse_options(ctx, argv[1:])

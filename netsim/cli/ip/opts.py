@@ -29,10 +29,11 @@ class Ctx:
     family: str = ""          # "" (any), "inet", "inet6", "link", "bridge", "mpls"
     force: bool = False
 
-    def __init__(self, host: Host) -> None:
+    def __init__(self, host: Host, cred: tuple[int, int, tuple[int, ...]] = (0, 0, ())) -> None:
         self.host = host
         self.printer = Printer()
         self.stderr: list[str] = []
+        self.cred = cred  # uid, gid, supplementary groups of the `ip` process
 
     @property
     def ns(self) -> NetNamespace:

@@ -26,7 +26,7 @@ from netsim.cli.ip.args import Args, IpExit, check_ifname, duparg2, invarg, matc
 from netsim.cli.ip.opts import Ctx
 from netsim.cli.ip.render import ANY, JSON
 from netsim.cli.ip.rtnl import strerror
-from netsim.devices.tun import TunDevice, TunFile, tun_set_iff
+from netsim.devices.tun import Cred, TunDevice, TunFile, tun_set_iff
 
 _ACCOUNTS = {"root": 0}  # the only user and group a simulated host has
 
@@ -108,8 +108,10 @@ def _ioctl_error(err: OSError) -> IpExit:
 
 
 def _open(ctx: Ctx) -> TunFile:
-    """open("/dev/net/tun") by the `ip` process itself."""
+    """open("/dev/net/tun") by the `ip` process itself (mode 0666: anyone may)."""
     proc = ctx.host.processes.spawn(["ip", "tuntap"])
+    if ctx.cred[0]:
+        proc.user = str(ctx.cred[0])
     tfile = TunFile(ctx.ns, proc, proc.lowest_free_fd())
     proc.fd_table[tfile.fd] = tfile
     return tfile
@@ -127,7 +129,8 @@ def _set_iff(ctx: Ctx, tfile: TunFile, req: TunReq, exclusive: bool) -> TunDevic
     name = req.name or f"{req.mode}%d"
     try:
         return tun_set_iff(ctx.ns, tfile, name, req.mode, vnet_hdr=req.vnet_hdr,
-                           multi_queue=req.multi_queue, exclusive=exclusive)
+                           multi_queue=req.multi_queue, exclusive=exclusive, pi=req.pi,
+                           one_queue=req.one_queue, cred=Cred(*ctx.cred))
     except OSError as err:
         _close(ctx, tfile)
         raise _ioctl_error(err) from None
@@ -137,7 +140,6 @@ def do_add(ctx: Ctx, argv: list[str]) -> int:
     req = parse_args(argv, with_owner=True)
     tfile = _open(ctx)
     dev = _set_iff(ctx, tfile, req, exclusive=True)
-    dev.pi, dev.one_queue = req.pi, req.one_queue
     if req.owner is not None:
         dev.owner = req.owner
     if req.group is not None:
