@@ -118,11 +118,12 @@ class Exercise:
 
     def _why(self, goal: GoalSpec) -> str:
         """``lab.why``'s explanation for a goal not met: about the goal's own machines
-        (its ``why:``, its probe, its traffic), else about the lab's first reach goal --
-        then only when that ping fails too (a state goal's failure is often why)."""
+        (its ``why:``, its probe, its traffic), else about the lab's first reach goal.
+        Only a ping that fails explains a failure (a storm, or the wrong machine
+        answering, is in the evidence); for a not-reach goal, the ping that got through
+        does (the path it took)."""
         pair = goal.why or _why_pair(self.world, goal)
-        fallback = pair is None
-        if fallback:
+        if pair is None:
             first = next((g for g in self.spec.goals if g.kind == "reach"), None)
             pair = _why_pair(self.world, first) if first is not None else None
         if pair is None:
@@ -135,7 +136,8 @@ class Exercise:
                 traffic.settle(self.world)  # its ping's loose ends, before the next goal
         except (Missing, RunawayError):
             return ""
-        return "" if fallback and answer.reached else str(answer)
+        # a ping that got through explains a not-reach goal (the way it went), not others
+        return "" if answer.reached and goal.kind != "not-reach" else str(answer)
 
     # ------------------------------------------------------------------ typing
     def solve(self) -> None:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from netsim.labs import traffic
-from netsim.labs.kinds import Probe
+from netsim.labs.kinds import Probe, is_mac
 from netsim.labs.traffic import Missing, find, run, send
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ def describe(goal: GoalSpec) -> str:
         return f"{a['on']} routes {a['to']} " + " ".join(p for p in parts if p)
     if kind == "fdb":
         owner, _, dev = a["mac"].partition(":")
-        mac = f"{owner}'s {dev} MAC" if len(a["mac"]) != 17 else a["mac"]
+        mac = a["mac"] if is_mac(a["mac"]) else f"{owner}'s {dev} MAC"
         return (f"{a['on']}'s {a['bridge']} has learned {mac} behind {a['port']}"
                 + _during(a))
     if kind == "stp-root":
@@ -157,7 +157,7 @@ def _send_all(world: Lab, probes: list[Probe]) -> list[traffic.Sent]:
 def _fdb(world: Lab, a: dict) -> Outcome:
     host = find(world, a["on"])
     mac = a["mac"]
-    if ":" in mac and len(mac) != 17:  # machine:device
+    if not is_mac(mac):  # machine:device: the MAC that device has now
         owner, _, dev = mac.partition(":")
         status, output = run(find(world, owner), f"cat /sys/class/net/{dev}/address")
         if status != 0:

@@ -30,15 +30,19 @@ _MAC = re.compile(r"([0-9a-fA-F]{2}:){5}[0-9a-fA-F]{2}\Z")
 # ----------------------------------------------------------------------------- field types
 def text(value, line: int, name: str) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise Refused(line, f"{name}: expected some text, got {_shown(value)}")
+        raise Refused(line, f"{name}: expected some text, got {shown(value)}")
     return value
 
 
 def machine(value, line: int, name: str) -> str:
     if not isinstance(value, str) or not _NAME.match(value):
         raise Refused(line, f"{name}: expected a machine's name (e.g. host, vm1), got "
-                            f"{_shown(value)}")
+                            f"{shown(value)}")
     return value
+
+
+def is_mac(value: str) -> bool:
+    return bool(_MAC.match(value))
 
 
 def is_address(value: str) -> bool:
@@ -54,7 +58,7 @@ def target(value, line: int, name: str) -> str:
     if isinstance(value, str) and (is_address(value) or _NAME.match(value)):
         return value
     raise Refused(line, f"{name}: expected a machine's name or an IPv4 address, got "
-                        f"{_shown(value)}")
+                        f"{shown(value)}")
 
 
 def address(value, line: int, name: str) -> str:
@@ -65,7 +69,7 @@ def address(value, line: int, name: str) -> str:
         ipaddress.IPv4Interface(value)
     except ValueError:
         raise Refused(line, f"{name}: expected an IPv4 address such as 192.168.1.10/24, "
-                            f"got {_shown(value)}") from None
+                            f"got {shown(value)}") from None
     return value
 
 
@@ -76,31 +80,31 @@ def subnet(value, line: int, name: str) -> str:
         return str(ipaddress.IPv4Network(value, strict=False))
     except ValueError:
         raise Refused(line, f"{name}: expected a subnet such as 192.168.1.0/24, got "
-                            f"{_shown(value)}") from None
+                            f"{shown(value)}") from None
 
 
 def dev(value, line: int, name: str) -> str:
     if not isinstance(value, str) or not _DEV.match(value):
         raise Refused(line, f"{name}: expected a device name (1-15 characters, e.g. eth0), "
-                            f"got {_shown(value)}")
+                            f"got {shown(value)}")
     return value
 
 
 def port(value, line: int, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 65535:
-        raise Refused(line, f"{name}: expected a port number 1-65535, got {_shown(value)}")
+        raise Refused(line, f"{name}: expected a port number 1-65535, got {shown(value)}")
     return value
 
 
 def count(value, line: int, name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise Refused(line, f"{name}: expected a whole number >= 0, got {_shown(value)}")
+        raise Refused(line, f"{name}: expected a whole number >= 0, got {shown(value)}")
     return value
 
 
 def flag(value, line: int, name: str) -> bool:
     if not isinstance(value, bool):
-        raise Refused(line, f"{name}: expected true or false, got {_shown(value)}")
+        raise Refused(line, f"{name}: expected true or false, got {shown(value)}")
     return value
 
 
@@ -109,23 +113,23 @@ def mac(value, line: int, name: str) -> str:
     if isinstance(value, int) and not isinstance(value, bool):
         raise Refused(line, f"{name}: put the MAC address in quotes ('52:54:00:12:34:01'): "
                             "unquoted, YAML reads it as a number")
-    if isinstance(value, str) and (_MAC.match(value) or _ref(value)):
+    if isinstance(value, str) and (_MAC.match(value) or is_ref(value)):
         return value.lower() if _MAC.match(value) else value
     raise Refused(line, f"{name}: expected a MAC address ('52:54:00:12:34:01', quoted) or "
-                        f"machine:device (vm1:eth0), got {_shown(value)}")
+                        f"machine:device (vm1:eth0), got {shown(value)}")
 
 
 def bridge_ref(value, line: int, name: str) -> str:
     """``host:br0``: a device on a machine."""
-    if isinstance(value, str) and _ref(value):
+    if isinstance(value, str) and is_ref(value):
         return value
-    raise Refused(line, f"{name}: expected machine:device (e.g. sw1:br0), got {_shown(value)}")
+    raise Refused(line, f"{name}: expected machine:device (e.g. sw1:br0), got {shown(value)}")
 
 
 def bridge_refs(value, line: int, name: str) -> list[str]:
     if not isinstance(value, list) or not value:
         raise Refused(line, f"{name}: expected a list of machine:device (e.g. [sw1:br0, "
-                            f"sw3:br0]), got {_shown(value)}")
+                            f"sw3:br0]), got {shown(value)}")
     return [bridge_ref(v, _item_line(value, i, line), name) for i, v in enumerate(value)]
 
 
@@ -134,7 +138,7 @@ def pair(value, line: int, name: str) -> tuple[str, str]:
     if isinstance(value, dict) and set(value) == {"from", "to"}:
         value = [value["from"], value["to"]]
     if not isinstance(value, list) or len(value) != 2:
-        raise Refused(line, f"{name}: expected two machines, [from, to], got {_shown(value)}")
+        raise Refused(line, f"{name}: expected two machines, [from, to], got {shown(value)}")
     return machine(value[0], line, name), machine(value[1], line, name)
 
 
@@ -164,7 +168,7 @@ def traffic(value, line: int, name: str) -> list[Probe]:
         if not isinstance(item, dict) or not {"from", "to"} <= set(item) \
                 or set(item) - {"from", "to", "port"}:
             raise Refused(where, f"{name}: expected {{from: A, to: B}} with an optional port "
-                                 f"(UDP), got {_shown(item)}")
+                                 f"(UDP), got {shown(item)}")
         probes.append(Probe(machine(item["from"], where, f"{name}: from"),
                             target(item["to"], where, f"{name}: to"),
                             port(item["port"], where, f"{name}: port")
@@ -172,7 +176,8 @@ def traffic(value, line: int, name: str) -> list[Probe]:
     return probes
 
 
-def _ref(value: str) -> bool:
+def is_ref(value: str) -> bool:
+    """``machine:device``?"""
     host, sep, device = value.partition(":")
     return bool(sep and _NAME.match(host) and _DEV.match(device))
 
@@ -181,7 +186,7 @@ def _item_line(value, index: int, default: int) -> int:
     return value.line_of(index) if isinstance(value, Sequence) else default
 
 
-def _shown(value) -> str:
+def shown(value) -> str:
     if isinstance(value, Mapping | dict):
         return "a mapping"
     if isinstance(value, Sequence | list):

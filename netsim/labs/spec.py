@@ -69,7 +69,7 @@ class GoalSpec:
                     name == "to" and not kinds.is_address(value)):
                 found.append((value, line))
             elif (name == "bridge" and self.kind == "stp-root") or (
-                    name == "mac" and not _is_mac(value)):
+                    name == "mac" and not kinds.is_mac(value)):
                 found.append((value.partition(":")[0], line))
             elif name == "seen-by":
                 found += [(ref.partition(":")[0], line) for ref in value]
@@ -119,7 +119,7 @@ def _spec(doc, file: str) -> LabSpec:
         raise Refused(None, "the file is empty: a lab needs a title, a task and goals")
     if not isinstance(doc, Mapping):
         raise Refused(1, "a lab file is a mapping (title:, task:, goals: ...), not "
-                         f"{kinds._shown(doc)}")
+                         f"{kinds.shown(doc)}")
     for key in doc:
         if key not in TOP_LEVEL:
             raise Refused(doc.line_of(key), f"unknown key {key!r} (known: "
@@ -171,7 +171,7 @@ def _items(doc: Mapping, key: str) -> list[tuple[object, int]]:
     value = doc[key]
     if not isinstance(value, Sequence):
         raise Refused(doc.line_of(key), f"{key}: expected a list ('- ' items), got "
-                                        f"{kinds._shown(value)}")
+                                        f"{kinds.shown(value)}")
     return [(item, value.line_of(i)) for i, item in enumerate(value)]
 
 
@@ -179,9 +179,9 @@ def _link(item, line: int) -> tuple[str, str, int]:
     """``h1:eth0 h2:eth0`` or ``[h1:eth0, h2:eth0]``: a cable's two ends."""
     ends = item.split() if isinstance(item, str) else item
     if not isinstance(ends, list) or len(ends) != 2 or not all(
-            isinstance(e, str) and kinds._ref(e) for e in ends):
+            isinstance(e, str) and kinds.is_ref(e) for e in ends):
         raise Refused(line, f"links: expected two ends such as 'h1:eth0 h2:eth0', got "
-                            f"{kinds._shown(item)}")
+                            f"{kinds.shown(item)}")
     return ends[0], ends[1], line
 
 
@@ -190,12 +190,12 @@ def _steps(doc: Mapping, key: str) -> list[Step]:
     for item, line in _items(doc, key):
         if not isinstance(item, Mapping) or len(item) != 1:
             raise Refused(line, f"{key}: each item is one 'machine: command', got "
-                                f"{kinds._shown(item)}")
+                                f"{kinds.shown(item)}")
         (name, command), = item.items()
         name = kinds.machine(name, line, key)
         if not isinstance(command, str) or not command.strip():
             raise Refused(line, f"{key}: {name}: expected a command line, got "
-                                f"{kinds._shown(command)} (quote it if it has ': ' or "
+                                f"{kinds.shown(command)} (quote it if it has ': ' or "
                                 "starts with a special character)")
         steps.append(Step(name, command, line))
     return steps
@@ -204,7 +204,7 @@ def _steps(doc: Mapping, key: str) -> list[Step]:
 def _goal(item, line: int) -> GoalSpec:
     if not isinstance(item, Mapping):
         raise Refused(line, f"a goal is a mapping such as 'reach: {{from: A, to: B}}', got "
-                            f"{kinds._shown(item)}")
+                            f"{kinds.shown(item)}")
     named = [k for k in item if k not in kinds.COMMON]
     unknown = [k for k in named if k not in kinds.KINDS]
     if unknown:
@@ -220,7 +220,7 @@ def _goal(item, line: int) -> GoalSpec:
     kind_line = item.line_of(kind.name)
     if not isinstance(fields, Mapping):
         raise Refused(kind_line, f"{kind.name}: expected its fields as a mapping "
-                                 f"({', '.join(kind.required)}), got {kinds._shown(fields)}")
+                                 f"({', '.join(kind.required)}), got {kinds.shown(fields)}")
     goal = GoalSpec(kind.name, {}, line, {"why": item.line_of("why")})
     allowed = {**kind.required, **kind.optional}
     for name, value in fields.items():
@@ -242,10 +242,6 @@ def _goal(item, line: int) -> GoalSpec:
     if "why" in item:
         goal.why = kinds.pair(item["why"], item.line_of("why"), "why")
     return goal
-
-
-def _is_mac(value: str) -> bool:
-    return bool(kinds._MAC.match(value))
 
 
 __all__ = ["LabSpec", "GoalSpec", "Probe", "SCENARIOS", "Step", "read"]
