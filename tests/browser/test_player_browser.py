@@ -103,7 +103,7 @@ def test_stepping_lights_each_place_in_both_pictures(nat_lab, watched, tmp_path)
     assert page.locator(".nsp-caption").inner_text() != first_caption
     assert page.locator(".nsp-litbox").count() >= 1 and page.locator(".nsp-marker").count() == 2
     assert pictures.screenshot() != before       # the pixels moved with the frame
-    page.screenshot(path="/tmp/player.png", full_page=True)
+    assert page.screenshot(path=tmp_path / "player.png", full_page=True)[:4] == b"\x89PNG"
     for k in range(6, -1, -1):
         page.click(PREV)
         assert current(page) == k
