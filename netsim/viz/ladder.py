@@ -53,10 +53,11 @@ def place(record: TraceRecord) -> str:
     return f"{record.host}:{record.dev}" if record.dev else record.host
 
 
-def short_summary(summary: str) -> str:
-    """tcpdump's line without the MAC addresses and clipped, to fit above an arrow."""
+def short_summary(summary: str, limit: int = _MAX_LABEL) -> str:
+    """tcpdump's line without the MAC addresses and the length, clipped to ``limit``
+    characters."""
     text = _LENGTH.sub("", _ETH_PREFIX.sub("", summary))
-    return text if len(text) <= _MAX_LABEL else text[:_MAX_LABEL - 1] + "…"
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def addresses(summary: str) -> str:
@@ -393,7 +394,7 @@ def _rows(hop_list: list[Hop]) -> list[_Row]:
     for h in hop_list:
         if h.frame_id not in named:
             named.add(h.frame_id)
-            rows.append(_Row("frame", h.frame_id, short_summary(h.summary)))
+            rows.append(_Row("frame", h.frame_id, short_summary(h.summary, 110)))
         if h.nat:
             rows.append(_Row("nat", h.frame_id, h.nat))
         last = rows[-1]
