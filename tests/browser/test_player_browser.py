@@ -315,3 +315,26 @@ def test_5000_steps_open_and_step_smoothly(watched, tmp_path):
     assert current(page) == len(p) - 1
     assert opened < 10 and per_step < 100
     watched.clean()
+
+
+def test_the_matplotlib_animation_buttons_are_drawn_offline(nat_lab, watched, tmp_path):
+    # matplotlib's own player takes its button icons from a CDN (font-awesome): offline
+    # they were blank squares. viz.animate's page ships its icons: each button must
+    # show dark pixels of its own, with every outside request refused.
+    import numpy as np
+    from PIL import Image
+
+    anim = viz.animate(nat_lab)
+    page_file = tmp_path / "anim.html"
+    page_file.write_text(anim.to_jshtml(), encoding="utf-8")
+    page = watched.page
+    page.goto(page_file.as_uri())
+    buttons = page.locator("button")
+    assert buttons.count() >= 5
+    for i in range(buttons.count()):
+        shot = tmp_path / f"button{i}.png"
+        buttons.nth(i).screenshot(path=str(shot))
+        pixels = np.asarray(Image.open(shot).convert("L"), dtype=float)
+        # an icon: some clearly dark pixels inside the button, not one flat colour
+        assert pixels.min() < 110 and pixels.std() > 12, (i, pixels.min(), pixels.std())
+    watched.clean()
