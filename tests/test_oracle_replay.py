@@ -56,6 +56,8 @@ IN_SCOPE = [
     "tun_refused_by_bridge",
     "tuntap_basic",
     "vm_tap_arp_ping",
+    # issue 16, network fidelity (docs/fidelity_network.md)
+    "fid_net_icmp_quote",
 ]
 """Scenarios netsim must reproduce exactly."""
 
