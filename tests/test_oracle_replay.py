@@ -58,6 +58,7 @@ IN_SCOPE = [
     "vm_tap_arp_ping",
     # issue 16, network fidelity (docs/fidelity_network.md)
     "fid_net_icmp_quote",
+    "fid_net_icmp_ratelimit",
 ]
 """Scenarios netsim must reproduce exactly."""
 
