@@ -59,6 +59,7 @@ IN_SCOPE = [
     # issue 16, network fidelity (docs/fidelity_network.md)
     "fid_net_icmp_quote",
     "fid_net_icmp_ratelimit",
+    "fid_net_ping_errors",
 ]
 """Scenarios netsim must reproduce exactly."""
 

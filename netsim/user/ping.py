@@ -367,8 +367,8 @@ class Pinger:
                     cfg.dst, IPPROTO_ICMP, icmp.echo(self.ident, seq, self.data),
                     src=cfg.src, ttl=64 if cfg.ttl is None else cfg.ttl, df=True,
                     oif=cfg.oif, func="ping_v4_sendmsg", confirm=confirm, route=cfg.route)
-        except NoRoute:
-            return "Network is unreachable"
+        except NoRoute as e:
+            return e.strerror or "Network is unreachable"
         return None
 
     def _stamp(self) -> None:
