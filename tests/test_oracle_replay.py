@@ -60,6 +60,10 @@ IN_SCOPE = [
     "fid_net_icmp_quote",
     "fid_net_icmp_ratelimit",
     "fid_net_ping_errors",
+    "fid_net_neigh_sysctl",
+    "fid_net_neigh_incomplete",
+    "fid_net_neigh_probe_failed",
+    "fid_net_neigh_reachable",
 ]
 """Scenarios netsim must reproduce exactly."""
 
