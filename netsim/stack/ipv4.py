@@ -142,6 +142,10 @@ def _route_step(func: str) -> Step:
                                          facts=_route_facts)
     return step
 
+class NfDropped(OSError):
+    """EPERM: netfilter dropped a locally made packet (nf_hook_slow's NF_DROP)."""
+
+
 class IPv4Stack:
     def __init__(self, ns: NetNamespace) -> None:
         self.ns = ns
@@ -309,7 +313,7 @@ class IPv4Stack:
                ttl: int = 64, df: bool = True, oif: NetDevice | None = None,
                frame_id: int | None = None, func: str = "ip_queue_xmit",
                route: tuple | None = None, confirm: bool = False,
-               ident: int | None = None, tos: int = 0) -> int:
+               ident: int | None = None, tos: int = 0, eperm: bool = False) -> int:
         """ip_local_out(): route, build the header, resolve the next hop, transmit.
 
         ``route`` is a result of :meth:`route_output` the caller already has (UDP looks
@@ -317,7 +321,9 @@ class IPv4Stack:
         sendmsg's MSG_CONFIRM: the sender knows the next hop answered lately. ``ident``
         is the IP id when the caller keeps its own (a TCP socket counts up; a RST has 0);
         ``tos`` the header's TOS byte (ICMP sets it). Returns the frame id. Raises
-        :class:`NoRoute` when nothing routes ``dst``.
+        :class:`NoRoute` when nothing routes ``dst``, and with ``eperm`` (a sendmsg that
+        reports it) :class:`NfDropped` when netfilter drops the packet at OUTPUT or
+        POSTROUTING.
         """
         dev, nexthop, prefsrc = route or self.route_output(dst, oif)
         if confirm:
@@ -333,6 +339,8 @@ class IPv4Stack:
         if nf is not None:  # NF_INET_LOCAL_OUT; a DNAT there means routing again
             out = nf.local_out(dev, packet, frame_id)
             if out is None:
+                if eperm:
+                    raise NfDropped(1, "Operation not permitted")
                 return frame_id
             if out[16:20] != dst:  # ip_route_me_harder()
                 dst = out[16:20]
@@ -346,6 +354,8 @@ class IPv4Stack:
         if nf is not None:  # NF_INET_POST_ROUTING
             packet = nf.post_routing(None, dev, nexthop, packet, frame_id)
             if packet is None:
+                if eperm:
+                    raise NfDropped(1, "Operation not permitted")
                 return frame_id
         self.neigh_output(dev, nexthop, packet, frame_id)
         return frame_id

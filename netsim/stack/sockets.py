@@ -125,7 +125,8 @@ class PingSocket:
                   frame_id: int | None = None) -> int:
         message = icmp.echo(self.ident, seq, data)
         return self.ns.ipv4.output(dst, ip_pkt.IPPROTO_ICMP, message, oif=oif, df=True,
-                                   func="ping_v4_sendmsg", confirm=confirm, frame_id=frame_id)
+                                   func="ping_v4_sendmsg", confirm=confirm, frame_id=frame_id,
+                                   eperm=True)
 
     def reply(self, ip: ip_pkt.IPv4, msg: icmp.Icmp) -> None:
         self.on_reply(ip, msg)
