@@ -64,6 +64,8 @@ IN_SCOPE = [
     "fid_net_neigh_incomplete",
     "fid_net_neigh_probe_failed",
     "fid_net_neigh_reachable",
+    "fid_net_reject_types",
+    "fid_net_veth_netns",
 ]
 """Scenarios netsim must reproduce exactly."""
 
