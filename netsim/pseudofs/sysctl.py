@@ -474,12 +474,14 @@ class ProcSys:
     def __init__(self, ns: NetNamespace) -> None:
         self.ns = ns
         self.table = sysctl_table(ns)
-        self._signature: tuple[str, ...] | None = None
+        self._signature: tuple[str | bool, ...] | None = None
         self._dirs: dict[str, list[str]] = {}
         self._files: set[str] = set()
 
     def _index(self) -> tuple[dict[str, list[str]], set[str]]:
-        signature = tuple(d.name for d in self.ns.in_order())
+        # the files change with the devices, and when nf_conntrack starts here
+        signature = (*(d.name for d in self.ns.in_order()),
+                     self.ns.netfilter is not None and self.ns.netfilter.conntrack is not None)
         if signature != self._signature:
             dirs: dict[str, set[str]] = {}
             files = set()

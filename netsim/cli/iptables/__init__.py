@@ -182,6 +182,9 @@ def _check_rule(table: Table, cmd: Command) -> None:
             raise ParamError('\nThe "nat" table is not intended for filtering, the use of '
                              "DROP is therefore inhibited.\n\n")
     if chain not in table.chains:
+        if cmd.op == "C":  # nft_rule_check(): no such chain holds no such rule
+            raise KernelError("iptables: Bad rule (does a matching rule exist in that "
+                              "chain?).\n")
         raise _NO_CHAIN
     if target is None:
         return
@@ -237,11 +240,11 @@ def _delete_chains(table: Table, name: str | None) -> None:
         if chain is None or not chain.live:
             raise _NO_CHAIN
         if chain.builtin:
+            if chain.policy != "ACCEPT":  # iptables-nft refuses it before the kernel
+                raise KernelError("iptables: Directory not empty.\n")
             if chain.rules:
                 raise KernelError(f"{PROG}:  CHAIN_DEL failed (Device or resource busy): "
                                   f"chain {name}\n", status=4)
-            if chain.policy != "ACCEPT":
-                raise KernelError("iptables: Directory not empty.\n")
             chain.pkts = chain.bytes = 0
             chain.live = chain.policy_counter = False
             return

@@ -267,7 +267,10 @@ class Table:
         return builtin + users
 
     def references(self, name: str) -> int:
-        """How many rules jump to chain ``name`` ("Chain FOO (2 references)")."""
+        """How many rules jump to chain ``name`` ("Chain FOO (2 references)"). A standard
+        verdict is never a jump, even when a user chain was renamed to its name."""
+        if name in ("ACCEPT", "DROP", "RETURN", "QUEUE"):
+            return 0
         return sum(1 for c in self.chains.values() for r in c.rules
                    if r.target is not None and r.target.name == name)
 
