@@ -68,6 +68,7 @@ IN_SCOPE = [
     "fid_net_veth_netns",
     "fid_net_iptables_chains",
     "fid_net_conntrack_cli",
+    "fid_net_ping_ttl",
 ]
 """Scenarios netsim must reproduce exactly."""
 

@@ -424,6 +424,8 @@ class Sysctl:
                     sysctl[f"net.ipv6.conf.{where}.{leaf}"] = new
             return
         sysctl[key] = new
+        if key == "net.ipv4.ip_default_ttl":  # read by every packet: kept on the stack
+            self.ns.ipv4.default_ttl = int(new)
         parts = key.split(".")
         if parts[2:3] == ["neigh"]:
             self._neigh_twins(key, parts[4], new)

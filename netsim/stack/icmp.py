@@ -73,8 +73,15 @@ class Peer:
         self.last = now - 60 * KERNEL_HZ  # "chosen enough high" that the bucket starts full
 
 
-# icmp_err_convert[] entries marked fatal, for DEST_UNREACH codes: (errno, text)
-_HARD_UDP_ERRORS = {2: (92, "Protocol not available"), 3: (111, "Connection refused")}
+# icmp_err_convert[]'s entries marked fatal, by DEST_UNREACH code: (errno, text). A
+# connected UDP socket without IP_RECVERR hears of these only (port and protocol
+# unreachable, unknown net or host, isolated, the prohibited ones, precedence)
+_HARD_UDP_ERRORS = {2: (92, "Protocol not available"), 3: (111, "Connection refused"),
+                    6: (101, "Network is unreachable"), 7: (112, "Host is down"),
+                    8: (64, "Machine is not on the network"),
+                    9: (101, "Network is unreachable"), 10: (113, "No route to host"),
+                    13: (113, "No route to host"), 14: (113, "No route to host"),
+                    15: (113, "No route to host")}
 
 
 class IcmpLayer:
@@ -136,10 +143,11 @@ class IcmpLayer:
     def _udp_err(self, skb: Skb, msg: icmp.Icmp, packet: bytes) -> bool:
         """__udp4_lib_err(): a *connected* UDP socket learns of a hard error.
 
-        Without IP_RECVERR the kernel reports only hard errors (port or protocol
-        unreachable, icmp_err_convert's "fatal" ones) and only to a socket connected to
-        the quoted destination: its next recv() fails with ECONNREFUSED. Anything else
-        is dropped here, silently for the application.
+        Without IP_RECVERR the kernel reports only hard errors (icmp_err_convert's
+        "fatal" ones: port or protocol unreachable, the prohibited ones...) and only to a
+        socket connected to the quoted destination: its next recv() fails with that
+        error (ECONNREFUSED for a closed port). Anything else is dropped here, silently
+        for the application.
         """
         inner = msg.data
         ihl = (inner[0] & 0x0F) * 4
@@ -151,10 +159,9 @@ class IcmpLayer:
         if sock is None or errno_ is None or sock.peer != (ip_ntoa(inner[16:20]), dport):
             return False
         self.ns.trace.hop(self.ns.name, skb.dev.name, "udp", "deliver", skb.frame_id,
-                          f"ICMP {'port' if msg.code == 3 else 'protocol'} unreachable for "
-                          f"our datagram to {ip_ntoa(inner[16:20])}:{dport}: the connected "
-                          f"socket on port {sport} gets {errno_[1]}", "__udp4_lib_err",
-                          packet, l3=True)
+                          f"ICMP destination unreachable (code {msg.code}) for our datagram "
+                          f"to {ip_ntoa(inner[16:20])}:{dport}: the connected socket on port "
+                          f"{sport} gets {errno_[1]}", "__udp4_lib_err", packet, l3=True)
         sock.set_error(errno_[0], errno_[1])
         return True
 

@@ -161,6 +161,7 @@ class IPv4Stack:
         self._frame_ids = ns.lab.frame_ids
         self.arp = NeighbourTable(self)
         self.icmp = IcmpLayer(self)
+        self.default_ttl = 64  # net.ipv4.ip_default_ttl (the sysctl table keeps it here)
         self.udp_sockets: dict[int, object] = {}
         self.ping_sockets: dict[int, object] = {}
         self.tcp = TcpLayer(self)
@@ -310,7 +311,7 @@ class IPv4Stack:
         return self._rng.getrandbits(16)
 
     def output(self, dst: bytes, proto: int, payload: bytes, *, src: bytes | None = None,
-               ttl: int = 64, df: bool = True, oif: NetDevice | None = None,
+               ttl: int | None = None, df: bool = True, oif: NetDevice | None = None,
                frame_id: int | None = None, func: str = "ip_queue_xmit",
                route: tuple | None = None, confirm: bool = False,
                ident: int | None = None, tos: int = 0, eperm: bool = False) -> int:
@@ -320,7 +321,8 @@ class IPv4Stack:
         the route up first to pick the source address for its checksum). ``confirm`` is
         sendmsg's MSG_CONFIRM: the sender knows the next hop answered lately. ``ident``
         is the IP id when the caller keeps its own (a TCP socket counts up; a RST has 0);
-        ``tos`` the header's TOS byte (ICMP sets it). Returns the frame id. Raises
+        ``tos`` the header's TOS byte (ICMP sets it); ``ttl`` None is
+        net.ipv4.ip_default_ttl. Returns the frame id. Raises
         :class:`NoRoute` when nothing routes ``dst``, and with ``eperm`` (a sendmsg that
         reports it) :class:`NfDropped` when netfilter drops the packet at OUTPUT or
         POSTROUTING.
@@ -332,7 +334,8 @@ class IPv4Stack:
             src = prefsrc or self.select_source(dev, nexthop) or bytes(4)
         if ident is None:
             ident = self._rng.getrandbits(16)
-        packet = ip_pkt.build(src, dst, proto, payload, ident=ident, ttl=ttl, df=df, tos=tos)
+        packet = ip_pkt.build(src, dst, proto, payload, ident=ident,
+                              ttl=self.default_ttl if ttl is None else ttl, df=df, tos=tos)
         if frame_id is None:
             frame_id = next(self._frame_ids)
         nf = self.ns.netfilter

@@ -57,7 +57,7 @@ class UdpSocket:
         payload = udp.build(src, dst, self.port, addr[1],
                             data if type(data) is bytes else bytes(data))
         stack.output(dst, ip_pkt.IPPROTO_UDP, payload, src=src, func="udp_sendmsg", route=route,
-                     ttl=64 if self.ttl is None else self.ttl, frame_id=frame_id)
+                     ttl=self.ttl, frame_id=frame_id)
         return len(data)
 
     def connect(self, addr: tuple[str, int]) -> None:

@@ -369,7 +369,7 @@ class Pinger:
             else:
                 self.host.ns.ipv4.output(
                     cfg.dst, IPPROTO_ICMP, icmp.echo(self.ident, seq, self.data),
-                    src=cfg.src, ttl=64 if cfg.ttl is None else cfg.ttl, df=True,
+                    src=cfg.src, ttl=cfg.ttl, df=True,
                     oif=cfg.oif, func="ping_v4_sendmsg", route=cfg.route,
                     eperm=True)
         except NfDropped as e:
