@@ -69,6 +69,7 @@ IN_SCOPE = [
     "fid_net_iptables_chains",
     "fid_net_conntrack_cli",
     "fid_net_ping_ttl",
+    "fid_net_icmp_local",
 ]
 """Scenarios netsim must reproduce exactly."""
 

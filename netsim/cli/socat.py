@@ -245,7 +245,7 @@ def _client(host: Host, client: Address, io: Io, half_close: socat_tcp.HalfClose
                 raise SocatError(f"sendto(5, ..., {{AF=2 {target}:{port}}}, 16): "
                                  f"{err.strerror}") from None
         wait = socat_tcp.check_timeout(half_close)
-        for data, _addr in sock.recv(timeout=wait):
+        for data, _addr in sock.recv(timeout=wait, until_error=not unidirectional):
             if not unidirectional:
                 io.write(data.decode(errors="replace"))
         error = sock.take_error()
