@@ -8,7 +8,9 @@ of ``count`` echo requests from one host to another, ``interval`` seconds apart:
   ``Timeout`` callbacks) and the **learning bridge** are :mod:`anchor_bare`'s, with
   netsim's default cable (1 Gbit/s, 5 us);
 * **hosts** resolve the partner with ARP (a broadcast request, a unicast reply; the
-  answering host learns the asker, as Linux does), then send ICMP echo requests in
+  answering host learns the asker as STALE, as Linux does, and its first packet to it
+  starts DELAY: five seconds later one unicast request confirms the address -- the
+  PROBE Linux sends, as netsim does), then send ICMP echo requests in
   IPv4 (DF set, TTL 64, both checksums computed) with ping's 56-byte payload (8 bytes
   of send time, then the pattern 0x08, 0x09...); on receive they check the MAC, the
   IPv4 header checksum and the ICMP checksum, answer requests, and match replies by
@@ -25,6 +27,7 @@ from simpy.events import Timeout
 
 BANDWIDTH = 1e9  # netsim's default cable
 LATENCY = 5e-6
+DELAY_FIRST_PROBE = 5.0  # net.ipv4.neigh.*.delay_first_probe_time
 ETH_P_IP, ETH_P_ARP = 0x0800, 0x0806
 ARP = struct.Struct("!HHBBH6s4s6s4s")
 ICMP = struct.Struct("!BBHHH")
@@ -57,6 +60,7 @@ class Host:
         self.ip = bytes((10, 0, 0, index + 1))
         self.nic = nic
         self.arp: dict[bytes, bytes] = {}
+        self.stale: set[bytes] = set()  # learnt from a request: not yet confirmed
         self.waiting: dict[bytes, list[bytes]] = {}  # packets held for an ARP reply
         self.ident = 0
         self.ping_id = 0x1000 + index
@@ -70,6 +74,10 @@ class Host:
         packet = header[:10] + CHECKSUM.pack(ipv4_checksum(header)) + header[12:] + message
         mac = self.arp.get(dst_ip)
         if mac is not None:
+            if dst_ip in self.stale:  # STALE -> DELAY: a unicast probe in five seconds
+                self.stale.discard(dst_ip)
+                Timeout(self.env, DELAY_FIRST_PROBE).callbacks.append(
+                    lambda _event: self.send_arp(1, mac, ZERO_MAC, dst_ip))
             self.nic.send(ETHERNET.pack(mac, self.mac, ETH_P_IP) + packet)
         elif dst_ip in self.waiting:
             self.waiting[dst_ip].append(packet)
@@ -107,6 +115,10 @@ class Host:
         _, _, _, _, op, sha, spa, _, tpa = ARP.unpack_from(frame, 14)
         if tpa != self.ip:
             return
+        if op == 1 and spa not in self.arp:
+            self.stale.add(spa)
+        elif op == 2:
+            self.stale.discard(spa)
         self.arp[spa] = sha
         for packet in self.waiting.pop(spa, ()):
             self.nic.send(ETHERNET.pack(sha, self.mac, ETH_P_IP) + packet)
@@ -155,7 +167,9 @@ class Classroom:
         host = self.hosts[source]
         before = host.replies
         host.ping(self.hosts[target].ip, count, interval)
-        self.env.run()
+        # until the last reply is in, as the ping command returns: a later timer (a
+        # probe) waits for the next command's time to pass, as in netsim
+        self.env.run(until=self.env.now + (count - 1) * interval + 1e-3)
         return host.replies - before
 
     def hops(self) -> int:

@@ -1,9 +1,11 @@
 """``conntrack`` (conntrack-tools 1.4.7): the host's connection tracking table.
 
-    conntrack -L [conntrack] [-p icmp|udp|PROTO] [-s ADDR] [-d ADDR]   list
-    conntrack -D [-p ..] [-s ..] [-d ..]                               delete
-    conntrack -F                                                       flush
-    conntrack -C                                                       count
+    conntrack -L [conntrack|expect] [-p icmp|udp|PROTO] [-s ADDR] [-d ADDR] [-f ipv4|ipv6]
+              [-n|-g|-j [ADDR]] [-o extended,id,..] [-z]                 list
+    conntrack -D [-p ..] [-s ..] [-d ..]               delete, printing what it deletes
+    conntrack -G -p P -s ADDR -d ADDR (--sport/--dport | --icmp-type/--icmp-code [--icmp-id])
+    conntrack -F [expect]                                              flush
+    conntrack -C [expect]                                              count
     conntrack -V                                                       version
 
 ``-s``/``-d``/``-r``/``-q`` take ``ADDR[/LEN]``; a bad address or mask is refused with
@@ -42,15 +44,22 @@ PROG = "conntrack v1.4.7 (conntrack-tools)"
 TRY = "Try `conntrack -h' or 'conntrack --help' for more information.\n"
 PROTOS = {"icmp": 1, "tcp": 6, "udp": 17, "udplite": 136, "sctp": 132, "dccp": 33, "gre": 47}
 _NAMES = {1: "icmp", 6: "tcp", 17: "udp"}
-_COMMANDS = "LDFCV"
+_COMMANDS = "LDFCVG"
 _FILTERS = {"p": "--protonum", "s": "--orig-src", "d": "--orig-dst", "r": "--reply-src",
-            "q": "--reply-dst"}  # letter -> the name conntrack's messages use
+            "q": "--reply-dst", "f": "--family"}  # letter -> the name conntrack's messages use
+_NAT_FILTERS = {"n": "--src-nat", "g": "--dst-nat", "j": "--any-nat"}  # [ip]: NATed entries
 # a command may name its table (-L conntrack, -Lconntrack); -V takes none
-_SHORTOPTS = "+L::D::F::C::V" + "".join(f"{c}:" for c in _FILTERS)
+_SHORTOPTS = ("+L::D::F::C::G::V" + "".join(f"{c}:" for c in _FILTERS) + "o:z"
+              + "".join(f"{c}::" for c in _NAT_FILTERS))
 # long names, each another name for a letter; not all of conntrack's, so typed in full
-_LONGOPTS = {"dump": "L::", "delete": "D::", "flush": "F::", "count": "C::", "version": "V",
-             "protonum": "p:", "proto": "p:", "src": "s:", "orig-src": "s:", "dst": "d:",
-             "orig-dst": "d:", "reply-src": "r:", "reply-dst": "q:"}
+_LONGOPTS = {"dump": "L::", "delete": "D::", "flush": "F::", "count": "C::", "get": "G::",
+             "version": "V", "protonum": "p:", "proto": "p:", "src": "s:", "orig-src": "s:",
+             "dst": "d:", "orig-dst": "d:", "reply-src": "r:", "reply-dst": "q:",
+             "family": "f:", "output": "o:", "zero": "z", "src-nat": "n::",
+             "dst-nat": "g::", "any-nat": "j::"}
+# -o words conntrack knows; netsim prints extended and id, the others change nothing here
+# (no timestamps, labels or user-space marks) except xml, which is not modelled
+_OUTPUTS = ("xml", "extended", "timestamp", "id", "ktimestamp", "labels", "userspace")
 # Options a protocol's extension adds once -p names it (conntrack's proto helpers):
 # option -> (direction, tuple field: 3 = sport / ICMP id, 4 = dport / ICMP type)
 _PORT_OPTIONS = {"--orig-port-src": (0, 3), "--sport": (0, 3),
@@ -58,7 +67,7 @@ _PORT_OPTIONS = {"--orig-port-src": (0, 3), "--sport": (0, 3),
                  "--reply-port-src": (1, 3), "--reply-port-dst": (1, 4)}
 _PROTO_OPTIONS: dict[int, dict[str, tuple[int, int]]] = {
     6: _PORT_OPTIONS, 17: _PORT_OPTIONS,
-    1: {"--icmp-id": (0, 3), "--icmp-type": (0, 4)}}
+    1: {"--icmp-id": (0, 3), "--icmp-type": (0, 4), "--icmp-code": (0, 5)}}
 USAGE = (
     'Command line interface for the connection tracking system. Version 1.4.7\n'
     'Usage: conntrack [commands] [options]\n'
@@ -120,24 +129,31 @@ class _Error(Exception):
         return f"{PROG}: {self}\n{TRY}"
 
 
-def format_entry(ct: ConntrackTable, conn: Conn) -> str:
-    """One line of conntrack -L (a TCP entry names its state after the seconds left)."""
+def format_entry(ct: ConntrackTable, conn: Conn, outputs: frozenset[str] = frozenset(),
+                 use: int = 1) -> str:
+    """One line of conntrack -L (a TCP entry names its state after the seconds left);
+    ``-o extended`` puts the layer 3 protocol first, ``-o id`` the entry's id last.
+    ``use`` is the entry's reference count (a -G holds one more while it prints)."""
     proto = conn.proto
     state = f"{ct_tcp.NAMES[conn.tcp_state]} " if proto == 6 else ""
-    line = (f"{_NAMES.get(proto, 'unknown'):<8} {proto} {ct.remaining(conn)} {state}"
-            f"{tuple_text(conn.tuples[ORIGINAL])} ")
+    line = "ipv4     2 " if "extended" in outputs else ""
+    line += (f"{_NAMES.get(proto, 'unknown'):<8} {proto} {ct.remaining(conn)} {state}"
+             f"{tuple_text(conn.tuples[ORIGINAL])} ")
     if not conn.seen_reply:
         line += "[UNREPLIED] "
     line += tuple_text(conn.tuples[REPLY])
     if conn.assured:
         line += " [ASSURED]"
-    return line + " mark=0 use=1\n"
+    line += f" mark=0 use={use}"
+    if "id" in outputs:
+        line += f" id={conn.id}"
+    return line + "\n"
 
 
 def main(host: Host, argv: list[str], io: Io) -> int:
     argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     try:
-        command, filters = _parse(argv[1:])
+        command, table, filters, outputs = _parse(argv[1:])
     except _Error as err:
         io.error(err.text())
         return 2
@@ -149,9 +165,13 @@ def main(host: Host, argv: list[str], io: Io) -> int:
         return 0
     nf = host.ns.netfilter
     ct = nf.conntrack if nf is not None else None
+    if table == "expect":  # no helpers in netsim: the expectation table stays empty
+        return _expect(command, io)
+    if command == "G":
+        return _get(ct, filters, outputs, io)
     entries = [c for c in (ct.entries() if ct is not None else []) if _selected(c, filters)]
     if command == "L":
-        io.write("".join(format_entry(ct, c) for c in entries))  # type: ignore[arg-type]
+        io.write("".join(format_entry(ct, c, outputs) for c in entries))  # type: ignore[arg-type]
         io.error(f"{PROG}: {len(entries)} flow entries have been shown.\n")
         return 0
     if command == "C":
@@ -162,24 +182,72 @@ def main(host: Host, argv: list[str], io: Io) -> int:
             ct.flush()
         io.error(f"{PROG}: connection tracking table has been emptied.\n")
         return 0
-    for conn in entries:
+    for conn in entries:  # -D prints each entry it deletes
+        io.write(format_entry(ct, conn, outputs))  # type: ignore[arg-type]
         ct.delete(conn)  # type: ignore[union-attr]
     io.error(f"{PROG}: {len(entries)} flow entries have been deleted.\n")
     return 0 if entries else 1
 
 
-def _parse(args: list[str]) -> tuple[str | None, dict[str, object]]:
+def _expect(command: str, io: Io) -> int:
+    if command == "L":
+        io.error(f"{PROG}: 0 expectations have been shown.\n")
+    elif command == "C":
+        io.write("0\n")
+    elif command == "F":
+        io.error(f"{PROG}: expectation table has been emptied.\n")
+    else:
+        io.error(_Error("You need to supply the `--src' option for this command").text())
+        return 2
+    return 0
+
+
+def _get(ct: ConntrackTable | None, filters: dict[str, object], outputs: frozenset[str],
+         io: Io) -> int:
+    """-G: the one entry whose original tuple is given in full (ctnetlink's get)."""
+    proto = filters.get("--protonum")
+    try:
+        if proto is None:
+            raise _Error("You need to supply the `--protonum' option for this command")
+        if "--orig-src" not in filters or "--orig-dst" not in filters:
+            raise _Error("you have to specify `--src' and `--dst'")
+        if proto in (6, 17) and ((0, 3) not in filters or (0, 4) not in filters):
+            raise _Error("you have to specify `--sport' and `--dport'")
+        if proto == 1:
+            for option, field in (("--icmp-type", (0, 4)), ("--icmp-code", (0, 5))):
+                if field not in filters:
+                    raise _Error(f"You need to supply the `{option}' option for this command")
+    except _Error as err:
+        io.error(err.text())
+        return 2
+    wanted = dict(filters)
+    if proto == 1:
+        wanted.setdefault((0, 3), 0)  # no --icmp-id: id 0
+    found = [c for c in (ct.entries() if ct is not None else []) if _selected(c, wanted)
+             and all(isinstance(v, tuple) and v[1] == 0xFFFFFFFF for k, v in filters.items()
+                     if k in ("--orig-src", "--orig-dst"))]
+    if not found:
+        io.error(f"{PROG}: Operation failed: such conntrack doesn't exist\n")
+        return 1
+    io.write(format_entry(ct, found[0], outputs, use=2))  # type: ignore[arg-type]
+    io.error(f"{PROG}: 1 flow entries have been shown.\n")
+    return 0
+
+
+def _parse(args: list[str]) -> tuple[str | None, str | None, dict[str, object], frozenset[str]]:
     """conntrack's getopt_long() loop. It prints no getopt message (``opterr = 0``) but
     its own, naming the word (``argv[optind - 1]``); a command takes its table from
     the next word unless that is an option; ``-p`` brings its protocol's options."""
     command: str | None = None
+    table: str | None = None
     filters: dict[str, object] = {}
+    outputs: set[str] = set()
     scan = Getopt("conntrack", args, _SHORTOPTS, _LONGOPTS, exact=True)
     try:
         for name, value in scan:
             letter = name[1:] if len(name) == 2 else ""  # "" for a protocol's --option
             if letter and letter in _COMMANDS:
-                if command is not None and "V" in (command, letter):
+                if command is not None:
                     raise _Error("Invalid commands combination")
                 command = letter
                 # the table: glued (-Lconntrack, --dump=conntrack), or the next word
@@ -189,10 +257,15 @@ def _parse(args: list[str]) -> tuple[str | None, dict[str, object]]:
                 if table is None and not following.startswith("-"):
                     table = following
                     scan.optind += 1
-                if table is not None and table != "conntrack":
+                if table is not None and table not in ("conntrack", "expect"):
                     raise _Error(f"unknown type `{table}'" if table not in (
-                        "expect", "dying", "unconfirmed") else "netsim: only the "
-                        "conntrack table is modelled")
+                        "dying", "unconfirmed") else "netsim: only the conntrack and "
+                        "expect tables are modelled")
+            elif letter == "f":
+                assert value is not None
+                if value not in ("ipv4", "ipv6", "inet", "inet6"):
+                    raise _Error(f"`{value}' unsupported protocol")
+                filters["--family"] = value in ("ipv4", "inet")
             elif letter in _FILTERS:
                 assert value is not None
                 option = _FILTERS[letter]
@@ -205,6 +278,23 @@ def _parse(args: list[str]) -> tuple[str | None, dict[str, object]]:
                                                      _PROTO_OPTIONS.get(proto, {})}}
                 else:
                     filters[option] = _address(value, option)
+            elif letter in _NAT_FILTERS:
+                following = scan.args[scan.optind] if scan.optind < len(scan.args) else "-"
+                if value is None and not following.startswith("-"):
+                    value = following
+                    scan.optind += 1
+                filters[_NAT_FILTERS[letter]] = (
+                    None if value is None else _address(value, _NAT_FILTERS[letter]))
+            elif letter == "o":
+                assert value is not None
+                for word in value.split(","):
+                    if word not in _OUTPUTS:
+                        raise _Error(f"Bad parameter `{word}'")
+                    if word == "xml":
+                        raise _Error("netsim: the xml output is not modelled")
+                    outputs.add(word)
+            elif letter == "z":
+                pass  # zero the counters while listing: netsim keeps none (acct off)
             else:  # an option of the protocol -p named: --sport 53
                 assert value is not None
                 field = _PROTO_OPTIONS[filters["--protonum"]][name]  # type: ignore[index]
@@ -220,7 +310,7 @@ def _parse(args: list[str]) -> tuple[str | None, dict[str, object]]:
         raise _Error(f"unknown {'option' if stray.startswith('-') else 'type'} `{stray}'")
     if command in ("C", "F") and filters:
         raise _Error(f"Illegal option `{next(iter(filters))}' with this command")
-    return command, filters
+    return command, table, filters, frozenset(outputs)
 
 
 def _protocol_number(text: str) -> int | None:
@@ -287,14 +377,28 @@ def _is_ipv6(text: str) -> bool:
 def _selected(conn: Conn, filters: dict[str, object]) -> bool:
     orig, reply = conn.tuples[ORIGINAL], conn.tuples[REPLY]
     addresses = {"--orig-src": orig[1], "--orig-dst": orig[2],
-                 "--reply-src": reply[1], "--reply-dst": reply[2]}
+                 "--reply-src": reply[1], "--reply-dst": reply[2],
+                 "--src-nat": reply[2], "--dst-nat": reply[1]}
     for name, wanted in filters.items():
         if name == "--protonum":
             if wanted != orig[0]:
                 return False
+        elif name == "--family":
+            if not wanted:  # IPv6: no entry of ours
+                return False
+        elif name in ("--src-nat", "--dst-nat", "--any-nat"):
+            kinds = ["--src-nat", "--dst-nat"] if name == "--any-nat" else [name]
+            nat = {"--src-nat": conn.src_nat, "--dst-nat": conn.dst_nat}
+            if not any(nat[k] and (wanted is None or (
+                    isinstance(wanted, tuple) and int.from_bytes(addresses[k], "big")
+                    & wanted[1] == wanted[0])) for k in kinds):
+                return False
         elif isinstance(name, tuple):
             direction, index = name
-            if conn.tuples[direction][index] != wanted:
+            if index == 5:  # the ICMP code: 0 for every echo we track
+                if wanted != 0:
+                    return False
+            elif conn.tuples[direction][index] != wanted:
                 return False
         else:
             if wanted is None:  # an IPv6 address: no IPv4 entry has it

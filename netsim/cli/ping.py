@@ -18,6 +18,7 @@ has no Ctrl-C.
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 from typing import TYPE_CHECKING
 
@@ -438,9 +439,14 @@ def _run(host: Host, opts: _Options, target: str, dst: bytes, fill: bytes | None
         else:
             try:
                 dev, nexthop, prefsrc = ns.ipv4.route_output(dst, oif)
-            except NoRoute:
+            except NoRoute as e:
                 if oif is None:
-                    _fail(io, 2, "connect: Network is unreachable")
+                    if e.errno == errno.EACCES:  # a prohibit route: as broadcast is refused
+                        if not opts.broadcast:
+                            _fail(io, 2, "Do you want to ping broadcast? Then -b. If not, "
+                                         "check your local firewall rules")
+                        io.error("WARNING: pinging broadcast address\n")
+                    _fail(io, 2, f"connect: {e.strerror}")
                 # bound to a device no route leads through: the kernel takes the
                 # destination to be on that link (ip_route_output_key_hash_rcu)
                 dev, nexthop, prefsrc = oif, dst, _global_source(ns, oif) or bytes(4)

@@ -111,8 +111,10 @@ def main(host: Host, argv: list[str], io: Io) -> int:
     argv = c_argv(argv)  # execve(): each argument ends at its first NUL
     args = argv[1:]
     half_close = socat_tcp.HalfClose(DEFAULT_HALF_CLOSE)
+    unidirectional = False
     while args and args[0].startswith("-") and args[0] != "-":
         flag = args.pop(0)
+        unidirectional = unidirectional or flag == "-u"
         if flag == "-V":
             io.write(f"socat by Gerhard Rieger and contributors - see www.dest-unreach.org\n"
                      f"{VERSION}\n")
@@ -164,7 +166,7 @@ def main(host: Host, argv: list[str], io: Io) -> int:
     try:
         if client.kind in socat_tcp.CLIENT_KINDS:
             return socat_tcp.client(host, client, io, half_close)
-        return _client(host, client, io, half_close)
+        return _client(host, client, io, half_close, unidirectional)
     except (SocatError, socat_tcp.TcpError) as err:
         return _fail(host, io, str(err))
 
@@ -215,8 +217,12 @@ def _serve(host: Host, server: Address, proc: Process) -> None:
     proc.at_exit(lambda _proc: sock.close())
 
 
-def _client(host: Host, client: Address, io: Io, half_close: socat_tcp.HalfClose) -> int:
-    """STDIN -> one datagram to HOST:PORT; print what comes back within ``-t`` seconds."""
+def _client(host: Host, client: Address, io: Io, half_close: socat_tcp.HalfClose,
+            unidirectional: bool = False) -> int:
+    """STDIN -> one datagram to HOST:PORT; print what comes back within ``-t`` seconds.
+
+    ``UDP-SENDTO`` sends from an unconnected socket, which hears of no ICMP error; with
+    ``-u`` nothing is read back (socat only writes to the second address)."""
     target, port_text = client.params
     try:
         ip_aton(target)
@@ -229,7 +235,8 @@ def _client(host: Host, client: Address, io: Io, half_close: socat_tcp.HalfClose
         sock = (host.udp_socket(local) if local else UdpSocket.autobind(host.ns))
     except OSError as err:
         raise SocatError(f"bind(5, {{AF=2 0.0.0.0:{local}}}, 16): {err.strerror}") from None
-    sock.connect((target, port))
+    if "SENDTO" not in client.kind:
+        sock.connect((target, port))
     try:
         if io.stdin:
             try:
@@ -238,10 +245,11 @@ def _client(host: Host, client: Address, io: Io, half_close: socat_tcp.HalfClose
                 raise SocatError(f"sendto(5, ..., {{AF=2 {target}:{port}}}, 16): "
                                  f"{err.strerror}") from None
         wait = socat_tcp.check_timeout(half_close)
-        for data, _addr in sock.recv(timeout=wait):
-            io.write(data.decode(errors="replace"))
+        for data, _addr in sock.recv(timeout=wait, until_error=not unidirectional):
+            if not unidirectional:
+                io.write(data.decode(errors="replace"))
         error = sock.take_error()
-        if error is not None:  # an ICMP port unreachable came back: recv() fails
+        if error is not None and not unidirectional:  # an ICMP port unreachable: recv() fails
             raise SocatError(f"read(5, {_BUFFER_ADDRESS}, 8192): {error.strerror}")
         if wait < half_close.seconds:
             io.error(half_close.note())

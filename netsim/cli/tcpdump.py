@@ -128,7 +128,16 @@ OUI_NAMES: dict[int, str] = {
 """tcpdump's small built-in OUI table (oui.c), used for ``(oui ...)`` without ``-n``."""
 
 _ETHERTYPES = {0x0800: "IPv4", 0x0806: "ARP", 0x86DD: "IPv6", 0x8100: "802.1Q"}
-_UNREACH = {0: "net", 1: "host"}
+# print-icmp.c's unreach2str: the words for each destination unreachable code
+_UNREACH = {0: "net {} unreachable", 1: "host {} unreachable",
+            5: "{} unreachable - source route failed", 6: "net {} unreachable - unknown",
+            7: "host {} unreachable - unknown", 8: "{} unreachable - source host isolated",
+            9: "net {} unreachable - admin prohibited",
+            10: "host {} unreachable - admin prohibited",
+            11: "net {} unreachable - tos prohibited", 12: "host {} unreachable - tos prohibited",
+            13: "host {} unreachable - admin prohibited filter",
+            14: "host {} unreachable - host precedence violation",
+            15: "host {} unreachable - precedence cutoff"}
 
 
 def mac_text(mac: bytes, numeric: bool) -> str:
@@ -188,12 +197,17 @@ def _icmp_text(payload: bytes) -> str:
         inner = payload[8:]
         dst = _ip(inner[16:20])
         if code in _UNREACH:
-            return f"ICMP {_UNREACH[code]} {dst} unreachable, length {length}"
+            return f"ICMP {_UNREACH[code].format(dst)}, length {length}"
         if code == 3:
             ihl = (inner[0] & 0x0F) * 4
-            if inner[9] == 17 and len(inner) >= ihl + 4:
+            if len(inner) >= ihl + 4:
                 dport = struct.unpack_from("!H", inner, ihl + 2)[0]
-                return f"ICMP {dst} udp port {dport} unreachable, length {length}"
+                proto = {17: "udp", 6: "tcp"}.get(inner[9])
+                if proto is not None:
+                    return f"ICMP {dst} {proto} port {dport} unreachable, length {length}"
+                # any other protocol: the two bytes where a port would be, as a port
+                return (f"ICMP {dst} protocol {inner[9]} port {dport} unreachable, "
+                        f"length {length}")
         if code == 2:
             return f"ICMP {dst} protocol {inner[9]} unreachable, length {length}"
         if code == 4:

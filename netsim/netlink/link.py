@@ -13,7 +13,8 @@ leaves the world as it was. (The real kernel applies a request attribute by attr
 and can stop half-way -- e.g. ``ip link set br0 type bridge hello_time 100 max_age 1``
 keeps the new hello_time although it fails, and a bridge refused its options at
 creation has used up an ifindex. netsim refuses the whole request instead; the error
-text and exit status are the same.)
+text and exit status are the same. One such trace is kept: a veth whose own name turns
+out taken when it registers, after its peer did, has used up the peer's ifindex.)
 
 What each step does to the model:
 
@@ -176,8 +177,8 @@ def newlink(ns: NetNamespace, req: LinkRequest, pid_ns: PidLookup | None = None)
     if kind not in CREATABLE:
         raise NetlinkError(errno.EOPNOTSUPP, "Unknown device type")
     home = _resolve_netns(req.netns, pid_ns) or ns
-    if req.name is not None and (not _valid_name(req.name) or home.get(req.name)):
-        raise NetlinkError(errno.EEXIST if home.get(req.name) else errno.EINVAL)
+    if req.name is not None and not _valid_name(req.name):
+        raise NetlinkError(errno.EINVAL)
     # veth_validate() refuses a bad MTU itself (plain EINVAL); a bridge hits dev_validate_mtu()
     _check_new_mtu(req.mtu, 68, 65535, extack=kind == "bridge")
     if kind == "bridge":
@@ -186,6 +187,12 @@ def newlink(ns: NetNamespace, req: LinkRequest, pid_ns: PidLookup | None = None)
     else:
         peer_home = _check_peer(ns, req, home, pid_ns)
     master = _check_master_on_create(ns, req)
+    if req.name is not None and home.get(req.name) is not None:
+        # Found only at register_netdevice() of the new device in its namespace: a
+        # veth's peer was registered first and has used up an ifindex there.
+        if kind == "veth":
+            peer_home.alloc_ifindex()
+        raise NetlinkError(errno.EEXIST)
     if kind == "bridge":
         dev: NetDevice = _create_bridge(home, req)
     else:
@@ -209,8 +216,6 @@ def _check_peer(ns: NetNamespace, req: LinkRequest, home: NetNamespace,
         if not _valid_name(peer.name):
             raise NetlinkError(errno.EINVAL)
         if peer_home.get(peer.name) is not None:
-            raise NetlinkError(errno.EEXIST)
-        if peer_home is home and peer.name == req.name:
             raise NetlinkError(errno.EEXIST)
     _check_new_mtu(peer.mtu, 68, 65535, extack=False)
     return peer_home  # (a "master" given for the peer is ignored by veth_newlink())
@@ -254,16 +259,19 @@ def _create_bridge(home: NetNamespace, req: LinkRequest) -> Bridge:
 
 
 def _create_veth(home: NetNamespace, peer_home: NetNamespace, req: LinkRequest) -> Veth:
-    """The peer is registered first, as veth_newlink() does."""
+    """The peer is registered first, as veth_newlink() does (then the device's own name
+    can be found taken: see newlink)."""
     peer_req = req.peer
-    taken = {req.name} if req.name and peer_home is home else set()
     peer_name = (peer_req.name if peer_req is not None and peer_req.name
-                 else alloc_name(peer_home, "veth%d", taken))
+                 else alloc_name(peer_home, "veth%d"))
     peer = Veth(peer_home, peer_name, peer_home.random_mac())
     if peer_req is not None:
         _prepare(peer, peer_req)
     taken = {peer_name} if peer_home is home else set()
     name = req.name or alloc_name(home, "veth%d", taken)
+    if name in taken:  # `ip link add v4 type veth peer name v4`
+        peer_home.alloc_ifindex()
+        raise NetlinkError(errno.EEXIST)
     dev = Veth(home, name, home.random_mac())
     _prepare(dev, req)
     peer_home.register(peer)

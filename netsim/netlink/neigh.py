@@ -77,9 +77,7 @@ def newneigh(ns: NetNamespace, req: NeighRequest, flags: int = ADD) -> Neighbour
             lladdr = existing.lladdr
     if req.state == 0:
         raise NotSimulated('"nud none"')
-    n = table.add_permanent(dev, req.dst, lladdr, state_name(req.state))
-    n.confirmed = n.updated = ns.env.now
-    return n
+    return table.add_permanent(dev, req.dst, lladdr, state_name(req.state))
 
 
 def delneigh(ns: NetNamespace, req: NeighRequest) -> None:

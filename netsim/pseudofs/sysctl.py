@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import TYPE_CHECKING
 
+from netsim.engine.units import KERNEL_HZ, USER_HZ
 from netsim.pseudofs.numbers import oserror, proc_ints
 
 if TYPE_CHECKING:
@@ -98,6 +99,69 @@ _LO_OVERRIDES = {"ipv4": {"disable_policy": "1", "disable_xfrm": "1"},
 _NEIGH_OVERRIDES = {"ipv4": {}, "ipv6": {"locktime": "0", "retrans_time": "250"}}
 _KERNEL_STATIC = {"kernel.domainname": "(none)", "kernel.ostype": "Linux"}
 
+# Times the kernel keeps in jiffies and shows in another unit, with the handler that
+# converts them (see _to_jiffies / _from_jiffies); the neighbour files by leaf name.
+# Two files can hold one value: base_reachable_time and base_reachable_time_ms, retrans_time
+# and retrans_time_ms (writing one changes what the other reads).
+_JIFFY_KEYS = {"net.ipv4.icmp_ratelimit": "ms"}
+_NEIGH_JIFFY_LEAVES = {
+    "base_reachable_time": "s", "base_reachable_time_ms": "ms", "delay_first_probe_time": "s",
+    "gc_stale_time": "s", "retrans_time": "userhz", "retrans_time_ms": "ms",
+    "locktime": "userhz", "anycast_delay": "userhz", "proxy_delay": "userhz",
+    "interval_probe_time_ms": "ms+",
+}
+_NEIGH_TWINS = {"base_reachable_time": "base_reachable_time_ms",
+                "base_reachable_time_ms": "base_reachable_time",
+                "retrans_time": "retrans_time_ms", "retrans_time_ms": "retrans_time"}
+# NEIGH_SYSCTL_ZERO_INTMAX_ENTRY: counts that cannot be negative
+_NEIGH_ZERO_INTMAX = frozenset({"mcast_solicit", "ucast_solicit", "app_solicit",
+                                "mcast_resolicit", "proxy_qlen", "unres_qlen_bytes"})
+SKB_TRUESIZE_ETH_FRAME = 2090  # SKB_TRUESIZE(ETH_FRAME_LEN): unres_qlen counts these
+_LONG_MAX = (1 << 63) - 1
+
+
+def jiffy_kind(key: str) -> str | None:
+    """How a sysctl holding a time shows it: "s", "ms", "ms+" (positive), "userhz"."""
+    kind = _JIFFY_KEYS.get(key)
+    if kind is None and key.startswith(("net.ipv4.neigh.", "net.ipv6.neigh.")):
+        kind = _NEIGH_JIFFY_LEAVES.get(key.rsplit(".", 1)[1])
+    return kind
+
+
+def _to_jiffies(kind: str, value: int) -> int:
+    """The proc handler's write conversion (do_proc_dointvec_*_conv); EINVAL as OSError."""
+    neg, mag = value < 0, abs(value)
+    if kind == "s":  # proc_dointvec_jiffies
+        if mag > _INT_MAX // KERNEL_HZ:
+            raise oserror(errno.EINVAL)
+        return -mag * KERNEL_HZ if neg else mag * KERNEL_HZ
+    if kind in ("ms", "ms+"):  # msecs_to_jiffies() of an unsigned int
+        ms = value & 0xFFFFFFFF
+        jif = _MAX_JIFFY_OFFSET if ms >= 1 << 31 else -(-ms * KERNEL_HZ // 1000)
+        if jif > _INT_MAX or (kind == "ms+" and jif <= 0):
+            raise oserror(errno.EINVAL)
+        return jif
+    # userhz: clock_t_to_jiffies() of an unsigned long, kept in an int
+    if USER_HZ < KERNEL_HZ and mag > (_LONG_MAX // KERNEL_HZ) * USER_HZ:
+        raise oserror(errno.EINVAL)
+    x = (-mag) % (1 << 64) if neg else mag
+    jif = (1 << 64) - 1 if x >= ((1 << 64) - 1) // KERNEL_HZ * USER_HZ else x * KERNEL_HZ // USER_HZ
+    jif &= 0xFFFFFFFF
+    return jif - (1 << 32) if jif >= 1 << 31 else jif
+
+
+def _from_jiffies(kind: str, jif: int) -> str:
+    """What the file reads for ``jif`` jiffies (a negative value keeps its sign: "-0")."""
+    neg, mag = jif < 0, abs(jif)
+    if kind == "s":
+        shown = mag // KERNEL_HZ
+    elif kind == "userhz":
+        shown = mag * USER_HZ // KERNEL_HZ
+    else:
+        shown = (mag * 1000 // KERNEL_HZ) & 0xFFFFFFFF  # jiffies_to_msecs(): unsigned int
+    return f"-{shown}" if neg else str(shown)
+
+
 IP_FORWARD = "net.ipv4.ip_forward"
 ALL_FORWARDING = "net.ipv4.conf.all.forwarding"  # the very same int as ip_forward
 
@@ -105,6 +169,7 @@ ALL_FORWARDING = "net.ipv4.conf.all.forwarding"  # the very same int as ip_forwa
 _RANGES = {"net.ipv4.ip_default_ttl": (1, 255),
            "net.ipv4.igmp_link_local_mcast_reports": (0, 255)}
 _INT_MIN, _INT_MAX = -(1 << 31), (1 << 31) - 1
+_MAX_JIFFY_OFFSET = ((_LONG_MAX >> 1) - 1)  # what msecs_to_jiffies() gives a negative int
 
 
 def _int_spec(default: str) -> tuple[int, int, int] | None:
@@ -156,6 +221,7 @@ class Sysctl:
         # conf.default (set by hand, or inherited set), and the defaults written so far
         self._explicit: set[str] = set()
         self._default_written: set[str] = set()
+        self._written_jiffies = 0  # the jiffies of the time being written (see _parse)
         for dev in ns.in_order():
             self._add_device(dev)
         ns.notifiers.append(self._device_event)
@@ -315,6 +381,17 @@ class Sysctl:
             return text.split("\n", 1)[0]  # text settings: kept as written
         count, low, high = spec
         low, high = _RANGES.get(key, (low, high))
+        kind = jiffy_kind(key)
+        if kind is not None:  # a time: kept in jiffies, shown back through them
+            value = proc_ints(text, 1, -(1 << 63), _LONG_MAX)[0]
+            self._written_jiffies = _to_jiffies(kind, value)
+            return _from_jiffies(kind, self._written_jiffies)
+        leaf = key.rsplit(".", 1)[1]
+        if ".neigh." in key and leaf in _NEIGH_ZERO_INTMAX:
+            low = 0
+        if ".neigh." in key and leaf == "unres_qlen":  # proc_unres_qlen(): in packets
+            qlen = proc_ints(text, 1, 0, _INT_MAX // SKB_TRUESIZE_ETH_FRAME)[0]
+            return str(qlen)
         if key == "net.ipv4.ip_local_port_range":
             low, high = 1, 65535
         values = proc_ints(text, count, low, high)
@@ -347,7 +424,11 @@ class Sysctl:
                     sysctl[f"net.ipv6.conf.{where}.{leaf}"] = new
             return
         sysctl[key] = new
+        if key == "net.ipv4.ip_default_ttl":  # read by every packet: kept on the stack
+            self.ns.ipv4.default_ttl = int(new)
         parts = key.split(".")
+        if parts[2:3] == ["neigh"]:
+            self._neigh_twins(key, parts[4], new)
         if parts[1:3] == ["ipv4", "conf"] and parts[4] != "forwarding":
             if parts[3] == "default":
                 # devinet_copy_dflt_conf(): devices follow default unless set by hand
@@ -358,6 +439,21 @@ class Sysctl:
                         sysctl[dev_key] = new
             elif parts[3] != "all":
                 self._explicit.add(key)
+
+
+    def _neigh_twins(self, key: str, leaf: str, new: str) -> None:
+        """A neighbour value read through two files (seconds and ms, USER_HZ and ms,
+        packets and bytes): the other file reads the same jiffies or bytes."""
+        sysctl = self.ns.sysctl
+        prefix = key[: -len(leaf)]
+        twin = _NEIGH_TWINS.get(leaf)
+        if twin is not None:
+            sysctl[prefix + twin] = _from_jiffies(_NEIGH_JIFFY_LEAVES[twin],
+                                                  self._written_jiffies)
+        elif leaf == "unres_qlen":
+            sysctl[prefix + "unres_qlen_bytes"] = str(int(new) * SKB_TRUESIZE_ETH_FRAME)
+        elif leaf == "unres_qlen_bytes":
+            sysctl[prefix + "unres_qlen"] = str(int(new) // SKB_TRUESIZE_ETH_FRAME)
 
 
 def sysctl_table(ns: NetNamespace) -> Sysctl:
@@ -380,12 +476,14 @@ class ProcSys:
     def __init__(self, ns: NetNamespace) -> None:
         self.ns = ns
         self.table = sysctl_table(ns)
-        self._signature: tuple[str, ...] | None = None
+        self._signature: tuple[str | bool, ...] | None = None
         self._dirs: dict[str, list[str]] = {}
         self._files: set[str] = set()
 
     def _index(self) -> tuple[dict[str, list[str]], set[str]]:
-        signature = tuple(d.name for d in self.ns.in_order())
+        # the files change with the devices, and when nf_conntrack starts here
+        signature = (*(d.name for d in self.ns.in_order()),
+                     self.ns.netfilter is not None and self.ns.netfilter.conntrack is not None)
         if signature != self._signature:
             dirs: dict[str, set[str]] = {}
             files = set()

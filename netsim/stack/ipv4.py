@@ -19,7 +19,6 @@ reassembly, IP options, multicast routing, ICMP redirects, rp_filter, policy rou
 
 from __future__ import annotations
 
-import contextlib
 import struct
 from typing import TYPE_CHECKING
 
@@ -27,8 +26,18 @@ from netsim.engine.trace import Step
 from netsim.packets import ethernet, icmp
 from netsim.packets import ipv4 as ip_pkt
 from netsim.packets.addr import ip_ntoa
+from netsim.stack.icmp import IcmpLayer
 from netsim.stack.neighbour import NeighbourTable
-from netsim.stack.route import IfAddr, Route, RoutingTable, prefix_mask, to_bytes, to_int
+from netsim.stack.route import (  # noqa: F401 (NoRoute: imported from here too)
+    REJECT_ROUTE_ERRORS,
+    IfAddr,
+    NoRoute,
+    Route,
+    RoutingTable,
+    prefix_mask,
+    to_bytes,
+    to_int,
+)
 from netsim.stack.skb import PACKET_OTHERHOST, Skb
 from netsim.stack.tcp import TcpLayer
 
@@ -42,8 +51,7 @@ _UDP_PORTS_LENGTH = struct.Struct("!HHH")
 _LOOPBACK_HEADER = bytes(12) + _ETH_P_IP_BYTES
 
 
-# icmp_err_convert[] entries marked fatal, for DEST_UNREACH codes: (errno, text)
-_HARD_UDP_ERRORS = {2: (92, "Protocol not available"), 3: (111, "Connection refused")}
+
 
 
 
@@ -133,8 +141,8 @@ def _route_step(func: str) -> Step:
                                          facts=_route_facts)
     return step
 
-class NoRoute(OSError):
-    """ENETUNREACH: no route to the destination."""
+class NfDropped(OSError):
+    """EPERM: netfilter dropped a locally made packet (nf_hook_slow's NF_DROP)."""
 
 
 class IPv4Stack:
@@ -152,6 +160,7 @@ class IPv4Stack:
         self._frame_ids = ns.lab.frame_ids
         self.arp = NeighbourTable(self)
         self.icmp = IcmpLayer(self)
+        self.default_ttl = 64  # net.ipv4.ip_default_ttl (the sysctl table keeps it here)
         self.udp_sockets: dict[int, object] = {}
         self.ping_sockets: dict[int, object] = {}
         self.tcp = TcpLayer(self)
@@ -168,7 +177,7 @@ class IPv4Stack:
         """A packet dropped by the IP layer. Facts: cause (when the caller names one):
         ``ip_forward_off``, ``ttl_expired``, ``no_route`` (forwarding); ``no_route_back``,
         ``echo_broadcast``, ``bad_icmp``, ``no_ping_socket``, ``icmp_type_ignored``,
-        ``icmp_error_unclaimed`` (ICMP); ``neigh_queue_full``, ``arp_failed``
+        ``icmp_error_unclaimed``, ``icmp_ratelimit`` (ICMP); ``neigh_queue_full``, ``arp_failed``
         (neighbours); ``bad_tcp``, ``no_tcp_socket`` (TCP)."""
         self.ns.trace.hop(self.ns.name, dev, "ip", "drop", frame_id, reason, func, data, l3=True,
                           facts=None if cause is None else {"cause": cause})
@@ -290,7 +299,8 @@ class IPv4Stack:
             return oif, dst, None
         route = self.main.lookup(to_int(dst), oif)
         if route is None or route.type != "unicast":
-            raise NoRoute(101, "Network is unreachable")
+            raise NoRoute(*REJECT_ROUTE_ERRORS.get(
+                route and route.type, (101, "Network is unreachable")))
         nexthop = route.gateway or dst
         return route.dev, nexthop, route.prefsrc
 
@@ -300,17 +310,21 @@ class IPv4Stack:
         return self._rng.getrandbits(16)
 
     def output(self, dst: bytes, proto: int, payload: bytes, *, src: bytes | None = None,
-               ttl: int = 64, df: bool = True, oif: NetDevice | None = None,
+               ttl: int | None = None, df: bool = True, oif: NetDevice | None = None,
                frame_id: int | None = None, func: str = "ip_queue_xmit",
                route: tuple | None = None, confirm: bool = False,
-               ident: int | None = None) -> int:
+               ident: int | None = None, tos: int = 0, eperm: bool = False) -> int:
         """ip_local_out(): route, build the header, resolve the next hop, transmit.
 
         ``route`` is a result of :meth:`route_output` the caller already has (UDP looks
         the route up first to pick the source address for its checksum). ``confirm`` is
         sendmsg's MSG_CONFIRM: the sender knows the next hop answered lately. ``ident``
-        is the IP id when the caller keeps its own (a TCP socket counts up; a RST has 0).
-        Returns the frame id. Raises :class:`NoRoute` when nothing routes ``dst``.
+        is the IP id when the caller keeps its own (a TCP socket counts up; a RST has 0);
+        ``tos`` the header's TOS byte (ICMP sets it); ``ttl`` None is
+        net.ipv4.ip_default_ttl. Returns the frame id. Raises
+        :class:`NoRoute` when nothing routes ``dst``, and with ``eperm`` (a sendmsg that
+        reports it) :class:`NfDropped` when netfilter drops the packet at OUTPUT or
+        POSTROUTING.
         """
         dev, nexthop, prefsrc = route or self.route_output(dst, oif)
         if confirm:
@@ -319,13 +333,16 @@ class IPv4Stack:
             src = prefsrc or self.select_source(dev, nexthop) or bytes(4)
         if ident is None:
             ident = self._rng.getrandbits(16)
-        packet = ip_pkt.build(src, dst, proto, payload, ident=ident, ttl=ttl, df=df)
+        packet = ip_pkt.build(src, dst, proto, payload, ident=ident,
+                              ttl=self.default_ttl if ttl is None else ttl, df=df, tos=tos)
         if frame_id is None:
             frame_id = next(self._frame_ids)
         nf = self.ns.netfilter
         if nf is not None:  # NF_INET_LOCAL_OUT; a DNAT there means routing again
             out = nf.local_out(dev, packet, frame_id)
             if out is None:
+                if eperm:
+                    raise NfDropped(1, "Operation not permitted")
                 return frame_id
             if out[16:20] != dst:  # ip_route_me_harder()
                 dst = out[16:20]
@@ -339,6 +356,8 @@ class IPv4Stack:
         if nf is not None:  # NF_INET_POST_ROUTING
             packet = nf.post_routing(None, dev, nexthop, packet, frame_id)
             if packet is None:
+                if eperm:
+                    raise NfDropped(1, "Operation not permitted")
                 return frame_id
         self.neigh_output(dev, nexthop, packet, frame_id)
         return frame_id
@@ -445,7 +464,7 @@ class IPv4Stack:
         else:
             self.drop(skb.dev.name, skb.frame_id, f"no handler for IP protocol {proto}",
                       "ip_local_deliver_finish", packet)
-            self.icmp.send_error(packet, icmp.DEST_UNREACH, 2, skb.dev)
+            self.icmp.send_error(packet, icmp.DEST_UNREACH, 2, skb.dev, skb.pkttype)
 
     def forward(self, skb: Skb, packet: bytes) -> None:
         """ip_forward(): only with net.ipv4.ip_forward=1; TTL decremented."""
@@ -456,16 +475,17 @@ class IPv4Stack:
                       f"{ip_ntoa(dst)} is not this host's and net.ipv4.ip_forward=0: "
                       "not forwarded", "ip_route_input_slow", packet, "ip_forward_off")
             return
+        route = self.main.lookup(to_int(dst))
+        if route is None or route.type != "unicast":  # ip_route_input_slow(), then ip_error()
+            kind = "no route" if route is None else f"a {route.type} route"
+            self.drop(dev.name, skb.frame_id, f"{kind} to {ip_ntoa(dst)}",
+                      "ip_route_input_slow", packet, "no_route")
+            self.icmp.ip_error(packet, None if route is None else route.type, dev)
+            return
         if ttl <= 1:
             self.drop(dev.name, skb.frame_id, "TTL expired in transit", "ip_forward", packet,
                       "ttl_expired")
             self.icmp.send_error(packet, icmp.TIME_EXCEEDED, 0, dev)
-            return
-        route = self.main.lookup(to_int(dst))
-        if route is None or route.type != "unicast":
-            self.drop(dev.name, skb.frame_id, f"no route to {ip_ntoa(dst)}",
-                      "ip_route_input_slow", packet, "no_route")
-            self.icmp.send_error(packet, icmp.DEST_UNREACH, icmp.NET_UNREACH, dev)
             return
         out = ip_pkt.decrement_ttl(packet)
         nexthop = route.gateway or dst
@@ -527,7 +547,8 @@ class IPv4Stack:
             self.drop(skb.dev.name, skb.frame_id, f"no socket on UDP port {dport}: "
                       "port unreachable", "__udp4_lib_rcv", packet)
             if packet[16:20] not in self._broadcasts:
-                self.icmp.send_error(packet, icmp.DEST_UNREACH, icmp.PORT_UNREACH, skb.dev)
+                self.icmp.send_error(packet, icmp.DEST_UNREACH, icmp.PORT_UNREACH, skb.dev,
+                                     skb.pkttype)
             return
         trace = self.ns.trace
         if trace.enabled:
@@ -542,156 +563,3 @@ class IPv4Stack:
                 trace.step(_UDP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, packet,
                            dport)
         sock.enqueue(packet[ihl + 8:ihl + length], (ip_ntoa(packet[12:16]), sport))
-
-
-class IcmpLayer:
-    """icmp_rcv(), icmp_echo() and icmp_send()."""
-
-    def __init__(self, stack: IPv4Stack) -> None:
-        self.stack = stack
-        self.ns = stack.ns
-
-    def rcv(self, skb: Skb, ip: ip_pkt.IPv4, packet: bytes) -> None:
-        stack = self.stack
-        try:
-            msg = icmp.parse(ip.payload)
-        except ValueError as err:
-            stack.drop(skb.dev.name, skb.frame_id, f"bad ICMP: {err}", "icmp_rcv", packet,
-                       "bad_icmp")
-            return
-        if msg.type == icmp.ECHO_REQUEST:
-            self.echo(skb, ip, msg)
-        elif msg.type == icmp.ECHO_REPLY:
-            sock = stack.ping_sockets.get(msg.ident)
-            if sock is None:
-                stack.drop(skb.dev.name, skb.frame_id, f"echo reply id {msg.ident}: no ping "
-                           "socket waits for it", "ping_rcv", packet, "no_ping_socket")
-                return
-            self.ns.trace.hop(self.ns.name, skb.dev.name, "icmp", "deliver", skb.frame_id,
-                              f"echo reply id {msg.ident} seq {msg.seq}: to the ping socket",
-                              "ping_rcv", packet, l3=True)
-            sock.reply(ip, msg)
-        elif msg.type in (icmp.DEST_UNREACH, icmp.TIME_EXCEEDED):
-            self._error_to_socket(skb, ip, msg, packet)
-        else:
-            stack.drop(skb.dev.name, skb.frame_id, f"ICMP type {msg.type} ignored", "icmp_rcv",
-                       packet, "icmp_type_ignored")
-
-    def _error_to_socket(self, skb: Skb, ip: ip_pkt.IPv4, msg: icmp.Icmp, packet: bytes) -> None:
-        """icmp_unreach(): tell the socket whose packet caused the error."""
-        inner = msg.data
-        if len(inner) >= 28 and inner[9] == ip_pkt.IPPROTO_ICMP:
-            ident = struct.unpack_from("!H", inner, 24)[0]
-            seq = struct.unpack_from("!H", inner, 26)[0]
-            sock = self.stack.ping_sockets.get(ident)
-            if sock is not None:
-                self.ns.trace.hop(self.ns.name, skb.dev.name, "icmp", "deliver", skb.frame_id,
-                                  f"ICMP error from {ip_ntoa(ip.src)} about our echo seq {seq}",
-                                  "icmp_unreach", packet, l3=True)
-                sock.error(ip.src, msg, seq)
-                return
-        if len(inner) >= 20 and inner[9] == ip_pkt.IPPROTO_UDP and self._udp_err(skb, msg,
-                                                                                  packet):
-            return
-        if len(inner) >= 28 and inner[9] == ip_pkt.IPPROTO_TCP and self.stack.tcp.err(
-                inner, msg.type, msg.code, skb.frame_id):
-            return
-        self.stack.drop(skb.dev.name, skb.frame_id, "ICMP error for no local socket",
-                        "icmp_unreach", packet, "icmp_error_unclaimed")
-
-    def _udp_err(self, skb: Skb, msg: icmp.Icmp, packet: bytes) -> bool:
-        """__udp4_lib_err(): a *connected* UDP socket learns of a hard error.
-
-        Without IP_RECVERR the kernel reports only hard errors (port or protocol
-        unreachable, icmp_err_convert's "fatal" ones) and only to a socket connected to
-        the quoted destination: its next recv() fails with ECONNREFUSED. Anything else
-        is dropped here, silently for the application.
-        """
-        inner = msg.data
-        ihl = (inner[0] & 0x0F) * 4
-        if len(inner) < ihl + 4 or msg.type != icmp.DEST_UNREACH:
-            return False
-        sport, dport = struct.unpack_from("!HH", inner, ihl)
-        sock = self.stack.udp_sockets.get(sport)
-        errno_ = _HARD_UDP_ERRORS.get(msg.code)
-        if sock is None or errno_ is None or sock.peer != (ip_ntoa(inner[16:20]), dport):
-            return False
-        self.ns.trace.hop(self.ns.name, skb.dev.name, "udp", "deliver", skb.frame_id,
-                          f"ICMP {'port' if msg.code == 3 else 'protocol'} unreachable for "
-                          f"our datagram to {ip_ntoa(inner[16:20])}:{dport}: the connected "
-                          f"socket on port {sport} gets {errno_[1]}", "__udp4_lib_err",
-                          packet, l3=True)
-        sock.set_error(errno_[0], errno_[1])
-        return True
-
-    def echo(self, skb: Skb, ip: ip_pkt.IPv4, msg: icmp.Icmp) -> None:
-        """icmp_echo(): answer with the same id, sequence and data."""
-        stack = self.stack
-        if ip.dst[3] == 255 or ip.dst == b"\xff\xff\xff\xff" or stack.is_broadcast_for_us(ip.dst):
-            stack.drop(skb.dev.name, skb.frame_id, "echo to a broadcast address ignored "
-                       "(icmp_echo_ignore_broadcasts=1)", "icmp_rcv", cause="echo_broadcast")
-            return
-        reply = icmp.echo(msg.ident, msg.seq, msg.data, reply=True)
-        frame_id = self.ns.new_frame_id()
-        # Facts: reply_to (the request's frame id), peer (the address the reply goes to).
-        self.ns.trace.hop(self.ns.name, skb.dev.name, "icmp", "reply", frame_id,
-                          f"echo request from {ip_ntoa(ip.src)} (frame #{skb.frame_id}): "
-                          "replying", "icmp_echo",
-                          facts={"reply_to": skb.frame_id, "peer": ip_ntoa(ip.src)})
-        try:
-            stack.output(ip.src, ip_pkt.IPPROTO_ICMP, reply, src=ip.dst, df=False,
-                         frame_id=frame_id, func="icmp_reply")
-        except NoRoute:
-            stack.drop(skb.dev.name, frame_id, f"no route back to {ip_ntoa(ip.src)}",
-                       "icmp_reply", cause="no_route_back")
-
-    def send_error(self, packet: bytes, type_: int, code: int, dev: NetDevice) -> None:
-        """icmp_send(): an error back to the sender of ``packet`` (never about an ICMP error)."""
-        stack = self.stack
-        src = packet[12:16]
-        if packet[9] == ip_pkt.IPPROTO_ICMP and len(packet) > 20 + 0 and \
-                packet[(packet[0] & 0xF) * 4] not in (icmp.ECHO_REQUEST, icmp.ECHO_REPLY):
-            return
-        if src == bytes(4) or src[0] & 0xF0 == 0xE0:
-            return
-        message = icmp.error(type_, code, packet)
-        # About a packet for us: from the address it was sent to. About one we were
-        # forwarding: no source yet (icmp_errors_use_inbound_ifaddr=0), so the route
-        # back to the sender picks it -- not the device where the packet failed.
-        dst = packet[16:20]
-        own = dst if stack.is_local_address(dst) else None
-        with contextlib.suppress(NoRoute):  # no way back: the error is not sent
-            stack.output(src, ip_pkt.IPPROTO_ICMP, message, src=own, df=False, func="icmp_send")
-
-    def host_unreachable(self, packet: bytes, dev: NetDevice) -> None:
-        """ARP failed for a queued packet: tell its sender (or our socket) 'host unreachable'.
-
-        A source of our own that no socket of ours claims is a forwarded packet our
-        MASQUERADE rewrote: the error goes out to that address, and conntrack's
-        un-SNAT at OUTPUT turns it towards the real sender (as icmp_send() to a local
-        address does in Linux).
-        """
-        src = packet[12:16]
-        if self.stack.is_local_address(src) and self._local_error(
-                packet, icmp.DEST_UNREACH, icmp.HOST_UNREACH, dev):
-            return
-        self.send_error(packet, icmp.DEST_UNREACH, icmp.HOST_UNREACH, dev)
-
-    def _local_error(self, packet: bytes, type_: int, code: int, dev: NetDevice) -> bool:
-        """The error is for one of our own sockets: deliver it without a wire.
-        False when no socket of ours sent the packet."""
-        if packet[9] == ip_pkt.IPPROTO_TCP:  # our SYN's next hop never answered ARP
-            return self.stack.tcp.err(packet, type_, code, 0)
-        if packet[9] != ip_pkt.IPPROTO_ICMP:
-            return packet[9] == ip_pkt.IPPROTO_UDP and (
-                (packet[(packet[0] & 0xF) * 4] << 8) | packet[(packet[0] & 0xF) * 4 + 1]
-            ) in self.stack.udp_sockets
-        ihl = (packet[0] & 0xF) * 4
-        ident, seq = struct.unpack_from("!HH", packet, ihl + 4)
-        sock = self.stack.ping_sockets.get(ident)
-        if sock is None:
-            return False
-        msg = icmp.Icmp(type_, code, 0, 0, packet[: ihl + 8])
-        sock.error(self.stack.select_source(dev, packet[16:20]) or packet[12:16], msg, seq)
-        return True
-

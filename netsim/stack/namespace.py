@@ -81,16 +81,19 @@ class NetNamespace:
     def alloc_ifindex(self, wanted: int = 0) -> int:
         """dev_index_reserve(): the one place ifindexes are handed out.
 
-        ``wanted`` is granted when no device here has it; otherwise (or for 0) the
-        namespace's counter gives the next number. The counter only goes up, so a deleted
-        device's number is not given out again, and it moves past a granted ``wanted``.
-        (Linux's counter does not move past it: it skips the number when it gets there.)
+        ``wanted`` (a device arriving from another namespace keeps its number) is granted
+        when no device here has it, and leaves the counter alone. Otherwise (or for 0)
+        the namespace's counter gives the first free number from where it stands
+        (``xa_alloc_cyclic``) and moves past it: a deleted device's number is not given
+        out again, and a number taken by a device that moved in is skipped when the
+        counter gets there.
         """
         if wanted and self.by_index(wanted) is None:
-            self._next_ifindex = max(self._next_ifindex, wanted + 1)
             return wanted
         index = self._next_ifindex
-        self._next_ifindex += 1
+        while self.by_index(index) is not None:
+            index += 1
+        self._next_ifindex = index + 1
         return index
 
     def unregister(self, dev: NetDevice) -> None:

@@ -98,7 +98,19 @@ class NetDevice:
         if not self.admin_up:
             return "DOWN"
         if not self.carrier:
-            return "LOWERLAYERDOWN" if self.iflink() != self.ifindex else "DOWN"
+            # default_operstate(): is the device below the reason? It is looked up by
+            # ifindex in *this* namespace: a veth whose peer moved away finds nothing
+            # there (DOWN), or whatever device has that number (recorded on Linux 6.18:
+            # fid_net_veth_netns); a lower device that is up is not the reason (DOWN)
+            iflink = self.iflink()
+            if iflink == self.ifindex:
+                return "DOWN"
+            lower = self.ns.by_index(iflink)
+            if lower is None:
+                return "DOWN"
+            oper_up = lower.admin_up and lower.carrier and \
+                lower.operstate in ("UP", "UNKNOWN")
+            return "DOWN" if oper_up else "LOWERLAYERDOWN"
         return "UP" if self.operstate_known else "UNKNOWN"
 
     def set_carrier(self, on: bool) -> None:

@@ -17,6 +17,17 @@ if TYPE_CHECKING:
     from netsim.stack.netdevice import NetDevice
 
 
+class NoRoute(OSError):
+    """No route to the destination: ENETUNREACH, or what a reject route says
+    (blackhole EINVAL, unreachable EHOSTUNREACH, prohibit EACCES)."""
+
+
+# ip_route_output_key(): the error a route of a reject type gives a local sender
+REJECT_ROUTE_ERRORS = {"blackhole": (22, "Invalid argument"),
+                        "unreachable": (113, "No route to host"),
+                        "prohibit": (13, "Permission denied")}
+
+
 def prefix_mask(prefixlen: int) -> int:
     return (0xFFFFFFFF << (32 - prefixlen)) & 0xFFFFFFFF if prefixlen else 0
 

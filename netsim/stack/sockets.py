@@ -32,6 +32,7 @@ class UdpSocket:
         self.ttl: int | None = None  # setsockopt(IP_TTL); None: the default, 64
         self.peer: tuple[str, int] | None = None  # connect(): the only peer it talks to
         self.pending_error: OSError | None = None  # sk_err: reported by the next recv()
+        self._error_waiter = None  # a recv() waiting to be woken by an error
         ns.ipv4.udp_sockets[port] = self
 
     @classmethod
@@ -57,7 +58,7 @@ class UdpSocket:
         payload = udp.build(src, dst, self.port, addr[1],
                             data if type(data) is bytes else bytes(data))
         stack.output(dst, ip_pkt.IPPROTO_UDP, payload, src=src, func="udp_sendmsg", route=route,
-                     ttl=64 if self.ttl is None else self.ttl, frame_id=frame_id)
+                     ttl=self.ttl, frame_id=frame_id)
         return len(data)
 
     def connect(self, addr: tuple[str, int]) -> None:
@@ -68,6 +69,9 @@ class UdpSocket:
     def set_error(self, errno_: int, text: str) -> None:
         """sk_err set by an ICMP error (__udp4_lib_err); wakes a waiting application."""
         self.pending_error = OSError(errno_, text)
+        waiter = self._error_waiter
+        if waiter is not None and not waiter.triggered:
+            waiter.succeed()
 
     def take_error(self) -> OSError | None:
         """What the next recv() reports instead of data (and clears: sock_error())."""
@@ -80,9 +84,19 @@ class UdpSocket:
         else:
             self.queue.append((data, addr))
 
-    def recv(self, timeout: float = 0.0) -> list[tuple[bytes, tuple[str, int]]]:
-        """Every datagram that arrived within ``timeout`` simulated seconds (time advances)."""
-        if timeout > 0:
+    def recv(self, timeout: float = 0.0,
+             until_error: bool = False) -> list[tuple[bytes, tuple[str, int]]]:
+        """Every datagram that arrived within ``timeout`` simulated seconds (time advances).
+        ``until_error``: the wait ends early when an ICMP error sets sk_err (a poll()
+        wakes for it, and the read that follows fails)."""
+        if timeout > 0 and until_error and self.pending_error is None:
+            env = self.ns.env
+            self._error_waiter = env.event()
+            try:
+                self.ns.lab.run_until(env.any_of([env.timeout(timeout), self._error_waiter]))
+            finally:
+                self._error_waiter = None
+        elif timeout > 0:
             self.ns.lab.run(timeout)
         out = list(self.queue)
         self.queue.clear()
@@ -125,7 +139,8 @@ class PingSocket:
                   frame_id: int | None = None) -> int:
         message = icmp.echo(self.ident, seq, data)
         return self.ns.ipv4.output(dst, ip_pkt.IPPROTO_ICMP, message, oif=oif, df=True,
-                                   func="ping_v4_sendmsg", confirm=confirm, frame_id=frame_id)
+                                   func="ping_v4_sendmsg", confirm=confirm, frame_id=frame_id,
+                                   eperm=True)
 
     def reply(self, ip: ip_pkt.IPv4, msg: icmp.Icmp) -> None:
         self.on_reply(ip, msg)

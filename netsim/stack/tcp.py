@@ -290,7 +290,15 @@ class TcpLayer:
             errno = 113  # time exceeded: EHOSTUNREACH
         from netsim.stack.tcp_sock import SYN_RECV, SYN_SENT
 
-        if sock.state in (SYN_SENT, SYN_RECV) and sock.listener is None:
+        if sock.state == SYN_SENT and not sock.retransmits and \
+                self.ns.env.now == sock.rtx_start:
+            # The error came back while connect() still held the socket (veths and a
+            # router answer within the syscall): sk_err_soft; the SYN goes again at
+            # its timeout, and the error then ends the connect.
+            self.hop("info", f"{sock.name}: ICMP error while connect() owns the socket: "
+                     "kept as a soft error, the SYN will be sent again", "tcp_v4_err",
+                     frame_id)
+        elif sock.state in (SYN_SENT, SYN_RECV) and sock.listener is None:
             sock.fail(errno, "tcp_v4_err")
         else:
             self.hop("info", f"{sock.name}: ICMP error kept as a soft error", "tcp_v4_err",

@@ -28,7 +28,7 @@ from netsim.engine.clock import wall_clock
 from netsim.packets import icmp
 from netsim.packets.addr import ip_ntoa
 from netsim.packets.ipv4 import IPPROTO_ICMP
-from netsim.stack.ipv4 import NoRoute
+from netsim.stack.ipv4 import NfDropped, NoRoute
 from netsim.stack.sockets import PingSocket
 
 if TYPE_CHECKING:
@@ -183,6 +183,7 @@ class Pinger:
         self.exiting = False
         self.waittime = 0
         self.confirm = False
+        self.eperm: tuple[int, float, str] | None = None  # a send netfilter refused
         self.busy_until = 0.0
         self.waiting = False
         self.wake_on_reply = False
@@ -367,17 +368,28 @@ class Pinger:
                     self.io.error(f"ping: local error: message too long, mtu={mtu}\n")
             return ""
         self.sent_at[seq] = self.env.now
-        confirm, self.confirm = self.confirm, False
+        # iputils sends with MSG_CONFIRM after a reply (self.confirm), but on its raw
+        # socket the kernel confirms the neighbour only with MSG_PROBE: no effect
+        # (recorded: fid_net_neigh_reachable, an entry pinged every 0.2 s still expires).
+        self.confirm = False
         try:
             if cfg.ttl is None and cfg.src is None and cfg.route is None:
-                self.sock.send_echo(cfg.dst, seq, self.data, oif=cfg.oif, confirm=confirm)
+                self.sock.send_echo(cfg.dst, seq, self.data, oif=cfg.oif)
             else:
                 self.host.ns.ipv4.output(
                     cfg.dst, IPPROTO_ICMP, icmp.echo(self.ident, seq, self.data),
-                    src=cfg.src, ttl=64 if cfg.ttl is None else cfg.ttl, df=True,
-                    oif=cfg.oif, func="ping_v4_sendmsg", confirm=confirm, route=cfg.route)
-        except NoRoute:
-            return "Network is unreachable"
+                    src=cfg.src, ttl=cfg.ttl, df=True,
+                    oif=cfg.oif, func="ping_v4_sendmsg", route=cfg.route,
+                    eperm=True)
+        except NfDropped as e:
+            # An OUTPUT rule dropped it (EPERM). iputils looks at the error queue: a REJECT
+            # put its ICMP error there within the send, and then ping says "sendmsg:" after
+            # printing that error (see _on_error); after a DROP the queue is empty and the
+            # failure goes unreported.
+            self.eperm = (seq, self.env.now, e.strerror)
+            return ""
+        except NoRoute as e:
+            return e.strerror or "Network is unreachable"
         return None
 
     def _stamp(self) -> None:
@@ -454,6 +466,13 @@ class Pinger:
             else:
                 self._stamp()
                 self.write(f"From {self._pr_addr(src)} icmp_seq={seq} {icmp_error_text(msg)}\n")
+        if self.eperm is not None and self.eperm[:2] == (seq, self.env.now):
+            if not cfg.quiet:  # the send failed, and receive_error() found this error
+                if cfg.flood:
+                    self.write("E")
+                else:
+                    self.io.error(f"ping: sendmsg: {self.eperm[2]}\n")
+            self.eperm = None
         self._wake()
 
     def _pr_addr(self, addr: bytes) -> str:

@@ -9,6 +9,7 @@ of an entry follows the kernel: the link-layer address only while the entry is *
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from netsim.cli.ip import usage
@@ -29,6 +30,7 @@ from netsim.cli.ip.args import (
 from netsim.cli.ip.opts import Ctx
 from netsim.cli.ip.render import ANY, JSON, Printer
 from netsim.cli.ip.rtnl import flush_rounds, not_modelled, talk
+from netsim.engine.units import KERNEL_HZ, USER_HZ
 from netsim.netlink import neigh
 from netsim.netlink.message import ADD, CHANGE, REPLACE
 from netsim.netlink.neigh import NUD_VALID, NeighRequest, state_bits, state_name
@@ -137,6 +139,12 @@ def _entries(ctx: Ctx, f: NeighFilter) -> list:
     return out
 
 
+def _age(now: float, then: float) -> int:
+    """jiffies_to_clock_t(now - then) / USER_HZ: whole seconds of whole jiffies."""
+    jiffies = math.floor(now * KERNEL_HZ + 1e-9) - math.floor(then * KERNEL_HZ + 1e-9)
+    return max(jiffies, 0) * USER_HZ // KERNEL_HZ // USER_HZ
+
+
 def print_neigh(p: Printer, ctx: Ctx, n, bits: int, filtered_dev: bool) -> None:
     """print_neigh(): ``10.0.0.2 dev eth0 lladdr 02:00:00:00:02:01 REACHABLE``."""
     p.open_object()
@@ -149,11 +157,14 @@ def print_neigh(p: Printer, ctx: Ctx, n, bits: int, filtered_dev: bool) -> None:
         p.string(ANY, "lladdr", "%s ", mac_ntoa(n.lladdr))
     if getattr(n, "is_router", False):
         p.null(ANY, "router", "%s ", "router")
-    if ctx.stats:
+    if ctx.stats:  # print_cacheinfo(): the kernel's clock_t ages in whole seconds
         now = ctx.ns.env.now
-        p.uint(ANY, "used", " used %u", int(now - n.updated))
-        p.uint(ANY, "confirmed", "/%u", int(now - n.confirmed))
-        p.uint(ANY, "updated", "/%u", int(now - n.updated))
+        refcnt = 1 if getattr(n, "timer_at", None) is not None else 0  # the timer's hold
+        if refcnt:
+            p.uint(ANY, "refcnt", " ref %u", refcnt)
+        p.uint(ANY, "used", " used %u", _age(now, getattr(n, "used", n.updated)))
+        p.uint(ANY, "confirmed", "/%u", _age(now, n.confirmed))
+        p.uint(ANY, "updated", "/%u", _age(now, n.updated))
         p.uint(ANY, "probes", "probes %u ", n.probes)
     if bits:
         p.open_array(JSON, "state" if p.is_json else "")

@@ -72,19 +72,19 @@ def main(host: Host, argv: list[str], io: Io) -> int:
 
 def run(host: Host, cmd: Command, io: Io) -> int:
     nf = netfilter_of(host.ns)
-    existed = cmd.table in nf.tables
     table = nf.table(cmd.table)
     op = cmd.op
-    if op in ("A", "I", "R") or (op == "D" and cmd.rulenum is None):
+    if op in ("A", "I", "R", "C") or (op == "D" and cmd.rulenum is None):
         _check_rule(table, cmd)
     if op == "A":
-        _chain(table, cmd.chain).rules.append(cmd.rule)
+        _live(_chain(table, cmd.chain)).rules.append(cmd.rule)
     elif op == "I":
         rules = _chain(table, cmd.chain).rules
         index = (cmd.rulenum or 1) - 1
         if index > len(rules):
             raise KernelError("iptables: Index of insertion too big.\n")
         rules.insert(index, cmd.rule)
+        _live(_chain(table, cmd.chain))
     elif op == "R":
         rules = _chain(table, cmd.chain).rules
         if not rules:  # nf_tables finds no rule to replace at all
@@ -94,12 +94,18 @@ def run(host: Host, cmd: Command, io: Io) -> int:
         rules[cmd.rulenum - 1] = cmd.rule  # type: ignore[operator]
     elif op == "D":
         _delete(table, cmd)
+    elif op == "C":
+        _check(table, cmd)
     elif op in ("L", "S"):
         io.write(_listing(table, cmd))
     elif op in ("F", "Z"):
         for chain in _chains(table, cmd.chain):
             if op == "F":
                 chain.rules.clear()
+            elif cmd.rulenum is not None:  # -Z CHAIN N: that rule's counters (if any)
+                if cmd.rulenum <= len(chain.rules):
+                    rule = chain.rules[cmd.rulenum - 1]
+                    rule.pkts = rule.bytes = 0
             else:
                 chain.pkts = chain.bytes = 0
                 for rule in chain.rules:
@@ -109,11 +115,45 @@ def run(host: Host, cmd: Command, io: Io) -> int:
     elif op == "N":
         if cmd.chain in table.chains:
             raise KernelError("iptables: Chain already exists.\n")
-        table.chains[cmd.chain] = Chain(cmd.chain)  # type: ignore[arg-type]
+        table.chains[cmd.chain] = Chain(cmd.chain, live=True)  # type: ignore[arg-type]
+    elif op == "E":
+        _rename_chain(table, cmd.chain or "", cmd.newname or "")
     elif op == "X":
-        _delete_chains(table, cmd.chain, existed)
+        _delete_chains(table, cmd.chain)
     nf.rules_changed()
     return 0
+
+
+def _live(chain: Chain) -> Chain:
+    """nft_xt_builtin_init() for one chain: a rule or a policy makes it in the kernel."""
+    chain.live = True
+    return chain
+
+
+def _check(table: Table, cmd: Command) -> None:
+    """-C: is there a rule like this one? (nft_rule_check; a chain that does not exist
+    holds no such rule either.)"""
+    chain = table.chains.get(cmd.chain or "")
+    wanted = cmd.rule.spec(cmd.chain or "")
+    if chain is None or not any(r.spec(chain.name) == wanted for r in chain.rules):
+        raise KernelError("iptables: Bad rule (does a matching rule exist in that chain?).\n")
+
+
+def _rename_chain(table: Table, old: str, new: str) -> None:
+    """-E OLD NEW (nft_chain_user_rename): only a user chain, to a name no chain of the
+    table has -- built-in names included; -N's name checks are not made here."""
+    chain = table.chains.get(old)
+    if chain is None or chain.builtin:
+        raise _NO_CHAIN
+    if new in table.chains:
+        raise KernelError("iptables: File exists.\n")
+    del table.chains[old]
+    chain.name = new
+    table.chains[new] = chain
+    for other in table.chains.values():  # the jumps follow the chain they point to
+        for rule in other.rules:
+            if rule.target is not None and rule.target.name == old:
+                rule.target.name = new
 
 
 def _chain(table: Table, name: str | None) -> Chain:
@@ -142,6 +182,9 @@ def _check_rule(table: Table, cmd: Command) -> None:
             raise ParamError('\nThe "nat" table is not intended for filtering, the use of '
                              "DROP is therefore inhibited.\n\n")
     if chain not in table.chains:
+        if cmd.op == "C":  # nft_rule_check(): no such chain holds no such rule
+            raise KernelError("iptables: Bad rule (does a matching rule exist in that "
+                              "chain?).\n")
         raise _NO_CHAIN
     if target is None:
         return
@@ -185,22 +228,25 @@ def _policy(table: Table, cmd: Command) -> None:
     chain.policy = cmd.policy
     chain.policy_counter = True  # nf_tables: the chain now has a counter, from zero
     chain.pkts = chain.bytes = 0
+    chain.live = True
 
 
-def _delete_chains(table: Table, name: str | None, existed: bool) -> None:
-    """-X: user chains go; a built-in one is an nf_tables chain like any other -- it can
-    be deleted when empty with policy ACCEPT, and comes back (counters zeroed) at once."""
+def _delete_chains(table: Table, name: str | None) -> None:
+    """-X: user chains go; a built-in one is an nf_tables chain like any other once a
+    rule or a policy made it -- it can be deleted when empty with policy ACCEPT, and is
+    shown again as before (counters zeroed) at once. Without a name: every user chain."""
     if name is not None:
         chain = table.chains.get(name)
-        if chain is None or not existed:
+        if chain is None or not chain.live:
             raise _NO_CHAIN
         if chain.builtin:
+            if chain.policy != "ACCEPT":  # iptables-nft refuses it before the kernel
+                raise KernelError("iptables: Directory not empty.\n")
             if chain.rules:
                 raise KernelError(f"{PROG}:  CHAIN_DEL failed (Device or resource busy): "
                                   f"chain {name}\n", status=4)
-            if chain.policy != "ACCEPT":
-                raise KernelError("iptables: Directory not empty.\n")
             chain.pkts = chain.bytes = 0
+            chain.live = chain.policy_counter = False
             return
         victims = [chain]
     else:

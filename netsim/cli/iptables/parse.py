@@ -43,11 +43,12 @@ PROTOCOLS = {"all": 0, "icmp": 1, "igmp": 2, "tcp": 6, "udp": 17, "gre": 47, "es
 """-p names (getprotobyname on Debian 12); numbers are taken as they are."""
 
 REJECT_TYPES = {
-    "icmp-net-unreachable": ("net-unreach",), "icmp-host-unreachable": ("host-unreach",),
-    "icmp-port-unreachable": ("port-unreach",), "icmp-proto-unreachable": ("proto-unreach",),
-    "icmp-net-prohibited": ("net-prohib",), "icmp-host-prohibited": ("host-prohib",),
-    "icmp-admin-prohibited": ("admin-prohib",), "tcp-reset": ("tcp-rst",),
+    "icmp-net-unreachable": "net-unreach", "icmp-host-unreachable": "host-unreach",
+    "icmp-proto-unreachable": "proto-unreach", "icmp-port-unreachable": "port-unreach",
+    "icmp-net-prohibited": "net-prohib", "icmp-host-prohibited": "host-prohib",
+    "tcp-reset": "tcp-rst", "icmp-admin-prohibited": "admin-prohib",
 }
+"""libxt_REJECT's reject_table, in its order: name -> alias."""
 VERDICTS = ("ACCEPT", "DROP", "RETURN")
 TARGETS = VERDICTS + ("REJECT", "MASQUERADE", "SNAT", "DNAT")
 
@@ -55,7 +56,18 @@ COMMANDS = {"-A": "A", "--append": "A", "-R": "R", "--replace": "R", "-I": "I",
             "--insert": "I", "-D": "D", "--delete": "D",
             "-L": "L", "--list": "L", "-S": "S", "--list-rules": "S", "-F": "F",
             "--flush": "F", "-Z": "Z", "--zero": "Z", "-P": "P", "--policy": "P",
-            "-N": "N", "--new-chain": "N", "-X": "X", "--delete-chain": "X"}
+            "-N": "N", "--new-chain": "N", "-X": "X", "--delete-chain": "X",
+            "-E": "E", "--rename-chain": "E", "-C": "C", "--check": "C"}
+# xtables_find_target(name, XTF_TRY_LOAD) finds these (Debian 12's libxt_*/libipt_* target
+# extensions and the standard verdicts): -N refuses them as chain names
+TARGET_NAMES = frozenset((
+    "ACCEPT", "DROP", "QUEUE", "RETURN", "AUDIT", "CHECKSUM", "CLASSIFY", "CLUSTERIP",
+    "CONNMARK", "CONNSECMARK", "CT", "DNAT", "DSCP", "ECN", "HMARK", "IDLETIMER", "LED", "LOG",
+    "MARK", "MASQUERADE", "NAT", "NETMAP", "NFLOG", "NFQUEUE", "NOTRACK", "RATEEST",
+    "REDIRECT", "REJECT", "SECMARK", "SET", "SNAT", "SYNPROXY", "TCPMSS", "TCPOPTSTRIP", "TEE",
+    "TOS", "TPROXY", "TRACE", "TTL", "ULOG", "standard",
+))
+CHAIN_NAME_MAX = 29  # XT_EXTENSION_MAXNAMELEN
 _LONG = {"--source": "-s", "--src": "-s", "--destination": "-d", "--dst": "-d",
          "--protocol": "-p", "--in-interface": "-i", "--out-interface": "-o",
          "--jump": "-j", "--match": "-m", "--table": "-t", "--numeric": "-n",
@@ -66,13 +78,15 @@ _LONG = {"--source": "-s", "--src": "-s", "--destination": "-d", "--dst": "-d",
 class ParamError(Exception):
     """xtables_error(PARAMETER_PROBLEM): "iptables v1.8.9 (nf_tables): MSG" + Try line."""
 
-    def __init__(self, message: str, status: int = 2, try_line: bool = True) -> None:
+    def __init__(self, message: str, status: int = 2, try_line: bool = True,
+                 before: str = "") -> None:
         super().__init__(message)
         self.status = status
         self.try_line = try_line
+        self.before = before  # what the extension printed to stderr first
 
     def text(self) -> str:
-        return f"{PROG}: {self}\n" + (TRY if self.try_line else "")
+        return self.before + f"{PROG}: {self}\n" + (TRY if self.try_line else "")
 
 
 @dataclass
@@ -89,6 +103,7 @@ class Command:
     line_numbers: bool = False
     rule: Rule = field(default_factory=Rule)
     seen: set[str] = field(default_factory=set)
+    newname: str | None = None  # -E OLD NEW
 
 
 def parse_net(text: str) -> Net:
@@ -296,8 +311,15 @@ def parse(argv: list[str]) -> Command:
             if cmd.op:
                 raise ParamError(f"Cannot use -{op} with -{cmd.op}")
             cmd.op, cmd.flag = op, opt
-            if op in ("A", "N"):
+            if op in ("A", "N", "C"):
                 cmd.chain = take(word)
+                if op == "N":
+                    _parse_chain(cmd.chain)
+            elif op == "E":
+                cmd.chain = take(word)
+                if i >= len(words) or words[i][:1] in ("-", "!"):
+                    raise ParamError("-E requires old-chain-name and new-chain-name")
+                cmd.newname = take(word)
             elif op in ("I", "D", "R"):
                 cmd.chain = take(word)
                 number = optional()
@@ -312,7 +334,7 @@ def parse(argv: list[str]) -> Command:
                 cmd.policy = take(word)
             else:
                 cmd.chain = optional()
-                if op in ("L", "S") and cmd.chain is not None:
+                if op in ("L", "S", "Z") and cmd.chain is not None:
                     number = optional()  # -L CHAIN N: that one rule only
                     if number is not None:
                         cmd.rulenum = _rule_number(number)
@@ -446,6 +468,18 @@ def parse(argv: list[str]) -> Command:
     return cmd
 
 
+def _parse_chain(name: str) -> None:
+    """parse_chain(): what -N accepts as a chain name."""
+    if len(name.encode("utf-8", "surrogateescape")) >= CHAIN_NAME_MAX:
+        raise ParamError(f"chain name `{name}' too long (must be under {CHAIN_NAME_MAX} chars)")
+    if name[:1] in ("-", "!"):
+        raise ParamError(f"chain name not allowed to start with `{name[0]}'")
+    if name in TARGET_NAMES:
+        raise ParamError("chain name may not clash with target name")
+    if any(c in " \t\n\v\f\r" for c in name):
+        raise ParamError(f"Invalid chain name `{name}'")
+
+
 def _rule_number(text: str) -> int:
     """parse_rulenumber(): xtables_strtoui(text, NULL, &n, 1, INT_MAX)."""
     number = strtoui(text, 1, INT_MAX)
@@ -491,11 +525,15 @@ def _target_option(rule: Rule, option: str, value: str) -> None:
     target = rule.target
     assert target is not None
     if option == "--reject-with":
-        for name, aliases in REJECT_TYPES.items():
-            if value == name or value in aliases:
+        # REJECT_parse(): the first name or alias the word begins, whatever the case
+        word = _ascii_lower(value)
+        for name, alias in REJECT_TYPES.items():
+            if name.startswith(word) or alias.startswith(word):
                 target.reject_with = name
                 return
-        raise ParamError(f'unknown reject type "{value}"')
+        echo = "echo-reply".startswith(word) or "echoreply".startswith(word)
+        raise ParamError(f'unknown reject type "{value}"', before="--reject-with echo-reply "
+                         "no longer supported\n" if echo else "")
     # libxt_NAT: ports need one of these protocols, not inverted (ICMP's id is a port)
     portok = rule.proto in (1, 6, 17, 33, 132) and not rule.proto_inv
     if option == "--to-ports":

@@ -242,6 +242,10 @@ class Chain:
     # iptables-nft makes base chains without a policy counter; `-P` adds one (zeroed).
     # Observed on Linux 6.18: "policy ACCEPT 0 packets" until the first -P on the chain.
     policy_counter: bool = False
+    # iptables-nft makes a built-in chain in the kernel only when it gets a rule or a
+    # policy (until then the tools show a stand-in): -X finds no such chain before that,
+    # and an empty one with policy ACCEPT can be deleted (it is shown again as before).
+    live: bool = False
 
     @property
     def builtin(self) -> bool:
@@ -263,7 +267,10 @@ class Table:
         return builtin + users
 
     def references(self, name: str) -> int:
-        """How many rules jump to chain ``name`` ("Chain FOO (2 references)")."""
+        """How many rules jump to chain ``name`` ("Chain FOO (2 references)"). A standard
+        verdict is never a jump, even when a user chain was renamed to its name."""
+        if name in ("ACCEPT", "DROP", "RETURN", "QUEUE"):
+            return 0
         return sum(1 for c in self.chains.values() for r in c.rules
                    if r.target is not None and r.target.name == name)
 
