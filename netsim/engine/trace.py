@@ -209,12 +209,8 @@ class Trace:
 
     def _step_and_tell(self, step: Step, host: str, dev: str, frame_id: int,
                        data: bytes | None, a: Any = None, b: Any = None) -> None:
-        """:meth:`step` while someone subscribes: the new records go to each listener."""
-        now = self._env._now
-        self._rows.extend((now, step, host, dev, frame_id, data, a, b))
-        for record in step.records(now, host, dev, frame_id, data, a, b):
-            for listener in self._listeners:
-                listener(record)
+        """:meth:`step` while someone subscribes (see :meth:`_add_and_tell`)."""
+        self._add_and_tell((self._env._now, step, host, dev, frame_id, data, a, b))
 
     def _add_and_tell(self, row: tuple) -> None:
         """:attr:`add` while someone subscribes: the row's records go to each listener."""

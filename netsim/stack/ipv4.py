@@ -507,20 +507,16 @@ class IPv4Stack:
         self.neigh_output(route.dev, nexthop, out, skb.frame_id)
 
     # ------------------------------------------------------------- UDP
-    def _udp_reaches_socket(self, skb: Skb, packet: bytes, ihl: int) -> bool:
-        """udp_rcv's checks, answered without a word: does this datagram reach a socket?"""
-        if len(packet) - ihl < 8:
-            return False
-        dport = packet[ihl + 2] << 8 | packet[ihl + 3]
-        length = packet[ihl + 4] << 8 | packet[ihl + 5]
-        sock = self.udp_sockets.get(dport)
-        return (8 <= length <= len(packet) - ihl and sock is not None
-                and (sock.bound_dev is None or sock.bound_dev is skb.dev))
-
     def _owed_rows(self, skb: Skb, step: Step) -> None:
         """Write the receive path's rows a packet owes when it stops before its socket."""
         self.ns.trace.step(step, self.ns.name, skb.dev.name, skb.frame_id, skb.data, None,
                            _packet_at(skb))
+
+    def _udp_drop(self, skb: Skb, packet: bytes, owed: bool, reason: str, func: str) -> None:
+        """A datagram udp_rcv refuses: the rows it owes first (see :meth:`rcv`)."""
+        if owed:
+            self._owed_rows(skb, _IP_DELIVERED)
+        self.drop(skb.dev.name, skb.frame_id, reason, func, packet)
 
     def udp_rcv(self, skb: Skb, packet: bytes, owed: bool = False) -> None:
         """udp_rcv(): to the socket bound to the destination port, else port unreachable.
@@ -528,24 +524,20 @@ class IPv4Stack:
         ``owed``: ip_rcv's and ip_local_deliver's trace rows are still to be written:
         one row says all three when the datagram reaches its socket."""
         ihl = (packet[0] & 0x0F) * 4
-        if owed and not self._udp_reaches_socket(skb, packet, ihl):
-            self._owed_rows(skb, _IP_DELIVERED)
-            owed = False
         if len(packet) - ihl < 8:
-            self.drop(skb.dev.name, skb.frame_id, "bad UDP: shorter than its header",
-                      "udp_rcv", packet)
+            self._udp_drop(skb, packet, owed, "bad UDP: shorter than its header", "udp_rcv")
             return
         sport, dport, length = _UDP_PORTS_LENGTH.unpack_from(packet, ihl)
         if length < 8 or length > len(packet) - ihl:
-            self.drop(skb.dev.name, skb.frame_id, f"bad UDP: length {length} does not fit",
-                      "udp_rcv", packet)
+            self._udp_drop(skb, packet, owed, f"bad UDP: length {length} does not fit",
+                           "udp_rcv")
             return
         sock = self.udp_sockets.get(dport)
         if sock is not None and sock.bound_dev is not None and sock.bound_dev is not skb.dev:
             sock = None  # SO_BINDTODEVICE: the socket only hears its own device
         if sock is None:
-            self.drop(skb.dev.name, skb.frame_id, f"no socket on UDP port {dport}: "
-                      "port unreachable", "__udp4_lib_rcv", packet)
+            self._udp_drop(skb, packet, owed, f"no socket on UDP port {dport}: port "
+                           "unreachable", "__udp4_lib_rcv")
             if packet[16:20] not in self._broadcasts:
                 self.icmp.send_error(packet, icmp.DEST_UNREACH, icmp.PORT_UNREACH, skb.dev,
                                      skb.pkttype)
