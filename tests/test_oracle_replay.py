@@ -85,6 +85,9 @@ IN_SCOPE = [
     "fid_net_conntrack_cli",
     "fid_net_ping_ttl",
     "fid_net_icmp_local",
+    # issue 16, QEMU's start-up output (its network scripts)
+    "fid_qemu_script_output",
+    "fid_qemu_script_fails",
 ]
 """Scenarios netsim must reproduce exactly."""
 
