@@ -88,6 +88,8 @@ IN_SCOPE = [
     # issue 16, QEMU's start-up output (its network scripts)
     "fid_qemu_script_output",
     "fid_qemu_script_fails",
+    # issue 16, shell details students use
+    "fid_shell_dev_udp_tcp",
 ]
 """Scenarios netsim must reproduce exactly."""
 
