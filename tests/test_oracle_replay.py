@@ -90,6 +90,7 @@ IN_SCOPE = [
     "fid_qemu_script_fails",
     # issue 16, shell details students use
     "fid_shell_dev_udp_tcp",
+    "fid_shell_socat_udp",
 ]
 """Scenarios netsim must reproduce exactly."""
 
