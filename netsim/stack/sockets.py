@@ -60,7 +60,8 @@ class UdpSocket:
         dst = ip_aton(addr[0])
         stack = self.ns.ipv4
         route = stack.route_output(dst)
-        if not self.broadcast and stack.is_broadcast_for_us(dst):  # RTCF_BROADCAST
+        # RTCF_BROADCAST (the set itself, not is_broadcast_for_us(): a call per datagram)
+        if not self.broadcast and dst in stack._broadcasts:
             raise OSError(errno.EACCES, "Permission denied")
         dev, nexthop, prefsrc = route
         src = prefsrc or stack.select_source(dev, nexthop) or bytes(4)
