@@ -1,0 +1,2 @@
+def page() -> str:
+    return "# Fidelity\n\nTODO\n"

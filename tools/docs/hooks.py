@@ -1,0 +1,73 @@
+"""mkdocs hooks: the pages generated from the code, the notebooks and the oracle data.
+
+mkdocs imports this file by path (``hooks:`` in mkdocs.yml). Generated pages are added
+as in-memory files in ``on_files``, so nothing generated is ever committed, and their
+entries are put into the nav in ``on_config`` (the nav names ``reference/api/index.md``
+and ``notebooks/index.md``; each becomes a section with the pages found at build time).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
+# The generators beside this file, and netsim itself when it is not installed (the
+# notebooks' kernels inherit PYTHONPATH from this process).
+for _path in (HERE, ROOT):
+    if str(_path) not in sys.path:
+        sys.path.insert(0, str(_path))
+os.environ["PYTHONPATH"] = os.pathsep.join(
+    p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
+
+import api  # noqa: E402
+import commands  # noqa: E402
+import fidelity  # noqa: E402
+import notebooks  # noqa: E402
+import player  # noqa: E402
+from mkdocs.structure.files import File, Files  # noqa: E402
+
+
+def _expand_nav(nav: list[Any], page: str, section: list[Any]) -> bool:
+    """Replace the nav entry pointing at ``page`` by ``section`` (its index first)."""
+    for i, item in enumerate(nav):
+        if isinstance(item, dict):
+            ((title, value),) = item.items()
+            if value == page:
+                nav[i] = {title: [page, *section]}
+                return True
+            if isinstance(value, list) and _expand_nav(value, page, section):
+                return True
+    return False
+
+
+def on_config(config: Any) -> Any:
+    modules = api.public_modules()
+    if not _expand_nav(config["nav"], "reference/api/index.md",
+                       [{m.name: m.page} for m in modules]):
+        raise ValueError("mkdocs.yml: the nav has no reference/api/index.md")
+    if not _expand_nav(config["nav"], "notebooks/index.md",
+                       [{nb.title: nb.page} for nb in notebooks.found()]):
+        raise ValueError("mkdocs.yml: the nav has no notebooks/index.md")
+    return config
+
+
+def _add(files: Files, config: Any, path: str, content: str | bytes) -> None:
+    files.append(File.generated(config, path, content=content))
+
+
+def on_files(files: Files, config: Any) -> Files:
+    modules = api.public_modules()
+    _add(files, config, "reference/api/index.md", api.index_page(modules))
+    for module in modules:
+        _add(files, config, module.page, api.module_page(module))
+    _add(files, config, "reference/commands.md", commands.page())
+    _add(files, config, "fidelity.md", fidelity.page())
+    for path, content in notebooks.pages():
+        _add(files, config, path, content)
+    for path, content in player.files():
+        _add(files, config, path, content)
+    return files
