@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-fidelity = pytest.importorskip("fidelity", reason="tools/docs/fidelity.py needs PyYAML")
+fidelity = pytest.importorskip("site_fidelity", reason="tools/docs/site_fidelity.py needs PyYAML")
 
 
 def test_every_recording_is_in_exactly_one_area() -> None:

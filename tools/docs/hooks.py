@@ -23,11 +23,11 @@ for _path in (HERE, ROOT):
 os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (str(ROOT), os.environ.get("PYTHONPATH", "")) if p)
 
-import api  # noqa: E402
-import commands  # noqa: E402
-import fidelity  # noqa: E402
-import notebooks  # noqa: E402
-import player  # noqa: E402
+import site_api as api  # noqa: E402
+import site_commands as commands  # noqa: E402
+import site_fidelity as fidelity  # noqa: E402
+import site_notebooks as notebooks  # noqa: E402
+import site_player as player  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
 

@@ -99,14 +99,17 @@ class Compared:
 
         parts = []
         if self.commands:
-            text = f"{n(self.commands, 'command', 'commands')}: exit status, stdout and stderr byte for byte"
+            text = (f"{n(self.commands, 'command', 'commands')}: exit status, stdout and "
+                    "stderr byte for byte")
             if self.json_outputs:
                 text += f" ({self.json_outputs} of them `-j` JSON, compared key by key)"
             parts.append(text)
         if self.tap_opens:
-            parts.append(f"{n(self.tap_opens, 'open', 'opens')} of /dev/net/tun (fd, name or errno)")
+            opens = n(self.tap_opens, "open", "opens")
+            parts.append(f"{opens} of /dev/net/tun (fd, name or errno)")
         if self.writes:
-            parts.append(f"{n(self.writes, 'frame write', 'frame writes')} (bytes accepted or errno)")
+            writes = n(self.writes, "frame write", "frame writes")
+            parts.append(f"{writes} (bytes accepted or errno)")
         if self.frames:
             parts.append(f"{n(self.frames, 'frame', 'frames')} read or captured, byte for byte")
         if self.captures:
