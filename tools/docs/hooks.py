@@ -62,8 +62,9 @@ def _add(files: Files, config: Any, path: str, content: str | bytes) -> None:
 def on_files(files: Files, config: Any) -> Files:
     modules = api.public_modules()
     _add(files, config, "reference/api/index.md", api.index_page(modules))
+    names = {m.name for m in modules}
     for module in modules:
-        _add(files, config, module.page, api.module_page(module))
+        _add(files, config, module.page, api.module_page(module, names))
     _add(files, config, "reference/commands.md", commands.page())
     _add(files, config, "fidelity.md", fidelity.page())
     for path, content in notebooks.pages():

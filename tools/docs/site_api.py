@@ -29,6 +29,18 @@ class PublicModule:
     summary: str
 
     @property
+    def shadowed(self) -> tuple[str, ...]:
+        """Names of ``__all__`` that are also submodules of this package.
+
+        ``from netsim.viz.fdb import fdb`` makes ``netsim.viz.fdb`` the function at run
+        time, but griffe keeps the submodule under that name and renders no function.
+        The page documents the function under its own path, ``netsim.viz.fdb.fdb``.
+        """
+        folder = PACKAGE.parent.joinpath(*self.name.split("."))
+        return tuple(n for n in self.names
+                     if (folder / f"{n}.py").is_file() or (folder / n / "__init__.py").is_file())
+
+    @property
     def page(self) -> str:
         """The page's path inside docs/."""
         return f"reference/api/{self.name}.md"
@@ -65,13 +77,24 @@ def public_modules() -> list[PublicModule]:
     return sorted(found, key=lambda m: (m.name != "netsim", m.name))
 
 
-def module_page(module: PublicModule) -> str:
-    """A page: the module's docstring, then each name of its ``__all__``."""
-    return (f"# `{module.name}`\n\n"
+def module_page(module: PublicModule, documented: set[str]) -> str:
+    """A page: the module's docstring, then each name of its ``__all__``.
+
+    ``documented`` are the modules with pages of their own: a shadowed name whose
+    submodule has one is documented there, not twice.
+    """
+    text = (f"# `{module.name}`\n\n"
             f"::: {module.name}\n"
             "    options:\n"
             "      show_root_heading: false\n"
             "      heading_level: 2\n")
+    for name in module.shadowed:
+        if f"{module.name}.{name}" in documented:
+            continue
+        text += (f"\n::: {module.name}.{name}.{name}\n"
+                 "    options:\n"
+                 "      heading_level: 2\n")
+    return text
 
 
 def index_page(modules: list[PublicModule]) -> str:
