@@ -30,6 +30,8 @@ import site_notebooks as notebooks  # noqa: E402
 import site_player as player  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
+import netsim  # noqa: E402,F401  (imported now: plugins may change sys.path later)
+
 
 def _expand_nav(nav: list[Any], page: str, section: list[Any]) -> bool:
     """Replace the nav entry pointing at ``page`` by ``section`` (its index first)."""
@@ -67,8 +69,14 @@ def on_files(files: Files, config: Any) -> Files:
         _add(files, config, module.page, api.module_page(module, names))
     _add(files, config, "reference/commands.md", commands.page())
     _add(files, config, "fidelity.md", fidelity.page())
-    for path, content in notebooks.pages():
+    pages = {f.src_uri for f in files if f.src_uri.endswith(".md")}
+    for path, content in notebooks.pages(pages):
         _add(files, config, path, content)
     for path, content in player.files():
         _add(files, config, path, content)
     return files
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
+    """Put the notebooks' HTML outputs (the player, animations) where they were shown."""
+    return notebooks.insert_html(page.file.src_uri, html)
