@@ -27,6 +27,7 @@ import site_api as api  # noqa: E402
 import site_commands as commands  # noqa: E402
 import site_fidelity as fidelity  # noqa: E402
 import site_notebooks as notebooks  # noqa: E402
+import site_pictures as pictures  # noqa: E402
 import site_player as player  # noqa: E402
 from mkdocs.structure.files import File, Files  # noqa: E402
 
@@ -72,9 +73,16 @@ def on_files(files: Files, config: Any) -> Files:
     pages = {f.src_uri for f in files if f.src_uri.endswith(".md")}
     for path, content in notebooks.pages(pages):
         _add(files, config, path, content)
-    for path, content in player.files():
+    for path, content in [*player.files(), *pictures.files()]:
         _add(files, config, path, content)
     return files
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Files) -> str:
+    """The modes page's tables: built from the scenarios at build time."""
+    if pictures.MODES_MARK in markdown:
+        markdown = markdown.replace(pictures.MODES_MARK, pictures.modes_section())
+    return markdown
 
 
 def on_page_content(html: str, page: Any, config: Any, files: Files) -> str:
