@@ -91,16 +91,12 @@ IN_SCOPE = [
     # issue 16, shell details students use
     "fid_shell_dev_udp_tcp",
     "fid_shell_socat_udp",
+    # issue 16, checksums as captured (CHECKSUM_PARTIAL)
+    "fid_net_checksum_capture",
 ]
 """Scenarios netsim must reproduce exactly."""
 
-OUT_OF_SCOPE: dict[str, str] = {
-    "fid_net_checksum_capture": (
-        "issue 16 follow-up (devices): a UDP datagram routed out of a veth or lo carries "
-        "CHECKSUM_PARTIAL's pseudo-header sum in captures until a device without checksum "
-        "offload (tap, NIC) finishes it; netsim writes the full checksum at once "
-        "(tests/oracle/fidelity.yaml, area checksums)"),
-}
+OUT_OF_SCOPE: dict[str, str] = {}
 """Recorded scenarios not replayed yet, and the issue that will bring each one."""
 
 

@@ -41,6 +41,9 @@ class Bridge(NetDevice):
     kind = "bridge"
     is_bridge = True
     has_queue = False
+    # br_features_recompute(): the bridge's own NETIF_F_HW_CSUM stays whatever its
+    # ports (netdev_increment_features: one port that offloads is enough for all)
+    tx_csum_offload = True
 
     def __init__(self, ns: NetNamespace, name: str) -> None:
         super().__init__(ns, name, ns.random_mac())

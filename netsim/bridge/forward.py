@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 from netsim.bridge import storm
 from netsim.engine.trace import Step
 from netsim.packets.addr import mac_ntoa
+from netsim.stack.skb import PartialSkb, finish_checksum
 
 if TYPE_CHECKING:
     from netsim.bridge.device import Bridge
@@ -80,6 +81,8 @@ def deliver(port: BridgePort, skb: Skb, bridged: bool = True) -> None:
     if len(skb.data) > dev.mtu + FORWARDABLE_SLACK:
         too_long(port.br, dev, skb)
         return
+    if type(skb) is PartialSkb and not dev.tx_csum_offload:
+        skb = finish_checksum(skb, dev)  # validate_xmit_skb(): this port cannot offload
     skb.dev = dev
     dev.queue_xmit(skb)
 
@@ -152,6 +155,8 @@ def forward(br: Bridge, dst: FdbEntry, skb: Skb, ingress: BridgePort | None,
     if len(skb.data) > dev.mtu + 18:  # is_skb_forwardable()
         too_long(br, dev, skb)
         return
+    if type(skb) is PartialSkb and not dev.tx_csum_offload:
+        skb = finish_checksum(skb, dev)  # validate_xmit_skb(): this port cannot offload
     skb.dev = dev
     dev.queue_xmit(skb)
 

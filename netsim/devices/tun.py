@@ -194,8 +194,9 @@ class TunDevice(NetDevice):
                 tap.deliver(data, PACKET_HOST)
         self.ns.ipv4.rcv(skb, data)
 
-    def netif_rx(self, data: bytes, frame_id: int) -> None:
-        """A frame received from the file side, counted (tun_get_user)."""
+    def netif_rx(self, data: bytes, frame_id: int, csum_partial: bool = False) -> None:
+        """A frame received from the file side, counted (tun_get_user): a writer's frame
+        is never CHECKSUM_PARTIAL here (no vnet_hdr offload flags are modelled)."""
         self.receive(data, frame_id)
         stats = self.stats
         stats["rx_packets"] += 1

@@ -22,6 +22,7 @@ VETH_DELAY = 1e-6  # seconds from veth_xmit to the peer's receive: the backlog s
 class Veth(NetDevice):
     kind = "veth"
     speed_mbps = 10000
+    tx_csum_offload = True
     max_mtu = 65535
 
     def __init__(self, ns, name: str, mac: bytes) -> None:
@@ -76,9 +77,10 @@ class Veth(NetDevice):
             trace.hop(self.ns.name, self.name, "link", "tx", skb.frame_id,
                       f"{self.name} -> veth peer {peer.ns.name}:{peer.name}", "veth_xmit",
                       skb.data)
-        self.ns.lab.call_later(VETH_DELAY, peer.veth_rx, skb.data, skb.frame_id)
+        self.ns.lab.call_later(VETH_DELAY, peer.veth_rx, skb.data, skb.frame_id,
+                               skb.csum_partial)
 
-    def veth_rx(self, data: bytes, frame_id: int) -> None:
+    def veth_rx(self, data: bytes, frame_id: int, csum_partial: bool = False) -> None:
         if not self.admin_up:
             self.stats["rx_dropped"] += 1
             return
@@ -86,4 +88,4 @@ class Veth(NetDevice):
         if trace.enabled:
             trace.hop(self.ns.name, self.name, "link", "rx", frame_id,
                       f"{self.name} received from its veth peer", "netif_rx", data)
-        self.netif_rx(data, frame_id)
+        self.netif_rx(data, frame_id, csum_partial)  # the skb goes over as it is

@@ -6,6 +6,7 @@ import struct
 from dataclasses import dataclass
 
 from netsim.packets.addr import MalformedPacket
+from netsim.packets.checksum import pseudo_header_sum
 
 
 @dataclass(slots=True)
@@ -34,6 +35,15 @@ def build(src_ip: bytes, dst_ip: bytes, sport: int, dport: int, data: bytes) -> 
              + int.from_bytes(padded, "big")) % 0xFFFF or 0xFFFF       # data
     checksum = ~total & 0xFFFF or 0xFFFF  # 0 means "no checksum": send 0xFFFF instead
     return _HEADER.pack(sport, dport, length, checksum) + data
+
+
+def build_partial(src_ip: bytes, dst_ip: bytes, sport: int, dport: int, data: bytes) -> bytes:
+    """A datagram as Linux hands it to a device that offloads checksums
+    (CHECKSUM_PARTIAL): the checksum field holds only the pseudo-header sum, for the
+    hardware to complete. On a veth or lo, that is what is sent and captured."""
+    length = 8 + len(data)
+    return _HEADER.pack(sport, dport, length,
+                        pseudo_header_sum(src_ip, dst_ip, 17, length)) + data
 
 
 def parse(datagram: bytes) -> Udp:

@@ -26,6 +26,7 @@ from netsim.engine.trace import Step
 from netsim.packets import ethernet, icmp
 from netsim.packets import ipv4 as ip_pkt
 from netsim.packets.addr import ip_ntoa
+from netsim.packets.checksum import finish_l4_checksum, pseudo_header_sum
 from netsim.stack.icmp import IcmpLayer
 from netsim.stack.neighbour import NeighbourTable
 from netsim.stack.route import (  # noqa: F401 (NoRoute: imported from here too)
@@ -38,7 +39,7 @@ from netsim.stack.route import (  # noqa: F401 (NoRoute: imported from here too)
     to_bytes,
     to_int,
 )
-from netsim.stack.skb import PACKET_OTHERHOST, Skb
+from netsim.stack.skb import PACKET_OTHERHOST, PartialSkb, Skb
 from netsim.stack.tcp import TcpLayer
 
 if TYPE_CHECKING:
@@ -107,6 +108,20 @@ class _Together(_PacketStep):
 
 _IP_DELIVERED = _Together(_IP_RX, _IP_DELIVER)  # ip_rcv, then ip_local_deliver
 _UDP_ARRIVAL = _Together(_IP_RX, _IP_DELIVER, _UDP_DELIVER)  # ... then udp_queue_rcv_skb
+
+
+def _partial_after_nat(packet: bytes) -> bytes:
+    """A CHECKSUM_PARTIAL datagram's field after NAT: the pseudo-header sum of the
+    addresses it now carries (nf_nat's l4 manip updates only the pseudo-header part,
+    and a port change leaves it alone). Unchanged when nothing was rewritten."""
+    ihl = (packet[0] & 0x0F) * 4
+    if packet[9] != 17 or len(packet) < ihl + 8:
+        return packet
+    length = int.from_bytes(packet[ihl + 4:ihl + 6], "big")
+    check = pseudo_header_sum(packet[12:16], packet[16:20], 17, length).to_bytes(2, "big")
+    if packet[ihl + 6:ihl + 8] == check:
+        return packet
+    return packet[:ihl + 6] + check + packet[ihl + 8:]
 
 
 def _packet_at(skb: Skb) -> int:
@@ -313,7 +328,8 @@ class IPv4Stack:
                ttl: int | None = None, df: bool = True, oif: NetDevice | None = None,
                frame_id: int | None = None, func: str = "ip_queue_xmit",
                route: tuple | None = None, confirm: bool = False,
-               ident: int | None = None, tos: int = 0, eperm: bool = False) -> int:
+               ident: int | None = None, tos: int = 0, eperm: bool = False,
+               csum_partial: bool = False) -> int:
         """ip_local_out(): route, build the header, resolve the next hop, transmit.
 
         ``route`` is a result of :meth:`route_output` the caller already has (UDP looks
@@ -324,7 +340,8 @@ class IPv4Stack:
         net.ipv4.ip_default_ttl. Returns the frame id. Raises
         :class:`NoRoute` when nothing routes ``dst``, and with ``eperm`` (a sendmsg that
         reports it) :class:`NfDropped` when netfilter drops the packet at OUTPUT or
-        POSTROUTING.
+        POSTROUTING. ``csum_partial``: the payload's UDP checksum is CHECKSUM_PARTIAL (see
+        netsim.stack.skb.PartialSkb); NAT keeps it so.
         """
         dev, nexthop, prefsrc = route or self.route_output(dst, oif)
         if confirm:
@@ -359,23 +376,39 @@ class IPv4Stack:
                 if eperm:
                     raise NfDropped(1, "Operation not permitted")
                 return frame_id
-        self.neigh_output(dev, nexthop, packet, frame_id)
+        if csum_partial:
+            self.neigh_output(dev, nexthop, _partial_after_nat(packet), frame_id, True)
+        else:
+            self.neigh_output(dev, nexthop, packet, frame_id)
         return frame_id
 
-    def neigh_output(self, dev: NetDevice, nexthop: bytes, packet: bytes, frame_id: int) -> None:
+    def neigh_output(self, dev: NetDevice, nexthop: bytes, packet: bytes, frame_id: int,
+                     csum_partial: bool = False) -> None:
         """ip_finish_output2(): no ARP on loopback, NOARP and tun devices."""
         if dev.flag_loopback or dev.link_type == "none":
-            self.send_frame(dev, None, packet, frame_id)
+            self.send_frame(dev, None, packet, frame_id, csum_partial)
         elif nexthop in self._broadcasts:
-            self.send_frame(dev, b"\xff" * 6, packet, frame_id)
+            self.send_frame(dev, b"\xff" * 6, packet, frame_id, csum_partial)
         else:
-            self.arp.resolve_output(dev, nexthop, packet, frame_id)
+            self.arp.resolve_output(dev, nexthop, packet, frame_id, csum_partial)
 
     def send_frame(self, dev: NetDevice, lladdr: bytes | None, packet: bytes,
-                   frame_id: int) -> None:
-        """dev_hard_header() + dev_queue_xmit()."""
+                   frame_id: int, csum_partial: bool = False) -> None:
+        """dev_hard_header() + dev_queue_xmit().
+
+        A CHECKSUM_PARTIAL packet (``csum_partial``) stays so on a device that offloads
+        checksums; on one that does not, validate_xmit_skb() finishes it first, before
+        any capture sees the frame. (Where it must happen is decided here and in the
+        bridge's egress, the only ways a partial frame reaches a device, so that the
+        common transmit path asks nothing.)"""
+        make = Skb
+        if csum_partial:
+            if dev.tx_csum_offload:
+                make = PartialSkb
+            else:
+                packet = finish_l4_checksum(packet)
         if dev.link_type == "none":
-            dev.queue_xmit(Skb(packet, frame_id, dev))
+            dev.queue_xmit(make(packet, frame_id, dev))
             return
         if lladdr is None:  # loopback: no link-layer addresses
             frame = _LOOPBACK_HEADER + packet
@@ -384,7 +417,7 @@ class IPv4Stack:
         trace = self.ns.trace
         if trace.enabled:  # the route record can read its packet out of the frame
             trace.rebase_last(packet, frame, 14)
-        dev.queue_xmit(Skb(frame, frame_id, dev))
+        dev.queue_xmit(make(frame, frame_id, dev))
 
     # ------------------------------------------------------------- receive
     def rcv(self, skb: Skb, packet: bytes) -> None:
@@ -504,7 +537,10 @@ class IPv4Stack:
             out = nf.post_routing(dev, route.dev, nexthop, out, skb.frame_id)
             if out is None:
                 return
-        self.neigh_output(route.dev, nexthop, out, skb.frame_id)
+        if skb.csum_partial:  # forwarded as it came: still for hardware to finish
+            self.neigh_output(route.dev, nexthop, _partial_after_nat(out), skb.frame_id, True)
+        else:
+            self.neigh_output(route.dev, nexthop, out, skb.frame_id)
 
     # ------------------------------------------------------------- UDP
     def _owed_rows(self, skb: Skb, step: Step) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from netsim.stack.netdevice import NetDevice
-from netsim.stack.skb import PACKET_HOST, Skb
+from netsim.stack.skb import PACKET_HOST, Skb, skb_for
 
 
 class Loopback(NetDevice):
@@ -12,6 +12,7 @@ class Loopback(NetDevice):
     flag_broadcast = False
     flag_multicast = False
     flag_loopback = True
+    tx_csum_offload = True
 
     def __init__(self, ns) -> None:
         super().__init__(ns, "lo", bytes(6), mtu=65536)
@@ -28,4 +29,4 @@ class Loopback(NetDevice):
     def _loop_back(self, skb: Skb) -> None:
         self.stats["rx_packets"] += 1
         self.stats["rx_bytes"] += len(skb.data)
-        self.netif_receive(Skb(skb.data, skb.frame_id, self, PACKET_HOST))
+        self.netif_receive(skb_for(skb.csum_partial)(skb.data, skb.frame_id, self, PACKET_HOST))

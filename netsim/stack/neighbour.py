@@ -268,7 +268,7 @@ class NeighbourTable:
         self._trace(n, "drop", f"{n.dev.name}: no ARP reply from {ip_ntoa(n.ip)} after "
                     f"{n.probes} requests: FAILED", "neigh_invalidate")
         queued, n.queue, n.queued_bytes = list(n.queue), deque(), 0
-        for packet, frame_id in queued:
+        for packet, frame_id, _partial in queued:
             self.stack.drop(n.dev.name, frame_id, f"{ip_ntoa(n.ip)} unreachable: ARP failed",
                             "arp_error_report", packet, "arp_failed")
             self.stack.icmp.host_unreachable(packet, n.dev)
@@ -280,18 +280,21 @@ class NeighbourTable:
         n.probes += 1
 
     # ------------------------------------------------------------- output
-    def resolve_output(self, dev: NetDevice, nexthop: bytes, packet: bytes, frame_id: int) -> None:
-        """neigh_output(): send ``packet`` to ``nexthop`` once its MAC is known."""
+    def resolve_output(self, dev: NetDevice, nexthop: bytes, packet: bytes, frame_id: int,
+                       csum_partial: bool = False) -> None:
+        """neigh_output(): send ``packet`` to ``nexthop`` once its MAC is known
+        (``csum_partial``: its UDP checksum is CHECKSUM_PARTIAL, see PartialSkb)."""
         n = self.entries.get((dev, nexthop))
         if n is None:
             n = self._create(dev, nexthop)
         elif n.state in CONNECTED:  # the fast path: no look at the clock
-            self.stack.send_frame(dev, n.lladdr, packet, frame_id)
+            self.stack.send_frame(dev, n.lladdr, packet, frame_id, csum_partial)
             return
-        if not self._event_send(n, packet, frame_id):
-            self.stack.send_frame(dev, n.lladdr, packet, frame_id)
+        if not self._event_send(n, packet, frame_id, csum_partial):
+            self.stack.send_frame(dev, n.lladdr, packet, frame_id, csum_partial)
 
-    def _event_send(self, n: Neighbour, packet: bytes | None, frame_id: int) -> bool:
+    def _event_send(self, n: Neighbour, packet: bytes | None, frame_id: int,
+                    csum_partial: bool = False) -> bool:
         """neigh_event_send(): True when the packet was queued or dropped, not sent."""
         now = self._now()
         n.used = now
@@ -332,7 +335,7 @@ class NeighbourTable:
                     n.queued_bytes -= truesize(len(dropped[0]))
                     self.stack.drop(n.dev.name, dropped[1], "neighbour queue full",
                                     "__neigh_event_send", cause="neigh_queue_full")
-                n.queue.append((packet, frame_id))
+                n.queue.append((packet, frame_id, csum_partial))
                 n.queued_bytes += size
             if immediate:
                 self._probe(n, p)
@@ -423,9 +426,9 @@ class NeighbourTable:
         if new == old or old in VALID:
             return True
         queued, n.queue, n.queued_bytes = list(n.queue), deque(), 0
-        for packet, frame_id in queued:  # neigh->output() for each: they go now
+        for packet, frame_id, partial in queued:  # neigh->output() for each: they go now
             if n.state in CONNECTED or not self._event_send(n, None, frame_id):
-                self.stack.send_frame(n.dev, n.lladdr, packet, frame_id)
+                self.stack.send_frame(n.dev, n.lladdr, packet, frame_id, partial)
         return True
 
     def event_ns(self, dev: NetDevice, ip: bytes, lladdr: bytes) -> Neighbour:

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from netsim.stack.skb import PACKET_OUTGOING, Skb, eth_type_trans
+from netsim.stack.skb import PACKET_OUTGOING, Skb, eth_type_trans, skb_for
 
 if TYPE_CHECKING:
     from netsim.stack.namespace import NetNamespace
@@ -49,6 +49,11 @@ class NetDevice:
     flag_loopback = False
     is_bridge = False
     speed_mbps: int | None = None  # what ethtool reports; the bridge derives port cost from it
+    # NETIF_F_HW_CSUM: a local UDP datagram routed out of this device is left
+    # CHECKSUM_PARTIAL (see netsim.stack.skb.PartialSkb). Linux: veth, lo and the bridge
+    # have it; a tap or tun gets it only from TUNSETOFFLOAD (QEMU's virtio-net), and
+    # netsim's NIC is one with checksum offload off (`ethtool -K eth0 tx off`).
+    tx_csum_offload = False
 
     def __init__(self, ns: NetNamespace, name: str, mac: bytes, *, mtu: int = 1500,
                  txqlen: int = 1000) -> None:
@@ -57,6 +62,9 @@ class NetDevice:
         self.ifindex = 0          # given by NetNamespace.register
         self.mac = mac
         self.mac_set_by_user = False
+        # the class's answer, kept on the instance: read once per datagram sent, and an
+        # instance attribute is the quick lookup for a class without __slots__
+        self.tx_csum_offload = self.tx_csum_offload
         self.mtu = mtu
         self.txqlen = txqlen
         self.admin_up = False
@@ -214,16 +222,18 @@ class NetDevice:
         stats["tx_bytes"] += nbytes
 
     # ------------------------------------------------------------------ receive
-    def netif_rx(self, data: bytes, frame_id: int) -> None:
+    def netif_rx(self, data: bytes, frame_id: int, csum_partial: bool = False) -> None:
         """A driver received ``data`` from its medium: eth_type_trans, then the core.
 
         veth and tun count no received multicast (``ip -s link``'s mcast stays 0 while a
         bridge port hears BPDUs, as on Linux 6.18); NIC drivers do (see rx_filter).
+        ``csum_partial``: the frame comes CHECKSUM_PARTIAL from a veth peer.
         """
         stats = self.stats
         stats["rx_packets"] += 1
         stats["rx_bytes"] += len(data)
-        self.netif_receive(Skb(data, frame_id, self, eth_type_trans(data, self.mac)))
+        self.netif_receive(skb_for(csum_partial)(data, frame_id, self,
+                                                 eth_type_trans(data, self.mac)))
 
     def netif_receive(self, skb: Skb) -> None:
         """__netif_receive_skb_core(): taps, then rx_handler, then the protocol handlers.

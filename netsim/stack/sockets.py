@@ -65,10 +65,16 @@ class UdpSocket:
             raise OSError(errno.EACCES, "Permission denied")
         dev, nexthop, prefsrc = route
         src = prefsrc or stack.select_source(dev, nexthop) or bytes(4)
-        payload = udp.build(src, dst, self.port, addr[1],
-                            data if type(data) is bytes else bytes(data))
-        stack.output(dst, ip_pkt.IPPROTO_UDP, payload, src=src, func="udp_sendmsg", route=route,
-                     ttl=self.ttl, frame_id=frame_id)
+        if type(data) is not bytes:
+            data = bytes(data)
+        if dev.tx_csum_offload:  # udp_send_skb(): CHECKSUM_PARTIAL, the device finishes it
+            stack.output(dst, ip_pkt.IPPROTO_UDP,
+                         udp.build_partial(src, dst, self.port, addr[1], data), src=src,
+                         func="udp_sendmsg", route=route, ttl=self.ttl, frame_id=frame_id,
+                         csum_partial=True)
+            return len(data)
+        stack.output(dst, ip_pkt.IPPROTO_UDP, udp.build(src, dst, self.port, addr[1], data),
+                     src=src, func="udp_sendmsg", route=route, ttl=self.ttl, frame_id=frame_id)
         return len(data)
 
     def connect(self, addr: tuple[str, int]) -> None:

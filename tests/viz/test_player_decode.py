@@ -95,3 +95,14 @@ def test_a_bridge_s_bpdu():
     assert layers[0]["n"] == "Ethernet (802.3)"
     assert layers[1]["n"] == "STP BPDU (LLC 42 42 03)"
     assert layers[1]["f"][0][1].startswith("config: root 8000.")
+
+
+def test_a_partial_udp_checksum_is_named_as_such():
+    partial = udp.build_partial(IP_A, IP_B, 5000, 9, b"hello\n")
+    full = udp.build(IP_A, IP_B, 5000, 9, b"hello\n")
+    shown = {}
+    for name, datagram in (("partial", partial), ("full", full)):
+        packet = ipv4.build(IP_A, IP_B, ipv4.IPPROTO_UDP, datagram, ident=1)
+        shown[name] = fields(decode(ethernet.build(B, A, ethernet.ETH_P_IP, packet)))["UDP"]
+    assert shown["partial"]["checksum"].startswith(f"{partial[6] << 8 | partial[7]:#06x} (partial")
+    assert "partial" not in shown["full"]["checksum"]

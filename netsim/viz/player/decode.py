@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from netsim.packets import arp, ethernet, icmp, ipv4, udp
 from netsim.packets.addr import MalformedPacket, ip_ntoa, mac_ntoa
+from netsim.packets.checksum import pseudo_header_sum
 
 _ETHERTYPES = {ethernet.ETH_P_IP: "IPv4", ethernet.ETH_P_ARP: "ARP",
                ethernet.ETH_P_IPV6: "IPv6", ethernet.ETH_P_8021Q: "802.1Q VLAN"}
@@ -104,7 +105,7 @@ def _ipv4(data: bytes, at: int, layers: list[dict]) -> int:
     if ip.proto == ipv4.IPPROTO_ICMP:
         _icmp(data, body, end, layers)
     elif ip.proto == ipv4.IPPROTO_UDP:
-        _udp(data, body, end, layers)
+        _udp(data, body, end, layers, ip.src, ip.dst)
     elif ip.proto == ipv4.IPPROTO_TCP:
         _tcp(data, body, end, layers)
     else:
@@ -138,11 +139,15 @@ def _icmp(data: bytes, at: int, end: int, layers: list[dict]) -> None:
     _rest(data[:end], at + 8, layers)
 
 
-def _udp(data: bytes, at: int, end: int, layers: list[dict]) -> None:
+def _udp(data: bytes, at: int, end: int, layers: list[dict], src: bytes, dst: bytes) -> None:
     dgram = udp.parse(data[at:end])
+    checksum = f"{dgram.checksum:#06x}"
+    if dgram.checksum == pseudo_header_sum(src, dst, 17, dgram.length):
+        checksum += (" (partial: only the pseudo-header's sum, left for a device that "
+                     "offloads checksums -- veth, lo, a bridge -- as Linux does)")
     layers.append(_layer("UDP", at, at + 8, [
         ["source port", _port(dgram.sport)], ["destination port", _port(dgram.dport)],
-        ["length", str(dgram.length)], ["checksum", f"{dgram.checksum:#06x}"]]))
+        ["length", str(dgram.length)], ["checksum", checksum]]))
     if {dgram.sport, dgram.dport} & {67, 68}:
         _dhcp(data, at + 8, at + dgram.length, layers)
     else:
