@@ -56,3 +56,16 @@ def test_a_machine_by_name_is_a_host_or_a_running_vms_guest() -> None:
     assert lab.machine("vm1") is lab.world.vm("vm1").guest
     with pytest.raises(KeyError, match=r"no machine 'vm9'.*\(machines: .*host.*vm1"):
         lab.machine("vm9")
+
+
+def test_the_check_table_explains_a_shared_cause_once() -> None:
+    result = labs.load("eth0-joined-br0").check()
+    whys = [g.why for g in result.goals if g.why]
+    assert len(whys) > 1 and len(set(whys)) < len(whys)  # goals failing for one reason
+    page = result._repr_html_()
+    first = next(g for g in result.goals if g.why)
+    import html
+
+    assert page.count(html.escape(first.why)) == 1
+    repeats = sum(g.why == first.why for g in result.goals) - 1
+    assert page.count(f"as for goal {first.number}<") == repeats
