@@ -263,3 +263,38 @@ def test_a_lab_notebook_with_the_solution_typed_in_ends_with_every_goal_met(path
     assert elapsed < TIME_LIMIT
     checked = [c for c in nb.cells if "check" in c.metadata.get("tags", [])]
     assert verdict(checked[-1]).endswith("-- all goals met")
+
+
+# ----------------------------------------------------------------------------- the browser
+HIDE_MATPLOTLIB = '''
+import importlib.abc, sys
+for name in [m for m in sys.modules if m.startswith("matplotlib")]:
+    del sys.modules[name]
+
+class Hide(importlib.abc.MetaPathFinder):
+    """What a pyodide kernel without matplotlib answers (the browser version)."""
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] == "matplotlib":
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+sys.meta_path.insert(0, Hide())
+'''
+
+
+@pytest.mark.parametrize("name", ["01_the_seed.ipynb", "03_spanning_tree.ipynb"])
+def test_a_notebook_without_matplotlib_shows_text_twins_instead_of_tracebacks(name):
+    """01 and 03 draw every kind of picture, animations included."""
+    path = ROOT / "notebooks" / name
+    nb = nbformat.read(path, as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell(HIDE_MATPLOTLIB))
+    nb, _ = execute(nb, path)
+    code = code_cells(nb)
+    assert images(code) == 0  # matplotlib really was missing
+    text = texts(code)
+    assert text.count("(no matplotlib in this Python:") >= 3
+    assert "links\n" in text  # the topology's text twin
+    if name == "01_the_seed.ipynb":
+        assert "br0 FDB at t=" in text and "netsim player" in pages(code)
+    else:
+        assert "ROOT bridge" in text
