@@ -9,6 +9,7 @@ is, each under the same guards, and returns a :class:`~netsim.labs.result.CheckR
 
 from __future__ import annotations
 
+import html
 import os
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -23,7 +24,9 @@ from netsim.labs.yamlfile import LabError
 from netsim.scenarios.outside import ScenarioError
 
 if TYPE_CHECKING:
+    from netsim.host import Host
     from netsim.lab import Lab
+    from netsim.user.io import CommandResult
 
 BUILD_WALL = 120.0
 """Seconds of real time building a lab's world may take, all commands together."""
@@ -85,6 +88,42 @@ class Exercise:
 
     def _repr_pretty_(self, printer, cycle: bool) -> None:
         printer.text(self.briefing())
+
+    def _repr_html_(self) -> str:
+        """The briefing as Jupyter shows it: the title as a heading, the task as the lab
+        file wrote it (its commands keep their indentation), the machines, the goals."""
+        esc = html.escape
+        goals_html = "".join(f"<li>{esc(text)}</li>" for text in self.goals)
+        started = (f"<p><b>VMs you start:</b> {esc(', '.join(self.spec.vms_to_start))}</p>"
+                   if self.spec.vms_to_start else "")
+        return (f"<h3>{esc(self.name)}: {esc(self.title)}</h3>"
+                f'<pre style="white-space:pre-wrap">{esc(self.task)}</pre>'
+                f"<p><b>Machines:</b> {esc(', '.join(self.machines()))}</p>{started}"
+                "<p><b>Goals</b> (checked by sending traffic through the simulation):</p>"
+                f"<ol>{goals_html}</ol>")
+
+    # ------------------------------------------------------------------ working on it
+    def machine(self, name: str) -> Host:
+        """The machine called ``name``: a host, or a running VM's guest (``vm1``)."""
+        try:
+            return traffic.find(self.world, name)
+        except Missing as missing:
+            raise KeyError(f"{missing} (machines: {', '.join(self.machines())})") from None
+
+    def sh(self, machine: str, command: str, *, echo: bool = True) -> CommandResult:
+        """Type ``command`` on the machine called ``machine``, as a student at its prompt.
+
+        The command joins ``world.history()`` like any typed one. With ``echo`` (the
+        default, for a notebook) the prompt, the command and what it printed are shown
+        the way a terminal shows them, and a failing command's exit status after them.
+        """
+        result = self.machine(machine).sh(command)
+        if echo:
+            print(f"{machine}$ {command}")
+            print(result.stdout + result.stderr, end="")
+            if result.returncode:
+                print(f"[exit status {result.returncode}]")
+        return result
 
     # ------------------------------------------------------------------ checking
     def check(self, student: str | None = None) -> CheckResult:

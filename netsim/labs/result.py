@@ -91,16 +91,21 @@ class CheckResult:
     def _repr_html_(self) -> str:
         esc = html.escape
         rows = []
+        told: dict[str, int] = {}  # an explanation is shown once, as in str()
+        left = 'style="text-align:left;vertical-align:top"'  # notebook CSS centres cells
         for g in self.goals:
             colour = "#c8f0c8" if g.passed else "#f6c6c6"
+            why = g.why if not g.why or g.why not in told else f"as for goal {told[g.why]}"
+            if g.why and not g.passed:
+                told.setdefault(g.why, g.number)
             detail = "" if g.passed else "".join(
-                f"<div><b>{label}</b><pre style=\"margin:0;white-space:pre-wrap\">"
-                f"{esc(text)}</pre></div>"
-                for label, text in (("seen", g.evidence), ("why", g.why)) if text)
+                f"<div><b>{label}</b><pre style=\"margin:0;white-space:pre-wrap;"
+                f"text-align:left\">{esc(text)}</pre></div>"
+                for label, text in (("seen", g.evidence), ("why", why)) if text)
             hint = "" if g.passed else esc(g.hint)
             rows.append(f'<tr><td style="background:{colour};text-align:center">'
-                        f"{PASS if g.passed else FAIL}</td><td>{g.number}. {esc(g.goal)}"
-                        f"{detail}</td><td>{hint}</td></tr>")
+                        f"{PASS if g.passed else FAIL}</td><td {left}>{g.number}. "
+                        f"{esc(g.goal)}{detail}</td><td {left}>{hint}</td></tr>")
         notes = "".join(f"<p><i>{esc(n)}</i></p>" for n in self.notes)
         return (f"<table><caption>{esc(self.headline())}</caption>"
                 "<tr><th></th><th>goal</th><th>hint</th></tr>"

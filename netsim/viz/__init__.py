@@ -7,6 +7,7 @@ networkx's ``draw_networkx_*`` functions do. Every picture has a text twin
 (``*_text``) for terminals and tests.
 """
 
+from netsim.viz._mpl import MatplotlibMissing, show
 from netsim.viz.animate import animate, animate_text
 from netsim.viz.fdb import fdb, fdb_events, fdb_rows, fdb_text
 from netsim.viz.graph import DEVICE_KINDS, device_kind, to_networkx
@@ -16,7 +17,8 @@ from netsim.viz.player import Player, player
 from netsim.viz.stp import animate_stp, stp, stp_layout, stp_steps, stp_text
 from netsim.viz.topology import topology, topology_layout, topology_text
 
-__all__ = ["DEVICE_KINDS", "device_kind", "fdb", "fdb_events", "fdb_rows", "fdb_text",
+__all__ = ["DEVICE_KINDS", "MatplotlibMissing", "show",
+           "device_kind", "fdb", "fdb_events", "fdb_rows", "fdb_text",
            "hops", "ladder", "ladder_text", "to_networkx",
            "animate", "animate_text", "host_inside", "host_inside_layout", "host_inside_text",
            "animate_stp", "stp", "stp_layout", "stp_steps", "stp_text", "Player", "player",

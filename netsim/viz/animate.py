@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from netsim.viz._args import need_lab
+from netsim.viz._mpl import pyplot
 from netsim.viz.ladder import (
     FRAME_COLOURS,
     addresses,
@@ -212,7 +213,7 @@ def animate(lab: Lab, frames=None, ax=None, *, interval: int = 700, snapshot: bo
     if not records:
         raise ValueError("viz.animate(): nothing to animate: no frame in the trace yet "
                          "(send one first, e.g. h1.sh('ping -c 1 10.0.0.2'))")
-    import matplotlib.pyplot as plt
+    plt = pyplot("animate")
     from matplotlib.lines import Line2D
 
     from netsim.viz.inside import HEIGHT, INCH, host_inside, host_inside_layout

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from netsim.packets.addr import mac_ntoa
 from netsim.viz._args import need_bridge
+from netsim.viz._mpl import pyplot
 
 if TYPE_CHECKING:
     from netsim.bridge.device import Bridge
@@ -125,7 +126,7 @@ def fdb(bridge: Bridge, ax=None, history: Iterable[TraceRecord] | None = None):
     :class:`FdbEvent` as ``mark.fdb_event``.
     """
     bridge = need_bridge(bridge, "fdb")
-    import matplotlib.pyplot as plt  # lazily: importing netsim must not pull matplotlib in
+    plt = pyplot("fdb")  # lazily: importing netsim must not pull matplotlib in
 
     rows = fdb_rows(bridge)
     events = fdb_events(history, bridge) if history is not None else None

@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 
 from netsim.packets.addr import ip_ntoa, mac_ntoa
 from netsim.viz._args import need_host
+from netsim.viz._mpl import pyplot
 from netsim.viz.graph import Routing, device_kind, routing
 
 if TYPE_CHECKING:
@@ -526,7 +527,7 @@ def host_inside(host: Host, ax=None) -> dict:
     (None for a box without one), so tests can hold each label to its box.
     """
     host = need_host(host, "host_inside")
-    import matplotlib.pyplot as plt
+    plt = pyplot("host_inside")
     from matplotlib.patches import FancyBboxPatch
 
     L = host_inside_layout(host)

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from netsim.viz._args import need_records
+from netsim.viz._mpl import pyplot
 
 if TYPE_CHECKING:
     from netsim.engine.trace import TraceRecord
@@ -448,7 +449,7 @@ def ladder(records: Iterable[TraceRecord], ax=None, *, lane_width: float = LANE,
     times ``ax.netsim_time_texts``; the notes ``ax.netsim_notes``.
     """
     records = need_records(records, "ladder")
-    import matplotlib.pyplot as plt  # lazily: importing netsim must not pull matplotlib in
+    plt = pyplot("ladder")  # lazily: importing netsim must not pull matplotlib in
 
     hop_list = hops(records)
     lanes = _lanes(hop_list)

@@ -24,6 +24,7 @@ from netsim.bridge import stp as kstp
 from netsim.bridge.device import Bridge
 from netsim.cli.ip.link_show import bridge_id_text
 from netsim.viz._args import need_lab
+from netsim.viz._mpl import pyplot
 from netsim.viz.graph import machines
 
 if TYPE_CHECKING:
@@ -246,7 +247,7 @@ def stp(lab: Lab, ax=None, *, legend: bool = True, title: str | None = None) -> 
     ``"root"`` (the root bridge's node or None), ``"legend"``, ``"title"``, ``"pos"``.
     """
     lab = need_lab(lab, "stp")
-    import matplotlib.pyplot as plt  # lazily: importing netsim must not pull matplotlib in
+    plt = pyplot("stp")  # lazily: importing netsim must not pull matplotlib in
     from matplotlib.lines import Line2D
 
     lay = stp_layout(lab)

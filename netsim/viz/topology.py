@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from netsim.viz._args import need_lab
+from netsim.viz._mpl import pyplot
 from netsim.viz.graph import to_networkx
 
 if TYPE_CHECKING:
@@ -397,7 +398,7 @@ def topology(lab: Lab, ax=None, *, graph: nx.Graph | None = None,
     patches), ``"titles"`` (machine -> Text), ``"legend"`` and ``"pos"``.
     """
     lab = need_lab(lab, "topology")
-    import matplotlib.pyplot as plt  # lazily: importing netsim must not pull matplotlib in
+    plt = pyplot("topology")  # lazily: importing netsim must not pull matplotlib in
     from matplotlib.lines import Line2D
     from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
