@@ -33,6 +33,7 @@ from __future__ import annotations
 import argparse
 import base64
 import hashlib
+import importlib.util
 import json
 import os
 import shutil
@@ -272,7 +273,10 @@ def netsim_wheel(dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for old in dest.glob("netsim_edu-*.whl"):
         old.unlink()
-    pip("wheel", "--no-deps", "--wheel-dir", str(dest), str(ROOT))
+    # With hatchling installed (the lite extra has it) pip uses it as it is: no index is
+    # asked for a build environment, so a build with a full cache needs no network.
+    isolation = [] if importlib.util.find_spec("hatchling") is None else ["--no-build-isolation"]
+    pip("wheel", "--no-deps", *isolation, "--wheel-dir", str(dest), str(ROOT))
     (whl,) = dest.glob("netsim_edu-*.whl")
     return whl
 
@@ -348,7 +352,33 @@ def notebooks(root: Path = ROOT) -> dict[str, Path]:
     return found
 
 
-def build(out: Path, cache: Path) -> None:
+STAMP = ".netsim-lite-inputs"  # in the site: the fingerprint of what it was built from
+
+
+def fingerprint() -> str:
+    """A hash of everything a site is built from that lives here or is installed.
+
+    The downloads are pinned (their hashes are checked), so they need not be in it.
+    """
+    from importlib.metadata import version
+
+    h = hashlib.sha256()
+    files = [Path(__file__), ROOT / "pyproject.toml", *sorted(LITE_DIR.rglob("*")),
+             *notebooks().values(), *sorted((ROOT / "netsim").rglob("*"))]
+    for f in files:
+        if f.is_file() and "__pycache__" not in f.parts:
+            h.update(f"{f.relative_to(ROOT)}\0".encode() + sha256(f).encode())
+    for dist in ("jupyterlite-core", "jupyterlite-pyodide-kernel"):
+        h.update(f"{dist}=={version(dist)}".encode())
+    return h.hexdigest()
+
+
+def build(out: Path, cache: Path, reuse: bool = False) -> Path:
+    """Build the site in ``out``; with ``reuse``, keep one built from the same inputs."""
+    stamp = fingerprint()
+    if reuse and (out / STAMP).exists() and (out / STAMP).read_text() == stamp:
+        log(f"{out} is up to date")
+        return out
     started = time.monotonic()
     cache.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix="stage-", dir=cache))
@@ -374,9 +404,11 @@ def build(out: Path, cache: Path) -> None:
              "--output-dir", str(out.resolve())], cwd=stage)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
+    (out / STAMP).write_text(stamp)
     size = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
     log(f"built {out} in {time.monotonic() - started:.1f} s: {size / 1e6:.0f} MB, "
         f"{sum(1 for _ in out.rglob('*'))} files")
+    return out
 
 
 def default_cache() -> Path:
@@ -390,8 +422,10 @@ def main(argv: list[str] | None = None) -> None:
                     help="the site's folder (replaced; default build/lite)")
     ap.add_argument("--cache", type=Path, default=default_cache(),
                     help="downloads kept between builds (default ~/.cache/netsim-lite)")
+    ap.add_argument("--reuse", action="store_true",
+                    help="keep the site in --out if it was built from the same inputs")
     args = ap.parse_args(argv)
-    build(args.out, args.cache)
+    build(args.out, args.cache, reuse=args.reuse)
 
 
 if __name__ == "__main__":
