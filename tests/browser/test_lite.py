@@ -60,7 +60,8 @@ def lite_site() -> Path:
         pytest.skip(reason)
     build = _load_builder()
     cache = build.default_cache()
-    return build.build(cache / "test-site", cache, reuse=True)
+    # the site .ci/run builds (build/lite), reused while nothing it is made of changed
+    return build.build(ROOT / "build" / "lite", cache, reuse=True)
 
 
 class _Quiet(SimpleHTTPRequestHandler):
