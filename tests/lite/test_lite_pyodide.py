@@ -1,0 +1,88 @@
+"""netsim in pyodide -- the browser's Python, run here by node -- answers as on CPython.
+
+The site's own pyodide and wheels (tools/lite/build.py; build/lite is reused while
+nothing it is made of changed) run a script under node in a few seconds, with no
+browser: the lock must load netsim and its dependencies on ``import``, and every line
+netsim prints must be the one CPython prints (the same seed, the same world).
+tests/browser/test_lite.py then runs the whole site in Chromium.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+HERE = Path(__file__).parent
+
+SCRIPT = """\
+import sys
+
+import netsim
+import netsim.labs
+import netsim.viz as viz
+from netsim import scenarios
+
+print(sys.platform, file=sys.stderr)
+lab = netsim.Lab(seed=0)
+h1, h2 = lab.host("h1"), lab.host("h2")
+lab.link("h1:eth0", "h2:eth0")
+h1.sh("ip addr add 10.0.0.1/24 dev eth0 && ip link set eth0 up")
+h2.sh("ip addr add 10.0.0.2/24 dev eth0 && ip link set eth0 up")
+print(h1.sh("ping -c 2 10.0.0.2; ip neigh; printf '\\\\377x' | wc -c").stdout)
+nat = scenarios.nat(vms=1)
+print(nat.vm("vm1").guest.sh("ping -c 1 198.51.100.10").stdout)
+player = viz.player(nat)
+print(len(player), player.title, len(player._repr_html_()) > 10_000)
+print(viz.topology_text(nat))
+print(nat.why("vm1", "web"))
+exercise = netsim.labs.load("fix-the-nat")   # PyYAML: the pure wheel made from its sdist
+print(exercise.check())
+try:
+    viz.topology(nat)
+except ImportError as missing:
+    print("no picture:", type(missing).__name__, file=sys.stderr)
+"""
+
+
+def _missing() -> str | None:
+    for module in ("jupyterlite_core", "jupyterlite_pyodide_kernel"):
+        if importlib.util.find_spec(module) is None:
+            return f"no {module}: pip install -e '.[lite]'"
+    if shutil.which("node") is None:
+        return "no node (it runs pyodide outside a browser here)"
+    return None
+
+
+@pytest.fixture(scope="module")
+def site() -> Path:
+    if reason := _missing():
+        if os.environ.get("CI"):
+            pytest.fail(f"{reason} (CI has it)")
+        pytest.skip(reason)
+    spec = importlib.util.spec_from_file_location("lite_build", ROOT / "tools/lite/build.py")
+    build = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(build)
+    return build.build(ROOT / "build" / "lite", build.default_cache(), reuse=True)
+
+
+def test_netsim_in_pyodide_prints_what_it_prints_on_cpython(site, tmp_path):
+    script = tmp_path / "script.py"
+    script.write_text(SCRIPT)
+    browser = subprocess.run(["node", str(HERE / "run_in_pyodide.mjs"), str(site), str(script)],
+                             capture_output=True, text=True, timeout=300)
+    assert browser.returncode == 0, browser.stderr
+    # pyodide's own lines ("Loading ...") go to the console, not to Python's stderr
+    assert "emscripten" in browser.stderr
+    assert "no picture: " in browser.stderr          # matplotlib is not in the site
+    here = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=300, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert here.returncode == 0, here.stderr
+    assert "1 received" in browser.stdout and "fix-the-nat" in browser.stdout
+    assert browser.stdout == here.stdout
