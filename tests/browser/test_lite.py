@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import importlib.util
-import json
 import os
 import shutil
 import sys
@@ -107,13 +106,13 @@ class Offline:
             route.abort()
 
 
-def run_all(page, notebook: Path) -> None:
-    """Shift+Enter from the first cell, as a student does, once per cell of the file.
+def run_all(page) -> None:
+    """Run -> Run All Cells, from the menu bar.
 
-    (Counted in the file: the page draws only the cells near the screen.)"""
-    page.locator(".jp-Notebook .jp-Cell").first.click()
-    for _ in json.loads(notebook.read_text())["cells"]:
-        page.keyboard.press("Shift+Enter")
+    (Not Shift+Enter per cell: a key pressed while the notebook is still opening can
+    land in another cell, and the page draws only the cells near the screen.)"""
+    page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
 
 
 def test_a_notebook_runs_netsim_and_steps_the_player_offline(served, tmp_path):
@@ -125,9 +124,11 @@ def test_a_notebook_runs_netsim_and_steps_the_player_offline(served, tmp_path):
         watch = Offline(context)
         page = watch.page
         started = time.monotonic()
-        page.goto(f"{served}/notebooks/index.html?path=00_welcome.ipynb")
-        page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
-        run_all(page, ROOT / "lite" / "00_welcome.ipynb")
+        page.goto(f"{served}/")      # the front door opens JupyterLab on the welcome
+        page.locator(".jp-RenderedMarkdown h1", has_text="netsim in your browser").wait_for(
+            timeout=60_000)
+        assert "/lab/" in page.url
+        run_all(page)
         outputs = page.locator(".jp-OutputArea-output")
         page.get_by_text("2 received, 0% packet loss").wait_for(timeout=BOOT)
         print(f"\npyodide booted and pinged after {time.monotonic() - started:.1f} s",
@@ -146,6 +147,14 @@ def test_a_notebook_runs_netsim_and_steps_the_player_offline(served, tmp_path):
         page.get_by_text("matplotlib").last.wait_for(timeout=60_000)
         page.screenshot(path=str(tmp_path / "lite.png"), full_page=True)
         errors = [o for o in outputs.all_inner_texts() if "Traceback" in o]
+        # the guard itself: a request for pyodide's CDN (where the kernel would look
+        # without our lock) is refused and recorded
+        probe = context.new_page()
+        probe.goto(f"{served}/index.html")
+        cdn = "https://cdn.jsdelivr.net/pyodide/v314.0.6/full/pyodide-lock.json"
+        assert probe.evaluate(f"() => fetch({cdn!r}).then(() => 'got', () => 'refused')"
+                              ) == "refused"
+        assert watch.outside.pop() == cdn
         browser.close()
     assert errors == []
     assert watch.outside == [], watch.outside

@@ -402,6 +402,7 @@ def build(out: Path, cache: Path, reuse: bool = False) -> Path:
         log(f"jupyter lite build -> {out}")
         run([sys.executable, "-m", "jupyterlite_core", "build", "--lite-dir", str(stage),
              "--output-dir", str(out.resolve())], cwd=stage)
+        front_door(out / "index.html")
     finally:
         shutil.rmtree(stage, ignore_errors=True)
     (out / STAMP).write_text(stamp)
@@ -409,6 +410,25 @@ def build(out: Path, cache: Path, reuse: bool = False) -> Path:
     log(f"built {out} in {time.monotonic() - started:.1f} s: {size / 1e6:.0f} MB, "
         f"{sum(1 for _ in out.rglob('*'))} files")
     return out
+
+
+def front_door(index: Path) -> None:
+    """The site's front door opens JupyterLab (the file list on the left) on the welcome
+    notebook, instead of JupyterLab's empty launcher.
+
+    The page stays JupyterLite's own: every page of the site reads its settings from the
+    ``jupyter-config-data`` block in it. Only its last step, a jump to the app, changes:
+    to the app with the welcome notebook open (``?path=``).
+    """
+    page = index.read_text(encoding="utf-8")
+    jump = "await import('./config-utils.js');"
+    if page.count(jump) != 1:
+        raise SystemExit(f"lite: {index} is not the page this build knows (no {jump!r})")
+    index.write_text(page.replace(
+        jump, f"window.location.replace('./lab/index.html?path={WELCOME}');"), encoding="utf-8")
+    # The apps set their icon from a script, after the browser has already asked for the
+    # site's /favicon.ico (a 404 and a console error on every page): give it one.
+    shutil.copy2(index.parent / "lab" / "favicon.ico", index.parent / "favicon.ico")
 
 
 def default_cache() -> Path:
