@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import signal
+import socket
 from pathlib import Path
 
 import netsim
@@ -49,3 +50,42 @@ def test_every_docstring_is_utf8():
             except UnicodeEncodeError as e:
                 bad.append(f"{path.relative_to(NETSIM.parent)}: {name}: {e}")
     assert bad == []
+
+
+def _without_ipv6(monkeypatch) -> None:
+    """The socket module of a Python built without IPv6, as pyodide's is."""
+    real = socket.inet_pton
+
+    def inet_pton(family: int, text: str) -> bytes:
+        if family == socket.AF_INET6:
+            raise OSError("can't use AF_INET6, IPv6 is disabled")
+        return real(family, text)
+
+    monkeypatch.setattr(socket, "has_ipv6", False)
+    monkeypatch.setattr(socket, "inet_pton", inet_pton)
+
+
+def test_qemu_user_networking_starts_in_a_python_without_ipv6(monkeypatch):
+    # -netdev user checks its ipv6-prefix (default fec0::) with inet_pton(AF_INET6):
+    # in the browser every VM with user networking failed with "Failed to parse IPv6
+    # prefix" (notebook 02's nat_user section).
+    _without_ipv6(monkeypatch)
+    from netsim import scenarios
+
+    lab = scenarios.nat_user(vms=1)
+    assert "1 received" in lab.vm("vm1").guest.sh("ping -c 1 10.0.2.2").stdout
+
+
+TEXTS = ["fec0::", "::1", "FEC0::", "0001:2::", "::ffff:1.2.3.4", "1:2:3:4:5:6:1.2.3.4",
+         "1:2:3:4:5:6:7::", "::0.0.0.0", "fe80::1%eth0", "::1.2.3.04", "1::2::3", "12345::",
+         ":::", "fec0::/64", " fec0::", "fec0::\n", "::1.2.3", "::256.1.1.1", "00001::",
+         "1:2:3:4:5:6:7:8:9", "::ffff:1.2.3.4.5", "1:2:3:4:5:6:7:1.2.3.4", ""]
+
+
+def test_without_ipv6_the_prefix_check_takes_what_inet_pton_takes(monkeypatch):
+    from netsim.qemu.builder_net import _inet_pton6
+
+    with_ipv6 = [_inet_pton6(t) for t in TEXTS]
+    _without_ipv6(monkeypatch)
+    assert [_inet_pton6(t) for t in TEXTS] == with_ipv6
+    assert with_ipv6.count(True) == 8

@@ -42,6 +42,8 @@ player = viz.player(nat)
 print(len(player), player.title, len(player._repr_html_()) > 10_000)
 print(viz.topology_text(nat))
 print(nat.why("vm1", "web"))
+user = scenarios.nat_user(vms=1)   # QEMU's user networking: its IPv6 prefix check
+print(user.vm("vm1").guest.sh("ping -c 1 10.0.2.2").stdout)
 exercise = netsim.labs.load("fix-the-nat")   # PyYAML: the pure wheel made from its sdist
 print(exercise.check())
 try:
