@@ -10,6 +10,7 @@ tests/browser/test_lite.py then runs the whole site in Chromium.
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -88,3 +89,50 @@ def test_netsim_in_pyodide_prints_what_it_prints_on_cpython(site, tmp_path):
     assert here.returncode == 0, here.stderr
     assert "1 received" in browser.stdout and "fix-the-nat" in browser.stdout
     assert browser.stdout == here.stdout
+
+
+NOTEBOOKS = """\
+import json, sys, traceback
+
+import pyodide_js
+from IPython.display import display   # what a notebook's namespace has
+
+for path, cells in json.loads(NBS):
+    space = {"display": display, "__name__": "__main__"}
+    for i, source in enumerate(cells):
+        try:
+            # as the kernel does before each cell: load the packages its imports name
+            await pyodide_js.loadPackagesFromImports(source)
+            exec(compile(source, f"{path} cell {i}", "exec"), space)
+        except BaseException:
+            print(f"FAILED {path} cell {i}:", traceback.format_exc(limit=-2), file=sys.stderr)
+            break
+    print("ran", path)
+"""
+
+
+def test_every_notebook_of_the_site_runs_in_pyodide(site, tmp_path):
+    """Each notebook the site carries, its code cells run in order as "Run All" does
+    (with IPython's display; without a kernel a rich output is only its text)."""
+    notebooks = []
+    for nb in sorted((site / "files").rglob("*.ipynb")):
+        cells = [c for c in json.loads(nb.read_text())["cells"] if c["cell_type"] == "code"
+                 and "raises-exception" not in c.get("metadata", {}).get("tags", [])]
+        notebooks.append([str(nb.relative_to(site / "files")),
+                          ["".join(c["source"]) for c in cells]])
+    script = tmp_path / "notebooks.py"
+    script.write_text(f"NBS = {json.dumps(notebooks)!r}\n" + NOTEBOOKS)
+    ran = subprocess.run(["node", str(HERE / "run_in_pyodide.mjs"), str(site), str(script)],
+                         capture_output=True, text=True, timeout=600)
+    assert ran.returncode == 0, ran.stderr[-3000:]
+    assert [line for line in ran.stdout.splitlines() if line.startswith("ran ")] == [
+        f"ran {path}" for path, _ in notebooks]
+    failures = ran.stderr.split("FAILED ")[1:]
+    # A notebook that imports matplotlib itself stops at once in the browser; the viz
+    # functions (and viz.show) answer without it. Known, and not a fault of the site:
+    # listed as an expected failure until those notebooks no longer do.
+    direct = [f.split(":")[0] for f in failures
+              if f.rstrip().endswith("No module named 'matplotlib'")]
+    assert [f for f in failures if f.split(":")[0] not in direct] == []
+    if direct:
+        pytest.xfail(f"these import matplotlib, which the browser lacks: {direct}")
