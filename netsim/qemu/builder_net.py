@@ -9,7 +9,6 @@ backend and the board's NIC at once; ``-net`` puts backends and NICs on hub 0.
 
 from __future__ import annotations
 
-import ipaddress
 import socket
 from collections.abc import Iterator
 
@@ -421,6 +420,8 @@ def _inet_pton6(text: str) -> bool:
         # A Python built without IPv6 (pyodide, in the browser) refuses every AF_INET6
         # text; ipaddress parses the same texts, and scope ids ("%eth0"), which
         # inet_pton never takes.
+        import ipaddress  # only there: CPython's socket parses IPv6 itself
+
         try:
             ipaddress.IPv6Address(text)
         except ValueError:
