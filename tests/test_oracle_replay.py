@@ -71,7 +71,7 @@ IN_SCOPE = [
     "tun_refused_by_bridge",
     "tuntap_basic",
     "vm_tap_arp_ping",
-    # issue 16, network fidelity (docs/fidelity_network.md)
+    # issue 16, network fidelity (tests/oracle/fidelity.yaml)
     "fid_net_icmp_quote",
     "fid_net_icmp_ratelimit",
     "fid_net_ping_errors",
@@ -85,6 +85,12 @@ IN_SCOPE = [
     "fid_net_conntrack_cli",
     "fid_net_ping_ttl",
     "fid_net_icmp_local",
+    # issue 16, QEMU's start-up output (its network scripts)
+    "fid_qemu_script_output",
+    "fid_qemu_script_fails",
+    # issue 16, shell details students use
+    "fid_shell_dev_udp_tcp",
+    "fid_shell_socat_udp",
 ]
 """Scenarios netsim must reproduce exactly."""
 
@@ -93,7 +99,7 @@ OUT_OF_SCOPE: dict[str, str] = {
         "issue 16 follow-up (devices): a UDP datagram routed out of a veth or lo carries "
         "CHECKSUM_PARTIAL's pseudo-header sum in captures until a device without checksum "
         "offload (tap, NIC) finishes it; netsim writes the full checksum at once "
-        "(docs/fidelity_network.md)"),
+        "(tests/oracle/fidelity.yaml, area checksums)"),
 }
 """Recorded scenarios not replayed yet, and the issue that will bring each one."""
 

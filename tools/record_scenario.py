@@ -21,7 +21,12 @@ up).  Then the steps:
 * ``capture`` / ``capture_stop``: a helper (``--helper capture DEV``) with an AF_PACKET
   socket bound to DEV (not promiscuous unless ``"promisc": true``) records every frame
   and its pkttype
-* ``file``: writes ``$WORK/<file>``.  ``qemu``, ``proc_fd`` and ``kill`` are not supported.
+* ``file``: writes ``$WORK/<file>``
+* ``qemu``: ``qemu-system-x86_64 ARGS`` started in the namespace (stdin /dev/null, stdout
+  and stderr into ``$WORK/<as>.stdout`` / ``.stderr``); the step waits until QEMU holds
+  a ``/dev/net/tun`` fd and then ``settle`` s (1.5), or until it exits, at most ``wait``
+  s (8).  ``proc_fd`` lists its ``/proc/PID/fd``; ``kill`` sends SIGTERM from this
+  process, waits for the exit, then ``settle`` s (0.5) for the downscripts' output.
 
 The expected file written to ``--out`` (default ``tests/oracle/expected``) holds the
 first run's step records; fields that differed between the runs, the step's declared
@@ -73,7 +78,7 @@ TIMER_KEYS = frozenset({
 CAPTURE_DRAIN = 0.3
 """Seconds a capture keeps reading after the stop order."""
 
-UNSUPPORTED = ("qemu", "proc_fd", "kill")
+QEMU = "qemu-system-x86_64"
 
 
 class RecorderError(Exception):
@@ -348,6 +353,7 @@ class Run:
         self.ns = {h: f"{NS_PREFIX}{os.getpid()}-{tag}-{h}" for h in scenario["hosts"]}
         self.work = tempfile.mkdtemp(prefix="nsrec-work-")
         self.helpers: dict[str, Helper] = {}
+        self.qemus: dict[str, subprocess.Popen[bytes]] = {}
         self.capture_max: dict[str, int | None] = {}
         self.capture_failed: dict[str, str] = {}
         self.env = {
@@ -376,6 +382,11 @@ class Run:
         for helper in self.helpers.values():
             helper.stop()
         self.helpers.clear()
+        for proc in self.qemus.values():
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait(10)
+        self.qemus.clear()
         for name in self.created:
             run_cmd(["ip", "netns", "del", name])
         self.created.clear()
@@ -425,9 +436,6 @@ class Run:
     # ------------------------------------------------------------ steps
     def step(self, st: dict[str, Any]) -> dict[str, Any]:
         """Execute one step; the keys it records."""
-        for kind in UNSUPPORTED:
-            if st.get(kind):
-                raise RecorderError(f"step kind {kind!r} is not supported by this recorder")
         if "sh" in st:
             return self.do_sh(st)
         if "sleep" in st:
@@ -458,7 +466,70 @@ class Run:
             return self.do_capture(st)
         if "capture_stop" in st:
             return self.do_capture_stop(st)
+        if "qemu" in st:
+            return self.do_qemu(st)
+        if st.get("proc_fd"):
+            return self.do_proc_fd(st)
+        if st.get("kill"):
+            return self.do_kill(st)
         raise RecorderError(f"unknown step {st!r}")
+
+    # ------------------------------------------------------------ qemu
+    def _qemu_output(self, name: str) -> dict[str, str]:
+        work = Path(self.work)
+        return {"stdout": (work / f"{name}.stdout").read_text(errors="replace"),
+                "stderr": (work / f"{name}.stderr").read_text(errors="replace")}
+
+    def do_qemu(self, st: dict[str, Any]) -> dict[str, Any]:
+        """Start QEMU and let it settle: running, rc, pid, stdout, stderr."""
+        name = st["as"]
+        if name in self.qemus or name in self.helpers:
+            raise RecorderError(f"process name {name!r} used twice")
+        work = Path(self.work)
+        # bash expands $WORK / $NS_x in the arguments, then execs QEMU itself: the pid
+        # that Popen knows is QEMU's, and QEMU's fds 0-2 are the files, as recorded.
+        argv = self.in_ns(st["host"]) + ["bash", "-c", f"exec {QEMU} {st['qemu']}"]
+        with open(work / f"{name}.stdout", "wb") as out, \
+                open(work / f"{name}.stderr", "wb") as err:
+            proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
+                                    env=self.env)
+        self.qemus[name] = proc
+        deadline = time.monotonic() + float(st.get("wait", 8))
+        settle = float(st.get("settle", 1.5))
+        while time.monotonic() < deadline and proc.poll() is None:
+            if "/dev/net/tun" in (t for _fd, t in _proc_fds(proc.pid)):
+                time.sleep(settle)
+                break
+            time.sleep(0.05)
+        rc = proc.poll()
+        return {"running": rc is None, "rc": rc, "pid": proc.pid, **self._qemu_output(name)}
+
+    def _qemu(self, st: dict[str, Any]) -> subprocess.Popen[bytes]:
+        if st["as"] not in self.qemus:
+            raise RecorderError(f"no qemu {st['as']!r} (start it with a qemu step first)")
+        return self.qemus[st["as"]]
+
+    def do_proc_fd(self, st: dict[str, Any]) -> dict[str, Any]:
+        """``/proc/PID/fd`` of a qemu or tap process: fds, tun_fds."""
+        pid = self._qemu(st).pid if st["as"] in self.qemus else self.helper(st).proc.pid
+        fds = [{"fd": fd, "target": target} for fd, target in _proc_fds(pid)]
+        return {"fds": fds, "tun_fds": [e["fd"] for e in fds if e["target"] == "/dev/net/tun"]}
+
+    def do_kill(self, st: dict[str, Any]) -> dict[str, Any]:
+        """SIGTERM from this process, wait, settle: rc, stdout, stderr."""
+        proc = self._qemu(st)
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(proc.pid, signal.SIGTERM)
+        try:
+            rc = proc.wait(float(st.get("wait", 8)))
+        except subprocess.TimeoutExpired:
+            rc = None
+        time.sleep(float(st.get("settle", 0.5)))
+        out = self._qemu_output(st["as"])
+        # QEMU names the sender: this process, by pid and argv[0]
+        out["stderr"] = re.sub(r"from pid \d+ \([^)]*\)", "from pid $PID ($PYTHON)",
+                               out["stderr"])
+        return {"rc": rc, **out}
 
     def do_sh(self, st: dict[str, Any]) -> dict[str, Any]:
         """``bash -c CMD`` in the namespace: rc, stdout, stderr (+ json)."""
@@ -531,6 +602,17 @@ class Run:
                          for f in frames]
         rec["error"] = ans.get("error")
         return rec
+
+
+def _proc_fds(pid: int) -> list[tuple[int, str]]:
+    """(fd, link target) of a process, socket/pipe inode numbers removed."""
+    out = []
+    with contextlib.suppress(FileNotFoundError, ProcessLookupError):
+        for entry in os.listdir(f"/proc/{pid}/fd"):
+            with contextlib.suppress(FileNotFoundError):
+                target = os.readlink(f"/proc/{pid}/fd/{entry}")
+                out.append((int(entry), re.sub(r"^(socket|pipe):\[\d+\]$", r"\1:[]", target)))
+    return sorted(out)
 
 
 # ============================================================================ volatility

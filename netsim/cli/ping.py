@@ -26,7 +26,6 @@ from netsim.cli.ping_args import (
     ArgError,
     inet_aton,
     inet_pton4,
-    name_error,
     nodeinfo,
     parse_flow,
     parse_tos,
@@ -39,6 +38,7 @@ from netsim.packets.addr import ip_ntoa
 from netsim.stack.ipv4 import NoRoute
 from netsim.user.getopt import Getopt, GetoptError
 from netsim.user.ping import PingConfig, Pinger
+from netsim.user.resolver import name_error
 
 if TYPE_CHECKING:
     from netsim.host import Host

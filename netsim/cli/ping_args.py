@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from netsim.user.resolver import name_error
 from netsim.user.strtod import strtod
 from netsim.user.strtol import strtol
 
@@ -243,70 +244,3 @@ def read_hosts(text: str) -> list[tuple[bytes, list[str]]]:
             if packed is not None:
                 entries.append((packed, fields[1:]))
     return entries
-
-
-def _name_pton(name: str) -> list[bytes] | None:
-    """ns_name_pton(): the labels of a name (``\\X`` and ``\\DDD`` escapes), or None
-    when it is not a domain name (an empty or 64-byte label, over 255 bytes)."""
-    labels: list[bytes] = []
-    label = bytearray()
-    total = 1
-    i, n = 0, len(name)
-    while i < n:
-        ch = name[i]
-        i += 1
-        if ch == "\\":
-            if i + 2 < n + 0 and name[i:i + 3].isdigit() and name[i:i + 3].isascii():
-                code = int(name[i:i + 3])
-                if code > 255:
-                    return None
-                label.append(code)
-                i += 3
-            elif i < n:
-                label += name[i].encode("utf-8", "surrogateescape")
-                i += 1
-            else:
-                return None
-        elif ch == ".":
-            if not label:
-                return [] if name == "." else None
-            labels.append(bytes(label))
-            total += len(label) + 1
-            label = bytearray()
-        else:
-            label += ch.encode("utf-8", "surrogateescape")
-        if len(label) > 63:
-            return None
-    if label:
-        labels.append(bytes(label))
-        total += len(label) + 1
-    if total > 255:
-        return None
-    return labels
-
-
-_HOST_CHARS = frozenset(b"0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ-_")
-
-
-def name_error(name: str) -> str:
-    """What getaddrinfo() says of a name netsim cannot look up (no name server
-    answers in a simulated world, and /etc/hosts is not read)."""
-    if not name:
-        return "Name or service not known"  # getaddrinfo(NULL, NULL): EAI_NONAME
-    ascii_name = name
-    if not name.isascii():
-        try:
-            ascii_name = ".".join(
-                label.encode("idna").decode("ascii") if label and not label.isascii()
-                else label for label in name.split("."))
-        except UnicodeError:
-            return "Parameter string not correctly encoded"
-    # res_hnok(): printable ASCII, a domain name, host-name characters only, no
-    # leading '-': else nss_dns does not even ask
-    if any(not " " < ch <= "~" for ch in ascii_name):
-        return "Name or service not known"
-    labels = _name_pton(ascii_name)
-    if labels is None or (labels and labels[0][:1] == b"-") or any(
-            byte not in _HOST_CHARS for label in labels for byte in label):
-        return "Name or service not known"
-    return "Temporary failure in name resolution"

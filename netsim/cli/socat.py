@@ -28,9 +28,10 @@ from typing import TYPE_CHECKING
 
 from netsim.cli import socat_tcp
 from netsim.cli.cnum import c_argv, strtod
-from netsim.packets.addr import ip_aton
+from netsim.packets.addr import ip_ntoa
 from netsim.stack.sockets import UdpSocket
 from netsim.user.process import wall_clock
+from netsim.user.resolver import gethostbyname, name_error
 
 if TYPE_CHECKING:
     from netsim.host import Host
@@ -49,7 +50,9 @@ _STDIO_KINDS = {"-", "STDIO", "STDIN", "STDOUT"}
 _ECHO_KINDS = {"PIPE"}
 _PARAMETERS = {**dict.fromkeys(_SERVER_KINDS, 1), **dict.fromkeys(_CLIENT_KINDS, 2),
                **dict.fromkeys(_STDIO_KINDS, 0), "PIPE": 0, "EXEC": 1}
-_KNOWN_OPTIONS = {"fork", "reuseaddr", "sourceport", "sp", "bind", "so-reuseaddr"}
+_KNOWN_OPTIONS = {"fork", "reuseaddr", "sourceport", "sp", "bind", "so-reuseaddr",
+                  "broadcast", "so-broadcast"}
+_CONNECTED_KINDS = {"UDP4", "UDP", "UDP4-CONNECT", "UDP-CONNECT"}
 
 
 class SocatError(Exception):
@@ -221,29 +224,31 @@ def _client(host: Host, client: Address, io: Io, half_close: socat_tcp.HalfClose
             unidirectional: bool = False) -> int:
     """STDIN -> one datagram to HOST:PORT; print what comes back within ``-t`` seconds.
 
-    ``UDP-SENDTO`` sends from an unconnected socket, which hears of no ICMP error; with
-    ``-u`` nothing is read back (socat only writes to the second address)."""
+    ``UDP-SENDTO`` and ``UDP-DATAGRAM`` send from an unconnected socket, which hears
+    of no ICMP error; ``UDP``/``UDP-CONNECT`` connect() it first. With ``-u`` nothing
+    is read back (socat only writes to the second address)."""
     target, port_text = client.params
-    try:
-        ip_aton(target)
-    except ValueError:
+    if gethostbyname(host.fs, target) is None:
         raise SocatError(f'getaddrinfo("{target}", "NULL", {{1,2,2,17}}, {{}}): '
-                         "Name or service not known") from None
+                         f"{name_error(target)}")
     port = socat_tcp.service_port(port_text, "udp", target)
     local = socat_tcp.source_port(client)
     try:
         sock = (host.udp_socket(local) if local else UdpSocket.autobind(host.ns))
     except OSError as err:
         raise SocatError(f"bind(5, {{AF=2 0.0.0.0:{local}}}, 16): {err.strerror}") from None
-    if "SENDTO" not in client.kind:
+    target = ip_ntoa(gethostbyname(host.fs, target))
+    if client.kind in _CONNECTED_KINDS:
         sock.connect((target, port))
+    sock.broadcast = "broadcast" in client.options or "so-broadcast" in client.options
     try:
         if io.stdin:
+            data = io.stdin.encode()
             try:
-                sock.sendto(io.stdin.encode(), (target, port))
+                sock.sendto(data, (target, port))
             except OSError as err:
-                raise SocatError(f"sendto(5, ..., {{AF=2 {target}:{port}}}, 16): "
-                                 f"{err.strerror}") from None
+                raise SocatError(f"sendto(5, {_BUFFER_ADDRESS}, {len(data)}, 0, "
+                                 f"AF=2 {target}:{port}, 16): {err.strerror}") from None
         wait = socat_tcp.check_timeout(half_close)
         for data, _addr in sock.recv(timeout=wait, until_error=not unidirectional):
             if not unidirectional:

@@ -77,11 +77,12 @@ class _Startup:
     """One QEMU start-up: the plan's steps carried out on ``host`` for process ``proc``."""
 
     def __init__(self, host: Host, cfg: plan.QemuConfig, proc: Process,
-                 err: Callable[[str], None]) -> None:
+                 err: Callable[[str], None], out: Callable[[str], None] | None = None) -> None:
         self.host = host
         self.cfg = cfg
         self.proc = proc
         self.err = err
+        self.out = out or proc.out
         self.taps: dict[str, TunFile] = {}        # netdev id -> its /dev/net/tun file
         self.queues: list[TunFile] = []           # every queue opened, in order
         self.images = 0                           # disk images opened so far
@@ -180,7 +181,7 @@ class _Startup:
         netdev = step.netdev
         tfile = self.taps.get(netdev.id) if netdev is not None else None
         ifname = tfile.ifname if tfile is not None else ""
-        status = run_script(self.host, step.script, ifname)
+        status = run_script(self.host, step.script, ifname, self.out, self.err)
         if status != 0:
             self._fail(errors.script_failed(step.script, status), step.location)
         self._register_downscript(netdev, ifname)
@@ -238,7 +239,7 @@ class _Startup:
                 slirp.close()
             # abort() (status 134) runs no exit notifier
             for script, ifname in reversed(self.downscripts if status != 134 else []):
-                wait = run_script(self.host, script, ifname)
+                wait = run_script(self.host, script, ifname, self.out, self.err)
                 if wait:
                     self.err(errors.error_text(errors.script_failed(script, wait), location))
         finally:
@@ -314,17 +315,24 @@ def bridge_helper(host: Host, bridge: str) -> TunFile | str:
     return tfile
 
 
-def run_script(host: Host, script: str, ifname: str) -> int:
+def run_script(host: Host, script: str, ifname: str, out: Callable[[str], None],
+               err: Callable[[str], None]) -> int:
     """fork + execv(script, [script, ifname]) + waitpid(): the raw wait status.
 
-    A script that cannot be executed (missing, not executable) is the child's
-    ``_exit(1)`` after a failed exec: status 256.
+    The child keeps QEMU's fds 0-2, so what the script prints lands in QEMU's own
+    output (``out``, ``err``), before whatever QEMU says next. A script that cannot be
+    executed (missing, not executable) is the child's ``_exit(1)`` after a failed
+    exec: status 256, and nothing printed.
     """
     fs = host.fs
     path = fs.resolve(script, "/root")
     if not fs.exists(path) or fs.is_dir(path) or not fs.mode(path) & 0o111:
         return errors.wait_status(1)
     result = host.new_shell().run_file(path, args=[ifname])  # $0 is the path itself
+    if result.stdout:
+        out(result.stdout)
+    if result.stderr:
+        err(result.stderr)
     return errors.wait_status(result.returncode)
 
 
@@ -351,7 +359,7 @@ def start(host: Host, argv: list[str], proc: Process, err: Callable[[str], None]
     except BaseException:
         _end(proc, 1)
         raise
-    startup = _Startup(host, cfg, proc, err)
+    startup = _Startup(host, cfg, proc, err, out)
     try:
         startup.run()
     except _StartupFailed as failure:
@@ -402,8 +410,13 @@ def _boot(host: Host, cfg: plan.QemuConfig, proc: Process,
         sender_cmd = " ".join(sender.cmdline) if sender is not None else "?"
         process.err(errors.terminating_on_signal(sig, sender_pid, sender_cmd))
         vm.power_off()
+        # net_cleanup(): each tap's downscript, in the order the netdevs were made
+        # (measured: unlike a failed start-up's, which runs the last one first); one
+        # that fails is reported with no location, as QEMU is past its command line
         for script, ifname in startup.downscripts:
-            run_script(host, script, ifname)
+            wait = run_script(host, script, ifname, process.out, process.err)
+            if wait:
+                process.err(errors.error_text(errors.script_failed(script, wait)))
         host.lab.vms.pop(vm.name, None)
         process.exit(0)
 

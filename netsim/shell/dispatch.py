@@ -36,7 +36,7 @@ from netsim.shell.plumbing import (
     _Ctx,
     _shell_quote,
 )
-from netsim.shell.redirect import _FileOutput, _Input, _Output, _TerminalOutput
+from netsim.shell.redirect import _FileOutput, _Input, _NetOutput, _Output, _TerminalOutput
 from netsim.user.io import CommandFn, Io, RunawayError
 
 # Where `which` says a program lives: the network tools are in /usr/sbin on Debian.
@@ -116,7 +116,7 @@ class _Dispatcher:
         except _RedirError as e:
             self._diag(str(e))
             return 1
-        self._exec_outputs.extend(o for o in opened if isinstance(o, _FileOutput))
+        self._exec_outputs.extend(o for o in opened if isinstance(o, _FileOutput | _NetOutput))
         return 0
 
     def _dispatch(self, argv: list[str], assigns: list[tuple[str, str, bool]],
@@ -261,7 +261,12 @@ class _Dispatcher:
         stdin = self._fds.get(0)
         ctx = _Ctx(self, stdin if isinstance(stdin, _Input) else _Input())
         try:
-            return fn(ctx, argv)
+            status = fn(ctx, argv)
+            error = self._write_error()
+            if error is not None:  # bash's builtins check ferror(stdout) as they end
+                self._diag(f"{argv[0]}: write error: {os.strerror(error.errno or errno.EIO)}")
+                return 1
+            return status
         except _Unwind:
             raise
         except RunawayError as e:
@@ -296,7 +301,16 @@ class _Dispatcher:
             self._diag(f"{argv[0]}: internal error: {type(e).__name__}: {e}")
             return 1
         self._pass_on(io, out, err)
+        error = self._write_error()
+        if error is not None:  # the program's own write() failed (a socket's peer said no)
+            self._write(2, f"{argv[0]}: write error: {os.strerror(error.errno or errno.EIO)}\n")
+            return 1
         return _status_of(status)
+
+    def _write_error(self) -> OSError | None:
+        """A failed write on standard output, when it is a socket (``/dev/udp/...``)."""
+        out = self._fds.get(1)
+        return out.take_error() if isinstance(out, _NetOutput) else None
 
     def _pass_on(self, io: Io, out: Any, err: Any) -> None:
         """A program's output to the command's descriptors, unless it went there as it

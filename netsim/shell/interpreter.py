@@ -126,6 +126,7 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         self._sourcing = 0
         self._quiet = 0  # > 0 inside if/while conditions and `a && b`: no errexit
         self._background = 0  # > 0 inside `cmd &`
+        self._last_background: int | None = None  # $!: the PID of the last `cmd &`
         self._subst_status: int | None = None
         self._exec_outputs: list[_FileOutput] = []
 
@@ -311,6 +312,8 @@ class Shell(_Dispatcher, _Redirector, _Expander):
             "@": lambda: " ".join(self.positional) if self.positional else None,
             "*": lambda: " ".join(self.positional) if self.positional else None,
             "LINENO": lambda: str(self._lineno),
+            "!": lambda: (str(self._last_background) if self._last_background is not None
+                          else None),
             "UID": lambda: "0",
             "EUID": lambda: "0",
         }.get(name)
@@ -490,10 +493,15 @@ class Shell(_Dispatcher, _Redirector, _Expander):
         """``cmd &``: run to completion now (no job control), in a subshell as bash
         forks one, then status 0 as bash gives; a program that would never end
         (``sleep inf``) just returns."""
+        table = getattr(self.host, "processes", None)
+        before = table.last_pid if table is not None else 0
         child = self._subshell()
         child._background += 1
         child._quiet += 1
         child._run_isolated(lambda: child._execute(node.body))
+        if table is not None:  # $!: the job's process -- still running, or already gone
+            started = [pid for pid in table.procs if pid > before]
+            self._last_background = min(started) if started else table.pid_of_gone_child()
         return 0
 
     def _exec_group(self, node: Group) -> int:

@@ -20,11 +20,13 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from netsim.shell.ast import Redirect, Word
+from netsim.shell.encoding import to_bytes
 from netsim.shell.errors import MAX_TEXT, _LimitExceeded, _RedirError
 from netsim.user.fs import VirtualFS
 from netsim.user.io import OutputBuffer
 
 if TYPE_CHECKING:
+    from netsim.user.netopen import NetStream
     from netsim.user.terminal import Terminal
 
 
@@ -184,6 +186,31 @@ class _FileOutput(_Output):
             fs.write(self.path, text, append=True)
 
 
+class _NetOutput(_Output):
+    """``> /dev/udp/HOST/PORT`` or ``/dev/tcp/...``: a connected socket. Each write goes
+    out at once (one datagram per write for UDP); a failed one is kept in ``error``
+    for the command's ``write error`` message (see :meth:`take_error`)."""
+
+    __slots__ = ("stream", "error")
+
+    def __init__(self, stream: NetStream) -> None:
+        super().__init__()
+        self.stream = stream
+        self.error: OSError | None = None
+
+    def write(self, text: str) -> None:
+        if not text:
+            return
+        try:
+            self.stream.write(to_bytes(text))
+        except OSError as e:
+            self.error = e
+
+    def take_error(self) -> OSError | None:
+        error, self.error = self.error, None
+        return error
+
+
 class _NullOutput(_Output):
     def write(self, text: str) -> None:
         pass
@@ -224,6 +251,9 @@ class _Redirector:
         return status if ok else 1
 
     def _flush(self, out: _Output, name: str) -> bool:
+        if isinstance(out, _NetOutput):
+            out.stream.close()
+            return True
         if not isinstance(out, _FileOutput):
             return True
         try:
@@ -273,6 +303,21 @@ class _Redirector:
         else:
             fds[1 if r.fd is None else r.fd] = out
 
+    def _open_net(self, target: str) -> _NetOutput | None:
+        """bash's netopen() for ``/dev/tcp/HOST/PORT`` and ``/dev/udp/HOST/PORT``;
+        None for any other path (a real file)."""
+        from netsim.user.netopen import NetOpenError, net_path, netopen
+
+        parts = net_path(target)
+        if parts is None or getattr(self.host, "ns", None) is None:
+            return None
+        try:
+            return _NetOutput(netopen(self.host, *parts))
+        except NetOpenError as e:
+            prefix = self._prefix() if e.note_has_line else f"{self._script or self.arg0}: "
+            self._write(2, f"{prefix}{e.note}\n")
+            raise _RedirError(f"{target}: {os.strerror(e.errno)}") from None
+
     def _open_input(self, target: str, create: bool) -> _Input:
         if target == "/dev/stdin":
             current = self._fds.get(0)
@@ -291,6 +336,10 @@ class _Redirector:
         if target in ("/dev/stdout", "/dev/stderr"):
             current = fds.get(1 if target == "/dev/stdout" else 2)
             return current if isinstance(current, _Output) else _NullOutput()
+        if target.startswith("/dev/") and self.host is not None:
+            net = self._open_net(target)
+            if net is not None:
+                return net
         path = self.fs.resolve(target, self.cwd)
         try:
             self.fs.write(path, "", append=append)  # create or truncate now, as open() does

@@ -7,6 +7,7 @@ arrives and let a waiting application know.
 
 from __future__ import annotations
 
+import errno
 from collections import deque
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,7 @@ class UdpSocket:
         self.ttl: int | None = None  # setsockopt(IP_TTL); None: the default, 64
         self.peer: tuple[str, int] | None = None  # connect(): the only peer it talks to
         self.pending_error: OSError | None = None  # sk_err: reported by the next recv()
+        self.broadcast = False  # SO_BROADCAST: may it send to a broadcast address?
         self._error_waiter = None  # a recv() waiting to be woken by an error
         ns.ipv4.udp_sockets[port] = self
 
@@ -46,13 +48,21 @@ class UdpSocket:
 
     def sendto(self, data: bytes, addr: tuple[str, int], *, frame_id: int | None = None,
                ) -> int:
-        """udp_sendmsg(): one datagram; raises OSError(ENETUNREACH) without a route.
+        """udp_sendmsg(): one datagram. Raises OSError as the kernel refuses one: EINVAL
+        for port 0 given with the call (a socket connect()ed to port 0 sends there),
+        ENETUNREACH (NoRoute) without a route, EACCES for a broadcast address unless
+        SO_BROADCAST is set (``broadcast``).
 
         ``frame_id`` names the packet in the trace (default: a new id).
         """
+        if not addr[1] and addr != self.peer:
+            raise OSError(errno.EINVAL, "Invalid argument")
         dst = ip_aton(addr[0])
         stack = self.ns.ipv4
         route = stack.route_output(dst)
+        # RTCF_BROADCAST (the set itself, not is_broadcast_for_us(): a call per datagram)
+        if not self.broadcast and dst in stack._broadcasts:
+            raise OSError(errno.EACCES, "Permission denied")
         dev, nexthop, prefsrc = route
         src = prefsrc or stack.select_source(dev, nexthop) or bytes(4)
         payload = udp.build(src, dst, self.port, addr[1],

@@ -409,6 +409,16 @@ class ProcessTable:
                 return pid
         raise OSError(errno.EAGAIN, os.strerror(errno.EAGAIN))  # fork(): table full
 
+    @property
+    def last_pid(self) -> int:
+        """The PID handed out last (what the next fork counts on from)."""
+        return self._last_pid
+
+    def pid_of_gone_child(self) -> int:
+        """A PID for a child that was forked and has already exited (the shell's
+        ``cmd &`` that ran to completion at once): used, and free again."""
+        return self._alloc_pid()
+
     def new_pipe_inode(self) -> int:
         """A fresh inode number for ``pipe:[N]`` or ``socket:[N]`` fd targets."""
         self._next_inode += 1
