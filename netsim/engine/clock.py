@@ -162,7 +162,10 @@ class Clock:
         if it would ring first it is left alone, otherwise it is put back, with the
         time it had left, when the block ends."""
         seconds = self.wall_budget
-        if not seconds or threading.current_thread() is not threading.main_thread():
+        # No interval timer, no limit: Windows has no setitimer, nor has pyodide (Python
+        # in the browser: WebAssembly has no signals to ring), whose getitimer exists.
+        if (not seconds or not hasattr(signal, "setitimer")
+                or threading.current_thread() is not threading.main_thread()):
             yield
             return
         outer_left = signal.getitimer(signal.ITIMER_REAL)[0]

@@ -416,6 +416,17 @@ def _inet_pton6(text: str) -> bool:
     """glibc's ``inet_pton(AF_INET6)`` of any text (non-ASCII never parses)."""
     if not text.isascii() or "\0" in text:
         return False
+    if not socket.has_ipv6:
+        # A Python built without IPv6 (pyodide, in the browser) refuses every AF_INET6
+        # text; ipaddress parses the same texts, and scope ids ("%eth0"), which
+        # inet_pton never takes.
+        import ipaddress  # only there: CPython's socket parses IPv6 itself
+
+        try:
+            ipaddress.IPv6Address(text)
+        except ValueError:
+            return False
+        return "%" not in text
     try:
         socket.inet_pton(socket.AF_INET6, text)
     except OSError:

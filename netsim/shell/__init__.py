@@ -41,7 +41,7 @@ Any text is input: numbers of any length are read as the C programs read them (b
 arithmetic wraps in 64 bits, ``printf`` saturates with its warning, coreutils say
 "Value too large", never Python's 4,300-digit ``int()`` limit), NUL bytes are what
 bash makes of them (skipped in input, the end of a ``$'...'``), and a byte that is
-not UTF-8 is a surrogate escape (``\udcff`` for 0xff, see :mod:`.encoding`), so what
+not UTF-8 is a surrogate escape (``\\udcff`` for 0xff, see :mod:`.encoding`), so what
 ``run`` returns always encodes with ``.encode("utf-8", "surrogateescape")``.
 
 One ``Shell`` is one open terminal: variables, functions and the working directory
