@@ -174,6 +174,26 @@ def _draw_table(ax, bridge: Bridge, rows: list[FdbRow]):
     return table
 
 
+def _readable_axis(ax, lo: float, hi: float) -> str:
+    """Tick the time axis in the unit the changes' spread needs; the axis label's unit.
+
+    A ping's FDB changes come microseconds apart, often a second or more into the run:
+    ticks in seconds would read ``1.00001`` five times over. So the spread picks µs, ms
+    or s, and when the changes start late, the ticks count from the first one (the
+    label says from when)."""
+    from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+    spread = hi - lo
+    scale, unit = next(((f, u) for f, u in ((1e6, "µs"), (1e3, "ms")) if spread * f < 1000),
+                       (1.0, "s"))
+    origin = lo if lo > 10 * spread and unit != "s" else 0.0
+    left, right = ((v - origin) * scale for v in ax.get_xlim())
+    ticks = [t for t in MaxNLocator(nbins=6).tick_values(left, right) if left <= t <= right]
+    ax.set_xticks([origin + t / scale for t in ticks])
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{(v - origin) * scale:.4g}"))
+    return f"{unit} after t = {origin:.6g} s" if origin else unit
+
+
 def _draw_timeline(ax, bridge: Bridge, events: list[FdbEvent]) -> list:
     lanes: dict[str, int] = {}
     for e in events:
@@ -199,16 +219,18 @@ def _draw_timeline(ax, bridge: Bridge, events: list[FdbEvent]) -> list:
     ax.set_yticks(range(len(lanes)), list(lanes), fontsize=9, family="monospace")
     ax.set_ylim(-0.7, max(len(lanes), 1) - 0.3)
     ax.invert_yaxis()
-    ax.set_xlabel("simulated time (s)", fontsize=9)
     ax.tick_params(axis="x", labelsize=9)
+    unit = "s"
     if events:
         lo, hi = min(e.time for e in events), max(e.time for e in events)
         span = (hi - lo) or max(abs(hi), 1.0)
         ax.set_xlim(lo - 0.05 * span, hi + 0.12 * span)  # room for "on eth0" on the right
+        unit = _readable_axis(ax, lo, hi)
         ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     else:
         ax.text(0.5, 0.5, "no learn / age / flush records", ha="center", va="center",
                 transform=ax.transAxes, fontsize=9, color="#777777")
+    ax.set_xlabel(f"simulated time ({unit})", fontsize=9)
     ax.set_title(f"how {bridge.name}'s table changed (from lab.trace)", fontsize=9)
     ax.grid(axis="x", color="#EEEEEE")
     return marks

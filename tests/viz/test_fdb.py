@@ -81,3 +81,31 @@ def test_empty_history_draws_no_marks(moved_and_aged):
     assert marks == []
     assert "(none)" in fdb_text(br, [])
     plt.close("all")
+
+
+def test_a_ping_s_changes_tick_in_microseconds_from_the_first(tmp_path):
+    """Learned a second into the run, microseconds apart: the axis counts µs from the
+    first change, never seconds with an offset ("1.00001" five times)."""
+    import netsim
+
+    lab = netsim.Lab(seed=0)
+    h1, h2, h3 = lab.host("h1"), lab.host("h2"), lab.host("h3")
+    lab.link("h1:eth0", "h2:eth0")
+    lab.link("h1:eth1", "h3:eth0")
+    ok(h1, ("ip link add name br0 type bridge && ip link set eth0 master br0 && "
+             "ip link set eth1 master br0 && ip link set br0 up && ip link set eth0 up && "
+             "ip link set eth1 up"))
+    ok(h2, ("ip addr add 10.0.0.2/24 dev eth0 && ip link set eth0 up"))
+    ok(h3, ("ip addr add 10.0.0.3/24 dev eth0 && ip link set eth0 up"))
+    lab.run(1.0)
+    ok(h2, ("ping -c 1 10.0.0.3"))
+    matplotlib.use("Agg")
+    fdb(h1.ns.get("br0"), history=lab.trace)
+    fig = plt.gcf()
+    fig.canvas.draw()
+    timeline = fig.axes[-1]
+    assert timeline.get_xlabel().startswith("simulated time (µs after t = 1.0")
+    labels = [t.get_text() for t in timeline.get_xticklabels()]
+    assert labels and "0" in labels and not any("e" in text for text in labels)
+    assert timeline.xaxis.get_offset_text().get_text() == ""
+    plt.close(fig)
