@@ -46,6 +46,20 @@ class Nic(MacFilteringNic):
         if self.cable is not None:
             self.cable.link_check()
 
+    def queue_xmit(self, skb: Skb) -> None:
+        """dev_queue_xmit() as every device has it (:meth:`NetDevice.queue_xmit`), with
+        the common case -- up, carrier, nobody capturing -- going straight to the wire:
+        :meth:`start_xmit`'s work written out, one Python call less on the path every
+        frame of a NIC takes."""
+        if not self.carrier or self.packet_taps or not self.admin_up:
+            MacFilteringNic.queue_xmit(self, skb)  # drops and captures say their piece
+            return
+        data = skb.data
+        stats = self.stats
+        stats["tx_packets"] += 1
+        stats["tx_bytes"] += len(data)
+        self.cable.transmit(self, data, skb.frame_id)  # carrier: the cable is plugged in
+
     def start_xmit(self, skb: Skb) -> None:
         if self.cable is None or not self.carrier:
             self.stats["tx_carrier_errors"] += 1

@@ -28,7 +28,7 @@ from netsim.packets import ipv4 as ip_pkt
 from netsim.packets.addr import ip_ntoa
 from netsim.packets.checksum import finish_l4_checksum, pseudo_header_sum
 from netsim.stack.icmp import IcmpLayer
-from netsim.stack.neighbour import NeighbourTable
+from netsim.stack.neighbour import CONNECTED, NeighbourTable
 from netsim.stack.route import (  # noqa: F401 (NoRoute: imported from here too)
     REJECT_ROUTE_ERRORS,
     IfAddr,
@@ -390,7 +390,13 @@ class IPv4Stack:
         elif nexthop in self._broadcasts:
             self.send_frame(dev, b"\xff" * 6, packet, frame_id, csum_partial)
         else:
-            self.arp.resolve_output(dev, nexthop, packet, frame_id, csum_partial)
+            # neigh_resolve_output()'s fast path, written out: a neighbour whose MAC is
+            # known and fresh needs no look at the clock (NeighbourTable.resolve_output)
+            n = self.arp.entries.get((dev, nexthop))
+            if n is not None and n.state in CONNECTED:
+                self.send_frame(dev, n.lladdr, packet, frame_id, csum_partial)
+            else:
+                self.arp.resolve_output(dev, nexthop, packet, frame_id, csum_partial)
 
     def send_frame(self, dev: NetDevice, lladdr: bytes | None, packet: bytes,
                    frame_id: int, csum_partial: bool = False) -> None:
