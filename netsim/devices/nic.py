@@ -34,6 +34,9 @@ class Nic(MacFilteringNic):
         self.tx_busy_until = 0.0
         self.carrier = False
         self.operstate_known = True
+        # simpy's callbacks of a frame arriving here (see netsim.wire.cable._Arrival):
+        # made once, shared by every arrival (simpy reads the tuple, never changes it)
+        self.wire_rx_callbacks = (self.wire_rx,)
 
     def no_carrier_reason(self) -> str:
         return "no cable, or the far end is down" if self.cable else "no cable plugged in"

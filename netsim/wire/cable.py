@@ -69,13 +69,9 @@ class _Arrival(Skb):
         self.frame_id = frame_id
         self.dev = nic
         self.pkttype = PACKET_HOST  # the NIC's filter sets it
-        self.callbacks = _ARRIVE
-
-    def arrive(self) -> None:
-        self.dev.wire_rx(self)
-
-
-_ARRIVE = (_Arrival.arrive,)
+        # what simpy calls with this event when its time comes: the NIC's receive
+        # itself (Nic.wire_rx_callbacks), so the arrival is no extra Python call
+        self.callbacks = nic.wire_rx_callbacks
 
 
 class Cable:
