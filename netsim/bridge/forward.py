@@ -143,7 +143,7 @@ def forward(br: Bridge, dst: FdbEntry, skb: Skb, ingress: BridgePort | None,
     if trace.enabled:
         if owed:
             ns = br.ns
-            trace.add((ns.env.now, RECEIVED_AND_FORWARDED, ns.name, ingress.dev.name,
+            trace.add((ns.env._now, RECEIVED_AND_FORWARDED, ns.name, ingress.dev.name,
                        skb.frame_id, skb.data, br.name, port.dev.name))
         else:
             trace.step(_FORWARD, br.ns.name, br.name, skb.frame_id, skb.data, port.dev.name)

@@ -93,4 +93,4 @@ class Nic(MacFilteringNic):
 
     def rx_trace(self, data: bytes, frame_id: int) -> None:
         ns = self.ns
-        ns.trace.add((ns.env.now, _RX, ns.name, self.name, frame_id, data, None, None))
+        ns.trace.add((ns.env._now, _RX, ns.name, self.name, frame_id, data, None, None))

@@ -368,7 +368,7 @@ class IPv4Stack:
         trace = self.ns.trace
         if trace.enabled:
             ns = self.ns
-            trace.add((ns.env.now, _route_step(func), ns.name, dev.name, frame_id, packet,
+            trace.add((ns.env._now, _route_step(func), ns.name, dev.name, frame_id, packet,
                        nexthop if nexthop != dst else None, None))
         if nf is not None:  # NF_INET_POST_ROUTING
             packet = nf.post_routing(None, dev, nexthop, packet, frame_id)
@@ -588,7 +588,7 @@ class IPv4Stack:
         if trace.enabled:
             if owed:
                 ns = self.ns
-                trace.add((ns.env.now, _UDP_ARRIVAL, ns.name, skb.dev.name, skb.frame_id,
+                trace.add((ns.env._now, _UDP_ARRIVAL, ns.name, skb.dev.name, skb.frame_id,
                            skb.data, dport, _packet_at(skb)))
             elif self.ns.netfilter is None:
                 trace.step(_UDP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, skb.data,

@@ -101,7 +101,7 @@ class Cable:
     def transmit(self, sender: Nic, data: bytes, frame_id: int) -> None:
         """Pad to 60 bytes (the NIC's hardware does), serialise after the previous frame,
         propagate, arrive at the far NIC."""
-        now = self._env.now
+        now = self._env._now  # simpy's clock itself: Environment.now is a property (a call)
         start = sender.tx_busy_until
         if start < now:
             start = now
