@@ -25,6 +25,7 @@ from netsim.user.resolver import gethostbyname, name_error
 from netsim.user.strtol import strtol
 
 if TYPE_CHECKING:
+    from netsim.host import Host
     from netsim.stack.tcp_sock import TcpSocket
 
 _NET_PATH = re.compile(r"/dev/(tcp|udp)/([^/]+)/(.*)", re.DOTALL)
@@ -93,7 +94,7 @@ class NetStream:
             self.tcp = None
 
 
-def netopen(host, proto: str, name: str, service: str) -> NetStream:
+def netopen(host: Host, proto: str, name: str, service: str) -> NetStream:
     """Resolve, make the socket, connect: the stream, or :class:`NetOpenError`.
 
     ``host`` is the simulated machine (its file system for /etc/hosts, its kernel).
