@@ -228,7 +228,8 @@ def _client(host: Host, client: Address, io: Io, half_close: socat_tcp.HalfClose
     of no ICMP error; ``UDP``/``UDP-CONNECT`` connect() it first. With ``-u`` nothing
     is read back (socat only writes to the second address)."""
     target, port_text = client.params
-    if gethostbyname(host.fs, target) is None:
+    address = gethostbyname(host.fs, target)
+    if address is None:
         raise SocatError(f'getaddrinfo("{target}", "NULL", {{1,2,2,17}}, {{}}): '
                          f"{name_error(target)}")
     port = socat_tcp.service_port(port_text, "udp", target)
@@ -237,7 +238,7 @@ def _client(host: Host, client: Address, io: Io, half_close: socat_tcp.HalfClose
         sock = (host.udp_socket(local) if local else UdpSocket.autobind(host.ns))
     except OSError as err:
         raise SocatError(f"bind(5, {{AF=2 0.0.0.0:{local}}}, 16): {err.strerror}") from None
-    target = ip_ntoa(gethostbyname(host.fs, target))
+    target = ip_ntoa(address)
     if client.kind in _CONNECTED_KINDS:
         sock.connect((target, port))
     sock.broadcast = "broadcast" in client.options or "so-broadcast" in client.options

@@ -35,8 +35,7 @@ class Skb:
 
     def clone(self) -> Skb:
         """skb_clone(): a copy for one branch of a flood; the bytes are shared, not copied."""
-        return (PartialSkb if self.csum_partial else Skb)(self.data, self.frame_id, self.dev,
-                                                          self.pkttype)
+        return skb_for(self.csum_partial)(self.data, self.frame_id, self.dev, self.pkttype)
 
 
 class PartialSkb(Skb):
