@@ -7,6 +7,7 @@ previous one has left, takes ``8 * len / bandwidth`` seconds to put on the wire 
 
 from __future__ import annotations
 
+from heapq import heappush
 from typing import TYPE_CHECKING
 
 from simpy.events import NORMAL
@@ -55,23 +56,23 @@ XMIT = _Xmit()
 
 
 class _Arrival(Skb):
-    """A frame reaching the far NIC: an entry of simpy's event queue (see
-    Clock.call_later) that is also the skb the NIC receives it as, so a hop makes one
-    object, not two."""
+    """A frame reaching the far NIC: an entry of simpy's event queue that is also the
+    skb the NIC receives it as, so a hop makes one object, not two.
+
+    :meth:`Cable.transmit` fills it in itself (no ``__init__``: a Python call less per
+    hop): ``data``, ``frame_id``, ``dev`` (the receiving NIC), ``pkttype`` (PACKET_HOST
+    until the NIC's filter decides) and ``callbacks``, what simpy calls when its time
+    comes -- the NIC's receive itself (``Nic.wire_rx_callbacks``), so the arrival is no
+    extra Python call either.
+    """
 
     __slots__ = ("callbacks",)
     _ok = True
     _value = None
     _defused = True
 
-    def __init__(self, nic: Nic, data: bytes, frame_id: int) -> None:
-        self.data = data
-        self.frame_id = frame_id
-        self.dev = nic
-        self.pkttype = PACKET_HOST  # the NIC's filter sets it
-        # what simpy calls with this event when its time comes: the NIC's receive
-        # itself (Nic.wire_rx_callbacks), so the arrival is no extra Python call
-        self.callbacks = nic.wire_rx_callbacks
+
+_new_arrival = object.__new__
 
 
 class Cable:
@@ -83,7 +84,10 @@ class Cable:
         self.bandwidth = bandwidth
         self._byte_time = 8 / bandwidth
         self._env = lab.env
-        self._schedule = lab.env.schedule  # simpy's public scheduling call, bound once
+        # simpy's event queue itself (Environment.schedule's work written out in
+        # transmit: a Python call less per hop; netsim.engine.clock.simpy_contract)
+        self._queue = lab.env._queue
+        self._eid = lab.env._eid
         self._trace = lab.trace
         a.cable = b.cable = self
         a.cable_peer, b.cable_peer = b, a
@@ -115,4 +119,10 @@ class Cable:
         if trace.enabled:
             trace.add((now, XMIT, sender.ns.name, sender.name, frame_id, data,
                        f"{receiver.ns.name}:{receiver.name}", arrival - now))
-        self._schedule(_Arrival(receiver, wire, frame_id), NORMAL, arrival - now)
+        event = _new_arrival(_Arrival)
+        event.data = wire
+        event.frame_id = frame_id
+        event.dev = receiver
+        event.pkttype = PACKET_HOST
+        event.callbacks = receiver.wire_rx_callbacks
+        heappush(self._queue, (now + (arrival - now), NORMAL, next(self._eid), event))
