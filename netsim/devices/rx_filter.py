@@ -14,7 +14,8 @@ path reads the destination once.
 
 from __future__ import annotations
 
-from netsim.stack.netdevice import NetDevice
+from netsim.engine.trace import Step
+from netsim.stack.netdevice import RX_HANDLER_CONSUMED, NetDevice
 from netsim.stack.skb import (
     PACKET_BROADCAST,
     PACKET_HOST,
@@ -34,7 +35,7 @@ class MacFilteringNic(NetDevice):
     (``wire_rx`` for a cable, ``deliver`` for a QEMU backend). The subclass only says,
     in the trace, what happened: :meth:`rx_down_drop`, :meth:`rx_filter_drop` and
     :meth:`rx_trace` run on the rare paths (device down, frame filtered, tracing on),
-    so the common path has no call besides ``netif_receive``.
+    so the common path has no call besides the bridge's or the stack's receive.
     """
 
     def __init__(self, ns, name: str, mac: bytes, *, rx_counts_multicast: bool = True) -> None:
@@ -74,10 +75,29 @@ class MacFilteringNic(NetDevice):
         stats = self.stats
         stats["rx_packets"] += 1
         stats["rx_bytes"] += len(data)
-        if self.ns.trace.enabled:
-            self.rx_trace(data, frame_id)
+        ns = self.ns
+        trace = ns.trace
+        if trace.enabled:
+            step = self.rx_step
+            if step is None:
+                self.rx_trace(data, frame_id)
+            else:  # the row written here: a Python call less per hop
+                trace.add((ns.env._now, step, ns.name, self.name, frame_id, data, None, None))
         skb.pkttype = pkttype
-        self.netif_receive(skb)
+        # netif_receive()'s common case written out (a Python call less per hop): no
+        # packet socket listening and an IPv4 or ARP frame go straight to the
+        # rx_handler (a bridge port's), or else to the protocol -- ip_rcv for IPv4.
+        if self.packet_taps or data[12] != 0x08 or (data[13] and data[13] != 0x06):
+            self.netif_receive(skb)  # a capture first, or an EtherType that may be dropped
+            return
+        handler = self.rx_handler
+        if handler is not None:
+            if handler(skb) != RX_HANDLER_CONSUMED:
+                ns.deliver_to_protocols(skb)
+        elif data[13]:
+            ns.deliver_to_protocols(skb)  # ARP
+        else:
+            ns.ipv4.rcv(skb, data[14:])
 
     # ------------------------------------------------------------------ what the trace says
     # Each kind of NIC tells these in its own words (a wire, or QEMU's device model).
@@ -89,6 +109,12 @@ class MacFilteringNic(NetDevice):
         """The filter dropped a unicast frame for another MAC (not promiscuous)."""
         raise NotImplementedError
 
+    rx_step: Step | None = None
+    """The trace step of a frame that passed the filter, when the row is that plain one
+    (host, device, frame; nothing else): written without a call. Otherwise
+    :meth:`rx_trace` says it."""
+
     def rx_trace(self, data: bytes, frame_id: int) -> None:
-        """The frame passed the filter; called only while tracing."""
+        """The frame passed the filter; called only while tracing (and ``rx_step`` is
+        None)."""
         raise NotImplementedError

@@ -48,33 +48,35 @@ def is_link_local_ether_addr(mac: bytes) -> bool:
     return mac[:5] == b"\x01\x80\xc2\x00\x00" and mac[5] & 0xF0 == 0
 
 
-_IP_CACHE: dict[str, bytes] = {}
+PACKED_IPS: dict[str, bytes] = {}
+"""ip_aton's memory (a hot path may ask it first: ``PACKED_IPS.get(text) or ip_aton(text)``)."""
 
 
 def ip_aton(text: str) -> bytes:
     """``"10.0.0.1"`` -> 4 bytes. Raises ``ValueError`` for anything but dotted quad."""
-    packed = _IP_CACHE.get(text)
+    packed = PACKED_IPS.get(text)
     if packed is None:
         packed = ipaddress.IPv4Address(text).packed
-        if len(_IP_CACHE) < 65536:
-            _IP_CACHE[text] = packed
+        if len(PACKED_IPS) < 65536:
+            PACKED_IPS[text] = packed
     return packed
 
 
 # 4 bytes -> dotted quad, remembered: formatting four ints costs ~420 ns, a dict hit ~40 ns,
 # and the per-frame path asks for the same few addresses over and over (the UDP source
 # handed to every socket, and 8 trace reasons per echo round trip).
-_IP_TEXT: dict[bytes, str] = {}
+IP_TEXTS: dict[bytes, str] = {}
+"""ip_ntoa's memory (a hot path may ask it first: ``IP_TEXTS.get(addr) or ip_ntoa(addr)``)."""
 _IP_TEXT_MAX = 65536  # a lab has far fewer addresses; past this, formatting is just not cached
 
 
 def ip_ntoa(addr: bytes) -> str:
     """4 bytes -> ``"10.0.0.1"``."""
     try:
-        return _IP_TEXT[addr]
+        return IP_TEXTS[addr]
     except (KeyError, TypeError):  # TypeError: a bytearray or memoryview (unhashable)
         pass
     text = f"{addr[0]}.{addr[1]}.{addr[2]}.{addr[3]}"
-    if type(addr) is bytes and len(addr) == 4 and len(_IP_TEXT) < _IP_TEXT_MAX:
-        _IP_TEXT[addr] = text
+    if type(addr) is bytes and len(addr) == 4 and len(IP_TEXTS) < _IP_TEXT_MAX:
+        IP_TEXTS[addr] = text
     return text

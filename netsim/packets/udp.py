@@ -22,10 +22,18 @@ _HEADER = struct.Struct("!HHHH")
 
 
 def build(src_ip: bytes, dst_ip: bytes, sport: int, dport: int, data: bytes) -> bytes:
-    """A datagram whose checksum covers the pseudo-header (addresses, protocol, length).
+    """A datagram whose checksum covers the pseudo-header (addresses, protocol, length)."""
+    return header(src_ip, dst_ip, sport, dport, data) + data
 
-    The one's complement sum is taken part by part (see checksum.py: a sum modulo
-    0xFFFF), so nothing is concatenated just to be checksummed.
+
+def header(src_ip: bytes, dst_ip: bytes, sport: int, dport: int, data: bytes) -> bytes:
+    """The 8 bytes that go in front of ``data``: ports, length, and the checksum over the
+    pseudo-header, this header and the data.
+
+    The sender puts header and data behind the IP header in one go (``ip.build``'s
+    ``data``): the data is copied once, as the kernel copies it once into the skb. The
+    one's complement sum is taken part by part (see checksum.py: a sum modulo 0xFFFF),
+    so nothing is concatenated just to be checksummed.
     """
     length = 8 + len(data)
     padded = data + b"\0" if length & 1 else data
@@ -34,16 +42,21 @@ def build(src_ip: bytes, dst_ip: bytes, sport: int, dport: int, data: bytes) -> 
              + (sport << 16 | dport) + (length << 16)                   # UDP header
              + int.from_bytes(padded, "big")) % 0xFFFF or 0xFFFF       # data
     checksum = ~total & 0xFFFF or 0xFFFF  # 0 means "no checksum": send 0xFFFF instead
-    return _HEADER.pack(sport, dport, length, checksum) + data
+    return _HEADER.pack(sport, dport, length, checksum)
 
 
 def build_partial(src_ip: bytes, dst_ip: bytes, sport: int, dport: int, data: bytes) -> bytes:
     """A datagram as Linux hands it to a device that offloads checksums
     (CHECKSUM_PARTIAL): the checksum field holds only the pseudo-header sum, for the
     hardware to complete. On a veth or lo, that is what is sent and captured."""
+    return header_partial(src_ip, dst_ip, sport, dport, data) + data
+
+
+def header_partial(src_ip: bytes, dst_ip: bytes, sport: int, dport: int,
+                   data: bytes) -> bytes:
+    """:func:`header` for CHECKSUM_PARTIAL (see :func:`build_partial`)."""
     length = 8 + len(data)
-    return _HEADER.pack(sport, dport, length,
-                        pseudo_header_sum(src_ip, dst_ip, 17, length)) + data
+    return _HEADER.pack(sport, dport, length, pseudo_header_sum(src_ip, dst_ip, 17, length))
 
 
 def parse(datagram: bytes) -> Udp:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from netsim.engine.trace import Step
 from netsim.packets import ethernet, icmp
 from netsim.packets import ipv4 as ip_pkt
-from netsim.packets.addr import ip_ntoa
+from netsim.packets.addr import IP_TEXTS, ip_ntoa
 from netsim.packets.checksum import finish_l4_checksum, pseudo_header_sum
 from netsim.stack.icmp import IcmpLayer
 from netsim.stack.neighbour import CONNECTED, NeighbourTable
@@ -329,7 +329,7 @@ class IPv4Stack:
                frame_id: int | None = None, func: str = "ip_queue_xmit",
                route: tuple | None = None, confirm: bool = False,
                ident: int | None = None, tos: int = 0, eperm: bool = False,
-               csum_partial: bool = False) -> int:
+               csum_partial: bool = False, data: bytes = b"") -> int:
         """ip_local_out(): route, build the header, resolve the next hop, transmit.
 
         ``route`` is a result of :meth:`route_output` the caller already has (UDP looks
@@ -341,7 +341,8 @@ class IPv4Stack:
         :class:`NoRoute` when nothing routes ``dst``, and with ``eperm`` (a sendmsg that
         reports it) :class:`NfDropped` when netfilter drops the packet at OUTPUT or
         POSTROUTING. ``csum_partial``: the payload's UDP checksum is CHECKSUM_PARTIAL (see
-        netsim.stack.skb.PartialSkb); NAT keeps it so.
+        netsim.stack.skb.PartialSkb); NAT keeps it so. ``data`` follows ``payload`` (a
+        transport header) in the packet: given apart, it is copied once.
         """
         dev, nexthop, prefsrc = route or self.route_output(dst, oif)
         if confirm:
@@ -350,8 +351,8 @@ class IPv4Stack:
             src = prefsrc or self.select_source(dev, nexthop) or bytes(4)
         if ident is None:
             ident = self._rng.getrandbits(16)
-        packet = ip_pkt.build(src, dst, proto, payload, ident=ident,
-                              ttl=self.default_ttl if ttl is None else ttl, df=df, tos=tos)
+        packet = ip_pkt.build(src, dst, proto, payload, ident,
+                              self.default_ttl if ttl is None else ttl, df, tos, data)
         if frame_id is None:
             frame_id = next(self._frame_ids)
         nf = self.ns.netfilter
@@ -368,7 +369,8 @@ class IPv4Stack:
         trace = self.ns.trace
         if trace.enabled:
             ns = self.ns
-            trace.add((ns.env._now, _route_step(func), ns.name, dev.name, frame_id, packet,
+            trace.add((ns.env._now, _ROUTE_STEPS.get(func) or _route_step(func), ns.name,
+                       dev.name, frame_id, packet,
                        nexthop if nexthop != dst else None, None))
         if nf is not None:  # NF_INET_POST_ROUTING
             packet = nf.post_routing(None, dev, nexthop, packet, frame_id)
@@ -467,7 +469,12 @@ class IPv4Stack:
         dst = packet[16:20]
         if dst in self._local or dst in self._broadcasts or (
                 dst[0] == 127 and self.ns.lo.admin_up):
-            self.local_deliver(skb, packet, owed)
+            if nf is None and packet[9] == ip_pkt.IPPROTO_UDP:
+                # local_deliver() has nothing to do for UDP without netfilter (its
+                # trace row is owed to udp_rcv's): straight on, a call less per datagram
+                self.udp_rcv(skb, packet, owed)
+            else:
+                self.local_deliver(skb, packet, owed)
             return
         if owed:
             self._owed_rows(skb, _IP_RX)
@@ -588,12 +595,19 @@ class IPv4Stack:
         if trace.enabled:
             if owed:
                 ns = self.ns
-                trace.add((ns.env._now, _UDP_ARRIVAL, ns.name, skb.dev.name, skb.frame_id,
-                           skb.data, dport, _packet_at(skb)))
+                dev = skb.dev
+                trace.add((ns.env._now, _UDP_ARRIVAL, ns.name, dev.name, skb.frame_id,
+                           skb.data, dport, 0 if dev.link_type == "none" else 14))
             elif self.ns.netfilter is None:
                 trace.step(_UDP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, skb.data,
                            dport, _packet_at(skb))
             else:
                 trace.step(_UDP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, packet,
                            dport)
-        sock.enqueue(packet[ihl + 8:ihl + length], (ip_ntoa(packet[12:16]), sport))
+        # UdpSocket.enqueue() and ip_ntoa's cache hit, written out: two calls less
+        src = packet[12:16]
+        addr = (IP_TEXTS.get(src) or ip_ntoa(src), sport)
+        if sock.on_receive is not None:
+            sock.on_receive(packet[ihl + 8:ihl + length], addr)
+        else:
+            sock.queue.append((packet[ihl + 8:ihl + length], addr))

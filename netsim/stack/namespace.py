@@ -75,6 +75,7 @@ class NetNamespace:
         """
         dev.ifindex = self.alloc_ifindex(ifindex)
         self.devices[dev.name] = dev
+        dev.qualified_name = f"{self.name}:{dev.name}"
         self.notify("register", dev)
         return dev
 
@@ -108,6 +109,7 @@ class NetNamespace:
     def rename(self, dev: NetDevice, new: str) -> None:
         del self.devices[dev.name]
         dev.name = new
+        dev.qualified_name = f"{self.name}:{new}"
         self.devices[new] = dev
         self.notify("changename", dev)
 

@@ -59,6 +59,9 @@ class NetDevice:
                  txqlen: int = 1000) -> None:
         self.ns = ns
         self.name = name
+        # "host:dev", as the trace names a cable's far end (kept up to date by
+        # NetNamespace.register and rename: formatting it per frame would cost more)
+        self.qualified_name = f"{ns.name}:{name}"
         self.ifindex = 0          # given by NetNamespace.register
         self.mac = mac
         self.mac_set_by_user = False

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from netsim.packets import icmp, udp
 from netsim.packets import ipv4 as ip_pkt
-from netsim.packets.addr import ip_aton
+from netsim.packets.addr import PACKED_IPS, ip_aton
 
 if TYPE_CHECKING:
     from netsim.stack.namespace import NetNamespace
@@ -57,7 +57,7 @@ class UdpSocket:
         """
         if not addr[1] and addr != self.peer:
             raise OSError(errno.EINVAL, "Invalid argument")
-        dst = ip_aton(addr[0])
+        dst = PACKED_IPS.get(addr[0]) or ip_aton(addr[0])
         stack = self.ns.ipv4
         route = stack.route_output(dst)
         # RTCF_BROADCAST (the set itself, not is_broadcast_for_us(): a call per datagram)
@@ -69,12 +69,14 @@ class UdpSocket:
             data = bytes(data)
         if dev.tx_csum_offload:  # udp_send_skb(): CHECKSUM_PARTIAL, the device finishes it
             stack.output(dst, ip_pkt.IPPROTO_UDP,
-                         udp.build_partial(src, dst, self.port, addr[1], data), src=src,
-                         func="udp_sendmsg", route=route, ttl=self.ttl, frame_id=frame_id,
-                         csum_partial=True)
+                         udp.header_partial(src, dst, self.port, addr[1], data), data=data,
+                         src=src, func="udp_sendmsg", route=route, ttl=self.ttl,
+                         frame_id=frame_id, csum_partial=True)
             return len(data)
-        stack.output(dst, ip_pkt.IPPROTO_UDP, udp.build(src, dst, self.port, addr[1], data),
-                     src=src, func="udp_sendmsg", route=route, ttl=self.ttl, frame_id=frame_id)
+        # the header and the data apart: the data is copied once, into the packet
+        stack.output(dst, ip_pkt.IPPROTO_UDP, udp.header(src, dst, self.port, addr[1], data),
+                     data=data, src=src, func="udp_sendmsg", route=route, ttl=self.ttl,
+                     frame_id=frame_id)
         return len(data)
 
     def connect(self, addr: tuple[str, int]) -> None:
@@ -95,6 +97,7 @@ class UdpSocket:
         return error
 
     def enqueue(self, data: bytes, addr: tuple[str, int]) -> None:
+        """A datagram for this socket (IPv4Stack.udp_rcv writes this out on its path)."""
         if self.on_receive is not None:
             self.on_receive(data, addr)
         else:

@@ -118,7 +118,7 @@ class Cable:
         trace = self._trace
         if trace.enabled:
             trace.add((now, XMIT, sender.ns.name, sender.name, frame_id, data,
-                       f"{receiver.ns.name}:{receiver.name}", arrival - now))
+                       receiver.qualified_name, arrival - now))
         event = _new_arrival(_Arrival)
         event.data = wire
         event.frame_id = frame_id

@@ -30,6 +30,18 @@ def test_a_renamed_nic_gets_a_new_cable_text():
     assert reasons and all(r.startswith("on the cable h1:lan0 -> h2:eth0,") for r in reasons)
 
 
+def test_the_far_end_renamed_is_named_anew_on_the_cable():
+    # The cable names its far end from a text each device keeps up to date
+    # (NetDevice.qualified_name): a rename there shows in the next frame's record.
+    lab, h1, h2 = two_hosts(seed=1)
+    ok(h2, "ip link set eth0 down && ip link set eth0 name wan0 && ip link set wan0 up")
+    ok(h1, "ping -c 1 10.0.0.2")
+    lab.run(1)
+    reasons = _wire_reasons(lab, "h1")
+    assert reasons and all(r.startswith("on the cable h1:eth0 -> h2:wan0,") for r in reasons)
+    assert any(r.startswith("on the cable h2:wan0 -> h1:eth0,") for r in _wire_reasons(lab, "h2"))
+
+
 def test_a_reason_worded_when_read_keeps_the_names_of_its_time():
     # Rows keep the names, not the devices: a rename after the frame left does not
     # rewrite what the trace says about it, even when the trace is read only afterwards.
