@@ -170,8 +170,8 @@ def flood(br: Bridge, skb: Skb, kind: str, ingress: BridgePort | None) -> None:
         return
     targets = []
     for port in br.ports:
-        if not should_deliver(port, ingress):
-            continue
+        if (port is ingress and not port.hairpin) or port.state != "forwarding":
+            continue  # should_deliver(), written out: this loop runs once per port
         if kind == "unknown unicast" and not port.flood:
             continue
         if kind == "multicast" and not port.mcast_flood:
@@ -188,8 +188,21 @@ def flood(br: Bridge, skb: Skb, kind: str, ingress: BridgePort | None) -> None:
             why = f"{kind} {mac_ntoa(skb.data[0:6])}"
         trace.hop(br.ns.name, br.name, "bridge", "flood", skb.frame_id,
                   f"{br.name}: {why}: flooding to {names}", "br_flood", skb.data)
+    bridged = ingress is not None
+    if br.ns.netfilter is not None or type(skb) is PartialSkb:
+        for port in targets:
+            deliver(port, skb.clone(), bridged)
+        return
+    # deliver()'s common case (no netfilter, nothing to finish), once per port
+    size = len(skb.data) - FORWARDABLE_SLACK
     for port in targets:
-        deliver(port, skb.clone(), ingress is not None)
+        dev = port.dev
+        if size > dev.mtu:
+            too_long(br, dev, skb)
+            continue
+        copy = skb.clone()
+        copy.dev = dev
+        dev.queue_xmit(copy)
 
 
 def pass_frame_up(br: Bridge, skb: Skb) -> None:

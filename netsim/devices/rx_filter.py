@@ -55,7 +55,8 @@ class MacFilteringNic(NetDevice):
         data = skb.data
         frame_id = skb.frame_id
         if not self.admin_up:
-            self.rx_down_drop(data, frame_id)
+            if self.ns.trace.enabled:
+                self.rx_down_drop(data, frame_id)
             return
         dst = data[:6]
         if data[0] & 1:
@@ -69,8 +70,9 @@ class MacFilteringNic(NetDevice):
             pkttype = PACKET_HOST
         elif self.promiscuity:
             pkttype = PACKET_OTHERHOST
-        else:
-            self.rx_filter_drop(data, frame_id)
+        else:  # a flooded frame for another host: half the hops of a big flood end here
+            if self.ns.trace.enabled:
+                self.rx_filter_drop(data, frame_id)
             return
         stats = self.stats
         stats["rx_packets"] += 1
@@ -102,11 +104,12 @@ class MacFilteringNic(NetDevice):
     # ------------------------------------------------------------------ what the trace says
     # Each kind of NIC tells these in its own words (a wire, or QEMU's device model).
     def rx_down_drop(self, data: bytes, frame_id: int) -> None:
-        """The device is down: the frame is lost."""
+        """The device is down: the frame is lost (called only while tracing)."""
         raise NotImplementedError
 
     def rx_filter_drop(self, data: bytes, frame_id: int) -> None:
-        """The filter dropped a unicast frame for another MAC (not promiscuous)."""
+        """The filter dropped a unicast frame for another MAC (not promiscuous; called
+        only while tracing)."""
         raise NotImplementedError
 
     rx_step: Step | None = None

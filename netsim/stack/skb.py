@@ -34,8 +34,16 @@ class Skb:
         self.pkttype = pkttype
 
     def clone(self) -> Skb:
-        """skb_clone(): a copy for one branch of a flood; the bytes are shared, not copied."""
-        return skb_for(self.csum_partial)(self.data, self.frame_id, self.dev, self.pkttype)
+        """skb_clone(): a copy for one branch of a flood; the bytes are shared, not copied.
+
+        (Filled in here rather than through ``__init__``: a flood clones once per port.)
+        """
+        new = _new_skb(PartialSkb if self.csum_partial else Skb)
+        new.data = self.data
+        new.frame_id = self.frame_id
+        new.dev = self.dev
+        new.pkttype = self.pkttype
+        return new
 
 
 class PartialSkb(Skb):
@@ -52,6 +60,9 @@ class PartialSkb(Skb):
 
     __slots__ = ()
     csum_partial = True
+
+
+_new_skb = object.__new__
 
 
 def skb_for(partial: bool) -> type[Skb]:
