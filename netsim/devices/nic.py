@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 _RX = Step("link", "rx", "netif_receive_skb",
            lambda host, dev, data, a, b: f"{dev}: frame received from the wire")
+_FILTERED = Step("link", "drop", "nic_rx_filter",
+                 lambda host, dev, data, a, b: f"{dev}: hardware filter drops a frame for "
+                 "another MAC (not promiscuous)")
 
 
 class Nic(MacFilteringNic):
@@ -86,9 +89,5 @@ class Nic(MacFilteringNic):
     def rx_down_drop(self, data: bytes, frame_id: int) -> None:
         pass   # a down NIC is not listening: the bits are lost, nothing counts or says so
 
-    def rx_filter_drop(self, data: bytes, frame_id: int) -> None:
-        self.ns.trace.hop(self.ns.name, self.name, "link", "drop", frame_id,
-                          f"{self.name}: hardware filter drops a frame for another MAC "
-                          "(not promiscuous)", "nic_rx_filter", data)
-
     rx_step = _RX  # the row of a frame the filter let through (MacFilteringNic)
+    rx_filtered_step = _FILTERED  # and of one it dropped (a flood's frame for another MAC)

@@ -71,8 +71,14 @@ class MacFilteringNic(NetDevice):
         elif self.promiscuity:
             pkttype = PACKET_OTHERHOST
         else:  # a flooded frame for another host: half the hops of a big flood end here
-            if self.ns.trace.enabled:
-                self.rx_filter_drop(data, frame_id)
+            ns = self.ns
+            if ns.trace.enabled:
+                step = self.rx_filtered_step
+                if step is None:
+                    self.rx_filter_drop(data, frame_id)
+                else:
+                    ns.trace.add((ns.env._now, step, ns.name, self.name, frame_id, data, None,
+                                  None))
             return
         stats = self.stats
         stats["rx_packets"] += 1
@@ -106,6 +112,9 @@ class MacFilteringNic(NetDevice):
     def rx_down_drop(self, data: bytes, frame_id: int) -> None:
         """The device is down: the frame is lost (called only while tracing)."""
         raise NotImplementedError
+
+    rx_filtered_step: Step | None = None
+    """Like :attr:`rx_step`, for a frame the filter dropped (else :meth:`rx_filter_drop`)."""
 
     def rx_filter_drop(self, data: bytes, frame_id: int) -> None:
         """The filter dropped a unicast frame for another MAC (not promiscuous; called
