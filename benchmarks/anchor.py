@@ -9,7 +9,8 @@ arriving at the far end (a unicast frame from one host to another is 2 hops). De
 is checked: requests received == replies received == N*K in every model.
 
 Three systems run it, interleaved in rounds in this one process (a noisy machine then
-slows every system alike), and the figure is the median over rounds of each round's
+slows every system alike; the order rotates from round to round), and the figure is
+the median over rounds of each round's
 ratio to the bare model:
 
 * **bare** -- :mod:`anchor_bare`, a callback-style simpy model with real Ethernet/IPv4/UDP
@@ -24,7 +25,7 @@ to one port. The hop counts of all systems must agree, or the run fails.
 
 Usage::
 
-    python benchmarks/anchor.py [--hosts 64 256] [--echoes 100] [--rounds 5] [--json]
+    python benchmarks/anchor.py [--hosts 64 256] [--echoes 100] [--rounds 9] [--json]
 """
 
 from __future__ import annotations
@@ -195,10 +196,17 @@ class NetsimAnchor:
         return sum(nic.stats["tx_packets"] for nic in self.nics)
 
 
-def one_round(hosts: int, echoes: int, traces: list[bool]) -> list[dict[str, Any]]:
-    """Build and run every system once; one row each (bare first)."""
+def one_round(hosts: int, echoes: int, traces: list[bool], turn: int = 0,
+              ) -> list[dict[str, Any]]:
+    """Build and run every system once; one row each (bare first).
+
+    ``turn`` rotates the order they run in (round r starts with system r mod 3), so that
+    no system always runs first, or always right after the biggest one was freed.
+    """
+    systems: list[bool | None] = [None, *traces]
+    order = systems[turn % len(systems):] + systems[:turn % len(systems)]
     rows = []
-    for system in [None, *traces]:
+    for system in order:
         model = BareAnchor(hosts) if system is None else NetsimAnchor(hosts, system)
         gc.collect()
         t0 = time.perf_counter()
@@ -209,13 +217,14 @@ def one_round(hosts: int, echoes: int, traces: list[bool]) -> list[dict[str, Any
                      "hops_per_s": hops / wall, "requests": model.tally.requests,
                      "replies": model.tally.replies})
         del model
-    return rows
+    rotate = turn % len(systems)
+    return rows[len(systems) - rotate:] + rows[:len(systems) - rotate]  # bare first again
 
 
 def compare(hosts: int, echoes: int, rounds: int,
             traces: tuple[bool, ...] = (False, True)) -> list[dict[str, Any]]:
     """Every system ``rounds`` times, interleaved; per system the medians and ratios."""
-    per_round = [one_round(hosts, echoes, list(traces)) for _ in range(rounds)]
+    per_round = [one_round(hosts, echoes, list(traces), turn) for turn in range(rounds)]
     out = []
     for k, first in enumerate(per_round[0]):
         rows = [r[k] for r in per_round]
@@ -244,7 +253,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--hosts", type=int, nargs="+", default=[64, 256])
     parser.add_argument("--echoes", type=int, default=100, help="K, requests per host")
-    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     results = []

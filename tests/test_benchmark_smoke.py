@@ -93,3 +93,23 @@ def test_the_classroom_models_do_the_same_work() -> None:
     netsim_run, bare_run = fields(classroom.run_netsim()), fields(classroom.run_bare())
     assert netsim_run["replies"] == bare_run["replies"] == "10,10,10,10"
     assert netsim_run["hops"] == bare_run["hops"] == "176"
+
+
+def test_the_anchor_benchmark_agrees_on_hops_and_rotates_its_order(monkeypatch) -> None:
+    anchor = importlib.import_module("anchor")
+    results = anchor.compare(4, 3, rounds=3)
+    assert [r["system"] for r in results] == [
+        "bare simpy + bytes", "netsim, trace off", "netsim, trace on"]
+    assert all(r["ok"] for r in results)
+    assert len({r["hops"] for r in results}) == 1 and results[0]["hops"] > 4 * 3 * 4
+    assert results[0]["ratio"] == 1.0
+
+    built = []
+    real_bare, real_netsim = anchor.BareAnchor, anchor.NetsimAnchor
+    monkeypatch.setattr(anchor, "BareAnchor", lambda n: built.append("bare") or real_bare(n))
+    monkeypatch.setattr(anchor, "NetsimAnchor",
+                        lambda n, t: built.append(f"trace {t}") or real_netsim(n, t))
+    rows = anchor.one_round(4, 2, [False, True], turn=1)
+    assert built == ["trace False", "trace True", "bare"]  # round 1 starts with system 1
+    assert [r["system"] for r in rows] == [
+        "bare simpy + bytes", "netsim, trace off", "netsim, trace on"]  # reported bare first

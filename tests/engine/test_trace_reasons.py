@@ -153,3 +153,19 @@ def test_a_subscriber_hears_every_record_the_trace_keeps_and_can_stop():
     ok(h1, "ping -c 1 10.0.0.2")
     lab.run(1)
     assert len(heard) == before and lab.trace.listeners == ()
+
+
+def test_a_frame_for_another_mac_is_dropped_by_the_nic_filter_and_said_so():
+    # The filter's drop is a prebuilt step worded when read (NIC.rx_filtered_step):
+    # the record says what Trace.hop said before, and nothing counts the frame.
+    lab, h1, h2 = two_hosts(seed=1)
+    ok(h1, "ip neigh add 10.0.0.9 lladdr 02:00:00:00:00:99 dev eth0")
+    before = h2.ns.get("eth0").stats["rx_packets"]
+    ok(h1, "ping -c 1 -W 1 10.0.0.9 || true")
+    lab.run(1)
+    drops = lab.trace.filter(host="h2", layer="link", action="drop")
+    assert [(r.dev, r.func, r.reason) for r in drops] == [
+        ("eth0", "nic_rx_filter",
+         "eth0: hardware filter drops a frame for another MAC (not promiscuous)")]
+    assert drops[0].data[:6] == bytes.fromhex("020000000099")
+    assert h2.ns.get("eth0").stats["rx_packets"] == before
