@@ -127,7 +127,8 @@ def handle_frame_finish(port: BridgePort, skb: Skb, owed: bool = False) -> None:
                 fwd.received(port, skb)
                 owed = False
             br.fdb.update(port, src, skb.frame_id)
-    dst = None if data[0] & 1 else entries.get(data[0:6])  # br_fdb_find_rcu()
+    dst_mac = data[0:6]
+    dst = None if data[0] & 1 else entries.get(dst_mac)  # br_fdb_find_rcu()
     if owed and (dst is None or dst.is_local or port.state == "learning"):
         fwd.received(port, skb)
         owed = False
@@ -136,7 +137,6 @@ def handle_frame_finish(port: BridgePort, skb: Skb, owed: bool = False) -> None:
                         f"{br.name}: port {port.dev.name} is learning: source learned, "
                         "frame not forwarded", "br_handle_frame_finish", data)
         return
-    dst_mac = data[0:6]
     local_rcv = br.promiscuity > 0
     if dst_mac[0] & 1:
         # Broadcast (a multicast too) and multicast: flood, and a copy goes up.
@@ -153,7 +153,7 @@ def handle_frame_finish(port: BridgePort, skb: Skb, owed: bool = False) -> None:
         return
     else:
         dst.used = br.ns.env._now
-        fwd.forward(br, dst, skb, ingress=port, owed=owed)
+        fwd.forward(br, dst, skb, port, owed)
     if local_rcv:
         fwd.pass_frame_up(br, skb)
 
