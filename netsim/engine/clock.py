@@ -26,8 +26,8 @@ from datetime import UTC, datetime
 from heapq import heapify, heappop
 
 import simpy
-from simpy.core import EmptySchedule
-from simpy.events import NORMAL, URGENT, Event
+from simpy.core import EmptySchedule, StopSimulation
+from simpy.events import NORMAL, URGENT, Event, EventPriority
 
 BOOT_WALL_CLOCK = datetime(2025, 1, 1, 9, 50, tzinfo=UTC).timestamp()
 """The wall-clock time (Unix seconds, UTC) of simulated time 0, when every host boots.
@@ -70,6 +70,15 @@ class _Call:
 
 class _Reached(Exception):  # noqa: N818 - a signal to the loop, never seen outside
     """The event a run waits for was processed: the stepping loop ends."""
+
+
+def _requeue_rest(env: simpy.Environment, event: Event, callbacks: list,
+                  stopped_at: Callable) -> None:
+    """As Environment.step does when a callback raises StopSimulation (``env.run``'s
+    until-event, left behind by a run that ended otherwise): the callbacks after it
+    run when the event is processed again, first thing next time."""
+    event.callbacks = callbacks[callbacks.index(stopped_at) + 1:]
+    env.schedule(event, EventPriority(-1))
 
 
 def _crash(event: Event) -> None:
@@ -271,8 +280,12 @@ class Clock:
                     except IndexError:
                         raise EmptySchedule from None
                     callbacks, event.callbacks = event.callbacks, None
-                    for callback in callbacks:
-                        callback(event)
+                    try:
+                        for callback in callbacks:
+                            callback(event)
+                    except StopSimulation:  # a simpy env.run's stop, left in the queue
+                        _requeue_rest(env, event, callbacks, callback)
+                        raise
                     if not event._ok and not hasattr(event, "_defused"):
                         _crash(event)
                 done += batch

@@ -69,3 +69,23 @@ def test_a_crashed_process_nobody_waits_for_stops_the_run_as_simpy_does():
         clock.run(5.0)
     assert isinstance(caught.value.__cause__, KeyError)  # a copy, caused by the original
     assert clock.now == 1.0
+
+
+def test_callbacks_after_a_stop_simulation_run_later_as_with_simpy():
+    # An env.run(until=...) that ended by an error leaves simpy's stop callback on its
+    # event: the callbacks after it must still run when the clock runs on.
+    from simpy.core import StopSimulation
+
+    def stopper(_event):
+        raise StopSimulation("left behind")
+
+    for run_with_clock in (False, True):
+        clock = Clock()
+        seen = []
+        event = clock.env.event()
+        event.callbacks += [stopper, lambda _event: seen.append(clock.env.now)]
+        event.succeed()
+        with pytest.raises(StopSimulation):
+            clock.run(1.0) if run_with_clock else clock.env.step()
+        clock.run(1.0)
+        assert seen == [0.0], run_with_clock
