@@ -30,11 +30,13 @@ class IPv4:
 
 
 def build(src: bytes, dst: bytes, proto: int, payload: bytes, ident: int = 0,
-          ttl: int = 64, df: bool = True, tos: int = 0, data: bytes = b"") -> bytes:
+          ttl: int = 64, df: bool = True, tos: int = 0, data: bytes = b"",
+          link_header: bytes = b"") -> bytes:
     """The packet: the header, then ``payload`` and ``data`` (a transport header and the
     bytes behind it, given apart so that the data is copied once, as the kernel copies
-    it once into the skb). The options may be given in order (a hot caller's quicker
-    call) or by name."""
+    it once into the skb). With ``link_header`` (an Ethernet header), the frame that
+    carries the packet, made in the same single copy. The options may be given in order
+    (a hot caller's quicker call) or by name."""
     total = 20 + len(payload) + len(data)
     flags = IP_DF if df else 0
     # The header checksum from the fields themselves (one's complement sum of the ten
@@ -43,8 +45,9 @@ def build(src: bytes, dst: bytes, proto: int, payload: bytes, ident: int = 0,
              + int.from_bytes(src, "big") + int.from_bytes(dst, "big"))  # 2**16 = 1 mod 0xFFFF
     total_sum = words % 0xFFFF or 0xFFFF
     checksum = ~total_sum & 0xFFFF
-    return (_HEADER.pack(0x45, tos, total, ident, flags, ttl, proto, checksum, src, dst)
-            + payload + data)  # bytes + b"" is the same object: no copy without data
+    # bytes + b"" is the same object: no copy without a link header or data
+    return (link_header + _HEADER.pack(0x45, tos, total, ident, flags, ttl, proto, checksum,
+                                       src, dst) + payload + data)
 
 
 def parse(packet: bytes) -> IPv4:
