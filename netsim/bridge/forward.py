@@ -212,8 +212,8 @@ def pass_frame_up(br: Bridge, skb: Skb) -> None:
     up = skb.clone()
     up.dev = br
     stats = br.stats
-    stats["rx_packets"] += 1
-    stats["rx_bytes"] += len(skb.data) - 14  # skb->len: eth_type_trans() pulled the header
+    stats.rx_packets += 1
+    stats.rx_bytes += len(skb.data) - 14  # skb->len: eth_type_trans() pulled the header
     trace = br.ns.trace
     if trace.enabled:
         trace.hop(br.ns.name, br.name, "bridge", "pass-up", skb.frame_id,

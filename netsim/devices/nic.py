@@ -62,8 +62,8 @@ class Nic(MacFilteringNic):
             return
         data = skb.data
         stats = self.stats
-        stats["tx_packets"] += 1
-        stats["tx_bytes"] += len(data)
+        stats.tx_packets += 1
+        stats.tx_bytes += len(data)
         self.cable.transmit(self, data, skb.frame_id)  # carrier: the cable is plugged in
 
     def start_xmit(self, skb: Skb) -> None:
@@ -76,8 +76,8 @@ class Nic(MacFilteringNic):
             return
         data = skb.data
         stats = self.stats
-        stats["tx_packets"] += 1
-        stats["tx_bytes"] += len(data)
+        stats.tx_packets += 1
+        stats.tx_bytes += len(data)
         # The cable pads short frames (the hardware's job) and traces the driver's step
         # and its own in one row (netsim.wire.cable.XMIT).
         self.cable.transmit(self, data, skb.frame_id)

@@ -65,7 +65,7 @@ class MacFilteringNic(NetDevice):
             else:
                 pkttype = PACKET_MULTICAST
                 if self.rx_counts_multicast:
-                    self.stats["multicast"] += 1
+                    self.stats.multicast += 1
         elif dst == self.mac:
             pkttype = PACKET_HOST
         elif self.promiscuity:
@@ -81,8 +81,8 @@ class MacFilteringNic(NetDevice):
                                   None))
             return
         stats = self.stats
-        stats["rx_packets"] += 1
-        stats["rx_bytes"] += len(data)
+        stats.rx_packets += 1
+        stats.rx_bytes += len(data)
         ns = self.ns
         trace = ns.trace
         if trace.enabled:

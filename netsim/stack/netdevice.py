@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from netsim.stack import devstats
 from netsim.stack.skb import PACKET_OUTGOING, Skb, eth_type_trans, skb_for
 
 if TYPE_CHECKING:
@@ -29,9 +30,7 @@ if TYPE_CHECKING:
 RX_HANDLER_CONSUMED = 0
 RX_HANDLER_PASS = 1
 
-STAT_KEYS = ("rx_bytes", "rx_packets", "rx_errors", "rx_dropped", "rx_over_errors", "multicast",
-             "tx_bytes", "tx_packets", "tx_errors", "tx_dropped", "tx_carrier_errors",
-             "collisions")
+STAT_KEYS = devstats.STAT_KEYS
 
 
 class NetDevice:
@@ -84,7 +83,7 @@ class NetDevice:
         self.br_port = None       # its BridgePort
         self.rx_handler: Callable[[Skb], int] | None = None
         self.packet_taps: list = []  # AF_PACKET sockets bound to this device (captures)
-        self.stats = dict.fromkeys(STAT_KEYS, 0)
+        self.stats = devstats.DeviceStats()
         # carrier_up_count + carrier_down_count (IFLA_CARRIER_CHANGES, `ip -s -s`'s transns)
         self.carrier_changes = 0
 
@@ -221,8 +220,8 @@ class NetDevice:
 
     def count_tx(self, nbytes: int) -> None:
         stats = self.stats
-        stats["tx_packets"] += 1
-        stats["tx_bytes"] += nbytes
+        stats.tx_packets += 1
+        stats.tx_bytes += nbytes
 
     # ------------------------------------------------------------------ receive
     def netif_rx(self, data: bytes, frame_id: int, csum_partial: bool = False) -> None:
@@ -233,8 +232,8 @@ class NetDevice:
         ``csum_partial``: the frame comes CHECKSUM_PARTIAL from a veth peer.
         """
         stats = self.stats
-        stats["rx_packets"] += 1
-        stats["rx_bytes"] += len(data)
+        stats.rx_packets += 1
+        stats.rx_bytes += len(data)
         self.netif_receive(skb_for(csum_partial)(data, frame_id, self,
                                                  eth_type_trans(data, self.mac)))
 
