@@ -26,6 +26,7 @@ to one port. The hop counts of all systems must agree, or the run fails.
 Usage::
 
     python benchmarks/anchor.py [--hosts 64 256] [--echoes 100] [--rounds 9] [--json]
+        [--ns3 PATH/ns3_bridge_cpp]   # ns-3 C++ side by side, if you have built it
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ import argparse
 import gc
 import json
 import statistics
+import subprocess
 import sys
 import time
 from pathlib import Path
@@ -221,10 +223,36 @@ def one_round(hosts: int, echoes: int, traces: list[bool], turn: int = 0,
     return rows[len(systems) - rotate:] + rows[:len(systems) - rotate]  # bare first again
 
 
+def ns3_round(binary: str, hosts: int, echoes: int) -> dict[str, Any]:
+    """One run of ``../shared/perf``'s ns-3 C++ program (``ns3_bridge_cpp N K``, built
+    from the ``ns3`` wheel by its build_ns3_cpp.sh), read from the JSON line it prints.
+    ns-3 counts its ARP frames as hops too, so its hop count is its own."""
+    out = subprocess.run([binary, str(hosts), str(echoes)], capture_output=True, text=True,
+                         timeout=600, check=True).stdout
+    row = json.loads(out.strip().splitlines()[-1])
+    ok = bool(row.get("delivered_ok"))
+    return {"system": "ns-3 C++ (external)", "hops": row["hops"],
+            "hops_per_s": row["hops_per_s"], "requests": hosts * echoes if ok else -1,
+            "replies": hosts * echoes if ok else -2, "own_hops": True}
+
+
 def compare(hosts: int, echoes: int, rounds: int,
-            traces: tuple[bool, ...] = (False, True)) -> list[dict[str, Any]]:
-    """Every system ``rounds`` times, interleaved; per system the medians and ratios."""
-    per_round = [one_round(hosts, echoes, list(traces), turn) for turn in range(rounds)]
+            traces: tuple[bool, ...] = (False, True),
+            ns3: str | None = None) -> list[dict[str, Any]]:
+    """Every system ``rounds`` times, interleaved; per system the medians and ratios.
+
+    With ``ns3`` (the path of the ns-3 program), each round also runs it just before and
+    just after the Python systems and counts the mean of the two: side by side, never a
+    dependency (the project's systems run without it)."""
+    per_round = []
+    for turn in range(rounds):
+        before = ns3_round(ns3, hosts, echoes) if ns3 else None
+        rows = one_round(hosts, echoes, list(traces), turn)
+        if ns3:
+            after = ns3_round(ns3, hosts, echoes)
+            rows.append({**after, "hops_per_s": (before["hops_per_s"] + after["hops_per_s"]) / 2,
+                         "requests": min(before["requests"], after["requests"])})
+        per_round.append(rows)
     out = []
     for k, first in enumerate(per_round[0]):
         rows = [r[k] for r in per_round]
@@ -235,16 +263,24 @@ def compare(hosts: int, echoes: int, rounds: int,
             "hops_per_s": statistics.median(r["hops_per_s"] for r in rows),
             "ratio": statistics.median(ratios),
             "ok": all(r["requests"] == r["replies"] == hosts * echoes
-                      and r["hops"] == per_round[0][0]["hops"] for r in rows),
+                      and (r.get("own_hops") or r["hops"] == per_round[0][0]["hops"])
+                      for r in rows),
         })
+    if ns3:  # each system against ns-3, per round
+        for k, result in enumerate(out):
+            result["ratio_ns3"] = statistics.median(
+                r[k]["hops_per_s"] / r[-1]["hops_per_s"] for r in per_round)
     return out
 
 
 def format_table(results: list[dict[str, Any]]) -> str:
-    lines = [f"{'N':>4} {'system':<20} {'hops':>9} {'frame-hops/s':>13} {'÷ bare':>7}  ok"]
+    with_ns3 = any("ratio_ns3" in r for r in results)
+    extra = f" {'÷ ns-3':>7}" if with_ns3 else ""
+    lines = [f"{'N':>4} {'system':<20} {'hops':>9} {'frame-hops/s':>13} {'÷ bare':>7}{extra}  ok"]
     for r in results:
+        extra = f" {r['ratio_ns3']:>7.2f}" if with_ns3 else ""
         lines.append(f"{r['hosts']:>4} {r['system']:<20} {r['hops']:>9,} "
-                     f"{r['hops_per_s']:>13,.0f} {r['ratio']:>7.2f}  "
+                     f"{r['hops_per_s']:>13,.0f} {r['ratio']:>7.2f}{extra}  "
                      f"{'yes' if r['ok'] else 'NO'}")
     return "\n".join(lines)
 
@@ -255,10 +291,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--echoes", type=int, default=100, help="K, requests per host")
     parser.add_argument("--rounds", type=int, default=9)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--ns3", metavar="PROGRAM",
+                        help="also run ../shared/perf's ns-3 C++ program, side by side")
     args = parser.parse_args(argv)
     results = []
     for hosts in args.hosts:
-        results += compare(hosts, args.echoes, args.rounds)
+        results += compare(hosts, args.echoes, args.rounds, ns3=args.ns3)
     if args.json:
         print(json.dumps(results, indent=2))
     else:

@@ -113,3 +113,24 @@ def test_the_anchor_benchmark_agrees_on_hops_and_rotates_its_order(monkeypatch) 
     assert built == ["trace False", "trace True", "bare"]  # round 1 starts with system 1
     assert [r["system"] for r in rows] == [
         "bare simpy + bytes", "netsim, trace off", "netsim, trace on"]  # reported bare first
+
+
+def test_the_anchor_benchmark_runs_ns3_side_by_side_when_given_its_program(tmp_path) -> None:
+    # A stand-in for ../shared/perf's ns3_bridge_cpp: the same JSON line, fixed figures.
+    anchor = importlib.import_module("anchor")
+    fake = tmp_path / "ns3_bridge_cpp"
+    fake.write_text(f"#!{sys.executable}\n"
+                    "import json, sys\n"
+                    "n, k = int(sys.argv[1]), int(sys.argv[2])\n"
+                    "print(json.dumps({'hops': 4 * n * k + 2 * n, 'hops_per_s': 1000.0,"
+                    " 'delivered_ok': True}))\n")
+    fake.chmod(0o755)
+    results = anchor.compare(4, 2, rounds=2, ns3=str(fake))
+    assert [r["system"] for r in results][-1] == "ns-3 C++ (external)"
+    assert all(r["ok"] for r in results)
+    ns3 = results[-1]
+    assert ns3["hops"] == 4 * 4 * 2 + 8 and ns3["hops_per_s"] == 1000.0
+    assert ns3["ratio_ns3"] == 1.0
+    bare = results[0]
+    assert bare["ratio_ns3"] == pytest.approx(bare["hops_per_s"] / 1000.0, rel=0.5)
+    assert "÷ ns-3" in anchor.format_table(results)

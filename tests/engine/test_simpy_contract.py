@@ -83,7 +83,7 @@ def test_callbacks_after_a_stop_simulation_run_later_as_with_simpy():
         clock = Clock()
         seen = []
         event = clock.env.event()
-        event.callbacks += [stopper, lambda _event: seen.append(clock.env.now)]
+        event.callbacks += [stopper, lambda _event, seen=seen, env=clock.env: seen.append(env.now)]
         event.succeed()
         with pytest.raises(StopSimulation):
             clock.run(1.0) if run_with_clock else clock.env.step()
