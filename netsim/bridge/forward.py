@@ -168,17 +168,18 @@ def flood(br: Bridge, skb: Skb, kind: str, ingress: BridgePort | None) -> None:
     """
     if storm.flood_check(br, ingress, skb):
         return
-    targets = []
-    for port in br.ports:
-        if (port is ingress and not port.hairpin) or port.state != "forwarding":
-            continue  # should_deliver(), written out: this loop runs once per port
-        if kind == "unknown unicast" and not port.flood:
-            continue
-        if kind == "multicast" and not port.mcast_flood:
-            continue
-        if kind == "broadcast" and not port.bcast_flood:
-            continue
-        targets.append(port)
+    # should_deliver() and the port's flag for this kind of frame (BR_FLOOD,
+    # BR_MCAST_FLOOD, BR_BCAST_FLOOD), written out: this runs once per port
+    ports = br.ports
+    if kind == "unknown unicast":
+        targets = [p for p in ports if p.flood and (p is not ingress or p.hairpin)
+                   and p.state == "forwarding"]
+    elif kind == "multicast":
+        targets = [p for p in ports if p.mcast_flood and (p is not ingress or p.hairpin)
+                   and p.state == "forwarding"]
+    else:
+        targets = [p for p in ports if p.bcast_flood and (p is not ingress or p.hairpin)
+                   and p.state == "forwarding"]
     trace = br.ns.trace
     if trace.enabled:
         names = ", ".join(p.dev.name for p in targets) or "no other port"
