@@ -61,11 +61,6 @@ class _ReceivedAndForwarded(Step):
 
 RECEIVED_AND_FORWARDED = _ReceivedAndForwarded()
 
-def should_deliver(port: BridgePort, ingress: BridgePort | None) -> bool:
-    """should_deliver(): not back where it came from (unless hairpin), and forwarding."""
-    return (port is not ingress or port.hairpin) and port.state == "forwarding"
-
-
 def deliver(port: BridgePort, skb: Skb, bridged: bool = True) -> None:
     """__br_forward() -> br_dev_queue_push_xmit(): transmit the frame on the port device.
 
@@ -127,7 +122,8 @@ def forward(br: Bridge, dst: FdbEntry, skb: Skb, ingress: BridgePort | None,
         storm.stale_forward(br)  # the same frame again, or a very old one: a loop?
     port = dst.port
     trace = br.ns.trace
-    # should_deliver(), written out on this hottest path
+    # the kernel's should_deliver() (not back where it came from unless hairpin, and
+    # forwarding), written out on this hottest path
     if port is None or (port is ingress and not port.hairpin) or port.state != "forwarding":
         mac = skb.data[0:6]
         if owed:
@@ -168,7 +164,7 @@ def flood(br: Bridge, skb: Skb, kind: str, ingress: BridgePort | None) -> None:
     """
     if storm.flood_check(br, ingress, skb):
         return
-    # should_deliver() and the port's flag for this kind of frame (BR_FLOOD,
+    # the kernel's should_deliver() and the port's flag for this kind of frame (BR_FLOOD,
     # BR_MCAST_FLOOD, BR_BCAST_FLOOD), written out: this runs once per port
     ports = br.ports
     if kind == "unknown unicast":

@@ -628,7 +628,8 @@ class IPv4Stack:
             else:
                 trace.step(_UDP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, packet,
                            dport)
-        # UdpSocket.enqueue() and ip_ntoa's cache hit, written out: two calls less
+        # to the socket: its on_receive callback, else its queue for recv(); ip_ntoa's
+        # cache asked first (a call less per datagram)
         src = packet[12:16]
         addr = (IP_TEXTS.get(src) or ip_ntoa(src), sport)
         if sock.on_receive is not None:

@@ -96,13 +96,6 @@ class UdpSocket:
         error, self.pending_error = self.pending_error, None
         return error
 
-    def enqueue(self, data: bytes, addr: tuple[str, int]) -> None:
-        """A datagram for this socket (IPv4Stack.udp_rcv writes this out on its path)."""
-        if self.on_receive is not None:
-            self.on_receive(data, addr)
-        else:
-            self.queue.append((data, addr))
-
     def recv(self, timeout: float = 0.0,
              until_error: bool = False) -> list[tuple[bytes, tuple[str, int]]]:
         """Every datagram that arrived within ``timeout`` simulated seconds (time advances).
