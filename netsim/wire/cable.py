@@ -3,10 +3,22 @@
 Each direction is a line that carries one frame at a time: a frame starts when the
 previous one has left, takes ``8 * len / bandwidth`` seconds to put on the wire and
 ``latency`` seconds to reach the far end.
+
+A line delivers in order, so of a burst of frames queued on it only the first needs a
+place in the simulation's event queue: the others wait in the cable's backlog for
+that line, and each goes into the event queue when the one ahead of it arrives (as a
+NIC's transmit ring holds frames until the wire is free). A flood then keeps the event
+queue about as short as the number of lines, not of frames: a bridge of 256 ports
+flooding 128 frames would otherwise fill it with 32,000 entries, and every push and
+pop would pay for their depth. The event queue pops entries in order of their key
+(time, priority, id); each key is still made when its frame is sent, and a waiting
+entry joins the queue while its predecessor -- whose key is smaller -- is still there,
+so it cannot be due before it joins: the simulation runs in exactly the same order.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from heapq import heappush
 from typing import TYPE_CHECKING
 
@@ -92,6 +104,12 @@ class Cable:
         a.cable = b.cable = self
         a.cable_peer, b.cable_peer = b, a
         a.tx_busy_until = b.tx_busy_until = 0.0  # when each end's transmitter is free
+        # A burst (see the module's docstring): per sending end, the last frame that had
+        # to wait for the transmitter, and the queue entries of the frames waiting to
+        # join the event queue; a frame with another behind it arrives through _relay.
+        a.tx_burst_last = b.tx_burst_last = None
+        self._backlog: dict[Nic, deque[tuple]] = {a: deque(), b: deque()}
+        self._relay_callbacks = (self._relay,)
 
     def other(self, nic: Nic) -> Nic:
         return self.b if nic is self.a else self.a
@@ -107,7 +125,8 @@ class Cable:
         propagate, arrive at the far NIC."""
         now = self._env._now  # simpy's clock itself: Environment.now is a property (a call)
         start = sender.tx_busy_until
-        if start < now:
+        waits = start > now  # the transmitter is still busy with the frame before
+        if not waits:
             start = now
         size = len(data)
         wire = data + _PAD[size:] if size < ETH_ZLEN else data
@@ -125,4 +144,20 @@ class Cable:
         event.dev = receiver
         event.pkttype = PACKET_HOST
         event.callbacks = receiver.wire_rx_callbacks
-        heappush(self._queue, (now + (arrival - now), NORMAL, next(self._eid), event))
+        entry = (now + (arrival - now), NORMAL, next(self._eid), event)
+        if waits:  # a burst: behind the frame before, if that one is still on its way
+            last = sender.tx_burst_last
+            sender.tx_burst_last = event
+            if last is not None and last.callbacks is not None:  # simpy empties them
+                last.callbacks = self._relay_callbacks
+                self._backlog[sender].append(entry)
+                return
+        heappush(self._queue, entry)
+
+    def _relay(self, event: _Arrival) -> None:
+        """A frame arrives that has another waiting behind it: that one joins the event
+        queue (the oldest waiting on this line: lines deliver in order), then the NIC
+        receives this one."""
+        receiver = event.dev
+        heappush(self._queue, self._backlog[receiver.cable_peer].popleft())
+        receiver.wire_rx(event)
