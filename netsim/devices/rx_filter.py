@@ -105,7 +105,7 @@ class MacFilteringNic(NetDevice):
         elif data[13]:
             ns.deliver_to_protocols(skb)  # ARP
         else:
-            ns.ipv4.rcv(skb, data[14:])
+            ns.ipv4.rcv(skb, data, 14)
 
     # ------------------------------------------------------------------ what the trace says
     # Each kind of NIC tells these in its own words (a wire, or QEMU's device model).

@@ -452,54 +452,61 @@ class IPv4Stack:
         dev.queue_xmit(make(frame, frame_id, dev))
 
     # ------------------------------------------------------------- receive
-    def rcv(self, skb: Skb, packet: bytes) -> None:
-        """ip_rcv(): sanity checks, then ip_rcv_finish's routing decision."""
+    def rcv(self, skb: Skb, packet: bytes, at: int = 0) -> None:
+        """ip_rcv(): sanity checks, then ip_rcv_finish's routing decision.
+
+        The packet starts ``at`` bytes into ``packet``: a device hands over its whole
+        frame with ``at=14``, so the common path -- a datagram for a local socket --
+        reads the packet where it lies and copies only the payload out, as Linux only
+        moves its skb's data pointer past the headers."""
         dev = skb.dev
         if skb.pkttype == PACKET_OTHERHOST:
             self.drop(dev.name, skb.frame_id,
                       f"{dev.name}: frame was for another MAC (PACKET_OTHERHOST): not ours",
-                      "ip_rcv_core", packet)
+                      "ip_rcv_core", packet[at:])
             return
-        size = len(packet)
-        if size < 20 or packet[0] >> 4 != 4 or packet[0] & 0x0F < 5:
+        size = len(packet) - at
+        if size < 20 or packet[at] >> 4 != 4 or packet[at] & 0x0F < 5:
             self.drop(dev.name, skb.frame_id, "bad IPv4 header: not version 4 or too short",
                       "ip_rcv_core")
             return
-        ihl = (packet[0] & 0x0F) * 4
-        total = (packet[2] << 8) | packet[3]
+        ihl = (packet[at] & 0x0F) * 4
+        total = (packet[at + 2] << 8) | packet[at + 3]
         if total < ihl or total > size:
             self.drop(dev.name, skb.frame_id, f"bad IPv4 header: total length {total} does "
                       f"not fit {size} bytes", "ip_rcv_core")
             return
-        words = int.from_bytes(packet[:ihl], "big")  # ip_fast_csum(), written out:
+        words = int.from_bytes(packet[at:at + ihl], "big")  # ip_fast_csum(), written out:
         if words % 0xFFFF or not words:  # the header's one's complement sum is 0xFFFF
-            self.drop(dev.name, skb.frame_id, "bad IPv4 header checksum", "ip_rcv_core", packet)
+            self.drop(dev.name, skb.frame_id, "bad IPv4 header checksum", "ip_rcv_core",
+                      packet[at:])
             return
-        if total != size:
-            packet = packet[:total]  # Ethernet padding goes
+        end = at + total  # Ethernet padding after it is not the packet's
         trace = self.ns.trace
         nf = self.ns.netfilter
         # A UDP packet on a host without netfilter: ip_rcv's, ip_local_deliver's and
         # udp_rcv's records are one row, written by udp_rcv (or, if the packet stops
         # before, by _owed_rows at that point).
-        owed = trace.enabled and nf is None and packet[9] == ip_pkt.IPPROTO_UDP
+        owed = trace.enabled and nf is None and packet[at + 9] == ip_pkt.IPPROTO_UDP
         if trace.enabled and not owed:
             trace.step(_IP_RX, self.ns.name, dev.name, skb.frame_id, skb.data, None,
                        len(skb.data) - size)
         if nf is not None:  # NF_INET_PRE_ROUTING: before the routing decision (DNAT)
-            packet = nf.pre_routing(dev, packet, skb.frame_id)
+            packet = nf.pre_routing(dev, packet[at:end], skb.frame_id)
             if packet is None:
                 return
-        dst = packet[16:20]
+            at, end = 0, len(packet)
+        dst = packet[at + 16:at + 20]
         if dst in self._local or dst in self._broadcasts or (
                 dst[0] == 127 and self.ns.lo.admin_up):
-            if nf is None and packet[9] == ip_pkt.IPPROTO_UDP:
+            if nf is None and packet[at + 9] == ip_pkt.IPPROTO_UDP:
                 # local_deliver() has nothing to do for UDP without netfilter (its
                 # trace row is owed to udp_rcv's): straight on, a call less per datagram
-                self.udp_rcv(skb, packet, owed)
+                self.udp_rcv(skb, packet, owed, at, end)
             else:
-                self.local_deliver(skb, packet, owed)
+                self.local_deliver(skb, packet[at:end], owed)
             return
+        packet = packet[at:end]
         if owed:
             self._owed_rows(skb, _IP_RX)
         if dst[0] & 0xF0 == 0xE0:
@@ -526,7 +533,7 @@ class IPv4Stack:
                 trace.step(_IP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, packet)
         proto = packet[9]
         if proto == ip_pkt.IPPROTO_UDP:
-            self.udp_rcv(skb, packet, owed)
+            self.udp_rcv(skb, packet, owed, 0, len(packet))
         elif proto == ip_pkt.IPPROTO_TCP:
             self.tcp.rcv(skb, packet)
         elif proto == ip_pkt.IPPROTO_ICMP:
@@ -591,24 +598,27 @@ class IPv4Stack:
             self._owed_rows(skb, _IP_DELIVERED)
         self.drop(skb.dev.name, skb.frame_id, reason, func, packet)
 
-    def udp_rcv(self, skb: Skb, packet: bytes, owed: bool = False) -> None:
+    def udp_rcv(self, skb: Skb, packet: bytes, owed: bool, at: int, end: int) -> None:
         """udp_rcv(): to the socket bound to the destination port, else port unreachable.
 
-        ``owed``: ip_rcv's and ip_local_deliver's trace rows are still to be written:
-        one row says all three when the datagram reaches its socket."""
-        ihl = (packet[0] & 0x0F) * 4
-        if len(packet) - ihl < 8:
-            self._udp_drop(skb, packet, owed, "bad UDP: shorter than its header", "udp_rcv")
-            return
-        sport, dport, length = _UDP_PORTS_LENGTH.unpack_from(packet, ihl)
-        if length < 8 or length > len(packet) - ihl:
-            self._udp_drop(skb, packet, owed, f"bad UDP: length {length} does not fit",
+        The IPv4 packet is ``packet[at:end]`` (see :meth:`rcv`). ``owed``: ip_rcv's and
+        ip_local_deliver's trace rows are still to be written: one row says all three
+        when the datagram reaches its socket."""
+        udp_at = at + (packet[at] & 0x0F) * 4
+        if end - udp_at < 8:
+            self._udp_drop(skb, packet[at:end], owed, "bad UDP: shorter than its header",
                            "udp_rcv")
+            return
+        sport, dport, length = _UDP_PORTS_LENGTH.unpack_from(packet, udp_at)
+        if length < 8 or length > end - udp_at:
+            self._udp_drop(skb, packet[at:end], owed, f"bad UDP: length {length} does not "
+                           "fit", "udp_rcv")
             return
         sock = self.udp_sockets.get(dport)
         if sock is not None and sock.bound_dev is not None and sock.bound_dev is not skb.dev:
             sock = None  # SO_BINDTODEVICE: the socket only hears its own device
         if sock is None:
+            packet = packet[at:end]
             self._udp_drop(skb, packet, owed, f"no socket on UDP port {dport}: port "
                            "unreachable", "__udp4_lib_rcv")
             if packet[16:20] not in self._broadcasts:
@@ -626,13 +636,13 @@ class IPv4Stack:
                 trace.step(_UDP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, skb.data,
                            dport, _packet_at(skb))
             else:
-                trace.step(_UDP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id, packet,
-                           dport)
+                trace.step(_UDP_DELIVER, self.ns.name, skb.dev.name, skb.frame_id,
+                           packet[at:end], dport)
         # to the socket: its on_receive callback, else its queue for recv(); ip_ntoa's
         # cache asked first (a call less per datagram)
-        src = packet[12:16]
+        src = packet[at + 12:at + 16]
         addr = (IP_TEXTS.get(src) or ip_ntoa(src), sport)
         if sock.on_receive is not None:
-            sock.on_receive(packet[ihl + 8:ihl + length], addr)
+            sock.on_receive(packet[udp_at + 8:udp_at + length], addr)
         else:
-            sock.queue.append((packet[ihl + 8:ihl + length], addr))
+            sock.queue.append((packet[udp_at + 8:udp_at + length], addr))

@@ -151,7 +151,7 @@ class NetNamespace:
         data = skb.data
         ethertype = (data[12] << 8) | data[13] if len(data) >= 14 else -1
         if ethertype == ETH_P_IP:
-            self.ipv4.rcv(skb, data[14:])
+            self.ipv4.rcv(skb, data, 14)
         elif ethertype == ETH_P_ARP:
             self.ipv4.arp.rcv(skb, data[14:])
         else:
