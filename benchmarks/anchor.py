@@ -209,6 +209,7 @@ def one_round(hosts: int, echoes: int, traces: list[bool], turn: int = 0,
     order = systems[turn % len(systems):] + systems[:turn % len(systems)]
     rows = []
     for system in order:
+        gc.collect()  # the previous system's garbage goes before this one is built in it
         model = BareAnchor(hosts) if system is None else NetsimAnchor(hosts, system)
         gc.collect()
         t0 = time.perf_counter()

@@ -1,5 +1,7 @@
 """Frames are real bytes: checksums, lengths, and malformed input raising one error type."""
 
+import random
+
 import pytest
 
 from netsim.packets import MalformedPacket, arp, ethernet, icmp, ipv4, summarize, udp
@@ -72,3 +74,32 @@ def test_mac_text_roundtrip_and_errors():
     for bad in ("52:54:00:12:34", "zz:54:00:12:34:56", "525400123456"):
         with pytest.raises(ValueError):
             mac_aton(bad)
+
+
+def _words_summed_one_by_one(data: bytes) -> int:
+    """RFC 1071 the long way: add 16-bit words, carry around, never fold early."""
+    if len(data) & 1:
+        data += b"\0"
+    total = 0
+    for i in range(0, len(data), 2):
+        total += (data[i] << 8) | data[i + 1]
+        total = (total & 0xFFFF) + (total >> 16)
+    return total
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 20, 255, 256, 257, 258, 511, 1024, 1025, 1472,
+                                  9000])
+def test_checksum_of_long_data_matches_word_by_word_sum(size):
+    """The checksum reads the data as one big number modulo 0xFFFF (checksum.py); it
+    must agree with the word-by-word sum at odd and even lengths, short and long, for
+    all-0xFF data (a sum that is 0 modulo 0xFFFF but not zero: 0xFFFF, never 0), all-zero
+    data and random bytes -- and a UDP datagram must check out with its pseudo-header."""
+    rng = random.Random(size)
+    for data in (bytes(rng.randrange(256) for _ in range(size)), b"\xff" * size,
+                 bytes(size)):
+        expected = ~_words_summed_one_by_one(data) & 0xFFFF
+        assert internet_checksum(data) == expected, (size, data[:4])
+    if size >= 8:
+        datagram = udp.build(b"\x0a\0\0\x01", b"\x0a\0\0\x02", 5000, 7, b"\xff" * (size - 8))
+        pseudo = b"\x0a\0\0\x01\x0a\0\0\x02\0\x11" + len(datagram).to_bytes(2, "big")
+        assert ~_words_summed_one_by_one(pseudo + datagram) & 0xFFFF == 0
