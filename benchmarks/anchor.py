@@ -209,8 +209,10 @@ def one_round(hosts: int, echoes: int, traces: list[bool], turn: int = 0,
     order = systems[turn % len(systems):] + systems[:turn % len(systems)]
     rows = []
     for system in order:
-        gc.collect()  # the previous system's garbage goes before this one is built in it
         model = BareAnchor(hosts) if system is None else NetsimAnchor(hosts, system)
+        # The previous system's garbage goes here, after this one is built: the run
+        # can then reuse that memory, as a long-lived process would (see the README:
+        # collected before the build, the trace-on run must fault in fresh pages).
         gc.collect()
         t0 = time.perf_counter()
         model.run(echoes)
