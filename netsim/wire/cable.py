@@ -5,20 +5,21 @@ previous one has left, takes ``8 * len / bandwidth`` seconds to put on the wire 
 ``latency`` seconds to reach the far end.
 
 A line delivers in order, so of a burst of frames queued on it only the first needs a
-place in the simulation's event queue: the others wait in the cable's backlog for
-that line, and each goes into the event queue when the one ahead of it arrives (as a
-NIC's transmit ring holds frames until the wire is free). A flood then keeps the event
-queue about as short as the number of lines, not of frames: a bridge of 256 ports
-flooding 128 frames would otherwise fill it with 32,000 entries, and every push and
-pop would pay for their depth. The event queue pops entries in order of their key
-(time, priority, id); each key is still made when its frame is sent, and a waiting
-entry joins the queue while its predecessor -- whose key is smaller -- is still there,
-so it cannot be due before it joins: the simulation runs in exactly the same order.
+place in the simulation's event queue: each of the others waits with the frame ahead
+of it and goes into the event queue when that one arrives (as a NIC's transmit ring
+holds frames until the wire is free). A flood then keeps the event queue about as
+short as the number of lines, not of frames: a bridge of 256 ports flooding 128
+frames would otherwise fill it with 32,000 entries, and every push and pop would pay
+for their depth. The event queue pops entries in order of their key (time, priority,
+id); each key is still made when its frame is sent, and a frame waits only behind one
+whose key is smaller -- still queued, so it cannot be due before it joins: the
+simulation runs in exactly the same order. (A frame due no later than the one before
+it -- the cable's ``latency`` lowered in the middle of a burst, or a bit time below
+the clock's rounding -- goes straight into the event queue, as every frame used to.)
 """
 
 from __future__ import annotations
 
-from collections import deque
 from heapq import heappush
 from typing import TYPE_CHECKING
 
@@ -75,10 +76,12 @@ class _Arrival(Skb):
     hop): ``data``, ``frame_id``, ``dev`` (the receiving NIC), ``pkttype`` (PACKET_HOST
     until the NIC's filter decides) and ``callbacks``, what simpy calls when its time
     comes -- the NIC's receive itself (``Nic.wire_rx_callbacks``), so the arrival is no
-    extra Python call either.
+    extra Python call either; or, for a frame with another of its burst waiting behind
+    it, :meth:`Cable._relay`, which first puts ``successor`` (that one's queue entry)
+    into the event queue.
     """
 
-    __slots__ = ("callbacks",)
+    __slots__ = ("callbacks", "successor")
     _ok = True
     _value = None
     _defused = True
@@ -104,11 +107,11 @@ class Cable:
         a.cable = b.cable = self
         a.cable_peer, b.cable_peer = b, a
         a.tx_busy_until = b.tx_busy_until = 0.0  # when each end's transmitter is free
-        # A burst (see the module's docstring): per sending end, the last frame that had
-        # to wait for the transmitter, and the queue entries of the frames waiting to
-        # join the event queue; a frame with another behind it arrives through _relay.
+        # A burst (see the module's docstring): per sending end, the latest frame that
+        # had to wait for the transmitter, and when it is due (a frame sent to an idle
+        # line leaves them as they are: one old frame per NIC may stay referenced).
         a.tx_burst_last = b.tx_burst_last = None
-        self._backlog: dict[Nic, deque[tuple]] = {a: deque(), b: deque()}
+        a.tx_burst_due = b.tx_burst_due = 0.0
         self._relay_callbacks = (self._relay,)
 
     def other(self, nic: Nic) -> Nic:
@@ -144,20 +147,25 @@ class Cable:
         event.dev = receiver
         event.pkttype = PACKET_HOST
         event.callbacks = receiver.wire_rx_callbacks
-        entry = (now + (arrival - now), NORMAL, next(self._eid), event)
+        due = now + (arrival - now)
+        entry = (due, NORMAL, next(self._eid), event)
         if waits:  # a burst: behind the frame before, if that one is still on its way
             last = sender.tx_burst_last
             sender.tx_burst_last = event
-            if last is not None and last.callbacks is not None:  # simpy empties them
+            if (last is not None and last.callbacks is not None  # simpy empties them
+                    and due >= sender.tx_burst_due):  # and due before this one
+                sender.tx_burst_due = due
+                last.successor = entry
                 last.callbacks = self._relay_callbacks
-                self._backlog[sender].append(entry)
                 return
+            sender.tx_burst_due = due
         heappush(self._queue, entry)
 
     def _relay(self, event: _Arrival) -> None:
-        """A frame arrives that has another waiting behind it: that one joins the event
-        queue (the oldest waiting on this line: lines deliver in order), then the NIC
-        receives this one."""
-        receiver = event.dev
-        heappush(self._queue, self._backlog[receiver.cable_peer].popleft())
-        receiver.wire_rx(event)
+        """A frame arrives that has the next frame of its burst waiting behind it: that
+        one joins the event queue, then the NIC receives this one (through the same
+        callbacks as a frame with nothing behind it)."""
+        heappush(self._queue, event.successor)
+        event.successor = None  # the skb may live on; the frame behind it need not
+        for callback in event.dev.wire_rx_callbacks:
+            callback(event)
