@@ -108,10 +108,12 @@ class Cable:
         a.cable_peer, b.cable_peer = b, a
         a.tx_busy_until = b.tx_busy_until = 0.0  # when each end's transmitter is free
         # A burst (see the module's docstring): per sending end, the latest frame that
-        # had to wait for the transmitter, and when it is due (a frame sent to an idle
-        # line leaves them as they are: one old frame per NIC may stay referenced).
-        a.tx_burst_last = b.tx_burst_last = None
-        a.tx_burst_due = b.tx_burst_due = 0.0
+        # had to wait for the transmitter and when it is due (a frame sent to an idle
+        # line leaves them as they are: one old frame per end may stay referenced).
+        # Kept here, not on the NICs: a NIC with more than about 30 attributes loses
+        # CPython's shared-key instance dict, and every attribute read on the per-frame
+        # path gets slower.
+        self._bursts: dict[Nic, list] = {a: [None, 0.0], b: [None, 0.0]}
         self._relay_callbacks = (self._relay,)
 
     def other(self, nic: Nic) -> Nic:
@@ -150,15 +152,14 @@ class Cable:
         due = now + (arrival - now)
         entry = (due, NORMAL, next(self._eid), event)
         if waits:  # a burst: behind the frame before, if that one is still on its way
-            last = sender.tx_burst_last
-            sender.tx_burst_last = event
+            burst = self._bursts[sender]
+            last, last_due = burst
+            burst[0], burst[1] = event, due
             if (last is not None and last.callbacks is not None  # simpy empties them
-                    and due >= sender.tx_burst_due):  # and due before this one
-                sender.tx_burst_due = due
+                    and due >= last_due):  # and due no earlier than that one
                 last.successor = entry
                 last.callbacks = self._relay_callbacks
                 return
-            sender.tx_burst_due = due
         heappush(self._queue, entry)
 
     def _relay(self, event: _Arrival) -> None:
