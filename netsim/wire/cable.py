@@ -13,9 +13,9 @@ frames would otherwise fill it with 32,000 entries, and every push and pop would
 for their depth. The event queue pops entries in order of their key (time, priority,
 id); each key is still made when its frame is sent, and a frame waits only behind one
 whose key is smaller -- still queued, so it cannot be due before it joins: the
-simulation runs in exactly the same order. (A frame due no later than the one before
-it -- the cable's ``latency`` lowered in the middle of a burst, or a bit time below
-the clock's rounding -- goes straight into the event queue, as every frame used to.)
+simulation runs in exactly the same order. (A frame due before the one ahead of it --
+the cable's ``latency`` lowered in the middle of a burst, or a bit time below the
+clock's rounding -- goes straight into the event queue, as every frame used to.)
 """
 
 from __future__ import annotations

@@ -2,23 +2,19 @@
 only what it hands on: the payload for a socket, or the packet itself when it is
 dropped or forwarded. Ethernet padding after the packet must never come along."""
 
-import netsim
+from lab_builders import two_hosts
+
 from netsim.packets import ipv4, udp
 from netsim.packets.addr import ip_aton
-from netsim.stack.route import IfAddr
 from netsim.stack.skb import PACKET_HOST, Skb
 
 H1, H2 = ip_aton("10.0.0.1"), ip_aton("10.0.0.2")
 
 
 def _pair():
-    lab = netsim.Lab(seed=0)
-    hosts = [lab.host("h1"), lab.host("h2")]
-    cable = lab.link("h1:eth0", "h2:eth0")
-    for host, nic, addr in zip(hosts, (cable.a, cable.b), (H1, H2), strict=True):
-        host.ns.ipv4.add_address(IfAddr(nic, addr, 24, label="eth0"))
-        nic.open()
-    return lab, hosts, cable.a, cable.b
+    """lab_builders.two_hosts (10.0.0.1 and 10.0.0.2, cabled), with both NICs."""
+    lab, h1, h2 = two_hosts()
+    return lab, (h1, h2), h1.ns.get("eth0"), h2.ns.get("eth0")
 
 
 def _inject(sender, receiver, packet: bytes) -> int:
